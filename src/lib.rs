@@ -1,1 +1,54 @@
-//! nuspin
+//! # nuspin — neutrino spin-flavour evolution
+//!
+//! nuspin computes how neutrinos change flavour *and helicity* through matter and magnetic
+//! fields: 2 or 3 flavours × 2 helicities, Dirac or Majorana, neutrinos or antineutrinos,
+//! with moving and polarized matter and magnetic/electric dipole moments.
+//!
+//! ## The pipeline, module by module
+//! medium along a path → Hamiltonian at a point → integrator → observables:
+//! - [`units`]: constants (ħc, G_F, μ_B, N_A) and conversions at the edges.
+//! - [`basis`]: Dirac/Majorana, neutrino/antineutrino, block order, state labels.
+//! - [`mixing`]: oscillation parameters, presets, PMNS, absolute masses.
+//! - [`moments`]: magnetic/electric moment matrices and λ = μ − iε.
+//! - [`medium`]: [`medium::MediumPoint`] and the [`medium::Medium`] trait.
+//! - [`hamiltonian`]: the effective potential and H(E, x) in km⁻¹.
+//! - [`linalg`]: Hermitian eigensolver and exponentials on fixed-size matrices.
+//! - [`evolve`]: propagators (exact for constant media) and probabilities.
+//!
+//! ## Your first probability
+//! ```
+//! use nuspin::prelude::*;
+//!
+//! // Two flavours, vacuum: physics.md §9 check C1.
+//! let params = OscillationParams::Two(TwoFlavourParams { theta_deg: 33.0, dm2_ev2: 7.5e-5 });
+//! let mixing = Mixing::new(params, 0.0, &[]).unwrap();
+//! let model = Model::new(Basis::DiracNeutrino, mixing, Moments::zero());
+//! let vacuum = MediumPoint::default();
+//! let s = propagate_constant::<4>(&model, 3.0, &vacuum, 150.0); // E = 3 MeV, L = 150 km
+//! let p = probabilities(&s);
+//! let (nu_e, nu_mu) = (0, 1);
+//! assert!((p[nu_e][nu_mu] - 8.333219002109e-01).abs() < 1e-12);
+//! ```
+
+pub mod basis;
+pub mod evolve;
+pub mod hamiltonian;
+pub mod linalg;
+pub mod medium;
+pub mod mixing;
+pub mod moments;
+pub mod units;
+
+/// The types most programs need.
+pub mod prelude {
+    pub use crate::basis::{state_labels, Basis, Flavours, Nature, Particle};
+    pub use crate::evolve::{
+        probabilities, propagate_constant, propagator_constant, unitarity_error,
+    };
+    pub use crate::hamiltonian::{CMat, EnergyHamiltonian, Model};
+    pub use crate::medium::{Medium, MediumPoint};
+    pub use crate::mixing::{
+        Mixing, OscillationParams, Preset, ThreeFlavourParams, TwoFlavourParams,
+    };
+    pub use crate::moments::{MomentBasis, MomentInput, Moments};
+}

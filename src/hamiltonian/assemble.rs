@@ -1,0 +1,290 @@
+//! Assembly of H for the three bases of physics.md §3 (§5 equations, cited per term).
+
+use nalgebra::{SMatrix, Vector3};
+use num_complex::Complex64;
+
+use super::potential::{idx, scalars, scalars_and_slopes, N_SCALARS};
+use crate::basis::{Basis, Flavours};
+use crate::medium::{MediumPoint, PresentQuantities};
+use crate::mixing::{FlavourMatrix, Mixing};
+use crate::moments::Moments;
+use crate::units::{EV_TO_INV_KM, MU_B_EV_PER_GAUSS};
+
+/// A D×D complex matrix (D = 2N = 4 or 6), the type of H and of propagators.
+pub type CMat<const D: usize> = SMatrix<Complex64, D, D>;
+
+/// The physics model: which basis, the mixing and the moments.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Model {
+    pub basis: Basis,
+    pub mixing: Mixing,
+    pub moments: Moments,
+}
+
+impl Model {
+    /// A model; the moments must have been built for `basis.nature()` and this mixing.
+    pub fn new(basis: Basis, mixing: Mixing, moments: Moments) -> Self {
+        Model {
+            basis,
+            mixing,
+            moments,
+        }
+    }
+
+    /// Number of flavours.
+    pub fn flavours(&self) -> Flavours {
+        self.mixing.flavours()
+    }
+}
+
+/// H(E, x) = H₀ + Σ_k s_k(x) G_k at one energy, with the scalars s_k of
+/// [`super::potential`] (V_e, V_μ, B∥, B_c, f⊥_e, f⊥_μ split into real parts).
+#[derive(Debug, Clone)]
+pub struct EnergyHamiltonian<const D: usize> {
+    energy_ev: f64,
+    h0: CMat<D>,
+    terms: [CMat<D>; N_SCALARS],
+    nonzero: [bool; N_SCALARS],
+}
+
+/// Flavour-space blocks of one term: AA, BB and the flip block BA (AB = BA†).
+struct Blocks {
+    aa: FlavourMatrix,
+    bb: FlavourMatrix,
+    ba: FlavourMatrix,
+}
+
+impl Blocks {
+    fn zero() -> Self {
+        Blocks {
+            aa: FlavourMatrix::zeros(),
+            bb: FlavourMatrix::zeros(),
+            ba: FlavourMatrix::zeros(),
+        }
+    }
+}
+
+fn hermitian_part(x: &FlavourMatrix) -> FlavourMatrix {
+    (x + x.adjoint()) * Complex64::new(0.5, 0.0)
+}
+
+fn real_diag(d: [f64; 3]) -> FlavourMatrix {
+    FlavourMatrix::from_diagonal(&Vector3::new(
+        Complex64::new(d[0], 0.0),
+        Complex64::new(d[1], 0.0),
+        Complex64::new(d[2], 0.0),
+    ))
+}
+
+impl<const D: usize> EnergyHamiltonian<D> {
+    /// Precomputes the constant matrices for energy `energy_ev` (eV).
+    ///
+    /// # Panics
+    /// If D is not twice the model's number of flavours (a programming error: callers
+    /// dispatch on [`Flavours`]).
+    pub fn new(model: &Model, energy_ev: f64) -> Self {
+        let n = model.flavours().count();
+        assert_eq!(D, 2 * n, "EnergyHamiltonian<{D}> used for {n} flavours");
+        let (h0, term_blocks) = blocks_for(model, energy_ev);
+        let place = |b: &Blocks| {
+            let mut m = CMat::<D>::zeros();
+            for i in 0..n {
+                for j in 0..n {
+                    m[(i, j)] = b.aa[(i, j)];
+                    m[(n + i, n + j)] = b.bb[(i, j)];
+                    m[(n + i, j)] = b.ba[(i, j)];
+                    m[(j, n + i)] = b.ba[(i, j)].conj();
+                }
+            }
+            m * Complex64::new(EV_TO_INV_KM, 0.0)
+        };
+        let terms: [CMat<D>; N_SCALARS] = std::array::from_fn(|k| place(&term_blocks[k]));
+        let nonzero = std::array::from_fn(|k| terms[k].iter().any(|z| z.norm_sqr() > 0.0));
+        EnergyHamiltonian {
+            energy_ev,
+            h0: place(&h0),
+            terms,
+            nonzero,
+        }
+    }
+
+    /// The energy in eV.
+    pub fn energy_ev(&self) -> f64 {
+        self.energy_ev
+    }
+
+    /// The medium-independent part H₀ (vacuum), km⁻¹.
+    pub fn vacuum(&self) -> &CMat<D> {
+        &self.h0
+    }
+
+    /// H from the potential scalars.
+    pub fn from_scalars(&self, s: &[f64; N_SCALARS]) -> CMat<D> {
+        let mut h = self.h0;
+        for k in 0..N_SCALARS {
+            if self.nonzero[k] && s[k] != 0.0 {
+                h += self.terms[k] * Complex64::new(s[k], 0.0);
+            }
+        }
+        h
+    }
+
+    /// dH/dx from the scalars' slopes (H₀ is constant).
+    pub fn slope_from_scalars(&self, ds: &[f64; N_SCALARS]) -> CMat<D> {
+        let mut h = CMat::<D>::zeros();
+        for k in 0..N_SCALARS {
+            if self.nonzero[k] && ds[k] != 0.0 {
+                h += self.terms[k] * Complex64::new(ds[k], 0.0);
+            }
+        }
+        h
+    }
+
+    /// H at a medium point, km⁻¹.
+    pub fn at(&self, point: &MediumPoint) -> CMat<D> {
+        self.from_scalars(&scalars(point))
+    }
+
+    /// H and dH/dx at a medium point with slope `slope` (per km), both km⁻¹ (per km).
+    pub fn at_with_slope(&self, point: &MediumPoint, slope: &MediumPoint) -> (CMat<D>, CMat<D>) {
+        let (s, ds) = scalars_and_slopes(point, slope);
+        (self.from_scalars(&s), self.slope_from_scalars(&ds))
+    }
+
+    /// Which entries of H can ever be nonzero for a medium with the given quantities: the
+    /// exact zero pattern used to find decoupled blocks.
+    pub fn coupling_pattern(&self, present: PresentQuantities) -> [[bool; D]; D] {
+        let mut used = [false; N_SCALARS];
+        used[idx::V_E] = present.matter || present.pol;
+        used[idx::V_MU] = present.matter || present.pol;
+        used[idx::B_PAR] = present.b_par;
+        used[idx::B_C_RE] = present.b_perp;
+        used[idx::B_C_IM] = present.b_perp;
+        let transverse = (present.matter && present.v_perp) || present.pol;
+        for k in [
+            idx::FPERP_E_RE,
+            idx::FPERP_E_IM,
+            idx::FPERP_MU_RE,
+            idx::FPERP_MU_IM,
+        ] {
+            used[k] = transverse;
+        }
+        let mut pattern = [[false; D]; D];
+        for (i, row) in pattern.iter_mut().enumerate() {
+            for (j, p) in row.iter_mut().enumerate() {
+                *p = i == j
+                    || self.h0[(i, j)].norm_sqr() > 0.0
+                    || (0..N_SCALARS).any(|k| used[k] && self.terms[k][(i, j)].norm_sqr() > 0.0);
+            }
+        }
+        pattern
+    }
+}
+
+/// The flavour-space blocks (in eV per unit scalar) of H₀ and of every scalar's term.
+fn blocks_for(model: &Model, energy_ev: f64) -> (Blocks, [Blocks; N_SCALARS]) {
+    let u = *model.mixing.pmns();
+    let u_conj = u.conjugate();
+    let two_e = 2.0 * energy_ev;
+    let c = |x: f64| Complex64::new(x, 0.0);
+    let m2 = real_diag(model.mixing.dm2_ev2()) / c(two_e);
+    let d = real_diag(model.mixing.masses_ev());
+    let lam = model.moments.lambda() * c(MU_B_EV_PER_GAUSS);
+    let p_e = real_diag([1.0, 0.0, 0.0]);
+    let q_mu = real_diag([0.0, 1.0, 1.0]);
+    let mut h0 = Blocks::zero();
+    let mut t: [Blocks; N_SCALARS] = std::array::from_fn(|_| Blocks::zero());
+    // A complex scalar c = c_r + i c_i multiplying the flip block BA = c·Y: Re → Y, Im → iY.
+    let flip = |t: &mut [Blocks; N_SCALARS], re: usize, im: usize, y: FlavourMatrix| {
+        t[re].ba = y;
+        t[im].ba = y * Complex64::i();
+    };
+    match model.basis {
+        Basis::DiracNeutrino => {
+            // §5 Dirac ν: H_AA = U M² U† + V + U μ_B P₋ U†, H_BB = U M² U† − U μ_B P₊ U†,
+            // H_BA = U [μ_B λ B_c − (m_i/2E) F_ij] U†, F = U† diag(f⊥) U.
+            let vac = hermitian_part(&(u * m2 * u.adjoint()));
+            h0.aa = vac;
+            h0.bb = vac;
+            t[idx::V_E].aa = p_e;
+            t[idx::V_MU].aa = q_mu;
+            let p_minus = (d * lam + lam.adjoint() * d) / c(two_e);
+            let p_plus = (lam * d + d * lam.adjoint()) / c(two_e);
+            t[idx::B_PAR].aa = hermitian_part(&(u * p_minus * u.adjoint()));
+            t[idx::B_PAR].bb = -hermitian_part(&(u * p_plus * u.adjoint()));
+            flip(&mut t, idx::B_C_RE, idx::B_C_IM, u * lam * u.adjoint());
+            // U D F U† / 2E = (U D U†) diag(f⊥) / 2E.
+            let udu = u * d * u.adjoint();
+            flip(
+                &mut t,
+                idx::FPERP_E_RE,
+                idx::FPERP_E_IM,
+                -(udu * p_e) / c(two_e),
+            );
+            flip(
+                &mut t,
+                idx::FPERP_MU_RE,
+                idx::FPERP_MU_IM,
+                -(udu * q_mu) / c(two_e),
+            );
+        }
+        Basis::Majorana => {
+            // §5 Majorana: H_AA = U M² U† + V + U μ_B P₋ U†, H_BB = U* M² Uᵀ − V − U* μ_B P₊ Uᵀ,
+            // H_BA = U* [μ_B λ B_c − (m_i F_ij + m_j F_ji)/2E] U†.
+            h0.aa = hermitian_part(&(u * m2 * u.adjoint()));
+            h0.bb = hermitian_part(&(u_conj * m2 * u.transpose()));
+            t[idx::V_E].aa = p_e;
+            t[idx::V_E].bb = -p_e;
+            t[idx::V_MU].aa = q_mu;
+            t[idx::V_MU].bb = -q_mu;
+            let p_minus = (d * lam + lam.adjoint() * d) / c(two_e);
+            let p_plus = (lam * d + d * lam.adjoint()) / c(two_e);
+            t[idx::B_PAR].aa = hermitian_part(&(u * p_minus * u.adjoint()));
+            t[idx::B_PAR].bb = -hermitian_part(&(u_conj * p_plus * u.transpose()));
+            flip(&mut t, idx::B_C_RE, idx::B_C_IM, u_conj * lam * u.adjoint());
+            // U*(D F + Fᵀ D)U† with F = U† P U: (m̃ P + P m̃), m̃ = U* D U† the Majorana mass matrix.
+            let m_tilde = u_conj * d * u.adjoint();
+            for (p, re, im) in [
+                (p_e, idx::FPERP_E_RE, idx::FPERP_E_IM),
+                (q_mu, idx::FPERP_MU_RE, idx::FPERP_MU_IM),
+            ] {
+                flip(&mut t, re, im, -(m_tilde * p + p * m_tilde) / c(two_e));
+            }
+        }
+        Basis::DiracAntineutrino => {
+            // §5 Dirac ν̄: m̄ = U* D Uᵀ (Hermitian), μ̄ = −(U λ U†)ᵀ,
+            // H_AA = m̄m̄†/2E − V − μ_B(m̄μ̄† + μ̄m̄†)B∥/2E, H_BB = m̄†m̄/2E + μ_B(m̄†μ̄ + μ̄†m̄)B∥/2E,
+            // H_AB = μ_B μ̄ B_c − diag(f⊥) m̄/2E. m̄m̄† = U* D² Uᵀ; its common m₁² is dropped.
+            let vac = hermitian_part(&(u_conj * m2 * u.transpose()));
+            h0.aa = vac;
+            h0.bb = vac;
+            t[idx::V_E].aa = -p_e;
+            t[idx::V_MU].aa = -q_mu;
+            let m_bar = u_conj * d * u.transpose();
+            let mu_bar = -(u * lam * u.adjoint()).transpose();
+            t[idx::B_PAR].aa =
+                -hermitian_part(&(m_bar * mu_bar.adjoint() + mu_bar * m_bar.adjoint())) / c(two_e);
+            t[idx::B_PAR].bb =
+                hermitian_part(&(m_bar.adjoint() * mu_bar + mu_bar.adjoint() * m_bar)) / c(two_e);
+            // H_AB = c X ⇒ H_BA = c̄ X†: Re → X†, Im → −i X†.
+            let flip_ab = |t: &mut [Blocks; N_SCALARS], re: usize, im: usize, x: FlavourMatrix| {
+                t[re].ba = x.adjoint();
+                t[im].ba = -(x.adjoint() * Complex64::i());
+            };
+            flip_ab(&mut t, idx::B_C_RE, idx::B_C_IM, mu_bar);
+            flip_ab(
+                &mut t,
+                idx::FPERP_E_RE,
+                idx::FPERP_E_IM,
+                -(p_e * m_bar) / c(two_e),
+            );
+            flip_ab(
+                &mut t,
+                idx::FPERP_MU_RE,
+                idx::FPERP_MU_IM,
+                -(q_mu * m_bar) / c(two_e),
+            );
+        }
+    }
+    (h0, t)
+}

@@ -1,0 +1,87 @@
+//! [`PathHamiltonian`]: H along a path at one fixed energy — all an integrator sees.
+//!
+//! Integrators are generic over this trait, so tests can hand them an analytic H(x) (a
+//! Landau–Zener ramp, a rotating field) with no medium at all. [`MediumHamiltonian`] is the
+//! implementation that joins an [`EnergyHamiltonian`] and a [`Medium`].
+
+use super::assemble::{CMat, EnergyHamiltonian};
+use crate::medium::{Medium, MediumError, Side};
+
+/// The Hamiltonian (km⁻¹) along a path at fixed energy.
+pub trait PathHamiltonian<const D: usize>: Sync {
+    /// H at `x_km`; at a breakpoint, the one-sided limit `side`.
+    fn h(&self, x_km: f64, side: Side) -> Result<CMat<D>, MediumError>;
+
+    /// H and dH/dx (km⁻² ) at `x_km`, one-sided at breakpoints.
+    fn h_and_slope(&self, x_km: f64, side: Side) -> Result<(CMat<D>, CMat<D>), MediumError>;
+
+    /// Sorted positions where H or H′ jumps; steps end exactly on them.
+    fn breakpoints(&self) -> &[f64];
+
+    /// Entries of H that can ever be nonzero (true on the diagonal): decoupled blocks are the
+    /// connected components of this graph.
+    fn coupling_pattern(&self) -> [[bool; D]; D];
+
+    /// True when H is constant between consecutive breakpoints.
+    fn is_piecewise_constant(&self) -> bool {
+        false
+    }
+}
+
+/// H(E, x) of a model in a medium.
+pub struct MediumHamiltonian<'a, const D: usize> {
+    hamiltonian: EnergyHamiltonian<D>,
+    medium: &'a dyn Medium,
+    breakpoints: Vec<f64>,
+    pattern: [[bool; D]; D],
+}
+
+impl<'a, const D: usize> MediumHamiltonian<'a, D> {
+    /// Joins the energy's Hamiltonian with the medium.
+    pub fn new(hamiltonian: EnergyHamiltonian<D>, medium: &'a dyn Medium) -> Self {
+        let mut breakpoints = medium.breakpoints();
+        breakpoints.sort_by(f64::total_cmp);
+        breakpoints.dedup();
+        let pattern = hamiltonian.coupling_pattern(medium.present_quantities());
+        MediumHamiltonian {
+            hamiltonian,
+            medium,
+            breakpoints,
+            pattern,
+        }
+    }
+
+    /// The underlying energy Hamiltonian.
+    pub fn energy_hamiltonian(&self) -> &EnergyHamiltonian<D> {
+        &self.hamiltonian
+    }
+
+    /// The medium.
+    pub fn medium(&self) -> &dyn Medium {
+        self.medium
+    }
+}
+
+impl<const D: usize> PathHamiltonian<D> for MediumHamiltonian<'_, D> {
+    fn h(&self, x_km: f64, side: Side) -> Result<CMat<D>, MediumError> {
+        let p = self.medium.point(x_km, side)?;
+        Ok(self.hamiltonian.at(&p))
+    }
+
+    fn h_and_slope(&self, x_km: f64, side: Side) -> Result<(CMat<D>, CMat<D>), MediumError> {
+        let (p, dp) = self.medium.point_and_slope(x_km, side)?;
+        Ok(self.hamiltonian.at_with_slope(&p, &dp))
+    }
+
+    fn breakpoints(&self) -> &[f64] {
+        &self.breakpoints
+    }
+
+    fn coupling_pattern(&self) -> [[bool; D]; D] {
+        self.pattern
+    }
+
+    fn is_piecewise_constant(&self) -> bool {
+        self.medium.is_piecewise_constant()
+    }
+}

@@ -1,0 +1,143 @@
+//! Eigendecomposition of Hermitian matrices by cyclic complex Jacobi rotations.
+
+use nalgebra::SMatrix;
+use num_complex::Complex64;
+
+/// H = W diag(λ) W†, eigenvalues ascending, W unitary (columns are eigenvectors).
+#[derive(Debug, Clone, Copy)]
+pub struct HermitianEigen<const D: usize> {
+    pub values: [f64; D],
+    pub vectors: SMatrix<Complex64, D, D>,
+}
+
+/// Eigen-decomposes the Hermitian part of `h` (only the upper triangle and the real diagonal
+/// are read).
+pub fn hermitian_eigen<const D: usize>(h: &SMatrix<Complex64, D, D>) -> HermitianEigen<D> {
+    let mut a = *h;
+    // Make the working copy exactly Hermitian from the upper triangle.
+    for i in 0..D {
+        a[(i, i)] = Complex64::new(a[(i, i)].re, 0.0);
+        for j in (i + 1)..D {
+            a[(j, i)] = a[(i, j)].conj();
+        }
+    }
+    let mut v = SMatrix::<Complex64, D, D>::identity();
+    let scale: f64 = a.iter().map(|z| z.norm_sqr()).sum::<f64>();
+    if scale > 0.0 {
+        for _sweep in 0..64 {
+            let mut off = 0.0;
+            for p in 0..D {
+                for q in (p + 1)..D {
+                    off += a[(p, q)].norm_sqr();
+                }
+            }
+            // Converged: the off-diagonal mass is below round-off of the whole matrix.
+            if off <= scale * 1e-36 {
+                break;
+            }
+            for p in 0..D {
+                for q in (p + 1)..D {
+                    rotate(&mut a, &mut v, p, q);
+                }
+            }
+        }
+    }
+    let mut order: [usize; D] = std::array::from_fn(|i| i);
+    order.sort_by(|&i, &j| a[(i, i)].re.total_cmp(&a[(j, j)].re));
+    let values = std::array::from_fn(|k| a[(order[k], order[k])].re);
+    let vectors = SMatrix::<Complex64, D, D>::from_fn(|r, k| v[(r, order[k])]);
+    HermitianEigen { values, vectors }
+}
+
+/// One Jacobi rotation J = [[c, s e^{iφ}], [−s e^{−iφ}, c]] in the (p, q) plane that zeroes
+/// a_pq of the Hermitian matrix `a` (a ← J† a J, v ← v J).
+fn rotate<const D: usize>(
+    a: &mut SMatrix<Complex64, D, D>,
+    v: &mut SMatrix<Complex64, D, D>,
+    p: usize,
+    q: usize,
+) {
+    let apq = a[(p, q)];
+    let b = apq.norm();
+    if b == 0.0 {
+        return;
+    }
+    let phase = apq / b;
+    let (app, aqq) = (a[(p, p)].re, a[(q, q)].re);
+    let theta = (aqq - app) / (2.0 * b);
+    let t = if theta.is_finite() {
+        theta.signum() / (theta.abs() + (theta * theta + 1.0).sqrt())
+    } else {
+        0.0
+    };
+    if t == 0.0 {
+        return;
+    }
+    let c = 1.0 / (t * t + 1.0).sqrt();
+    let s = t * c;
+    let jpq = phase * s;
+    let jqp = -phase.conj() * s;
+    // Columns: a ← a J.
+    for k in 0..D {
+        let (akp, akq) = (a[(k, p)], a[(k, q)]);
+        a[(k, p)] = akp * c + akq * jqp;
+        a[(k, q)] = akp * jpq + akq * c;
+        let (vkp, vkq) = (v[(k, p)], v[(k, q)]);
+        v[(k, p)] = vkp * c + vkq * jqp;
+        v[(k, q)] = vkp * jpq + vkq * c;
+    }
+    // Rows: a ← J† a.
+    for k in 0..D {
+        let (apk, aqk) = (a[(p, k)], a[(q, k)]);
+        a[(p, k)] = apk * c + aqk * jqp.conj();
+        a[(q, k)] = apk * jpq.conj() + aqk * c;
+    }
+    a[(p, q)] = Complex64::new(0.0, 0.0);
+    a[(q, p)] = Complex64::new(0.0, 0.0);
+    a[(p, p)] = Complex64::new(a[(p, p)].re, 0.0);
+    a[(q, q)] = Complex64::new(a[(q, q)].re, 0.0);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn random_hermitian<const D: usize>(seed: u64) -> SMatrix<Complex64, D, D> {
+        let mut state = seed;
+        let mut next = || {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            ((state >> 11) as f64 / (1u64 << 53) as f64) - 0.5
+        };
+        let m = SMatrix::<Complex64, D, D>::from_fn(|_, _| Complex64::new(next(), next()));
+        m + m.adjoint()
+    }
+
+    #[test]
+    fn reconstructs_random_hermitian_matrices() {
+        for seed in 0..50 {
+            let h = random_hermitian::<6>(seed);
+            let e = hermitian_eigen(&h);
+            let w = e.vectors;
+            let lam = SMatrix::<Complex64, 6, 6>::from_fn(|i, j| {
+                if i == j {
+                    Complex64::new(e.values[i], 0.0)
+                } else {
+                    Complex64::new(0.0, 0.0)
+                }
+            });
+            assert!((w * lam * w.adjoint() - h).norm() < 1e-13);
+            assert!((w.adjoint() * w - SMatrix::<Complex64, 6, 6>::identity()).norm() < 1e-14);
+            assert!(e.values.windows(2).all(|p| p[0] <= p[1]));
+        }
+    }
+
+    #[test]
+    fn degenerate_and_zero_matrices() {
+        let z = SMatrix::<Complex64, 4, 4>::zeros();
+        assert_eq!(hermitian_eigen(&z).values, [0.0; 4]);
+        let i = SMatrix::<Complex64, 4, 4>::identity();
+        assert_eq!(hermitian_eigen(&i).values, [1.0; 4]);
+    }
+}

@@ -1,0 +1,12 @@
+//! Small dense linear algebra on fixed-size complex matrices: the Hermitian eigensolver and
+//! the exponentials built on it. Generic over the dimension, allocation-free.
+//!
+//! A cyclic Jacobi method is used rather than nalgebra's Householder/QR `SymmetricEigen`:
+//! it is generic over `const D` without dimension-arithmetic trait bounds, backward stable,
+//! and for 4×4 and 6×6 as fast as the alternatives.
+
+pub mod eigen;
+pub mod expm;
+
+pub use eigen::{hermitian_eigen, HermitianEigen};
+pub use expm::{exp_minus_i_h_t, unitarity_error};

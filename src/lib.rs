@@ -52,3 +52,8 @@ pub mod prelude {
     };
     pub use crate::moments::{MomentBasis, MomentInput, Moments};
 }
+
+/// The README's code blocks run as doctests, so its examples stay true.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

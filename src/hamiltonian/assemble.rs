@@ -38,7 +38,7 @@ impl Model {
 }
 
 /// H(E, x) = H₀ + Σ_k s_k(x) G_k at one energy, with the scalars s_k of
-/// [`super::potential`] (V_e, V_μ, B∥, B_c, f⊥_e, f⊥_μ split into real parts).
+/// [`mod@super::potential`] (V_e, V_μ, B∥, B_c, f⊥_e, f⊥_μ split into real parts).
 #[derive(Debug, Clone)]
 pub struct EnergyHamiltonian<const D: usize> {
     energy_ev: f64,
@@ -120,21 +120,15 @@ impl<const D: usize> EnergyHamiltonian<D> {
 
     /// H from the potential scalars.
     pub fn from_scalars(&self, s: &[f64; N_SCALARS]) -> CMat<D> {
-        let mut h = self.h0;
-        for k in 0..N_SCALARS {
-            if self.nonzero[k] && s[k] != 0.0 {
-                h += self.terms[k] * Complex64::new(s[k], 0.0);
-            }
-        }
-        h
+        self.h0 + self.slope_from_scalars(s)
     }
 
-    /// dH/dx from the scalars' slopes (H₀ is constant).
+    /// Σ_k s_k G_k without H₀: dH/dx from the scalars' slopes (H₀ is constant).
     pub fn slope_from_scalars(&self, ds: &[f64; N_SCALARS]) -> CMat<D> {
         let mut h = CMat::<D>::zeros();
-        for k in 0..N_SCALARS {
-            if self.nonzero[k] && ds[k] != 0.0 {
-                h += self.terms[k] * Complex64::new(ds[k], 0.0);
+        for ((term, &nonzero), &d) in self.terms.iter().zip(&self.nonzero).zip(ds) {
+            if nonzero && d != 0.0 {
+                h += term * Complex64::new(d, 0.0);
             }
         }
         h

@@ -1,7 +1,7 @@
 //! The spin-flavour Hamiltonian H(E, x) of physics.md §4–§5, in km⁻¹.
 //!
 //! - [`dual`]: dual numbers for exact x-derivatives of the potential.
-//! - [`potential`]: the effective 4-potential reduced to the nine real scalars H is linear in.
+//! - [`mod@potential`]: the effective 4-potential reduced to the nine real scalars H is linear in.
 //! - [`assemble`]: [`Model`] (basis, mixing, moments) and [`EnergyHamiltonian`], which
 //!   precomputes, for one energy, H = H₀ + Σ_k s_k G_k with constant Hermitian G_k; evaluating
 //!   H at a point is then 9 scaled additions of fixed-size matrices, and H′ = Σ_k s_k′ G_k.

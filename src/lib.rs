@@ -37,6 +37,7 @@ pub mod linalg;
 pub mod medium;
 pub mod mixing;
 pub mod moments;
+pub mod scenario;
 pub mod units;
 
 /// The types most programs need.

@@ -5,8 +5,11 @@
 //! - The [`Medium`] trait: quantities and their x-derivatives at any position, one-sided at the
 //!   declared discontinuities ([`Medium::breakpoints`]), which integrators land on exactly.
 
+pub mod build;
 pub mod constant;
 pub mod point;
+
+pub use build::{build_medium, MediumConfigError};
 
 pub use constant::ConstantMedium;
 pub use point::{MediumPoint, MediumPointError, QUANTITY_NAMES, QUANTITY_UNITS};

@@ -1,0 +1,126 @@
+//! Scenario files (scenario.md): parse, validate fully before any work, and hand the run a
+//! [`Scenario`] that cannot be invalid.
+//!
+//! - [`raw`]: the serde mirror of the file (strict: unknown fields are errors).
+//! - [`validate`]: raw → [`Scenario`], every rule of scenario.md, errors naming file and field.
+//! - [`grid`]: energy grids.
+//! - [`error`]: [`ScenarioError`].
+
+pub mod error;
+pub mod grid;
+pub mod raw;
+pub mod validate;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+pub use error::ScenarioError;
+pub use validate::{load, parse};
+
+use crate::basis::Flavours;
+use crate::hamiltonian::Model;
+use crate::medium::Medium;
+
+/// Where to record the state along the track.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RecordSpec {
+    /// Only the end of the track.
+    End,
+    /// Every accepted step (positions differ per energy).
+    AllSteps,
+    /// These positions (km), strictly increasing, within the track.
+    Points(Vec<f64>),
+}
+
+/// The integration method named in `[solver] method`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MethodName {
+    Magnus,
+    Dop853,
+    Layers,
+}
+
+impl MethodName {
+    /// The scenario spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MethodName::Magnus => "magnus",
+            MethodName::Dop853 => "dop853",
+            MethodName::Layers => "layers",
+        }
+    }
+}
+
+/// `[solver]`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SolverSpec {
+    pub method: MethodName,
+    pub rtol: f64,
+    pub atol: f64,
+    pub max_step_km: f64,
+}
+
+/// `[output]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutputSpec {
+    /// Relative to the working directory.
+    pub file: PathBuf,
+    pub amplitudes: bool,
+    pub profile_samples: usize,
+}
+
+/// A validated scenario: everything a run needs, consistent by construction.
+pub struct Scenario {
+    /// The file it came from and its full text (stored in the output for provenance).
+    pub path: PathBuf,
+    pub text: String,
+    pub name: String,
+    pub description: Option<String>,
+    pub model: Model,
+    /// Basis indices of the initial states, in the order given.
+    pub initial: Vec<usize>,
+    /// All 2N state labels in basis order.
+    pub labels: Vec<String>,
+    pub energies_mev: Vec<f64>,
+    pub medium_kind: String,
+    pub medium: Arc<dyn Medium>,
+    pub start_km: f64,
+    pub end_km: f64,
+    pub record: RecordSpec,
+    pub solver: SolverSpec,
+    pub output: OutputSpec,
+}
+
+impl Scenario {
+    /// Number of flavours.
+    pub fn flavours(&self) -> Flavours {
+        self.model.flavours()
+    }
+
+    /// The scenario file's folder, against which table paths are resolved.
+    pub fn base_dir(&self) -> &Path {
+        self.path.parent().unwrap_or(Path::new("."))
+    }
+
+    /// Labels of the initial states.
+    pub fn initial_labels(&self) -> Vec<String> {
+        self.initial.iter().map(|&i| self.labels[i].clone()).collect()
+    }
+}
+
+impl std::fmt::Debug for Scenario {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Scenario")
+            .field("path", &self.path)
+            .field("name", &self.name)
+            .field("model", &self.model)
+            .field("initial", &self.initial)
+            .field("energies_mev", &self.energies_mev.len())
+            .field("medium_kind", &self.medium_kind)
+            .field("track_km", &(self.start_km, self.end_km))
+            .field("record", &self.record)
+            .field("solver", &self.solver)
+            .field("output", &self.output)
+            .finish()
+    }
+}

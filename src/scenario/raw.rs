@@ -1,0 +1,97 @@
+//! The serde mirror of scenario.md: one strict struct per table, unknown fields rejected.
+//!
+//! Nothing here is validated beyond types; [`super::validate`] turns a [`RawScenario`] into a
+//! [`super::Scenario`]. The `[medium]` table stays a raw TOML table because its fields depend
+//! on its `kind`; each kind has its own strict struct in the medium module.
+
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawScenario {
+    pub name: String,
+    pub description: Option<String>,
+    pub neutrino: RawNeutrino,
+    pub mixing: Option<RawMixing>,
+    pub moments: Option<RawMoments>,
+    pub energy: RawEnergy,
+    pub medium: toml::Table,
+    pub track: Option<RawTrack>,
+    pub solver: Option<RawSolver>,
+    pub output: Option<RawOutput>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawNeutrino {
+    pub flavours: i64,
+    pub nature: String,
+    pub particle: Option<String>,
+    /// `"all"` or a list of state labels (interpreted in validation, for precise errors).
+    pub initial: Option<toml::Value>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawMixing {
+    pub preset: Option<String>,
+    pub theta12_deg: Option<f64>,
+    pub theta13_deg: Option<f64>,
+    pub theta23_deg: Option<f64>,
+    pub delta_cp_deg: Option<f64>,
+    pub dm21_ev2: Option<f64>,
+    pub dm31_ev2: Option<f64>,
+    pub theta_deg: Option<f64>,
+    pub dm2_ev2: Option<f64>,
+    pub lightest_mass_ev: Option<f64>,
+    pub majorana_phases_deg: Option<Vec<f64>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawMoments {
+    pub basis: Option<String>,
+    /// Values are a real number or `[re, im]` (interpreted in validation).
+    #[serde(default)]
+    pub magnetic_mu_b: BTreeMap<String, toml::Value>,
+    #[serde(default)]
+    pub electric_mu_b: BTreeMap<String, toml::Value>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawEnergy {
+    pub scale: Option<String>,
+    pub min_mev: Option<f64>,
+    pub max_mev: Option<f64>,
+    pub points: Option<i64>,
+    pub values_mev: Option<Vec<f64>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTrack {
+    pub start_km: Option<f64>,
+    pub end_km: Option<f64>,
+    /// `"end" | "all-steps" | { points = N } | { values_km = [...] }` (interpreted in
+    /// validation).
+    pub record: Option<toml::Value>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSolver {
+    pub method: Option<String>,
+    pub rtol: Option<f64>,
+    pub atol: Option<f64>,
+    pub max_step_km: Option<f64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawOutput {
+    pub file: Option<String>,
+    pub amplitudes: Option<bool>,
+    pub profile_samples: Option<i64>,
+}

@@ -172,3 +172,19 @@ fn table_derivatives_match_finite_differences() {
         }
     }
 }
+
+#[test]
+fn shipped_supernova_template_matches_the_model() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("profiles/supernova_shock_example.csv");
+    assert!(check_table(&path).is_empty());
+    let m = TableMedium::from_file(&path, Interpolation::LogLinear).unwrap();
+    assert_eq!(m.breakpoints().len(), 42); // 41 radii and the shock
+    let rho = |x: f64, s: Side| m.point(x, s).unwrap().rho_g_cm3();
+    assert!((rho(5e4, Side::Left) / 800.0 - 1.0).abs() < 1e-12);
+    assert!((rho(5e4, Side::Right) / 80.0 - 1.0).abs() < 1e-12);
+    // Between rows, within 0.5 % of the power law.
+    for x in [1.05e4f64, 3.3e4, 2.1e5, 8.7e5] {
+        let want = 1e4 * (1e4 / x).powi(3) * if x < 5e4 { 10.0 } else { 1.0 };
+        assert!((rho(x, Side::Left) / want - 1.0).abs() < 5e-3, "{x}");
+    }
+}

@@ -2,17 +2,38 @@
 //!
 //! - [`point`]: [`MediumPoint`], the scenario.md quantities at one position, validated.
 //! - [`constant`]: a homogeneous medium.
+//! - [`interpolate`]: linear, log-linear, PCHIP and step interpolation with exact derivatives.
+//! - [`table_parse`] and [`table`]: user tables (CSV) — reading, checking, interpolating.
+//! - [`sun`], [`supernova`], [`rotating_star`], [`earth`]: the built-in media of physics.md §8.
+//! - [`config`]: one strict serde struct per medium kind and [`build_medium`].
+//! - [`sample`]: the quantities along a track, as written by `nuspin medium sample`.
 //! - The [`Medium`] trait: quantities and their x-derivatives at any position, one-sided at the
 //!   declared discontinuities ([`Medium::breakpoints`]), which integrators land on exactly.
 
-pub mod build;
+pub mod config;
 pub mod constant;
+pub mod earth;
+pub mod interpolate;
+pub mod params;
 pub mod point;
+pub mod rotating_star;
+pub mod sample;
+pub mod sun;
+pub mod supernova;
+pub mod table;
+pub mod table_parse;
 
-pub use build::{build_medium, MediumConfigError};
-
+pub use config::{build_medium, MediumConfigError};
 pub use constant::ConstantMedium;
+pub use earth::EarthMedium;
+pub use interpolate::{Interpolant, Interpolation};
 pub use point::{MediumPoint, MediumPointError, QUANTITY_NAMES, QUANTITY_UNITS};
+pub use rotating_star::RotatingStarMedium;
+pub use sample::{sample_medium, MediumSamples, SampleError};
+pub use sun::{production_average_nodes, SolarMedium, SolarModel};
+pub use supernova::SupernovaMedium;
+pub use table::TableMedium;
+pub use table_parse::{check_table, TableProblem};
 
 /// Which one-sided limit to take at a breakpoint (identical elsewhere).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -104,6 +125,39 @@ pub trait Medium: Send + Sync {
 
     /// The medium's natural track (start, end) in km, when it defines one.
     fn natural_track_km(&self) -> Option<(f64, f64)> {
+        None
+    }
+
+    /// The closed range of x where the medium is defined, when it is bounded (tables, the
+    /// Earth's chord, the solar tables); `None` when any x the model accepts is fine.
+    fn domain_km(&self) -> Option<(f64, f64)> {
+        None
+    }
+
+    /// Checks up front that a track [start_km, end_km] can be run: by default that it lies
+    /// within [`Medium::domain_km`] (the error names the offending end and the medium's range).
+    /// Media with further conditions along the whole track (a rotating star's |v| < 1) add
+    /// them.
+    fn check_track(&self, start_km: f64, end_km: f64) -> Result<(), MediumError> {
+        if let Some((min_km, max_km)) = self.domain_km() {
+            for x_km in [start_km, end_km] {
+                if !(min_km..=max_km).contains(&x_km) {
+                    return Err(MediumError::OutOfRange {
+                        x_km,
+                        min_km,
+                        max_km,
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// When the observable is an average over several start positions (the solar
+    /// `production_average`), those positions in km with weights summing to 1; the run layer
+    /// then runs each start to the track's end and averages P (never amplitudes). `None`: one
+    /// start, the track's.
+    fn averaged_starts_km(&self) -> Option<Vec<(f64, f64)>> {
         None
     }
 }

@@ -413,11 +413,12 @@ impl Checker<'_> {
         };
         let base = self.path.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."));
         let medium = medium::build_medium(&kind, table, &base).map_err(|e| {
-            let field = match e.field() {
-                Some(f) => format!("medium.{f}"),
-                None => "medium.".to_string(),
+            let field = match &e {
+                medium::MediumConfigError::UnknownKind(_) => "medium.kind".to_string(),
+                medium::MediumConfigError::Invalid { field, .. } => format!("medium.{field}"),
+                _ => "medium.".to_string(),
             };
-            self.err(&field, e.message())
+            self.err(&field, e.to_string())
         })?;
         Ok((kind, Arc::from(medium)))
     }
@@ -444,6 +445,9 @@ impl Checker<'_> {
                 format!("must be > start_km, got start_km = {start} and end_km = {end}"),
             ));
         }
+        medium
+            .check_track(start, end)
+            .map_err(|e| self.err("track.", format!("the track [{start}, {end}] km does not fit the medium: {e}")))?;
         Ok((start, end))
     }
 

@@ -1,0 +1,295 @@
+//! [`SolarMedium`]: the Sun of physics.md §8 (`kind = "solar"`), x_km = r.
+//!
+//! - `bs05`: BS05(OP) (Bahcall, Serenelli, Basu, ApJ 621 (2005) L85). n_e from
+//!   `profiles/nele_bs05op.dat`, linear in log10(n_e/N_A) against r; n_n = ρ N_A (1 − X_H)/2
+//!   from `profiles/bs05op.dat`, linear in r, and beyond that table's last radius n_n = n_e
+//!   times the ratio n_n/n_e at that radius. Below a table's first radius (r < 0.0016 R_sun)
+//!   its first row is held (the centre is flat). Every row of either table is a kink, hence a
+//!   breakpoint; the repeated radius r = R_sun in the n_e table is a declared discontinuity.
+//!   The tables are embedded in the binary, so it runs from any directory.
+//! - `exponential`: n_e = 245 N_A exp(−10.54 r/R_sun) cm⁻³ with Y_e = 0.7, so
+//!   n_n = n_e (1 − Y_e)/Y_e.
+//!
+//! The neutrino starts at the production radius and travels radially to the surface. The
+//! ⁸B production-region average uses [`production_average_nodes`].
+
+use super::interpolate::{Interpolant, Interpolation};
+use super::{Medium, MediumError, MediumPoint, PresentQuantities, Side};
+use crate::units::{AVOGADRO, R_SUN_KM};
+
+const NELE_BS05OP: &str = include_str!("../../profiles/nele_bs05op.dat");
+const BS05OP: &str = include_str!("../../profiles/bs05op.dat");
+
+/// Mean of the Gaussian production weight in r, R_sun (the ⁸B production peak).
+pub const PRODUCTION_MEAN_RSUN: f64 = 0.05;
+/// Width σ of the Gaussian production weight in r, R_sun.
+pub const PRODUCTION_SIGMA_RSUN: f64 = 0.02;
+/// Default number of start radii of the production average.
+pub const DEFAULT_PRODUCTION_POINTS: usize = 12;
+
+/// Which solar density model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SolarModel {
+    /// The BS05(OP) tables.
+    Bs05,
+    /// n_e = 245 N_A exp(−10.54 r/R_sun), Y_e = 0.7.
+    Exponential,
+}
+
+/// The BS05(OP) profile: log10(n_e/N_A) and n_n against r in km.
+#[derive(Debug, Clone, PartialEq)]
+struct Bs05 {
+    log_ne: Interpolant,
+    nn: Interpolant,
+    /// n_n/n_e at the last radius of the structure table.
+    tail_ratio: f64,
+}
+
+/// The Sun along a radial path from the production point to the surface.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SolarMedium {
+    model: SolarModel,
+    bs05: Option<Bs05>,
+    production_radius_rsun: f64,
+    average_points: Option<usize>,
+}
+
+impl SolarMedium {
+    /// The Sun with `model`, the neutrino starting at `production_radius_rsun`; with
+    /// `average_points = Some(n)` the observable is averaged over the n start radii of
+    /// [`production_average_nodes`] instead.
+    pub fn new(
+        model: SolarModel,
+        production_radius_rsun: f64,
+        average_points: Option<usize>,
+    ) -> Result<Self, String> {
+        let bs05 = match model {
+            SolarModel::Bs05 => Some(Bs05::load()?),
+            SolarModel::Exponential => None,
+        };
+        Ok(SolarMedium {
+            model,
+            bs05,
+            production_radius_rsun,
+            average_points,
+        })
+    }
+
+    /// The density model.
+    pub fn model(&self) -> SolarModel {
+        self.model
+    }
+
+    /// (n_e, n_n) and their r-derivatives per km.
+    fn densities(&self, r: f64, side: Side) -> Result<[f64; 4], MediumError> {
+        let Some(b) = &self.bs05 else {
+            let ne = 245.0 * AVOGADRO * (-10.54 * r / R_SUN_KM).exp();
+            let dne = -10.54 / R_SUN_KM * ne;
+            let ratio = 0.3 / 0.7;
+            return Ok([ne, dne, ne * ratio, dne * ratio]);
+        };
+        let (lo, hi) = b.log_ne.range();
+        if r > hi {
+            return Err(MediumError::OutOfRange {
+                x_km: r,
+                min_km: 0.0,
+                max_km: hi,
+            });
+        }
+        let (l, dl) = b.log_ne.eval(r.max(lo), side).unwrap_or((f64::NAN, 0.0));
+        let dl = if r < lo { 0.0 } else { dl };
+        let ne = AVOGADRO * 10f64.powf(l);
+        let dne = ne * std::f64::consts::LN_10 * dl;
+        let (nlo, nhi) = b.nn.range();
+        let (nn, dnn) = if r > nhi {
+            (ne * b.tail_ratio, dne * b.tail_ratio)
+        } else if r < nlo {
+            (b.nn.eval(nlo, Side::Right).map_or(f64::NAN, |v| v.0), 0.0)
+        } else {
+            b.nn.eval(r, side).unwrap_or((f64::NAN, 0.0))
+        };
+        Ok([ne, dne, nn, dnn])
+    }
+
+    fn eval(&self, r: f64, side: Side) -> Result<(MediumPoint, MediumPoint), MediumError> {
+        if r.is_nan() || r < 0.0 {
+            return Err(MediumError::Other {
+                x_km: r,
+                message: "the solar model needs a radius r >= 0".into(),
+            });
+        }
+        let [ne, dne, nn, dnn] = self.densities(r, side)?;
+        let point = MediumPoint {
+            ne_cm3: ne,
+            nn_cm3: nn,
+            ..Default::default()
+        };
+        point
+            .validate()
+            .map_err(|source| MediumError::Invalid { x_km: r, source })?;
+        let slope = MediumPoint {
+            ne_cm3: dne,
+            nn_cm3: dnn,
+            ..Default::default()
+        };
+        Ok((point, slope))
+    }
+}
+
+impl Bs05 {
+    fn load() -> Result<Self, String> {
+        let nele = parse_columns(NELE_BS05OP, "profiles/nele_bs05op.dat", 2)?;
+        let r: Vec<f64> = nele.iter().map(|row| row[0] * R_SUN_KM).collect();
+        let l: Vec<f64> = nele.iter().map(|row| row[1]).collect();
+        let log_ne = Interpolant::new(&r, &l, Interpolation::Linear)
+            .map_err(|e| format!("profiles/nele_bs05op.dat: {e}"))?;
+        let st = parse_columns(BS05OP, "profiles/bs05op.dat", 12)?;
+        // Columns: M, R, T, rho, P, L, X(H1), ...
+        let r: Vec<f64> = st.iter().map(|row| row[1] * R_SUN_KM).collect();
+        let nn: Vec<f64> = st
+            .iter()
+            .map(|row| row[3] * AVOGADRO * (1.0 - row[6]) / 2.0)
+            .collect();
+        let nn_interp = Interpolant::new(&r, &nn, Interpolation::Linear)
+            .map_err(|e| format!("profiles/bs05op.dat: {e}"))?;
+        let (_, last) = nn_interp.range();
+        let ne_last = log_ne
+            .eval(last, Side::Left)
+            .map(|(l, _)| AVOGADRO * 10f64.powf(l))
+            .ok_or("profiles/bs05op.dat extends beyond nele_bs05op.dat")?;
+        let tail_ratio = nn[nn.len() - 1] / ne_last;
+        Ok(Bs05 {
+            log_ne,
+            nn: nn_interp,
+            tail_ratio,
+        })
+    }
+}
+
+/// Whitespace-separated numeric rows with at least `columns` fields; `#` lines are comments.
+fn parse_columns(text: &str, name: &str, columns: usize) -> Result<Vec<Vec<f64>>, String> {
+    let mut rows = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let row: Vec<f64> = line
+            .split_whitespace()
+            .map(|f| f.parse::<f64>())
+            .collect::<Result<_, _>>()
+            .map_err(|e| format!("{name}:{}: {e}", i + 1))?;
+        if row.len() < columns {
+            return Err(format!("{name}:{}: expected {columns} columns", i + 1));
+        }
+        rows.push(row);
+    }
+    Ok(rows)
+}
+
+/// Start radii (in R_sun) and weights (summing to 1) approximating the ⁸B production region
+/// of physics.md §8: a Gaussian in r with mean [`PRODUCTION_MEAN_RSUN`] and σ
+/// [`PRODUCTION_SIGMA_RSUN`], truncated to r ≥ 0, without an r² factor. This Gaussian is
+/// itself an approximation to the ⁸B production distribution. The nodes are those of
+/// `n`-point Gauss–Legendre quadrature on [0, mean + 5σ], each weighted by the Gaussian and
+/// normalised, so a smooth P(r) is averaged to high order. `n = 0` gives no nodes.
+pub fn production_average_nodes(n: usize) -> Vec<(f64, f64)> {
+    let (mean, sigma) = (PRODUCTION_MEAN_RSUN, PRODUCTION_SIGMA_RSUN);
+    let (a, b) = ((mean - 5.0 * sigma).max(0.0), mean + 5.0 * sigma);
+    let nodes: Vec<(f64, f64)> = gauss_legendre(n)
+        .into_iter()
+        .map(|(t, w)| {
+            let r = 0.5 * (a + b) + 0.5 * (b - a) * t;
+            let g = (-0.5 * ((r - mean) / sigma).powi(2)).exp();
+            (r, w * g)
+        })
+        .collect();
+    let total: f64 = nodes.iter().map(|(_, w)| w).sum();
+    nodes.into_iter().map(|(r, w)| (r, w / total)).collect()
+}
+
+/// Gauss–Legendre nodes and weights on [−1, 1] (Newton iteration on P_n).
+fn gauss_legendre(n: usize) -> Vec<(f64, f64)> {
+    let mut out = Vec::with_capacity(n);
+    for i in 0..n {
+        let mut t = (std::f64::consts::PI * (i as f64 + 0.75) / (n as f64 + 0.5)).cos();
+        let mut dp = 1.0;
+        for _ in 0..100 {
+            let (mut p0, mut p1) = (1.0, t);
+            for k in 2..=n {
+                let k = k as f64;
+                (p0, p1) = (p1, ((2.0 * k - 1.0) * t * p1 - (k - 1.0) * p0) / k);
+            }
+            // p1 = P_n(t), p0 = P_{n-1}(t)
+            dp = n as f64 * (t * p1 - p0) / (t * t - 1.0);
+            let step = p1 / dp;
+            t -= step;
+            if step.abs() < 1e-15 {
+                break;
+            }
+        }
+        out.push((t, 2.0 / ((1.0 - t * t) * dp * dp)));
+    }
+    out.reverse();
+    out
+}
+
+impl Medium for SolarMedium {
+    fn point(&self, x_km: f64, side: Side) -> Result<MediumPoint, MediumError> {
+        self.eval(x_km, side).map(|(p, _)| p)
+    }
+
+    fn point_and_slope(
+        &self,
+        x_km: f64,
+        side: Side,
+    ) -> Result<(MediumPoint, MediumPoint), MediumError> {
+        self.eval(x_km, side)
+    }
+
+    fn breakpoints(&self) -> Vec<f64> {
+        let Some(b) = &self.bs05 else {
+            return Vec::new();
+        };
+        let mut out = b.log_ne.rows();
+        out.extend(b.nn.rows());
+        out.sort_by(f64::total_cmp);
+        out.dedup();
+        out
+    }
+
+    fn present_quantities(&self) -> PresentQuantities {
+        PresentQuantities {
+            matter: true,
+            b_par: false,
+            b_perp: false,
+            v_perp: false,
+            pol: false,
+        }
+    }
+
+    /// From the production radius to the surface.
+    fn natural_track_km(&self) -> Option<(f64, f64)> {
+        Some((self.production_radius_rsun * R_SUN_KM, R_SUN_KM))
+    }
+
+    fn domain_km(&self) -> Option<(f64, f64)> {
+        self.bs05
+            .as_ref()
+            .map(|b| (0.0, b.log_ne.range().1))
+            .or(Some((0.0, f64::INFINITY)))
+    }
+
+    fn averaged_starts_km(&self) -> Option<Vec<(f64, f64)>> {
+        self.average_points.map(|n| {
+            production_average_nodes(n)
+                .into_iter()
+                .map(|(r, w)| (r * R_SUN_KM, w))
+                .collect()
+        })
+    }
+}
+
+#[cfg(test)]
+#[path = "sun_tests.rs"]
+mod tests;

@@ -1,1 +1,2 @@
 //! nuspin
+pub mod output;

@@ -286,3 +286,62 @@ fn h5py_reads_all_steps_and_missing_energies() {
         &[1, 3],
     );
 }
+
+/// libhdf5 1.10 (`h5dump`, from the hdf5-tools package) reads final and partial files.
+/// Runs only when `NUSPIN_H5DUMP` names the h5dump executable.
+#[test]
+fn h5dump_reads_final_and_partial_files() {
+    let Some(h5dump) = std::env::var_os("NUSPIN_H5DUMP") else {
+        eprintln!("note: NUSPIN_H5DUMP not set; h5dump interop check skipped");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("run.h5");
+    let h = header(Shape {
+        all_steps: true,
+        ..SMALL
+    });
+    let mut writer = nuspin::output::PartialWriter::create(&path, &h).unwrap();
+    for e in [2, 0] {
+        writer.append(&result(&h, e)).unwrap();
+    }
+    writer.close().unwrap();
+    let partial = nuspin::output::partial_path(&path);
+    let final_copy = dir.path().join("final.h5");
+    write_final(&final_copy, &h, &[result(&h, 1), result(&h, 3)], false).unwrap();
+
+    let dump = |file: &Path| {
+        let out = Command::new(&h5dump).arg(file).output().unwrap();
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        let err = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert!(
+            out.status.success() && err.is_empty(),
+            "h5dump {}: {err}",
+            file.display()
+        );
+        text
+    };
+    let text = dump(&final_copy);
+    for needle in [
+        "DATASET \"probability\"",
+        "H5T_COMPOUND",
+        "H5T_IEEE_F64LE \"r\";",
+        "H5T_IEEE_F64LE \"i\";",
+        "GROUP \"3\"",
+        "ATTRIBUTE \"scenario_toml\"",
+        "DATASET \"b_perp_gauss\"",
+    ] {
+        assert!(text.contains(needle), "h5dump output lacks {needle}");
+    }
+    let text = dump(&partial);
+    for needle in [
+        "DATASET \"energy_index\"",
+        "DATASET \"step_probability\"",
+        "(0): 2, 0",
+    ] {
+        assert!(
+            text.contains(needle),
+            "h5dump output of the partial file lacks {needle}"
+        );
+    }
+}

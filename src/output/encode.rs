@@ -155,7 +155,7 @@ pub(crate) fn append_chunk(slab: usize) -> u64 {
     }
     let best = (1..=MAX_CHUNK_DIM)
         .rev()
-        .find(|d| slab % d == 0)
+        .find(|&d| slab.is_multiple_of(d))
         .unwrap_or(1);
     if best >= 4096 {
         best

@@ -13,8 +13,10 @@ use super::paths;
 
 /// Elements per chunk of `/probability` and `/amplitude` (1 MiB of f64).
 const CHUNK_ELEMENTS: u64 = 1 << 17;
-/// Deflate level of the big datasets (0–9 only: 10 writes files libhdf5 cannot read).
-const DEFLATE_LEVEL: u32 = 4;
+/// Deflate level of the big datasets, after the shuffle filter (0–9 only: 10 writes files
+/// libhdf5 cannot read). Measured on 50 × 2000 × 6 × 6 with amplitudes: level 1 writes in
+/// 1.8 s to 36 MB, level 4 in 4.9 s to 29 MB, no compression in 1.7 s to 87 MB.
+const DEFLATE_LEVEL: u32 = 1;
 
 /// Writes the complete output file `final_path` from `results`.
 ///

@@ -21,11 +21,11 @@ pub struct RunHeader {
     pub created_utc: String,
     /// The command line.
     pub command: String,
-    /// Energy grid [nE], MeV.
+    /// Energy grid `[nE]`, MeV.
     pub energy_mev: Vec<f64>,
-    /// Record positions [nX], km. For `all_steps` only the end point.
+    /// Record positions `[nX]`, km. For `all_steps` only the end point.
     pub x_km: Vec<f64>,
-    /// Labels of the initial states [nI].
+    /// Labels of the initial states `[nI]`.
     pub initial_states: Vec<String>,
     /// Labels of all 2N basis states, in basis order.
     pub final_states: Vec<String>,
@@ -46,9 +46,9 @@ pub struct RunHeader {
 /// The medium sampled along the path: `/medium/x_km` and one `/medium/<quantity>` each.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MediumSamples {
-    /// Sample positions [nS], km.
+    /// Sample positions `[nS]`, km.
     pub x_km: Vec<f64>,
-    /// `(name, unit, values [nS])`, e.g. `("ne_cm3", "cm^-3", ..)`.
+    /// `(name, unit, values)` with `values` of length nS, e.g. `("ne_cm3", "cm^-3", ..)`.
     pub quantities: Vec<(String, String, Vec<f64>)>,
 }
 
@@ -57,7 +57,7 @@ pub struct MediumSamples {
 pub struct EnergyResult {
     /// Index into [`RunHeader::energy_mev`].
     pub energy_index: usize,
-    /// P(i → j) [nX, nI, 2N], C order.
+    /// P(i → j) `[nX, nI, 2N]`, C order.
     pub probability: Vec<f64>,
     /// Amplitudes, same shape; present exactly when [`RunHeader::amplitudes`].
     pub amplitude: Option<Vec<Complex64>>,
@@ -67,9 +67,9 @@ pub struct EnergyResult {
     pub rejected: u64,
     /// Largest absolute entry of S†S − 1.
     pub unitarity_error: f64,
-    /// All-steps: positions of the steps [nS].
+    /// All-steps: positions of the steps `[nS]`.
     pub step_x_km: Option<Vec<f64>>,
-    /// All-steps: probabilities after each step [nS, nI, 2N], C order.
+    /// All-steps: probabilities after each step `[nS, nI, 2N]`, C order.
     pub step_probability: Option<Vec<f64>>,
 }
 
@@ -79,7 +79,7 @@ impl RunHeader {
         self.energy_mev.len()
     }
 
-    /// Elements of one energy's [nX, nI, 2N] slab.
+    /// Elements of one energy's `[nX, nI, 2N]` slab.
     pub fn slab_len(&self) -> usize {
         self.x_km.len() * self.state_pairs()
     }

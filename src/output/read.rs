@@ -27,9 +27,9 @@ pub struct OutputFile {
     pub header: RunHeader,
     /// Root attribute `complete` (always false for a partial file).
     pub complete: bool,
-    /// P [nE, nX, nI, 2N]; NaN where `energy_done` is 0.
+    /// P `[nE, nX, nI, 2N]`; NaN where `energy_done` is 0.
     pub probability: Array4<f64>,
-    /// Amplitudes [nE, nX, nI, 2N], when the file has them.
+    /// Amplitudes `[nE, nX, nI, 2N]`, when the file has them.
     pub amplitude: Option<Array4<Complex64>>,
     /// 1 where that energy finished.
     pub energy_done: Vec<u8>,
@@ -46,9 +46,9 @@ pub struct OutputFile {
 /// The steps of one energy under `record = "all-steps"`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StepRecord {
-    /// Step positions [nS], km.
+    /// Step positions `[nS]`, km.
     pub x_km: Vec<f64>,
-    /// P after each step [nS, nI, 2N].
+    /// P after each step `[nS, nI, 2N]`.
     pub probability: Array3<f64>,
 }
 

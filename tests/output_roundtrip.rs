@@ -330,3 +330,69 @@ fn a_large_scenario_text_survives() {
         h.scenario_toml
     );
 }
+
+#[test]
+fn an_append_interrupted_before_its_index_is_ignored() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("run.h5");
+    let h = header(Shape {
+        all_steps: true,
+        ..SMALL
+    });
+    let mut writer = PartialWriter::create(&path, &h).unwrap();
+    writer.append(&result(&h, 3)).unwrap();
+    writer.append(&result(&h, 1)).unwrap();
+    writer.close().unwrap();
+
+    // What a kill between the data appends and the /partial/energy_index append leaves:
+    // every data dataset one energy longer than the index.
+    let partial = partial_path(&path);
+    let file = hdf5_pure::File::open_rw(&partial).unwrap();
+    let extra = result(&h, 4);
+    let steps = extra.step_x_km.clone().unwrap();
+    file.dataset("partial/step_x_km")
+        .unwrap()
+        .append(&steps)
+        .unwrap();
+    let sp = extra.step_probability.clone().unwrap();
+    file.dataset("partial/step_probability")
+        .unwrap()
+        .append(&sp)
+        .unwrap();
+    file.dataset("partial/step_count")
+        .unwrap()
+        .append(&[steps.len() as u64])
+        .unwrap();
+    file.dataset("partial/probability")
+        .unwrap()
+        .append(&extra.probability)
+        .unwrap();
+    file.dataset("partial/steps")
+        .unwrap()
+        .append(&[77u64])
+        .unwrap();
+    file.close().unwrap();
+
+    let back = read_output(&partial).unwrap();
+    assert_eq!(back.energy_done, vec![0, 1, 0, 1, 0]);
+    let finished = back.finished_results();
+    assert_same(&finished[0], &result(&h, 1));
+    assert_same(&finished[1], &result(&h, 3));
+}
+
+#[test]
+fn reading_a_foreign_hdf5_file_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("other.h5");
+    let mut builder = hdf5_pure::FileBuilder::new();
+    builder.create_dataset("data").with_f64_data(&[1.0]);
+    builder.write(&path).unwrap();
+    let err = read_output(&path).unwrap_err().to_string();
+    assert_eq!(
+        err,
+        format!(
+            "{}: not a nuspin output file: no nuspin_version attribute at the root",
+            path.display()
+        )
+    );
+}

@@ -56,9 +56,13 @@ pub struct StepRecord {
 pub fn read_output(path: &Path) -> Result<OutputFile> {
     let file = File::open(path).map_err(|e| OutputError::hdf5(path, "cannot open", e))?;
     let r = Reader { path, file: &file };
+    let root = r.attrs("")?;
+    if !root.contains_key(layout::ATTR_VERSION) {
+        let what = format!("no {} attribute at the root", layout::ATTR_VERSION);
+        return Err(OutputError::layout(path, what));
+    }
     let root_groups = r.group_names("")?;
     let is_partial = root_groups.iter().any(|g| g == layout::PARTIAL_GROUP);
-    let root = r.attrs("")?;
     let solver = r.attrs(layout::SOLVER_GROUP)?;
     let all_steps = decode::text_attr(&r, &root, layout::ATTR_RECORD)
         .is_ok_and(|v| v == layout::RECORD_ALL_STEPS);

@@ -345,3 +345,17 @@ fn h5dump_reads_final_and_partial_files() {
         );
     }
 }
+
+#[test]
+fn h5py_reads_dense_groups() {
+    // 40 step groups: past the 8-link compact-group threshold.
+    let shape = Shape {
+        n_e: 40,
+        n_x: 1,
+        n_i: 1,
+        n_f: 2,
+        all_steps: true,
+        ..SMALL
+    };
+    interop(shape, &[5, 39]);
+}

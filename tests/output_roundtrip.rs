@@ -396,3 +396,29 @@ fn reading_a_foreign_hdf5_file_says_so() {
         )
     );
 }
+
+#[test]
+fn hundreds_of_step_groups() {
+    // Past the 8-link compact-group threshold, where HDF5 switches to dense link storage.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("run.h5");
+    let shape = Shape {
+        n_e: 300,
+        n_x: 1,
+        n_i: 1,
+        n_f: 2,
+        all_steps: true,
+        ..SMALL
+    };
+    let h = header(shape);
+    let results: Vec<_> = (0..300).map(|e| result(&h, e)).collect();
+    write_final(&path, &h, &results, true).unwrap();
+    let back = read_output(&path).unwrap();
+    assert_eq!(
+        back.step_records.iter().filter(|r| r.is_some()).count(),
+        300
+    );
+    for (r, want) in back.finished_results().iter().zip(&results) {
+        assert_same(r, want);
+    }
+}

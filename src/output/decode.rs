@@ -281,7 +281,10 @@ pub(crate) fn partial_energies(r: &Reader, h: &RunHeader) -> Result<Vec<EnergyRe
             r.u64s(layout::PARTIAL_STEP_COUNT.path)?,
             n,
         )?;
-        let total: usize = counts.iter().map(|&c| c as usize).sum();
+        // Saturating: absurd counts in a damaged file fail the length check below.
+        let total = counts.iter().fold(0usize, |t, &c| {
+            t.saturating_add(usize::try_from(c).unwrap_or(usize::MAX))
+        });
         step_x = r.at_least(
             layout::PARTIAL_STEP_X_KM.path,
             r.f64s(layout::PARTIAL_STEP_X_KM.path)?,
@@ -291,7 +294,7 @@ pub(crate) fn partial_energies(r: &Reader, h: &RunHeader) -> Result<Vec<EnergyRe
         step_p = r.at_least(
             layout::PARTIAL_STEP_PROBABILITY.path,
             p,
-            total * h.state_pairs(),
+            total.saturating_mul(h.state_pairs()),
         )?;
     }
     let mut out = Vec::with_capacity(n);

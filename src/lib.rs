@@ -37,6 +37,7 @@ pub mod linalg;
 pub mod medium;
 pub mod mixing;
 pub mod moments;
+pub mod output;
 pub mod scenario;
 pub mod units;
 

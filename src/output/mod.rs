@@ -1,0 +1,43 @@
+//! The HDF5 output of a run (output.md), independent of the physics.
+//!
+//! A run writes in two stages:
+//! 1. [`check_writable`] before any work, then [`PartialWriter::create`] and one
+//!    [`PartialWriter::append`] per finished energy into `<out>.partial` (crash-safe:
+//!    after a hard kill every appended energy is readable);
+//! 2. [`write_final`] at the end, on success or on Ctrl-C/error, writing `<out>` whole
+//!    under a temporary name, renaming it and removing the partial file.
+//!
+//! [`read_output`] reads either kind of file back into an [`OutputFile`].
+//!
+//! What lives where:
+//! - `header`: the inputs, [`RunHeader`], [`MediumSamples`], [`EnergyResult`], and their
+//!   consistency checks;
+//! - [`layout`]: output.md as data — every item's path, unit and description;
+//! - `encode`: attributes, the `{r, i}` complex compound, chunk shapes;
+//! - `final_file`: [`write_final`]; `partial`: [`PartialWriter`];
+//! - `read` and `decode`: [`read_output`];
+//! - `paths`: `<out>.partial`, `<out>.tmp-<pid>`, [`check_writable`], write-sync-rename;
+//! - `time`: [`now_utc_iso8601`] for `created_utc`;
+//! - `error`: [`OutputError`], which always names the file.
+//!
+//! Not here: running the physics, progress reporting, and the CLI (`nuspin inspect` uses
+//! [`read_output`]).
+
+mod decode;
+mod encode;
+mod error;
+mod final_file;
+mod header;
+pub mod layout;
+mod partial;
+mod paths;
+mod read;
+mod time;
+
+pub use error::{OutputError, Result};
+pub use final_file::write_final;
+pub use header::{EnergyResult, MediumSamples, RunHeader};
+pub use partial::PartialWriter;
+pub use paths::{check_writable, partial_path};
+pub use read::{read_output, OutputFile, StepRecord};
+pub use time::{iso8601_utc, now_utc_iso8601};

@@ -1,0 +1,221 @@
+//! Reading an output file back: a final file, or the `.partial` file a killed run left.
+//!
+//! [`read_output`] tells the two apart by the `/partial` group and returns the same
+//! [`OutputFile`] for both; for a partial file `energy_done` is rebuilt from
+//! `/partial/energy_index` (only its first `len` entries count, see [`super::partial`]).
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use hdf5_pure::{AttrValue, File};
+use ndarray::{Array3, Array4};
+use num_complex::Complex64;
+
+use super::decode::{self, Reader};
+use super::error::{OutputError, Result};
+use super::header::{EnergyResult, MediumSamples, RunHeader};
+use super::layout;
+
+/// The contents of an output file, final or partial.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutputFile {
+    /// The file read.
+    pub path: PathBuf,
+    /// Whether this was a `.partial` file (energies rebuilt from `/partial`).
+    pub is_partial: bool,
+    /// The run description; `amplitudes` and `all_steps` say what the file holds.
+    pub header: RunHeader,
+    /// Root attribute `complete` (always false for a partial file).
+    pub complete: bool,
+    /// P `[nE, nX, nI, 2N]`; NaN where `energy_done` is 0.
+    pub probability: Array4<f64>,
+    /// Amplitudes `[nE, nX, nI, 2N]`, when the file has them.
+    pub amplitude: Option<Array4<Complex64>>,
+    /// 1 where that energy finished.
+    pub energy_done: Vec<u8>,
+    /// Accepted steps per energy (0 where not done).
+    pub steps: Vec<u64>,
+    /// Rejected steps per energy (0 where not done).
+    pub rejected: Vec<u64>,
+    /// Unitarity error per energy (NaN where not done).
+    pub unitarity_error: Vec<f64>,
+    /// All-steps records, one slot per energy (`None` where not done); empty otherwise.
+    pub step_records: Vec<Option<StepRecord>>,
+}
+
+/// The steps of one energy under `record = "all-steps"`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StepRecord {
+    /// Step positions `[nS]`, km.
+    pub x_km: Vec<f64>,
+    /// P after each step `[nS, nI, 2N]`.
+    pub probability: Array3<f64>,
+}
+
+/// Reads a final output file or a `.partial` file.
+pub fn read_output(path: &Path) -> Result<OutputFile> {
+    let file = File::open(path).map_err(|e| OutputError::hdf5(path, "cannot open", e))?;
+    let r = Reader { path, file: &file };
+    let root = r.attrs("")?;
+    if !root.contains_key(layout::ATTR_VERSION) {
+        let what = format!("no {} attribute at the root", layout::ATTR_VERSION);
+        return Err(OutputError::layout(path, what));
+    }
+    let root_groups = r.group_names("")?;
+    let is_partial = root_groups.iter().any(|g| g == layout::PARTIAL_GROUP);
+    let solver = r.attrs(layout::SOLVER_GROUP)?;
+    let all_steps = decode::text_attr(&r, &root, layout::ATTR_RECORD)
+        .is_ok_and(|v| v == layout::RECORD_ALL_STEPS);
+    let amplitude_path = if is_partial {
+        layout::PARTIAL_AMPLITUDE.path
+    } else {
+        layout::AMPLITUDE.path
+    };
+    let header = RunHeader {
+        nuspin_version: decode::text_attr(&r, &root, layout::ATTR_VERSION)?,
+        scenario_name: decode::text_attr(&r, &root, layout::ATTR_SCENARIO_NAME)?,
+        scenario_toml: decode::text_attr(&r, &root, layout::ATTR_SCENARIO_TOML)?,
+        created_utc: decode::text_attr(&r, &root, layout::ATTR_CREATED_UTC)?,
+        command: decode::text_attr(&r, &root, layout::ATTR_COMMAND)?,
+        energy_mev: r.f64s(layout::ENERGY_MEV.path)?,
+        x_km: r.f64s(layout::X_KM.path)?,
+        initial_states: r.strings(layout::INITIAL_STATES.path)?,
+        final_states: r.strings(layout::FINAL_STATES.path)?,
+        solver_method: decode::text_attr(&r, &solver, layout::ATTR_METHOD)?,
+        rtol: decode::f64_attr(&r, &solver, layout::ATTR_RTOL)?,
+        atol: decode::f64_attr(&r, &solver, layout::ATTR_ATOL)?,
+        amplitudes: r.exists(amplitude_path)?,
+        all_steps,
+        medium_samples: read_medium(&r, &root_groups)?,
+    };
+    let complete = decode::int_attr(&r, &root, layout::ATTR_COMPLETE)? != 0;
+    header
+        .validate(path)
+        .map_err(|e| OutputError::layout(path, e.to_string()))?;
+    let energies = if is_partial {
+        decode::partial_energies(&r, &header)?
+    } else {
+        decode::final_energies(&r, &header)?
+    };
+    let mut out = OutputFile {
+        path: path.to_path_buf(),
+        is_partial,
+        complete,
+        probability: Array4::from_elem(dims(&header), f64::NAN),
+        amplitude: header
+            .amplitudes
+            .then(|| Array4::from_elem(dims(&header), Complex64::new(f64::NAN, f64::NAN))),
+        energy_done: vec![0; header.n_energies()],
+        steps: vec![0; header.n_energies()],
+        rejected: vec![0; header.n_energies()],
+        unitarity_error: vec![f64::NAN; header.n_energies()],
+        step_records: if all_steps {
+            vec![None; header.n_energies()]
+        } else {
+            Vec::new()
+        },
+        header,
+    };
+    for e in energies {
+        out.insert(e)?;
+    }
+    Ok(out)
+}
+
+fn dims(h: &RunHeader) -> (usize, usize, usize, usize) {
+    (
+        h.n_energies(),
+        h.x_km.len(),
+        h.initial_states.len(),
+        h.final_states.len(),
+    )
+}
+
+fn read_medium(r: &Reader, root_groups: &[String]) -> Result<Option<MediumSamples>> {
+    if !root_groups.iter().any(|g| g == layout::MEDIUM_GROUP) {
+        return Ok(None);
+    }
+    let attrs: HashMap<String, AttrValue> = r.attrs(layout::MEDIUM_GROUP)?;
+    let names = attrs
+        .get("quantities")
+        .and_then(AttrValue::as_strings)
+        .map(<[String]>::to_vec)
+        .unwrap_or_default();
+    let mut quantities = Vec::with_capacity(names.len());
+    for name in names {
+        let ds_path = format!("{}/{name}", layout::MEDIUM_GROUP);
+        let unit = decode::text_attr(r, &r.attrs_of_dataset(&ds_path)?, "unit")?;
+        quantities.push((name, unit, r.f64s(&ds_path)?));
+    }
+    Ok(Some(MediumSamples {
+        x_km: r.f64s(layout::MEDIUM_X_KM.path)?,
+        quantities,
+    }))
+}
+
+impl OutputFile {
+    fn insert(&mut self, e: EnergyResult) -> Result<()> {
+        e.validate(&self.header, &self.path)
+            .map_err(|err| OutputError::layout(&self.path, err.to_string()))?;
+        let i = e.energy_index;
+        let (_, nx, ni, nf) = self.probability.dim();
+        let slab = (nx, ni, nf);
+        let p = Array3::from_shape_vec(slab, e.probability).map_err(|err| self.shape_error(err))?;
+        self.probability
+            .index_axis_mut(ndarray::Axis(0), i)
+            .assign(&p);
+        if let (Some(all), Some(a)) = (self.amplitude.as_mut(), e.amplitude) {
+            let a = Array3::from_shape_vec(slab, a)
+                .map_err(|err| OutputError::layout(&self.path, err.to_string()))?;
+            all.index_axis_mut(ndarray::Axis(0), i).assign(&a);
+        }
+        if let (Some(x), Some(p)) = (e.step_x_km, e.step_probability) {
+            let probability = Array3::from_shape_vec((x.len(), ni, nf), p)
+                .map_err(|err| self.shape_error(err))?;
+            self.step_records[i] = Some(StepRecord {
+                x_km: x,
+                probability,
+            });
+        }
+        self.energy_done[i] = 1;
+        self.steps[i] = e.steps;
+        self.rejected[i] = e.rejected;
+        self.unitarity_error[i] = e.unitarity_error;
+        Ok(())
+    }
+
+    fn shape_error(&self, err: ndarray::ShapeError) -> OutputError {
+        OutputError::layout(&self.path, err.to_string())
+    }
+
+    /// The finished energies as [`EnergyResult`]s, in energy order: what a resumed run
+    /// starts from, or what [`super::write_final`] needs to turn a partial file into a
+    /// final one.
+    pub fn finished_results(&self) -> Vec<EnergyResult> {
+        let axis = ndarray::Axis(0);
+        (0..self.header.n_energies())
+            .filter(|&i| self.energy_done[i] == 1)
+            .map(|i| {
+                let step = self.step_records.get(i).and_then(Option::as_ref);
+                EnergyResult {
+                    energy_index: i,
+                    probability: self
+                        .probability
+                        .index_axis(axis, i)
+                        .iter()
+                        .copied()
+                        .collect(),
+                    amplitude: self
+                        .amplitude
+                        .as_ref()
+                        .map(|a| a.index_axis(axis, i).iter().copied().collect()),
+                    steps: self.steps[i],
+                    rejected: self.rejected[i],
+                    unitarity_error: self.unitarity_error[i],
+                    step_x_km: step.map(|s| s.x_km.clone()),
+                    step_probability: step.map(|s| s.probability.iter().copied().collect()),
+                }
+            })
+            .collect()
+    }
+}

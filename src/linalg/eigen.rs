@@ -13,11 +13,27 @@ pub struct HermitianEigen<const D: usize> {
 /// Eigen-decomposes the Hermitian part of `h` (only the upper triangle and the real diagonal
 /// are read).
 pub fn hermitian_eigen<const D: usize>(h: &SMatrix<Complex64, D, D>) -> HermitianEigen<D> {
+    hermitian_eigen_in_blocks(h, &[0; D])
+}
+
+/// Like [`hermitian_eigen`], but treats `h` as block diagonal: index i belongs to block
+/// `block[i]`, entries between different blocks are ignored (taken as exactly zero) and no
+/// rotation ever mixes two blocks. Columns come grouped by block (blocks in ascending label
+/// order, each block's eigenvalues ascending), so an exact crossing of levels of two decoupled
+/// blocks never reorders them (integrators.md §3.1).
+pub fn hermitian_eigen_in_blocks<const D: usize>(
+    h: &SMatrix<Complex64, D, D>,
+    block: &[usize; D],
+) -> HermitianEigen<D> {
     let mut a = *h;
-    // Make the working copy exactly Hermitian from the upper triangle.
+    // Make the working copy exactly Hermitian from the upper triangle, and exactly block
+    // diagonal.
     for i in 0..D {
         a[(i, i)] = Complex64::new(a[(i, i)].re, 0.0);
         for j in (i + 1)..D {
+            if block[i] != block[j] {
+                a[(i, j)] = Complex64::new(0.0, 0.0);
+            }
             a[(j, i)] = a[(i, j)].conj();
         }
     }
@@ -37,13 +53,19 @@ pub fn hermitian_eigen<const D: usize>(h: &SMatrix<Complex64, D, D>) -> Hermitia
             }
             for p in 0..D {
                 for q in (p + 1)..D {
-                    rotate(&mut a, &mut v, p, q);
+                    if block[p] == block[q] {
+                        rotate(&mut a, &mut v, p, q);
+                    }
                 }
             }
         }
     }
     let mut order: [usize; D] = std::array::from_fn(|i| i);
-    order.sort_by(|&i, &j| a[(i, i)].re.total_cmp(&a[(j, j)].re));
+    order.sort_by(|&i, &j| {
+        block[i]
+            .cmp(&block[j])
+            .then(a[(i, i)].re.total_cmp(&a[(j, j)].re))
+    });
     let values = std::array::from_fn(|k| a[(order[k], order[k])].re);
     let vectors = SMatrix::<Complex64, D, D>::from_fn(|r, k| v[(r, order[k])]);
     HermitianEigen { values, vectors }
@@ -131,6 +153,39 @@ mod tests {
             assert!((w.adjoint() * w - SMatrix::<Complex64, 6, 6>::identity()).norm() < 1e-14);
             assert!(e.values.windows(2).all(|p| p[0] <= p[1]));
         }
+    }
+
+    #[test]
+    fn blocks_are_never_mixed() {
+        let mut h = random_hermitian::<6>(7);
+        let block = [0, 0, 0, 1, 1, 1];
+        for i in 0..3 {
+            for j in 3..6 {
+                h[(i, j)] = Complex64::new(0.0, 0.0);
+                h[(j, i)] = Complex64::new(0.0, 0.0);
+            }
+        }
+        // Shift block 1 so that its levels interleave with block 0's.
+        for i in 3..6 {
+            h[(i, i)] += Complex64::new(0.05, 0.0);
+        }
+        let e = hermitian_eigen_in_blocks(&h, &block);
+        for k in 0..6 {
+            for r in 0..6 {
+                let in_block = (r < 3) == (k < 3);
+                assert!(in_block || e.vectors[(r, k)] == Complex64::new(0.0, 0.0));
+            }
+        }
+        assert!(e.values[0..3].windows(2).all(|p| p[0] <= p[1]));
+        assert!(e.values[3..6].windows(2).all(|p| p[0] <= p[1]));
+        let lam = SMatrix::<Complex64, 6, 6>::from_fn(|i, j| {
+            if i == j {
+                Complex64::new(e.values[i], 0.0)
+            } else {
+                Complex64::new(0.0, 0.0)
+            }
+        });
+        assert!((e.vectors * lam * e.vectors.adjoint() - h).norm() < 1e-13);
     }
 
     #[test]

@@ -1,0 +1,294 @@
+//! Special functions of the adiabatic step (integrators.md §3.5–§3.7): divided differences of
+//! exp, φ₁, the Filon moments ∫ vⁿ e^{iv} dv, and the simplex moments behind the closed-form
+//! second-order Magnus term.
+//!
+//! Only absolute accuracy is needed (the results multiply small couplings), so the divided
+//! differences use a Taylor series about the mean when the points are close and the Newton
+//! recursion, dividing by the widest gap (≥ 1, so errors never grow), otherwise.
+
+use num_complex::Complex64;
+
+type C = Complex64;
+
+/// Largest number of points of [`dd_exp`].
+pub const MAX_DD_POINTS: usize = 5;
+
+/// The divided difference exp[z₀, …, z_n] (1 ≤ n + 1 ≤ 5 points, repeats allowed).
+pub fn dd_exp(z: &[C]) -> C {
+    let n = z.len();
+    debug_assert!((1..=MAX_DD_POINTS).contains(&n));
+    if n == 1 {
+        return z[0].exp();
+    }
+    // The widest pair decides between Taylor and recursion.
+    let (mut ia, mut ib, mut spread) = (0, 0, 0.0);
+    for i in 0..n {
+        for j in (i + 1)..n {
+            let d = (z[i] - z[j]).norm();
+            if d > spread {
+                (ia, ib, spread) = (i, j, d);
+            }
+        }
+    }
+    if spread < 1.0 {
+        return dd_exp_taylor(z);
+    }
+    // exp[z] = (exp[z without z_a] − exp[z without z_b]) / (z_b − z_a).
+    let mut without_a = [C::new(0.0, 0.0); MAX_DD_POINTS];
+    let mut without_b = [C::new(0.0, 0.0); MAX_DD_POINTS];
+    let (mut na, mut nb) = (0, 0);
+    for (i, &zi) in z.iter().enumerate() {
+        if i != ia {
+            without_a[na] = zi;
+            na += 1;
+        }
+        if i != ib {
+            without_b[nb] = zi;
+            nb += 1;
+        }
+    }
+    (dd_exp(&without_a[..na]) - dd_exp(&without_b[..nb])) / (z[ib] - z[ia])
+}
+
+/// exp[z₀..z_n] = e^μ Σ_m h_m(y)/(m + n)!, y = z − μ, h_m the complete homogeneous symmetric
+/// polynomials (the divided differences of yᵏ); |y| < 1, so 24 terms reach round-off.
+fn dd_exp_taylor(z: &[C]) -> C {
+    const TERMS: usize = 24;
+    let n = z.len();
+    let mu = z.iter().sum::<C>() / n as f64;
+    // h[m] for the points seen so far; adding y_j: h_m ← h_m + y_j h_{m−1} (ascending m).
+    let mut h = [C::new(0.0, 0.0); TERMS];
+    h[0] = C::new(1.0, 0.0);
+    let y0 = z[0] - mu;
+    for m in 1..TERMS {
+        h[m] = h[m - 1] * y0;
+    }
+    for &zj in &z[1..] {
+        let y = zj - mu;
+        for m in 1..TERMS {
+            h[m] = h[m] + y * h[m - 1];
+        }
+    }
+    // Σ_m h_m / (m + n − 1)!
+    let mut fact = 1.0;
+    for k in 2..n {
+        fact *= k as f64;
+    }
+    let mut sum = C::new(0.0, 0.0);
+    for (m, hm) in h.iter().enumerate() {
+        if m > 0 {
+            fact *= (m + n - 1) as f64;
+        }
+        sum += hm / fact;
+    }
+    mu.exp() * sum
+}
+
+/// φ₁(z) = (e^z − 1)/z = exp[0, z].
+pub fn phi1(z: C) -> C {
+    dd_exp(&[C::new(0.0, 0.0), z])
+}
+
+/// The Filon moments mₙ = ∫_{−d}^{d} vⁿ e^{iv} dv, n = 0, 1, 2 (integrators.md §3.5).
+pub fn filon_moments(d: f64) -> [C; 3] {
+    if d.abs() < 0.5 {
+        // Σ_k iᵏ/k! ∫ v^{n+k}: only even n + k survive, each 2 d^{n+k+1}/(n+k+1).
+        let mut m = [C::new(0.0, 0.0); 3];
+        for (n, mn) in m.iter_mut().enumerate() {
+            let mut ik = C::new(1.0, 0.0);
+            let mut fact = 1.0;
+            for k in 0..20 {
+                if k > 0 {
+                    ik *= C::i();
+                    fact *= k as f64;
+                }
+                let p = n + k;
+                if p % 2 == 0 {
+                    *mn += ik * (2.0 * d.powi(p as i32 + 1) / ((p + 1) as f64 * fact));
+                }
+            }
+        }
+        m
+    } else {
+        let (s, c) = d.sin_cos();
+        [
+            C::new(2.0 * s, 0.0),
+            C::new(0.0, 2.0 * (s - d * c)),
+            C::new(2.0 * (d * d * s + 2.0 * d * c - 2.0 * s), 0.0),
+        ]
+    }
+}
+
+/// ∫∫_{0 ≤ τ₂ ≤ τ₁ ≤ 1} e^{z₁τ₁ + z₂τ₂} × {1, σ₁, σ₂, σ₁σ₂} dτ₂ dτ₁ with σ = τ − ½.
+///
+/// By Hermite–Genocchi with s₂ = τ₂, s₁ = τ₁ − τ₂: the integral is exp[0, z₁, z₁ + z₂] and a
+/// weight s_i adds the node of slot i once more (s_i² twice, with a factor 2).
+pub fn simplex_moments(z1: C, z2: C) -> [C; 4] {
+    let x0 = C::new(0.0, 0.0);
+    let (x1, x2) = (z1, z1 + z2);
+    let e = dd_exp(&[x0, x1, x2]);
+    let m1 = dd_exp(&[x0, x1, x2, x1]);
+    let m2 = dd_exp(&[x0, x1, x2, x2]);
+    let m12 = dd_exp(&[x0, x1, x2, x1, x2]);
+    let m22 = dd_exp(&[x0, x1, x2, x2, x2]);
+    let t1 = m1 + m2;
+    let t2 = m2;
+    let t12 = m12 + m22 * 2.0;
+    [
+        e,
+        t1 - e * 0.5,
+        t2 - e * 0.5,
+        t12 - (t1 + t2) * 0.5 + e * 0.25,
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Composite Gauss–Legendre (5 points per panel) on [a, b].
+    fn quad(f: impl Fn(f64) -> C, a: f64, b: f64, panels: usize) -> C {
+        const X: [f64; 5] = [
+            -0.906_179_845_938_664,
+            -0.538_469_310_105_683,
+            0.0,
+            0.538_469_310_105_683,
+            0.906_179_845_938_664,
+        ];
+        const W: [f64; 5] = [
+            0.236_926_885_056_189,
+            0.478_628_670_499_366,
+            0.568_888_888_888_889,
+            0.478_628_670_499_366,
+            0.236_926_885_056_189,
+        ];
+        let hp = (b - a) / panels as f64;
+        let mut s = C::new(0.0, 0.0);
+        for p in 0..panels {
+            let c = a + (p as f64 + 0.5) * hp;
+            for k in 0..5 {
+                s += f(c + 0.5 * hp * X[k]) * (W[k] * 0.5 * hp);
+            }
+        }
+        s
+    }
+
+    #[test]
+    fn filon_moments_match_quadrature_on_both_branches() {
+        for d in [1e-9, 0.01, 0.3, 0.49, 0.51, 1.7, -2.3, 40.0] {
+            let m = filon_moments(d);
+            for (n, mn) in m.iter().enumerate() {
+                let q = quad(|v| v.powi(n as i32) * C::new(0.0, v).exp(), -d, d, 400);
+                let scale = d.abs().powi(n as i32 + 1).max(1e-300);
+                assert!(
+                    (mn - q).norm() <= 1e-13 * scale.max(1.0),
+                    "d={d} n={n} {mn} {q}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn dd_exp_matches_contour_integral() {
+        // exp[z₀..z_n] = (1/2πi)∮ e^ζ / Π(ζ − z_k) dζ on a circle enclosing all points —
+        // an independent evaluation (trapezoid rule on a circle converges geometrically).
+        let cases: [&[C]; 6] = [
+            &[C::new(0.0, 0.0), C::new(0.0, 3.0), C::new(0.0, 3.0 + 1e-7)],
+            &[
+                C::new(0.0, 0.0),
+                C::new(0.0, 0.2),
+                C::new(0.0, -0.1),
+                C::new(0.0, 0.2),
+            ],
+            &[
+                C::new(0.0, 0.0),
+                C::new(0.0, 5.0),
+                C::new(0.0, 5.5),
+                C::new(0.0, 5.0),
+                C::new(0.0, 5.5),
+            ],
+            &[
+                C::new(0.0, 0.0),
+                C::new(0.0, -9.0),
+                C::new(0.0, 1e-9),
+                C::new(0.0, -9.0),
+                C::new(0.0, 1e-9),
+            ],
+            &[
+                C::new(0.0, 2.0),
+                C::new(0.0, 2.0),
+                C::new(0.0, 2.0),
+                C::new(0.0, 2.0),
+                C::new(0.0, 2.0),
+            ],
+            &[C::new(0.0, 0.0), C::new(0.0, 0.9), C::new(0.0, 1.8)],
+        ];
+        for z in cases {
+            let centre = z.iter().sum::<C>() / z.len() as f64;
+            let radius = z.iter().map(|p| (p - centre).norm()).fold(0.0, f64::max) + 2.0;
+            let n = 4096;
+            let mut s = C::new(0.0, 0.0);
+            for k in 0..n {
+                let t = 2.0 * std::f64::consts::PI * k as f64 / n as f64;
+                let e = C::new(0.0, t).exp();
+                let zeta = centre + e * radius;
+                let den: C = z.iter().map(|p| zeta - p).product();
+                s += zeta.exp() / den * e * radius;
+            }
+            let want = s / n as f64;
+            let got = dd_exp(z);
+            assert!((got - want).norm() < 1e-13, "{z:?}: {got} vs {want}");
+        }
+    }
+
+    #[test]
+    fn simplex_moments_match_double_quadrature() {
+        for (w1, w2) in [
+            (0.3, -0.2),
+            (7.0, -7.0),
+            (25.0, 3.0),
+            (0.0, 12.0),
+            (-40.0, 41.0),
+        ] {
+            let (z1, z2) = (C::new(0.0, w1), C::new(0.0, w2));
+            let got = simplex_moments(z1, z2);
+            let weight = |k: usize, t1: f64, t2: f64| match k {
+                0 => 1.0,
+                1 => t1 - 0.5,
+                2 => t2 - 0.5,
+                _ => (t1 - 0.5) * (t2 - 0.5),
+            };
+            for (k, g) in got.iter().enumerate() {
+                let want = quad(
+                    |t1| {
+                        quad(
+                            |t2| (z1 * t1 + z2 * t2).exp() * weight(k, t1, t2),
+                            0.0,
+                            t1,
+                            60,
+                        )
+                    },
+                    0.0,
+                    1.0,
+                    60,
+                );
+                assert!(
+                    (g - want).norm() < 1e-12,
+                    "w=({w1},{w2}) k={k}: {g} vs {want}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn phi1_small_and_large() {
+        for z in [C::new(0.0, 1e-12), C::new(0.0, 0.3), C::new(0.0, 30.0)] {
+            let direct = if z.norm() > 1e-3 {
+                (z.exp() - 1.0) / z
+            } else {
+                C::new(1.0, 0.0) + z / 2.0
+            };
+            assert!((phi1(z) - direct).norm() < 1e-14);
+        }
+    }
+}

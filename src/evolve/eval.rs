@@ -1,0 +1,49 @@
+//! Evaluations of H (and H′) for the integrators: counted, and rejected with an error naming
+//! x when not finite.
+
+use super::options::{EvolveError, Stats};
+use crate::hamiltonian::{CMat, PathHamiltonian};
+use crate::medium::Side;
+
+/// Wraps a [`PathHamiltonian`], counting evaluations into `stats`.
+pub struct Evaluator<'a, const D: usize, H: PathHamiltonian<D> + ?Sized> {
+    h: &'a H,
+    pub stats: Stats,
+}
+
+fn finite<const D: usize>(m: &CMat<D>) -> bool {
+    m.iter().all(|z| z.re.is_finite() && z.im.is_finite())
+}
+
+impl<'a, const D: usize, H: PathHamiltonian<D> + ?Sized> Evaluator<'a, D, H> {
+    pub fn new(h: &'a H) -> Self {
+        Evaluator {
+            h,
+            stats: Stats::default(),
+        }
+    }
+
+    /// H at x (one-sided at breakpoints).
+    pub fn h(&mut self, x_km: f64, side: Side) -> Result<CMat<D>, EvolveError> {
+        self.stats.h_evaluations += 1;
+        let m = self.h.h(x_km, side)?;
+        if !finite(&m) {
+            return Err(EvolveError::NonFinite { x_km });
+        }
+        Ok(m)
+    }
+
+    /// H and H′ at x (one-sided at breakpoints).
+    pub fn h_and_slope(
+        &mut self,
+        x_km: f64,
+        side: Side,
+    ) -> Result<(CMat<D>, CMat<D>), EvolveError> {
+        self.stats.h_evaluations += 1;
+        let (m, d) = self.h.h_and_slope(x_km, side)?;
+        if !(finite(&m) && finite(&d)) {
+            return Err(EvolveError::NonFinite { x_km });
+        }
+        Ok((m, d))
+    }
+}

@@ -1,0 +1,189 @@
+//! The instantaneous eigenframe at one node of an adiabatic step (integrators.md §2, §3.1–§3.3):
+//! block-aware eigendecomposition, matching and gauge against the step's left node, and the
+//! couplings k = −iW†W′ from G = W†H′W (no finite differences of eigenvectors).
+
+use num_complex::Complex64;
+
+use crate::hamiltonian::CMat;
+use crate::linalg::hermitian_eigen_in_blocks;
+
+type C = Complex64;
+
+/// Decoupled blocks: connected components of the coupling graph (integrators.md §3.1).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Blocks<const D: usize> {
+    /// Block label of each basis index.
+    pub label: [usize; D],
+}
+
+impl<const D: usize> Blocks<D> {
+    /// Components of the graph whose edges are the entries that can be nonzero.
+    pub fn from_pattern(pattern: &[[bool; D]; D]) -> Self {
+        let mut label: [usize; D] = std::array::from_fn(|i| i);
+        // Label propagation to the smallest index in the component (D ≤ 6: a few sweeps).
+        let mut changed = true;
+        while changed {
+            changed = false;
+            for i in 0..D {
+                for j in 0..D {
+                    if (pattern[i][j] || pattern[j][i]) && label[j] < label[i] {
+                        label[i] = label[j];
+                        changed = true;
+                    }
+                }
+            }
+        }
+        Blocks { label }
+    }
+}
+
+/// Eigen-data at one node, in the column order and gauge of the step's left node.
+#[derive(Debug, Clone, Copy)]
+pub struct Node<const D: usize> {
+    pub x_km: f64,
+    pub h: CMat<D>,
+    /// Eigenvalues λ_a (km⁻¹), in matched order.
+    pub lambda: [f64; D],
+    /// Eigenvectors (columns), matched and gauge-fixed.
+    pub w: CMat<D>,
+    /// G = W†H′W; its real diagonal is λ′ (Hellmann–Feynman).
+    pub g: CMat<D>,
+    /// Block label of each column.
+    pub block: [usize; D],
+    /// k = −iW†W′ in this gauge: k_ab = −iG_ab/(λ_b − λ_a), k_aa the Berry term.
+    pub k: CMat<D>,
+}
+
+/// Why a node could not be matched to the left node: the step must shrink (§3.2, §3.5).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Mismatch {
+    /// The overlap is not a clear permutation (min |O_aa| < 0.8).
+    Overlap,
+    /// Two coupled levels are degenerate, so k is infinite.
+    Degenerate,
+}
+
+/// Smallest accepted |O_aa| of a match (integrators.md §3.2).
+const MIN_OVERLAP: f64 = 0.8;
+
+impl<const D: usize> Node<D> {
+    /// The left node of a step: own order and gauge, O = 1, so the Berry term is zero.
+    pub fn left(
+        x_km: f64,
+        h: &CMat<D>,
+        slope: &CMat<D>,
+        blocks: &Blocks<D>,
+    ) -> Result<Self, Mismatch> {
+        let e = hermitian_eigen_in_blocks(h, &blocks.label);
+        let block = column_blocks(&e.vectors, blocks);
+        let mut node = Node {
+            x_km,
+            h: *h,
+            lambda: e.values,
+            w: e.vectors,
+            g: CMat::<D>::zeros(),
+            block,
+            k: CMat::<D>::zeros(),
+        };
+        node.couplings(slope, None)?;
+        Ok(node)
+    }
+
+    /// A node matched to `left`: columns reordered by the largest overlap and rephased so that
+    /// O_aa = (W₀†W)_aa is real positive; then k with the Berry term.
+    pub fn matched(
+        x_km: f64,
+        h: &CMat<D>,
+        slope: &CMat<D>,
+        blocks: &Blocks<D>,
+        left: &Node<D>,
+    ) -> Result<Self, Mismatch> {
+        let e = hermitian_eigen_in_blocks(h, &blocks.label);
+        let o_raw = left.w.adjoint() * e.vectors;
+        let mut perm = [usize::MAX; D];
+        let mut used = [false; D];
+        for (a, p) in perm.iter_mut().enumerate() {
+            let mut best = 0;
+            let mut best_abs = -1.0;
+            for b in 0..D {
+                let v = o_raw[(a, b)].norm();
+                if v > best_abs {
+                    (best, best_abs) = (b, v);
+                }
+            }
+            if used[best] || best_abs < MIN_OVERLAP {
+                return Err(Mismatch::Overlap);
+            }
+            used[best] = true;
+            *p = best;
+        }
+        let mut w = CMat::<D>::zeros();
+        let mut lambda = [0.0; D];
+        for a in 0..D {
+            let b = perm[a];
+            let o = o_raw[(a, b)];
+            let phase = o.conj() / o.norm();
+            lambda[a] = e.values[b];
+            for r in 0..D {
+                w[(r, a)] = e.vectors[(r, b)] * phase;
+            }
+        }
+        let mut node = Node {
+            x_km,
+            h: *h,
+            lambda,
+            w,
+            g: CMat::<D>::zeros(),
+            block: left.block,
+            k: CMat::<D>::zeros(),
+        };
+        let o = left.w.adjoint() * w;
+        node.couplings(slope, Some(&o))?;
+        Ok(node)
+    }
+
+    /// G, F and k (integrators.md §3.3). `o` = W₀†W for the Berry term (None at the left node).
+    fn couplings(&mut self, slope: &CMat<D>, o: Option<&CMat<D>>) -> Result<(), Mismatch> {
+        self.g = self.w.adjoint() * slope * self.w;
+        let mut f = CMat::<D>::zeros();
+        for a in 0..D {
+            for b in 0..D {
+                if a == b || self.block[a] != self.block[b] {
+                    continue;
+                }
+                let gab = self.g[(a, b)];
+                if gab == C::new(0.0, 0.0) {
+                    continue;
+                }
+                let gap = self.lambda[b] - self.lambda[a];
+                if gap == 0.0 {
+                    return Err(Mismatch::Degenerate);
+                }
+                f[(a, b)] = gab / gap;
+            }
+        }
+        // k_ab = −i F_ab; k_aa = −Im((O F)_aa)/O_aa keeps O_aa real along the step.
+        self.k = f * C::new(0.0, -1.0);
+        if let Some(o) = o {
+            let of = o * f;
+            for a in 0..D {
+                self.k[(a, a)] = C::new(-of[(a, a)].im / o[(a, a)].re, 0.0);
+            }
+        }
+        Ok(())
+    }
+
+    /// λ′_a = Re G_aa.
+    pub fn lambda_slope(&self, a: usize) -> f64 {
+        self.g[(a, a)].re
+    }
+}
+
+/// The block of each eigenvector column (the label of its first nonzero component).
+fn column_blocks<const D: usize>(w: &CMat<D>, blocks: &Blocks<D>) -> [usize; D] {
+    std::array::from_fn(|k| {
+        (0..D)
+            .find(|&r| w[(r, k)] != C::new(0.0, 0.0))
+            .map_or(k, |r| blocks.label[r])
+    })
+}

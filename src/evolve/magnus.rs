@@ -1,0 +1,214 @@
+//! The `magnus` method's driver (integrators.md §3.9–§3.11): step-size control, stops at
+//! breakpoints and record points, reuse of the right node as the next left node, and the
+//! flavour-frame Magnus-6 fallback when the adiabatic step size collapses.
+
+use num_complex::Complex64;
+
+use super::adiabatic::adiabatic_step;
+use super::eval::Evaluator;
+use super::flavour::{magnus46, traceless_norm, GAUSS3, MAX_PHASE_RAD};
+use super::frame::{Blocks, Node};
+use super::options::{EvolveError, Record, SolverOptions};
+use super::track::{stops, Recorder, Stop};
+use super::Solution;
+use crate::hamiltonian::{CMat, PathHamiltonian};
+use crate::linalg::exp_minus_i_h_t;
+use crate::medium::Side;
+
+type C = Complex64;
+
+/// The adiabatic step has collapsed below this fraction of its segment (§3.11).
+const COLLAPSE: f64 = 1e-6;
+/// The fallback integrates this many collapsed step lengths before restarting (§3.11).
+const FALLBACK_SPAN: f64 = 50.0;
+
+struct Driver<'a, const D: usize, H: PathHamiltonian<D> + ?Sized> {
+    ev: Evaluator<'a, D, H>,
+    blocks: Blocks<D>,
+    options: &'a SolverOptions,
+    s: CMat<D>,
+    x: f64,
+    recorder: Recorder<D>,
+    attempts: u64,
+}
+
+/// Integrates with the adiabatic-frame method; see [`super::solve`].
+pub fn solve_magnus<const D: usize, H: PathHamiltonian<D> + ?Sized>(
+    h: &H,
+    start_km: f64,
+    end_km: f64,
+    record: &Record,
+    options: &SolverOptions,
+) -> Result<Solution<D>, EvolveError> {
+    let stop_list = stops(start_km, end_km, h.breakpoints(), record)?;
+    let mut d = Driver {
+        ev: Evaluator::new(h),
+        blocks: Blocks::from_pattern(&h.coupling_pattern()),
+        options,
+        s: CMat::<D>::identity(),
+        x: start_km,
+        recorder: Recorder::new(start_km, record),
+        attempts: 0,
+    };
+    let mut step = f64::INFINITY;
+    for stop in &stop_list {
+        step = d.segment(stop, step)?;
+    }
+    let mut stats = d.ev.stats;
+    stats.max_unitarity_error = d.recorder.max_unitarity_error;
+    Ok(d.recorder.finish(record, &d.s, stats))
+}
+
+impl<const D: usize, H: PathHamiltonian<D> + ?Sized> Driver<'_, D, H> {
+    fn count_attempt(&mut self) -> Result<(), EvolveError> {
+        self.attempts += 1;
+        if self.attempts > self.options.max_steps {
+            return Err(EvolveError::TooManySteps {
+                x_km: self.x,
+                steps: self.options.max_steps,
+            });
+        }
+        Ok(())
+    }
+
+    fn accept(&mut self, x1: f64, s_step: &CMat<D>, stop: &Stop) {
+        self.s = s_step * self.s;
+        self.x = x1;
+        let reached = (x1 == stop.x_km).then_some(stop);
+        self.recorder.after_step(x1, &self.s, reached);
+    }
+
+    /// Integrates from the current x to `stop` starting with step `step`; returns the step
+    /// to try next.
+    fn segment(&mut self, stop: &Stop, mut step: f64) -> Result<f64, EvolveError> {
+        let seg_len = stop.x_km - self.x;
+        let tol = self.options.rtol;
+        step = step.min(seg_len / 16.0);
+        let mut left: Option<Node<D>> = None;
+        while self.x < stop.x_km {
+            let x0 = self.x;
+            let remaining = stop.x_km - x0;
+            let node0 = match left.take() {
+                Some(n) => n,
+                None => {
+                    let (h0, d0) = self.ev.h_and_slope(x0, Side::Right)?;
+                    match Node::left(x0, &h0, &d0, &self.blocks) {
+                        Ok(n) => n,
+                        Err(_) => {
+                            step = self.fallback(stop, step.min(remaining))?;
+                            continue;
+                        }
+                    }
+                }
+            };
+            if step < COLLAPSE * seg_len {
+                step = self.fallback(stop, step * FALLBACK_SPAN)?;
+                continue;
+            }
+            self.count_attempt()?;
+            let mut hstep = step.min(self.options.max_step_km).min(remaining);
+            // Land on the stop instead of leaving a sliver.
+            if hstep * 1.01 >= remaining {
+                hstep = remaining;
+            }
+            let x1 = if hstep == remaining {
+                stop.x_km
+            } else {
+                x0 + hstep
+            };
+            let xm = 0.5 * (x0 + x1);
+            let (hm, dm) = self.ev.h_and_slope(xm, Side::Right)?;
+            let (h1, d1) = self.ev.h_and_slope(x1, Side::Left)?;
+            let nodes = Node::matched(xm, &hm, &dm, &self.blocks, &node0).and_then(|nm| {
+                Node::matched(x1, &h1, &d1, &self.blocks, &node0).map(|n1| (nm, n1))
+            });
+            let attempt = nodes
+                .ok()
+                .and_then(|(nm, n1)| adiabatic_step([&node0, &nm, &n1]).ok().map(|a| (a, n1)));
+            match attempt {
+                Some((a, n1)) if a.err <= tol => {
+                    self.ev.stats.accepted += 1;
+                    self.accept(x1, &a.s_step, stop);
+                    let fac = (0.9 * (tol / a.err.max(1e-300)).powf(0.25)).clamp(0.2, 4.0);
+                    step = if hstep < step {
+                        step.max(hstep * fac)
+                    } else {
+                        hstep * fac
+                    };
+                    // The right node is the next left node unless H may jump here.
+                    if !(x1 == stop.x_km && stop.breakpoint) {
+                        let mut n = n1;
+                        for a in 0..D {
+                            n.k[(a, a)] = C::new(0.0, 0.0);
+                        }
+                        left = Some(n);
+                    }
+                }
+                Some((a, _)) => {
+                    self.ev.stats.rejected += 1;
+                    step = hstep * (0.9 * (tol / a.err).powf(0.25)).clamp(0.2, 1.0);
+                    left = Some(node0);
+                }
+                None => {
+                    // Structural rejection: halve (§3.9).
+                    self.ev.stats.rejected += 1;
+                    step = 0.5 * hstep;
+                    left = Some(node0);
+                }
+            }
+        }
+        Ok(step)
+    }
+
+    /// Flavour-frame Magnus-6 over `span` (or to the stop), adaptive; returns the step for
+    /// the adiabatic method to restart with (§3.11).
+    fn fallback(&mut self, stop: &Stop, span: f64) -> Result<f64, EvolveError> {
+        let target = if self.x + span >= stop.x_km {
+            stop.x_km
+        } else {
+            self.x + span
+        };
+        let tol = self.options.rtol;
+        let mut hf = span;
+        while self.x < target {
+            self.count_attempt()?;
+            let x0 = self.x;
+            let remaining = target - x0;
+            hf = hf.min(self.options.max_step_km);
+            if hf >= remaining * 0.999 {
+                hf = remaining;
+            }
+            if hf <= f64::EPSILON * x0.abs().max(remaining) * 4.0 {
+                return Err(EvolveError::StepUnderflow {
+                    x_km: x0,
+                    step_km: hf,
+                });
+            }
+            let x1 = if hf == remaining { target } else { x0 + hf };
+            let xm = 0.5 * (x0 + x1);
+            let mut hs = [CMat::<D>::zeros(); 3];
+            for (k, hk) in hs.iter_mut().enumerate() {
+                *hk = self.ev.h(xm + GAUSS3[k] * hf, Side::Right)?;
+            }
+            let phase = hs.iter().map(traceless_norm).fold(0.0, f64::max) * hf;
+            if phase > MAX_PHASE_RAD {
+                self.ev.stats.rejected += 1;
+                hf *= 0.9 * MAX_PHASE_RAD / phase;
+                continue;
+            }
+            let (o4, o6) = magnus46(&hs, hf);
+            let err = (o6 - o4).iter().map(|z| z.norm()).fold(0.0, f64::max);
+            if err <= tol {
+                let s_step = exp_minus_i_h_t(&(o6 * C::i()), 1.0);
+                self.ev.stats.accepted += 1;
+                self.ev.stats.fallback_steps += 1;
+                self.accept(x1, &s_step, stop);
+                hf *= (0.9 * (tol / err.max(1e-300)).powf(0.2)).clamp(0.2, 4.0);
+            } else {
+                self.ev.stats.rejected += 1;
+                hf *= (0.9 * (tol / err).powf(0.2)).clamp(0.2, 1.0);
+            }
+        }
+        Ok(hf)
+    }
+}

@@ -1,0 +1,201 @@
+//! The second-order Magnus term of the adiabatic step (integrators.md §3.6) and the
+//! constant-coupling model behind the higher-order correction R (§3.7).
+//!
+//! Ω₂ = −½ ∫∫_{t₂<t₁} [K(t₁), K(t₂)]. Triples (a, b, c) whose pairs (a, b) and (b, c) both
+//! advance ≤ 1.5 rad in the step use the classical Magnus-6 commutators of K interpolated
+//! through the three nodes; every other triple uses the closed form for
+//! K_ab(t) = (p_ab + q_ab (t − h/2)) e^{i w_ab t}, through [`simplex_moments`].
+
+use num_complex::Complex64;
+
+use super::divdiff::{phi1, simplex_moments};
+use crate::hamiltonian::CMat;
+use crate::linalg::{exp_minus_i_h_t, hermitian_eigen};
+
+type C = Complex64;
+
+/// A pair advancing at most this much phase in a step is "slow" (integrators.md §3.6).
+pub const SLOW_PHASE_RAD: f64 = 1.5;
+
+fn commutator<const D: usize>(a: &CMat<D>, b: &CMat<D>) -> CMat<D> {
+    a * b - b * a
+}
+
+/// Slow part of Ω₂ from K at the nodes x₀, x_m, x₁ (slow entries only; the rest zero) and
+/// its error indicator |Ω₂⁽⁶⁾ − Ω₂⁽⁴⁾|.
+///
+/// With K(s) = κ₁ + κ₂s + κ₃s² (s = x − x_m) and A = −iK: a₁ = hA(0), a₂ = h²(−iκ₂),
+/// a₃ = h³(−iκ₃) are the Gauss-point combinations of Magnus-6, whose second-order part is
+/// [a₂, a₁]/12 + [a₂, a₃]/240 (the second commutator is what Magnus-4 lacks).
+pub fn slow_omega2<const D: usize>(k: &[CMat<D>; 3], h: f64) -> (CMat<D>, f64) {
+    let mi = C::new(0.0, -1.0);
+    let a1 = k[1] * (mi * h);
+    let a2 = (k[2] - k[0]) * (mi * h);
+    let a3 = (k[2] - k[1] * C::new(2.0, 0.0) + k[0]) * (mi * 2.0 * h);
+    let fourth = commutator(&a2, &a1) * C::new(1.0 / 12.0, 0.0);
+    let sixth = commutator(&a2, &a3) * C::new(1.0 / 240.0, 0.0);
+    let err = sixth.iter().map(|z| z.norm()).fold(0.0, f64::max);
+    (fourth + sixth, err)
+}
+
+/// Closed-form Ω₂ of the linear-coupling model over triples that involve a fast pair (or all
+/// triples when `slow` is all false). `u` holds w_ab h = Φ_a(x₁) − Φ_b(x₁); `nonzero` prunes
+/// pairs with p = q = 0.
+pub fn fast_omega2<const D: usize>(
+    p: &CMat<D>,
+    q: &CMat<D>,
+    u: &[[f64; D]; D],
+    slow: &[[bool; D]; D],
+    h: f64,
+) -> CMat<D> {
+    let zero = C::new(0.0, 0.0);
+    let nonzero: [[bool; D]; D] =
+        std::array::from_fn(|a| std::array::from_fn(|b| p[(a, b)] != zero || q[(a, b)] != zero));
+    let mut out = CMat::<D>::zeros();
+    let (h2, hq) = (h * h, h);
+    for a in 0..D {
+        for b in 0..D {
+            if !nonzero[a][b] {
+                continue;
+            }
+            for c in 0..D {
+                if !nonzero[b][c] || (slow[a][b] && slow[b][c]) {
+                    continue;
+                }
+                let (z_ab, z_bc) = (C::new(0.0, u[a][b]), C::new(0.0, u[b][c]));
+                let (pab, qab, pbc, qbc) = (p[(a, b)], q[(a, b)], p[(b, c)], q[(b, c)]);
+                // K_ab at the later time t₁, K_bc at t₂ < t₁.
+                let m = simplex_moments(z_ab, z_bc);
+                let t1 = pab * pbc * m[0]
+                    + (qab * pbc * m[1] + pab * qbc * m[2]) * hq
+                    + qab * qbc * m[3] * (hq * hq);
+                // K_bc at t₁, K_ab at t₂.
+                let m = simplex_moments(z_bc, z_ab);
+                let t2 = pab * pbc * m[0]
+                    + (qbc * pab * m[1] + pbc * qab * m[2]) * hq
+                    + qab * qbc * m[3] * (hq * hq);
+                out[(a, c)] -= (t1 - t2) * (0.5 * h2);
+            }
+        }
+    }
+    out
+}
+
+/// The higher-order correction R = log U₀ − Ω₁⁽⁰⁾ − Ω₂⁽⁰⁾ of the constant-coupling model
+/// K₀(t) = e^{iνt} κ e^{−iνt}, exactly solvable as U₀ = e^{iνh} exp(−i(ν + κ)h)
+/// (integrators.md §3.7). `kappa` has only the fast entries; `phase` is Φ(x₁).
+/// None when log U₀ is out of the arcsin branch's range (the step is too long).
+pub fn higher_order<const D: usize>(kappa: &CMat<D>, phase: &[f64; D], h: f64) -> Option<CMat<D>> {
+    if kappa.iter().all(|z| *z == C::new(0.0, 0.0)) {
+        return Some(CMat::<D>::zeros());
+    }
+    // Only relative phases matter; removing the mean keeps the exponents small.
+    let mean = phase.iter().sum::<f64>() / D as f64;
+    let mut gen = *kappa * C::new(h, 0.0);
+    for a in 0..D {
+        gen[(a, a)] += C::new(phase[a] - mean, 0.0);
+    }
+    let mut u0 = exp_minus_i_h_t(&gen, 1.0);
+    for a in 0..D {
+        let e = C::from_polar(1.0, phase[a] - mean);
+        for c in 0..D {
+            u0[(a, c)] *= e;
+        }
+    }
+    // log U₀ = iΘ₀ with Θ₀ = Y arcsin(s) Y† from the Hermitian part (U₀ − U₀†)/(2i) = Y s Y†.
+    let herm = (u0 - u0.adjoint()) * C::new(0.0, -0.5);
+    let e = hermitian_eigen(&herm);
+    if e.values.iter().any(|s| s.abs() > 0.9) {
+        return None;
+    }
+    let mut scaled = e.vectors;
+    for (k, s) in e.values.iter().enumerate() {
+        for r in 0..D {
+            scaled[(r, k)] *= s.asin();
+        }
+    }
+    let log_u0 = scaled * e.vectors.adjoint() * C::i();
+    let u: [[f64; D]; D] = std::array::from_fn(|a| std::array::from_fn(|b| phase[a] - phase[b]));
+    let omega1 =
+        CMat::<D>::from_fn(|a, b| kappa[(a, b)] * C::new(0.0, -h) * phi1(C::new(0.0, u[a][b])));
+    let omega2 = fast_omega2(kappa, &CMat::<D>::zeros(), &u, &[[false; D]; D], h);
+    Some(log_u0 - omega1 - omega2)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Brute force −½∫∫_{t₂<t₁}[K(t₁), K(t₂)] by a midpoint rule in both variables.
+    fn brute<const D: usize>(k: impl Fn(f64) -> CMat<D>, h: f64, n: usize) -> CMat<D> {
+        let dt = h / n as f64;
+        let ks: Vec<CMat<D>> = (0..n).map(|i| k((i as f64 + 0.5) * dt)).collect();
+        let mut acc = CMat::<D>::zeros();
+        let mut prefix = CMat::<D>::zeros();
+        for (i, k1) in ks.iter().enumerate() {
+            // Inner integral ∫_0^{t₁} K(t₂): prefix of earlier cells plus half of this one.
+            let inner = prefix * C::new(dt, 0.0) + ks[i] * C::new(0.5 * dt, 0.0);
+            acc += commutator(k1, &inner) * C::new(dt, 0.0);
+            prefix += ks[i];
+        }
+        acc * C::new(-0.5, 0.0)
+    }
+
+    #[test]
+    fn fast_omega2_matches_brute_force_double_integral() {
+        let h = 2.0;
+        let w = [0.0, 3.1, -7.3, 12.0];
+        let p = CMat::<4>::from_fn(|a, b| {
+            let z = C::new(0.1 * (a + 2 * b) as f64 - 0.3, 0.05 * (a as f64 - b as f64));
+            if a == b {
+                C::new(z.re, 0.0)
+            } else {
+                z
+            }
+        });
+        let p = (p + p.adjoint()) * C::new(0.5, 0.0);
+        let q =
+            CMat::<4>::from_fn(|a, b| C::new(0.02 * (a * b) as f64, 0.01 * (a as f64 - b as f64)));
+        let q = (q + q.adjoint()) * C::new(0.5, 0.0);
+        let u: [[f64; 4]; 4] = std::array::from_fn(|a| std::array::from_fn(|b| (w[a] - w[b]) * h));
+        let got = fast_omega2(&p, &q, &u, &[[false; 4]; 4], h);
+        let k = |t: f64| {
+            CMat::<4>::from_fn(|a, b| {
+                (p[(a, b)] + q[(a, b)] * (t - h / 2.0)) * C::new(0.0, (w[a] - w[b]) * t).exp()
+            })
+        };
+        // Richardson extrapolation of the O(dt²) brute force.
+        let want =
+            (brute(k, h, 8000) * C::new(4.0, 0.0) - brute(k, h, 4000)) * C::new(1.0 / 3.0, 0.0);
+        assert!(
+            (got - want).norm() < 1e-9 * want.norm(),
+            "{}",
+            (got - want).norm()
+        );
+    }
+
+    #[test]
+    fn slow_omega2_matches_brute_force_for_quadratic_k() {
+        let h = 0.7;
+        let k0 =
+            CMat::<4>::from_fn(|a, b| C::new(0.1 * (a + b) as f64, 0.07 * (a as f64 - b as f64)));
+        let k1 =
+            CMat::<4>::from_fn(|a, b| C::new(0.03 * (a * b) as f64, 0.02 * (b as f64 - a as f64)));
+        let k2 = CMat::<4>::from_fn(|a, b| {
+            C::new(
+                0.05 * ((a + 1) * (b + 1)) as f64,
+                0.01 * (a as f64 - b as f64),
+            )
+        });
+        let kt = |s: f64| k0 + k1 * C::new(s, 0.0) + k2 * C::new(s * s, 0.0);
+        let nodes = [kt(-h / 2.0), kt(0.0), kt(h / 2.0)];
+        let (got, _) = slow_omega2(&nodes, h);
+        let b = |n| brute(|t| kt(t - h / 2.0), h, n);
+        let want = (b(4000) * C::new(4.0, 0.0) - b(2000)) * C::new(1.0 / 3.0, 0.0);
+        assert!(
+            (got - want).norm() < 1e-10 * want.norm(),
+            "{}",
+            (got - want).norm()
+        );
+    }
+}

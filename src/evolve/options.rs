@@ -1,0 +1,106 @@
+//! The integrators' public vocabulary: [`Method`], [`SolverOptions`], [`Record`], [`Stats`],
+//! [`Solution`] and [`EvolveError`] (scenario.md `[solver]` and `[track] record`).
+
+use crate::hamiltonian::CMat;
+use crate::medium::MediumError;
+
+/// Which integrator `solve` uses (scenario.md `solver.method`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Method {
+    /// The adiabatic-frame exponential integrator of integrators.md §2–§3 (default).
+    #[default]
+    Magnus,
+    /// ode_solvers' DOP853 on the real-split equation: the independent reference.
+    Dop853,
+    /// Exact exponentiation layer by layer, for piecewise-constant media.
+    Layers,
+}
+
+/// Solver settings (scenario.md `[solver]`).
+///
+/// For `magnus`, `rtol` is the tolerance of each step's error estimate (integrators.md §3.9);
+/// for `dop853` it is the usual Runge–Kutta relative tolerance, with `atol` the absolute one.
+/// `layers` ignores both.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SolverOptions {
+    pub method: Method,
+    pub rtol: f64,
+    pub atol: f64,
+    /// Largest step, km (`f64::INFINITY`: no cap).
+    pub max_step_km: f64,
+    /// Safety cap on the number of step attempts per solve.
+    pub max_steps: u64,
+}
+
+impl Default for SolverOptions {
+    fn default() -> Self {
+        SolverOptions {
+            method: Method::Magnus,
+            rtol: 1e-6,
+            atol: 1e-9,
+            max_step_km: f64::INFINITY,
+            max_steps: 10_000_000,
+        }
+    }
+}
+
+/// Where the propagator is recorded (scenario.md `[track] record`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Record {
+    /// Only at the end of the track.
+    End,
+    /// At the start and at the end of every accepted step.
+    AllSteps,
+    /// At these positions (km), sorted, within [start, end]; steps land on them exactly.
+    Points(Vec<f64>),
+}
+
+/// Work done for one energy.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Stats {
+    pub accepted: u64,
+    pub rejected: u64,
+    /// Evaluations of H (with or without its slope).
+    pub h_evaluations: u64,
+    /// Steps taken by the fallback integrator (integrators.md §3.11).
+    pub fallback_steps: u64,
+    /// Largest max |S†S − 1| over the recorded propagators.
+    pub max_unitarity_error: f64,
+}
+
+/// The propagator S(x) (S(start) = 1) at the recorded positions.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Solution<const D: usize> {
+    pub x_km: Vec<f64>,
+    pub propagators: Vec<CMat<D>>,
+    pub stats: Stats,
+}
+
+/// Why an integration stopped.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum EvolveError {
+    #[error(transparent)]
+    Medium(#[from] MediumError),
+    #[error("the Hamiltonian is not finite (NaN or infinite) at x = {x_km} km")]
+    NonFinite { x_km: f64 },
+    #[error("the step size underflowed ({step_km:e} km) at x = {x_km} km")]
+    StepUnderflow { x_km: f64, step_km: f64 },
+    #[error("more than {steps} steps were needed (stopped at x = {x_km} km); raise solver.max_steps or loosen rtol")]
+    TooManySteps { x_km: f64, steps: u64 },
+    #[error("method \"layers\" needs a piecewise-constant medium (constant, a `steps` table, or the Earth's PREM shells); this medium varies continuously: use \"magnus\" or \"dop853\"")]
+    NotPiecewiseConstant,
+    #[error(
+        "the track must have finite start < end, got start = {start_km} km, end = {end_km} km"
+    )]
+    InvalidTrack { start_km: f64, end_km: f64 },
+    #[error("record point {x_km} km is not finite, not sorted, or outside the track [{start_km}, {end_km}] km")]
+    InvalidRecordPoint {
+        x_km: f64,
+        start_km: f64,
+        end_km: f64,
+    },
+    #[error("invalid solver option: {message}")]
+    InvalidOptions { message: String },
+    #[error("dop853 supports dimensions 2, 4 and 6, got {dim}")]
+    UnsupportedDimension { dim: usize },
+}

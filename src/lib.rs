@@ -31,6 +31,7 @@
 //! ```
 
 pub mod basis;
+pub mod cli;
 pub mod evolve;
 pub mod hamiltonian;
 pub mod linalg;
@@ -38,6 +39,7 @@ pub mod medium;
 pub mod mixing;
 pub mod moments;
 pub mod output;
+pub mod run;
 pub mod scenario;
 pub mod units;
 

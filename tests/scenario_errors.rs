@@ -69,28 +69,58 @@ fn good_scenario_parses_with_defaults() {
 
 #[test]
 fn toml_syntax_error_has_a_line() {
-    expect(&with("points = 4", "points = = 4"), &["scenarios/t.toml:15"]);
+    expect(
+        &with("points = 4", "points = = 4"),
+        &["scenarios/t.toml:15"],
+    );
 }
 
 #[test]
 fn unknown_field_is_named() {
-    expect(&with("nature = \"dirac\"", "nature = \"dirac\"\nflavor = 2"), &["neutrino", "flavor", ":7"]);
+    expect(
+        &with("nature = \"dirac\"", "nature = \"dirac\"\nflavor = 2"),
+        &["neutrino", "flavor", ":7"],
+    );
 }
 
 #[test]
 fn wrong_type_is_named() {
-    expect(&with("flavours = 2", "flavours = \"two\""), &["[neutrino] flavours", ":5"]);
+    expect(
+        &with("flavours = 2", "flavours = \"two\""),
+        &["[neutrino] flavours", ":5"],
+    );
 }
 
 #[test]
 fn out_of_range_values() {
-    expect(&with("rho_g_cm3 = 3", "rho_g_cm3 = -3"), &["[medium]", ">= 0"]);
-    expect(&with("min_mev = 1", "min_mev = 0"), &["[energy] min_mev", "> 0"]);
-    expect(&with("min_mev = 1", "min_mev = 20"), &["[energy] min_mev", "< max_mev"]);
-    expect(&with("points = 4", "points = 0"), &["[energy] points", ">= 1"]);
-    expect(&with("end_km = 1000", "end_km = -1"), &["[track] end_km", "> start_km"]);
-    expect(&with("ye = 0.5", "ye = 0.5\nv_par = 1.0"), &["[medium]", "< 1"]);
-    expect(&with("flavours = 2", "flavours = 4"), &["[neutrino] flavours", "2 or 3"]);
+    expect(
+        &with("rho_g_cm3 = 3", "rho_g_cm3 = -3"),
+        &["[medium]", ">= 0"],
+    );
+    expect(
+        &with("min_mev = 1", "min_mev = 0"),
+        &["[energy] min_mev", "> 0"],
+    );
+    expect(
+        &with("min_mev = 1", "min_mev = 20"),
+        &["[energy] min_mev", "< max_mev"],
+    );
+    expect(
+        &with("points = 4", "points = 0"),
+        &["[energy] points", ">= 1"],
+    );
+    expect(
+        &with("end_km = 1000", "end_km = -1"),
+        &["[track] end_km", "> start_km"],
+    );
+    expect(
+        &with("ye = 0.5", "ye = 0.5\nv_par = 1.0"),
+        &["[medium]", "< 1"],
+    );
+    expect(
+        &with("flavours = 2", "flavours = 4"),
+        &["[neutrino] flavours", "2 or 3"],
+    );
 }
 
 #[test]
@@ -103,7 +133,10 @@ fn majorana_diagonal_moment_is_rejected() {
 #[test]
 fn unknown_state_label_and_preset() {
     expect(
-        &with("nature = \"dirac\"", "nature = \"dirac\"\ninitial = [\"nu_tau\"]"),
+        &with(
+            "nature = \"dirac\"",
+            "nature = \"dirac\"\ninitial = [\"nu_tau\"]",
+        ),
         &["[neutrino] initial", "nu_tau", "nuR_mu"],
     );
     let three = with("flavours = 2", "flavours = 3")
@@ -113,19 +146,31 @@ fn unknown_state_label_and_preset() {
 
 #[test]
 fn antineutrino_majorana_is_rejected() {
-    let t = with("nature = \"dirac\"", "nature = \"majorana\"\nparticle = \"antineutrino\"");
+    let t = with(
+        "nature = \"dirac\"",
+        "nature = \"majorana\"\nparticle = \"antineutrino\"",
+    );
     expect(&t, &["[neutrino] particle", "block B"]);
 }
 
 #[test]
 fn energy_values_rules() {
-    let t = with("min_mev = 1\nmax_mev = 10\npoints = 4", "values_mev = [5.0, 10, 5.0]");
+    let t = with(
+        "min_mev = 1\nmax_mev = 10\npoints = 4",
+        "values_mev = [5.0, 10, 5.0]",
+    );
     expect(&t, &["[energy] values_mev", "repeats"]);
-    let t = with("min_mev = 1\nmax_mev = 10\npoints = 4", "values_mev = [5.0, -1]");
+    let t = with(
+        "min_mev = 1\nmax_mev = 10\npoints = 4",
+        "values_mev = [5.0, -1]",
+    );
     expect(&t, &["[energy] values_mev[1]", "> 0"]);
     let s = parse(
         Path::new("s.toml"),
-        &with("min_mev = 1\nmax_mev = 10\npoints = 4", "values_mev = [10, 5.0]"),
+        &with(
+            "min_mev = 1\nmax_mev = 10\npoints = 4",
+            "values_mev = [10, 5.0]",
+        ),
     )
     .unwrap();
     assert_eq!(s.energies_mev, vec![10.0, 5.0]);
@@ -135,21 +180,40 @@ fn energy_values_rules() {
 fn record_rules() {
     let t = with("end_km = 1000", "end_km = 1000\nrecord = { points = 0 }");
     expect(&t, &["[track] record.points", ">= 1"]);
-    let t = with("end_km = 1000", "end_km = 1000\nrecord = { values_km = [10, 5] }");
+    let t = with(
+        "end_km = 1000",
+        "end_km = 1000\nrecord = { values_km = [10, 5] }",
+    );
     expect(&t, &["increasing"]);
-    let s = parse(Path::new("s.toml"), &with("end_km = 1000", "end_km = 1000\nrecord = { points = 3 }")).unwrap();
+    let s = parse(
+        Path::new("s.toml"),
+        &with("end_km = 1000", "end_km = 1000\nrecord = { points = 3 }"),
+    )
+    .unwrap();
     assert_eq!(s.record, RecordSpec::Points(vec![0.0, 500.0, 1000.0]));
 }
 
 #[test]
 fn missing_required_fields() {
-    expect(&GOOD.replace("start_km = 0\n", ""), &["[track] start_km", "required"]);
-    expect(&GOOD.replace("[medium]\nkind = \"constant\"\n", "[medium]\n"), &["[medium] kind", "required"]);
-    expect(&GOOD.replace("dm2_ev2 = 7.5e-5\n", ""), &["[mixing] dm2_ev2", "required"]);
+    expect(
+        &GOOD.replace("start_km = 0\n", ""),
+        &["[track] start_km", "required"],
+    );
+    expect(
+        &GOOD.replace("[medium]\nkind = \"constant\"\n", "[medium]\n"),
+        &["[medium] kind", "required"],
+    );
+    expect(
+        &GOOD.replace("dm2_ev2 = 7.5e-5\n", ""),
+        &["[mixing] dm2_ev2", "required"],
+    );
 }
 
 #[test]
 fn dirac_majorana_phases_are_rejected() {
-    let t = with("dm2_ev2 = 7.5e-5", "dm2_ev2 = 7.5e-5\nmajorana_phases_deg = [30]");
+    let t = with(
+        "dm2_ev2 = 7.5e-5",
+        "dm2_ev2 = 7.5e-5\nmajorana_phases_deg = [30]",
+    );
     expect(&t, &["[mixing] majorana_phases_deg", "majorana"]);
 }

@@ -52,6 +52,26 @@ pub struct MediumSamples {
     pub quantities: Vec<(String, String, Vec<f64>)>,
 }
 
+impl From<&crate::medium::MediumSamples> for MediumSamples {
+    /// One `/medium/<quantity>` per scenario.md quantity, with its unit.
+    fn from(s: &crate::medium::MediumSamples) -> Self {
+        use crate::medium::{QUANTITY_NAMES, QUANTITY_UNITS};
+        let quantities = QUANTITY_NAMES
+            .iter()
+            .zip(QUANTITY_UNITS)
+            .enumerate()
+            .map(|(k, (name, unit))| {
+                let values = s.values.iter().map(|v| v[k]).collect();
+                (name.to_string(), unit.to_string(), values)
+            })
+            .collect();
+        MediumSamples {
+            x_km: s.x_km.clone(),
+            quantities,
+        }
+    }
+}
+
 /// The result of one finished energy.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EnergyResult {

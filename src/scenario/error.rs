@@ -63,8 +63,15 @@ mod tests {
 
     #[test]
     fn display_names_file_line_table_and_field() {
-        let e = ScenarioError::new(Path::new("scenarios/x.toml"), "medium.rho_g_cm3", "must be >= 0, got -3")
-            .at_line(Some(12));
-        assert_eq!(e.to_string(), "scenarios/x.toml:12: [medium] rho_g_cm3: must be >= 0, got -3");
+        let e = ScenarioError::new(
+            Path::new("scenarios/x.toml"),
+            "medium.rho_g_cm3",
+            "must be >= 0, got -3",
+        )
+        .at_line(Some(12));
+        assert_eq!(
+            e.to_string(),
+            "scenarios/x.toml:12: [medium] rho_g_cm3: must be >= 0, got -3"
+        );
     }
 }

@@ -4,7 +4,7 @@
 //! - [`raw`]: the serde mirror of the file (strict: unknown fields are errors).
 //! - [`validate`]: raw → [`Scenario`], every rule of scenario.md, errors naming file and field.
 //! - [`grid`]: energy grids.
-//! - [`error`]: [`ScenarioError`].
+//! - [`error`]: the error type, [`ScenarioError`].
 
 pub mod error;
 pub mod grid;
@@ -104,7 +104,10 @@ impl Scenario {
 
     /// Labels of the initial states.
     pub fn initial_labels(&self) -> Vec<String> {
-        self.initial.iter().map(|&i| self.labels[i].clone()).collect()
+        self.initial
+            .iter()
+            .map(|&i| self.labels[i].clone())
+            .collect()
     }
 }
 

@@ -132,6 +132,7 @@ impl Checker<'_> {
         let record = self.record(track.record.as_ref(), start_km, end_km)?;
         let solver = self.solver(raw.solver.unwrap_or_default())?;
         let output = self.output(raw.output.unwrap_or_default(), &raw.name)?;
+        self.averaged_starts(medium.as_ref(), &record, &output)?;
         Ok(Scenario {
             path: self.path.to_path_buf(),
             text: self.text.to_string(),
@@ -152,8 +153,12 @@ impl Checker<'_> {
     }
 
     fn neutrino(&self, n: &RawNeutrino) -> Result<(Basis, Flavours)> {
-        let flavours = Flavours::from_count(n.flavours.max(0) as usize)
-            .ok_or_else(|| self.err("neutrino.flavours", format!("must be 2 or 3, got {}", n.flavours)))?;
+        let flavours = Flavours::from_count(n.flavours.max(0) as usize).ok_or_else(|| {
+            self.err(
+                "neutrino.flavours",
+                format!("must be 2 or 3, got {}", n.flavours),
+            )
+        })?;
         let nature = match n.nature.as_str() {
             "dirac" => Nature::Dirac,
             "majorana" => Nature::Majorana,
@@ -174,7 +179,8 @@ impl Checker<'_> {
                 ))
             }
         };
-        let basis = Basis::new(nature, particle).map_err(|e| self.err("neutrino.particle", e.to_string()))?;
+        let basis = Basis::new(nature, particle)
+            .map_err(|e| self.err("neutrino.particle", e.to_string()))?;
         Ok((basis, flavours))
     }
 
@@ -188,7 +194,10 @@ impl Checker<'_> {
             ("dm21_ev2", m.dm21_ev2.is_some()),
             ("dm31_ev2", m.dm31_ev2.is_some()),
         ];
-        let two_only = [("theta_deg", m.theta_deg.is_some()), ("dm2_ev2", m.dm2_ev2.is_some())];
+        let two_only = [
+            ("theta_deg", m.theta_deg.is_some()),
+            ("dm2_ev2", m.dm2_ev2.is_some()),
+        ];
         let params = match flavours {
             Flavours::Two => {
                 if let Some((name, _)) = three_only.iter().find(|(_, given)| *given) {
@@ -200,8 +209,9 @@ impl Checker<'_> {
                 let theta_deg = m
                     .theta_deg
                     .ok_or_else(|| self.err("mixing.theta_deg", "is required for flavours = 2"))?;
-                let dm2_ev2 =
-                    m.dm2_ev2.ok_or_else(|| self.err("mixing.dm2_ev2", "is required for flavours = 2"))?;
+                let dm2_ev2 = m
+                    .dm2_ev2
+                    .ok_or_else(|| self.err("mixing.dm2_ev2", "is required for flavours = 2"))?;
                 OscillationParams::Two(TwoFlavourParams {
                     theta_deg: self.finite("mixing.theta_deg", theta_deg)?,
                     dm2_ev2: self.finite("mixing.dm2_ev2", dm2_ev2)?,
@@ -219,7 +229,10 @@ impl Checker<'_> {
                     let known: Vec<&str> = Preset::ALL.iter().map(|(n, _)| *n).collect();
                     self.err(
                         "mixing.preset",
-                        format!("unknown preset \"{name}\"; expected one of {}", known.join(", ")),
+                        format!(
+                            "unknown preset \"{name}\"; expected one of {}",
+                            known.join(", ")
+                        ),
                     )
                 })?;
                 let p = preset.params();
@@ -244,14 +257,20 @@ impl Checker<'_> {
                 "applies only to nature = \"majorana\" (Dirac neutrinos have no Majorana phases)",
             ));
         }
-        let phases: &[f64] = if nature == Nature::Majorana { &phases } else { &[] };
+        let phases: &[f64] = if nature == Nature::Majorana {
+            &phases
+        } else {
+            &[]
+        };
         Mixing::new(params, lightest, phases).map_err(|e| {
             let field = match &e {
                 crate::mixing::MixingError::NotFinite { name, .. } => format!("mixing.{name}"),
                 crate::mixing::MixingError::NegativeMass(_) => "mixing.lightest_mass_ev".into(),
                 crate::mixing::MixingError::ZeroSplitting { name } => format!("mixing.{name}"),
                 crate::mixing::MixingError::TachyonicMass { .. } => "mixing".into(),
-                crate::mixing::MixingError::PhaseCount { .. } => "mixing.majorana_phases_deg".into(),
+                crate::mixing::MixingError::PhaseCount { .. } => {
+                    "mixing.majorana_phases_deg".into()
+                }
             };
             self.err(&field, e.to_string())
         })
@@ -282,7 +301,10 @@ impl Checker<'_> {
                         other => as_f64(other).map(|re| Complex64::new(re, 0.0)),
                     };
                     value.map(|z| (k.clone(), z)).ok_or_else(|| {
-                        self.err(&field, format!("expected a number or [re, im], got {}", describe(v)))
+                        self.err(
+                            &field,
+                            format!("expected a number or [re, im], got {}", describe(v)),
+                        )
                     })
                 })
                 .collect::<Result<Vec<_>>>()
@@ -302,7 +324,10 @@ impl Checker<'_> {
             };
             let full = format!("moments.{field}");
             let message = e.to_string();
-            let message = message.strip_prefix(&format!("{field}: ")).unwrap_or(&message).to_string();
+            let message = message
+                .strip_prefix(&format!("{field}: "))
+                .unwrap_or(&message)
+                .to_string();
             self.err(&full, message)
         })
     }
@@ -320,12 +345,16 @@ impl Checker<'_> {
         let Some(v) = v else { return Ok(all()) };
         match v {
             toml::Value::String(s) if s == "all" => Ok(all()),
-            toml::Value::String(s) => Err(self.err(field, format!("unknown state \"{s}\"; {}", expected()))),
+            toml::Value::String(s) => {
+                Err(self.err(field, format!("unknown state \"{s}\"; {}", expected())))
+            }
             toml::Value::Array(items) if !items.is_empty() => {
                 let mut out = Vec::new();
                 for item in items {
                     let toml::Value::String(s) = item else {
-                        return Err(self.err(field, format!("{}, got {}", expected(), describe(item))));
+                        return Err(
+                            self.err(field, format!("{}, got {}", expected(), describe(item)))
+                        );
                     };
                     let i = crate::basis::state_index(basis, flavours, s).ok_or_else(|| {
                         self.err(field, format!("unknown state \"{s}\"; {}", expected()))
@@ -387,12 +416,17 @@ impl Checker<'_> {
         };
         let min = self.positive("energy.min_mev", need("min_mev", e.min_mev)?)?;
         let max = self.positive("energy.max_mev", need("max_mev", e.max_mev)?)?;
-        let points = e.points.ok_or_else(|| self.err("energy.points", "is required"))?;
+        let points = e
+            .points
+            .ok_or_else(|| self.err("energy.points", "is required"))?;
         if points < 1 {
             return Err(self.err("energy.points", format!("must be >= 1, got {points}")));
         }
         if points == 1 && max != min {
-            return Err(self.err("energy.max_mev", format!("must equal min_mev when points = 1, got {max}")));
+            return Err(self.err(
+                "energy.max_mev",
+                format!("must equal min_mev when points = 1, got {max}"),
+            ));
         }
         if points > 1 && min >= max {
             return Err(self.err(
@@ -407,11 +441,18 @@ impl Checker<'_> {
         let kind = match table.remove("kind") {
             Some(toml::Value::String(k)) => k,
             Some(other) => {
-                return Err(self.err("medium.kind", format!("expected a string, got {}", describe(&other))))
+                return Err(self.err(
+                    "medium.kind",
+                    format!("expected a string, got {}", describe(&other)),
+                ))
             }
             None => return Err(self.err("medium.kind", "is required")),
         };
-        let base = self.path.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."));
+        let base = self
+            .path
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| PathBuf::from("."));
         let medium = medium::build_medium(&kind, table, &base).map_err(|e| {
             let field = match &e {
                 medium::MediumConfigError::UnknownKind(_) => "medium.kind".to_string(),
@@ -429,14 +470,20 @@ impl Checker<'_> {
             (Some(s), _) => self.finite("track.start_km", s)?,
             (None, Some((s, _))) => s,
             (None, None) => {
-                return Err(self.err("track.start_km", format!("is required for medium kind \"{kind}\"")))
+                return Err(self.err(
+                    "track.start_km",
+                    format!("is required for medium kind \"{kind}\""),
+                ))
             }
         };
         let end = match (t.end_km, natural) {
             (Some(e), _) => self.finite("track.end_km", e)?,
             (None, Some((_, e))) => e,
             (None, None) => {
-                return Err(self.err("track.end_km", format!("is required for medium kind \"{kind}\"")))
+                return Err(self.err(
+                    "track.end_km",
+                    format!("is required for medium kind \"{kind}\""),
+                ))
             }
         };
         if end <= start {
@@ -445,16 +492,21 @@ impl Checker<'_> {
                 format!("must be > start_km, got start_km = {start} and end_km = {end}"),
             ));
         }
-        medium
-            .check_track(start, end)
-            .map_err(|e| self.err("track.", format!("the track [{start}, {end}] km does not fit the medium: {e}")))?;
+        medium.check_track(start, end).map_err(|e| {
+            self.err(
+                "track.",
+                format!("the track [{start}, {end}] km does not fit the medium: {e}"),
+            )
+        })?;
         Ok((start, end))
     }
 
     fn record(&self, v: Option<&toml::Value>, start: f64, end: f64) -> Result<RecordSpec> {
         let field = "track.record";
         let expected = "expected \"end\", \"all-steps\", { points = N } or { values_km = [...] }";
-        let Some(v) = v else { return Ok(RecordSpec::End) };
+        let Some(v) = v else {
+            return Ok(RecordSpec::End);
+        };
         match v {
             toml::Value::String(s) if s == "end" => Ok(RecordSpec::End),
             toml::Value::String(s) if s == "all-steps" => Ok(RecordSpec::AllSteps),
@@ -478,12 +530,18 @@ impl Checker<'_> {
             }
             toml::Value::Table(t) if t.len() == 1 && t.contains_key("values_km") => {
                 let toml::Value::Array(items) = &t["values_km"] else {
-                    return Err(self.err("track.record.values_km", "expected a list of positions in km"));
+                    return Err(self.err(
+                        "track.record.values_km",
+                        "expected a list of positions in km",
+                    ));
                 };
                 let mut xs = Vec::with_capacity(items.len());
                 for item in items {
                     let x = as_f64(item).ok_or_else(|| {
-                        self.err("track.record.values_km", format!("expected numbers, got {}", describe(item)))
+                        self.err(
+                            "track.record.values_km",
+                            format!("expected numbers, got {}", describe(item)),
+                        )
                     })?;
                     if !(x.is_finite() && (start..=end).contains(&x)) {
                         return Err(self.err(
@@ -492,16 +550,58 @@ impl Checker<'_> {
                         ));
                     }
                     if xs.last().is_some_and(|&last| x <= last) {
-                        return Err(self.err("track.record.values_km", "must be strictly increasing"));
+                        return Err(
+                            self.err("track.record.values_km", "must be strictly increasing")
+                        );
                     }
                     xs.push(x);
                 }
                 if xs.is_empty() {
-                    return Err(self.err("track.record.values_km", "must list at least one position"));
+                    return Err(
+                        self.err("track.record.values_km", "must list at least one position")
+                    );
                 }
                 Ok(RecordSpec::Points(xs))
             }
             other => Err(self.err(field, format!("{expected}, got {}", describe(other)))),
+        }
+    }
+
+    /// A production-region average runs several starts to the same end and averages P:
+    /// amplitudes and per-step records are not averageable, and record points must lie after
+    /// every start.
+    fn averaged_starts(
+        &self,
+        medium: &dyn Medium,
+        record: &RecordSpec,
+        output: &OutputSpec,
+    ) -> Result<()> {
+        let Some(starts) = medium.averaged_starts_km() else {
+            return Ok(());
+        };
+        let last_start = starts
+            .iter()
+            .map(|(x, _)| *x)
+            .fold(f64::NEG_INFINITY, f64::max);
+        if output.amplitudes {
+            return Err(self.err(
+                "output.amplitudes",
+                "cannot be written with a production-region average (probabilities are averaged over start points, amplitudes are not)",
+            ));
+        }
+        match record {
+            RecordSpec::End => Ok(()),
+            RecordSpec::AllSteps => Err(self.err(
+                "track.record",
+                "\"all-steps\" cannot be combined with a production-region average (each start has its own steps)",
+            )),
+            RecordSpec::Points(xs) => match xs.iter().find(|&&x| x < last_start) {
+                Some(x) => Err(self.err(
+                    "track.record",
+                    format!("record point {x} km lies before the last averaged start point {last_start} km"),
+                )),
+                None => Ok(()),
+            },
         }
     }
 
@@ -521,7 +621,10 @@ impl Checker<'_> {
         let atol = self.positive("solver.atol", s.atol.unwrap_or(1e-9))?;
         let max_step_km = s.max_step_km.unwrap_or(f64::INFINITY);
         if max_step_km.is_nan() || max_step_km <= 0.0 {
-            return Err(self.err("solver.max_step_km", format!("must be > 0 (or inf), got {max_step_km}")));
+            return Err(self.err(
+                "solver.max_step_km",
+                format!("must be > 0 (or inf), got {max_step_km}"),
+            ));
         }
         Ok(SolverSpec {
             method,
@@ -533,13 +636,18 @@ impl Checker<'_> {
 
     fn output(&self, o: super::raw::RawOutput, name: &str) -> Result<OutputSpec> {
         let file = match o.file {
-            Some(f) if f.trim().is_empty() => return Err(self.err("output.file", "must not be empty")),
+            Some(f) if f.trim().is_empty() => {
+                return Err(self.err("output.file", "must not be empty"))
+            }
             Some(f) => PathBuf::from(f),
             None => PathBuf::from("out").join(format!("{name}.h5")),
         };
         let profile_samples = o.profile_samples.unwrap_or(2000);
         if profile_samples < 0 {
-            return Err(self.err("output.profile_samples", format!("must be >= 0, got {profile_samples}")));
+            return Err(self.err(
+                "output.profile_samples",
+                format!("must be >= 0, got {profile_samples}"),
+            ));
         }
         Ok(OutputSpec {
             file,

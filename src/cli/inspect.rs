@@ -1,0 +1,102 @@
+//! `nuspin inspect FILE.h5`: what an output file holds and a probability table at one energy
+//! and position, so users can look without Python. Reads `.h5.partial` files too.
+
+use super::{CliError, InspectArgs};
+use crate::output::{read_output, OutputFile};
+
+/// Index of the grid value nearest to `target` (the last one when `target` is None).
+fn nearest(grid: &[f64], target: Option<f64>) -> usize {
+    match target {
+        None => grid.len().saturating_sub(1),
+        Some(t) => grid
+            .iter()
+            .enumerate()
+            .min_by(|a, b| (a.1 - t).abs().total_cmp(&(b.1 - t).abs()))
+            .map(|(i, _)| i)
+            .unwrap_or(0),
+    }
+}
+
+/// The text `nuspin inspect` prints.
+pub fn describe(file: &OutputFile, energy_mev: Option<f64>, x_km: Option<f64>) -> String {
+    let h = &file.header;
+    let done = file.energy_done.iter().filter(|&&d| d == 1).count();
+    let mut out = String::new();
+    let e = &h.energy_mev;
+    out += &format!(
+        "file:        {}{}\n",
+        file.path.display(),
+        if file.is_partial { " (partial)" } else { "" }
+    );
+    out += &format!("scenario:    {}\n", h.scenario_name);
+    out += &format!(
+        "created:     {} by nuspin {}\n",
+        h.created_utc, h.nuspin_version
+    );
+    out += &format!(
+        "complete:    {} ({done} of {} energies done)\n",
+        if file.complete { "yes" } else { "no" },
+        e.len()
+    );
+    if let (Some(first), Some(last)) = (e.first(), e.last()) {
+        out += &format!("energies:    {} from {first} to {last} MeV\n", e.len());
+    }
+    out += &format!(
+        "positions:   {} from {} to {} km\n",
+        h.x_km.len(),
+        h.x_km.first().copied().unwrap_or(f64::NAN),
+        h.x_km.last().copied().unwrap_or(f64::NAN)
+    );
+    out += &format!("initial:     {}\n", h.initial_states.join(", "));
+    out += &format!("final:       {}\n", h.final_states.join(", "));
+    out += &format!(
+        "solver:      {} (rtol {:e}, atol {:e})\n",
+        h.solver_method, h.rtol, h.atol
+    );
+    if e.is_empty() {
+        return out;
+    }
+    let ie = nearest(e, energy_mev);
+    let ix = nearest(&h.x_km, x_km);
+    out += &format!(
+        "\nP(initial -> final) at E = {} MeV, x = {} km{}:\n",
+        e[ie],
+        h.x_km[ix],
+        if file.energy_done[ie] == 1 {
+            ""
+        } else {
+            " (not computed)"
+        }
+    );
+    let width = h
+        .final_states
+        .iter()
+        .map(|s| s.len())
+        .max()
+        .unwrap_or(8)
+        .max(12);
+    out += &format!("{:>width$}", "");
+    for f in &h.final_states {
+        out += &format!(" {f:>width$}");
+    }
+    out += "\n";
+    for (ii, init) in h.initial_states.iter().enumerate() {
+        out += &format!("{init:>width$}");
+        for j in 0..h.final_states.len() {
+            out += &format!(" {:>width$.6e}", file.probability[[ie, ix, ii, j]]);
+        }
+        out += "\n";
+    }
+    out += &format!(
+        "steps: {} accepted, {} rejected; unitarity error {:.1e}\n",
+        file.steps[ie], file.rejected[ie], file.unitarity_error[ie]
+    );
+    out
+}
+
+/// Runs `nuspin inspect`.
+pub fn execute(args: &InspectArgs) -> Result<(), CliError> {
+    let file = read_output(&args.file).map_err(|e| CliError::Input(e.to_string()))?;
+    print!("{}", describe(&file, args.energy_mev, args.x_km));
+    Ok(())
+}

@@ -1,0 +1,48 @@
+//! `nuspin medium sample` (the medium along a scenario's track, as CSV) and `nuspin medium
+//! check` (every problem of a user table, with line and column; exit code 2 on any).
+
+use std::io::Write;
+
+use super::{CliError, MediumCommand};
+use crate::medium::{check_table, sample_medium};
+use crate::scenario;
+
+/// Runs a `nuspin medium` subcommand.
+pub fn execute(cmd: &MediumCommand) -> Result<(), CliError> {
+    match cmd {
+        MediumCommand::Sample {
+            scenario: path,
+            points,
+            csv,
+        } => {
+            let sc = scenario::load(path).map_err(|e| CliError::Input(e.to_string()))?;
+            let samples = sample_medium(sc.medium.as_ref(), sc.start_km, sc.end_km, *points)
+                .map_err(|e| CliError::Input(format!("{}: [medium] {e}", path.display())))?;
+            let text = samples.to_csv();
+            match csv {
+                Some(out) => std::fs::write(out, text).map_err(|e| {
+                    CliError::Runtime(format!("{}: cannot write: {e}", out.display()))
+                })?,
+                None => std::io::stdout().write_all(text.as_bytes()).map_err(|e| {
+                    CliError::Runtime(format!("cannot write to standard output: {e}"))
+                })?,
+            }
+            Ok(())
+        }
+        MediumCommand::Check { file } => {
+            let problems = check_table(file);
+            if problems.is_empty() {
+                println!("{}: ok", file.display());
+                Ok(())
+            } else {
+                let lines: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
+                Err(CliError::Input(format!(
+                    "{} problem(s) in {}:\n{}",
+                    problems.len(),
+                    file.display(),
+                    lines.join("\n")
+                )))
+            }
+        }
+    }
+}

@@ -1,0 +1,113 @@
+//! The command-line interface: a thin layer over the library. Argument parsing is declarative
+//! (clap derive; the doc comments are the help text); each subcommand lives in its own file.
+//!
+//! - [`run`](mod@run): `nuspin run SCENARIO.toml` → HDF5.
+//! - [`inspect`]: `nuspin inspect FILE.h5` → what a file holds, and a probability table.
+//! - [`medium`]: `nuspin medium sample | check` → author and check media.
+//! - [`progress`]: the progress bar.
+
+pub mod inspect;
+pub mod medium;
+pub mod progress;
+pub mod run;
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+/// nuspin: neutrino spin-flavour evolution in stars, supernovae and the Earth.
+#[derive(Debug, Parser)]
+#[command(name = "nuspin", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run a scenario file and write its probabilities to HDF5.
+    Run(RunArgs),
+    /// Show what an output file holds and a probability table at one energy.
+    Inspect(InspectArgs),
+    /// Look at and check media before running.
+    #[command(subcommand)]
+    Medium(MediumCommand),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct RunArgs {
+    /// The scenario file (TOML, see scenario.md).
+    pub scenario: PathBuf,
+    /// Output file (overrides [output] file).
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+    /// Overwrite an existing output file.
+    #[arg(long)]
+    pub force: bool,
+    /// Worker threads (default: one per core).
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// No progress bar and no summary.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct InspectArgs {
+    /// An output file (`.h5`, or a `.h5.partial` left by an interrupted run).
+    pub file: PathBuf,
+    /// Energy (MeV) of the probability table; the nearest grid energy is shown.
+    #[arg(long)]
+    pub energy_mev: Option<f64>,
+    /// Record position (km) of the table; default: the last one.
+    #[arg(long)]
+    pub x_km: Option<f64>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MediumCommand {
+    /// Sample the medium of a scenario along its track (CSV: x_km then the quantities).
+    Sample {
+        /// The scenario file.
+        scenario: PathBuf,
+        /// Number of points along the track.
+        #[arg(long, default_value_t = 200)]
+        points: usize,
+        /// Write the CSV here instead of standard output.
+        #[arg(long)]
+        csv: Option<PathBuf>,
+    },
+    /// Check a medium table (CSV) and report every problem with its line and column.
+    Check {
+        /// The CSV file.
+        file: PathBuf,
+    },
+}
+
+/// A CLI failure: bad input (exit 2) or a failure while running (exit 1).
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    #[error("{0}")]
+    Input(String),
+    #[error("{0}")]
+    Runtime(String),
+}
+
+impl CliError {
+    /// The process exit code.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            CliError::Input(_) => 2,
+            CliError::Runtime(_) => 1,
+        }
+    }
+}
+
+/// Runs a parsed command line.
+pub fn execute(cli: Cli) -> Result<(), CliError> {
+    match cli.command {
+        Command::Run(args) => run::execute(&args),
+        Command::Inspect(args) => inspect::execute(&args),
+        Command::Medium(cmd) => medium::execute(&cmd),
+    }
+}

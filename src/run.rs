@@ -1,0 +1,265 @@
+//! A whole run: every energy × initial state of a [`Scenario`], in parallel (rayon), each
+//! energy's result handed to a sink as soon as it is final. The library never prints; progress
+//! goes through the [`Progress`] trait.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
+use std::sync::Arc;
+
+use num_complex::Complex64;
+use rayon::prelude::*;
+
+use crate::basis::Flavours;
+use crate::evolve::{self, EvolveError, Method, Record, SolverOptions};
+use crate::hamiltonian::{EnergyHamiltonian, MediumHamiltonian};
+use crate::output::EnergyResult;
+use crate::scenario::{MethodName, RecordSpec, Scenario};
+use crate::units::mev_to_ev;
+
+/// Receives progress reports (the CLI draws a bar; tests count).
+pub trait Progress: Sync {
+    /// One more energy is final.
+    fn energy_done(&self, _energy_index: usize) {}
+}
+
+/// A [`Progress`] that ignores everything.
+pub struct NoProgress;
+
+impl Progress for NoProgress {}
+
+/// Run-time settings that are not part of the scenario.
+#[derive(Debug, Clone, Default)]
+pub struct RunOptions {
+    /// Worker threads (None: rayon's default, one per core).
+    pub threads: Option<usize>,
+    /// Set to stop starting new energies (Ctrl-C); finished energies are kept.
+    pub cancel: Arc<AtomicBool>,
+}
+
+/// A failure while running.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error("at E = {energy_mev} MeV: {source}")]
+    Evolve {
+        energy_mev: f64,
+        #[source]
+        source: EvolveError,
+    },
+    #[error("could not start {threads} worker threads: {message}")]
+    Threads { threads: usize, message: String },
+    #[error(transparent)]
+    Sink(Box<dyn std::error::Error + Send + Sync>),
+}
+
+/// What a finished (or stopped) run did.
+#[derive(Debug, Clone, Default)]
+pub struct RunSummary {
+    pub energies_done: usize,
+    pub energies_total: usize,
+    pub accepted_steps: u64,
+    pub rejected_steps: u64,
+    pub max_unitarity_error: f64,
+    pub cancelled: bool,
+    /// The first failure, when one energy failed (the others may have finished).
+    pub failure: Option<String>,
+}
+
+/// The solver options of a scenario.
+pub fn solver_options(scenario: &Scenario) -> SolverOptions {
+    SolverOptions {
+        method: match scenario.solver.method {
+            MethodName::Magnus => Method::Magnus,
+            MethodName::Dop853 => Method::Dop853,
+            MethodName::Layers => Method::Layers,
+        },
+        rtol: scenario.solver.rtol,
+        atol: scenario.solver.atol,
+        max_step_km: scenario.solver.max_step_km,
+        ..SolverOptions::default()
+    }
+}
+
+fn record_of(spec: &RecordSpec) -> Record {
+    match spec {
+        RecordSpec::End => Record::End,
+        RecordSpec::AllSteps => Record::AllSteps,
+        RecordSpec::Points(xs) => Record::Points(xs.clone()),
+    }
+}
+
+/// Solves one energy of the scenario: probabilities [nX, nI, 2N] (and amplitudes when asked).
+pub fn solve_energy(scenario: &Scenario, energy_index: usize) -> Result<EnergyResult, RunError> {
+    match scenario.flavours() {
+        Flavours::Two => solve_energy_dim::<4>(scenario, energy_index),
+        Flavours::Three => solve_energy_dim::<6>(scenario, energy_index),
+    }
+}
+
+fn solve_energy_dim<const D: usize>(
+    scenario: &Scenario,
+    energy_index: usize,
+) -> Result<EnergyResult, RunError> {
+    let energy_mev = scenario.energies_mev[energy_index];
+    let eh = EnergyHamiltonian::<D>::new(&scenario.model, mev_to_ev(energy_mev));
+    let path = MediumHamiltonian::new(eh, scenario.medium.as_ref());
+    let record = record_of(&scenario.record);
+    let options = solver_options(scenario);
+    let solve_from = |start_km: f64| {
+        evolve::solve(&path, start_km, scenario.end_km, &record, &options)
+            .map_err(|source| RunError::Evolve { energy_mev, source })
+    };
+    // A production-region average (physics.md §8, solar) runs each start point to the end and
+    // averages P, never amplitudes (validation refuses amplitudes and record points that lie
+    // before a start).
+    if let Some(starts) = scenario.medium.averaged_starts_km() {
+        let mut averaged: Option<EnergyResult> = None;
+        for (start_km, weight) in starts {
+            let solution = solve_from(start_km)?;
+            let one = result_of::<D>(scenario, energy_index, &solution);
+            match averaged.as_mut() {
+                None => {
+                    let mut first = one;
+                    first.probability.iter_mut().for_each(|p| *p *= weight);
+                    averaged = Some(first);
+                }
+                Some(acc) => {
+                    for (a, p) in acc.probability.iter_mut().zip(&one.probability) {
+                        *a += weight * p;
+                    }
+                    acc.steps += one.steps;
+                    acc.rejected += one.rejected;
+                    acc.unitarity_error = acc.unitarity_error.max(one.unitarity_error);
+                }
+            }
+        }
+        if let Some(mut acc) = averaged {
+            acc.amplitude = None;
+            acc.step_x_km = None;
+            acc.step_probability = None;
+            return Ok(acc);
+        }
+    }
+    let solution = solve_from(scenario.start_km)?;
+    Ok(result_of::<D>(scenario, energy_index, &solution))
+}
+
+/// Probabilities (and amplitudes) of the initial states from a solution.
+fn result_of<const D: usize>(
+    scenario: &Scenario,
+    energy_index: usize,
+    solution: &evolve::Solution<D>,
+) -> EnergyResult {
+    let n_initial = scenario.initial.len();
+    let slab = |props: &[crate::hamiltonian::CMat<D>]| {
+        let mut probability = Vec::with_capacity(props.len() * n_initial * D);
+        let mut amplitude = Vec::with_capacity(props.len() * n_initial * D);
+        for s in props {
+            for &i in &scenario.initial {
+                for j in 0..D {
+                    let a: Complex64 = s[(j, i)];
+                    probability.push(a.norm_sqr());
+                    amplitude.push(a);
+                }
+            }
+        }
+        (probability, amplitude)
+    };
+    let all_steps = scenario.record == RecordSpec::AllSteps;
+    let (step_x_km, step_probability, recorded) = if all_steps {
+        let (p, _) = slab(&solution.propagators);
+        let last = solution.propagators.len().saturating_sub(1);
+        (
+            Some(solution.x_km.clone()),
+            Some(p),
+            &solution.propagators[last..],
+        )
+    } else {
+        (None, None, &solution.propagators[..])
+    };
+    let (probability, amplitude) = slab(recorded);
+    EnergyResult {
+        energy_index,
+        probability,
+        amplitude: scenario.output.amplitudes.then_some(amplitude),
+        steps: solution.stats.accepted,
+        rejected: solution.stats.rejected,
+        unitarity_error: solution.stats.max_unitarity_error,
+        step_x_km,
+        step_probability,
+    }
+}
+
+/// Solves every energy in parallel and passes each finished one to `sink` (on the calling
+/// thread, in the order they finish). Stops starting new energies when `options.cancel` is
+/// set or an energy fails; the summary says which.
+pub fn run<F>(
+    scenario: &Scenario,
+    options: &RunOptions,
+    progress: &dyn Progress,
+    mut sink: F,
+) -> Result<RunSummary, RunError>
+where
+    F: FnMut(EnergyResult) -> Result<(), Box<dyn std::error::Error + Send + Sync>>,
+{
+    let mut builder = rayon::ThreadPoolBuilder::new();
+    if let Some(t) = options.threads {
+        builder = builder.num_threads(t);
+    }
+    let pool = builder.build().map_err(|e| RunError::Threads {
+        threads: options.threads.unwrap_or(0),
+        message: e.to_string(),
+    })?;
+    let n = scenario.energies_mev.len();
+    let stop = Arc::new(AtomicBool::new(false));
+    let (tx, rx) = mpsc::channel::<Result<EnergyResult, RunError>>();
+    let mut summary = RunSummary {
+        energies_total: n,
+        ..Default::default()
+    };
+    let mut sink_error = None;
+    std::thread::scope(|scope| {
+        let stop_workers = Arc::clone(&stop);
+        let cancel = Arc::clone(&options.cancel);
+        scope.spawn(move || {
+            pool.install(|| {
+                (0..n).into_par_iter().for_each_with(tx, |tx, i| {
+                    if cancel.load(Ordering::Relaxed) || stop_workers.load(Ordering::Relaxed) {
+                        return;
+                    }
+                    let _ = tx.send(solve_energy(scenario, i));
+                });
+            });
+        });
+        for result in rx {
+            match result {
+                Ok(r) if sink_error.is_none() => {
+                    summary.accepted_steps += r.steps;
+                    summary.rejected_steps += r.rejected;
+                    summary.max_unitarity_error =
+                        summary.max_unitarity_error.max(r.unitarity_error);
+                    let index = r.energy_index;
+                    match sink(r) {
+                        Ok(()) => {
+                            summary.energies_done += 1;
+                            progress.energy_done(index);
+                        }
+                        Err(e) => {
+                            stop.store(true, Ordering::Relaxed);
+                            sink_error = Some(e);
+                        }
+                    }
+                }
+                Ok(_) => {}
+                Err(e) => {
+                    stop.store(true, Ordering::Relaxed);
+                    summary.failure.get_or_insert(e.to_string());
+                }
+            }
+        }
+    });
+    if let Some(e) = sink_error {
+        return Err(RunError::Sink(e));
+    }
+    summary.cancelled = options.cancel.load(Ordering::Relaxed);
+    Ok(summary)
+}

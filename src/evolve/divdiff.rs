@@ -66,7 +66,7 @@ fn dd_exp_taylor(z: &[C]) -> C {
     for &zj in &z[1..] {
         let y = zj - mu;
         for m in 1..TERMS {
-            h[m] = h[m] + y * h[m - 1];
+            h[m] += y * h[m - 1];
         }
     }
     // Σ_m h_m / (m + n − 1)!

@@ -8,7 +8,7 @@
 //! τ with dτ/dt = 1, which every stage integrates exactly: the system is autonomous and
 //! DOP853 is eighth order again. Each segment runs in the local coordinate τ = x − x_start. ode_solvers stores every step
 //! (its dense output of 0.6.2 returned non-unitary garbage here), so a segment is integrated in
-//! chunks of at most [`CHUNK_STEPS`] steps, each restarted from the last one's end with its
+//! chunks of at most 20 000 steps, each restarted from the last one's end with its
 //! last step size: memory stays bounded whatever the number of steps.
 
 use std::cell::RefCell;

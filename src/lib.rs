@@ -30,6 +30,9 @@
 //! assert!((p[nu_e][nu_mu] - 8.333219002109e-01).abs() < 1e-12);
 //! ```
 
+// Small fixed-size matrix code reads best with index loops over several arrays at once.
+#![allow(clippy::needless_range_loop)]
+
 pub mod basis;
 pub mod cli;
 pub mod evolve;

@@ -154,7 +154,10 @@ pub fn adiabatic_step<const D: usize>(n: [&Node<D>; 3]) -> Result<Attempt<D>, St
 
     let mut omega = omega1 + omega2_slow + omega2_fast + r;
     omega = (omega - omega.adjoint()) * C::new(0.5, 0.0);
-    if omega.iter().any(|z| !(z.norm() <= MAX_OMEGA)) {
+    if omega
+        .iter()
+        .any(|z| z.norm() > MAX_OMEGA || z.norm().is_nan())
+    {
         return Err(Structural::OmegaTooLarge);
     }
     // Chirp: the linear-phase model of Ω₂ misses the phase's curvature (§3.9).

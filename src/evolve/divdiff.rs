@@ -66,7 +66,7 @@ fn dd_exp_taylor(z: &[C]) -> C {
     for &zj in &z[1..] {
         let y = zj - mu;
         for m in 1..TERMS {
-            h[m] = h[m] + y * h[m - 1];
+            h[m] += y * h[m - 1];
         }
     }
     // Σ_m h_m / (m + n − 1)!
@@ -124,22 +124,101 @@ pub fn filon_moments(d: f64) -> [C; 3] {
 /// By Hermite–Genocchi with s₂ = τ₂, s₁ = τ₁ − τ₂: the integral is exp[0, z₁, z₁ + z₂] and a
 /// weight s_i adds the node of slot i once more (s_i² twice, with a factor 2).
 pub fn simplex_moments(z1: C, z2: C) -> [C; 4] {
-    let x0 = C::new(0.0, 0.0);
-    let (x1, x2) = (z1, z1 + z2);
-    let e = dd_exp(&[x0, x1, x2]);
-    let m1 = dd_exp(&[x0, x1, x2, x1]);
-    let m2 = dd_exp(&[x0, x1, x2, x2]);
-    let m12 = dd_exp(&[x0, x1, x2, x1, x2]);
-    let m22 = dd_exp(&[x0, x1, x2, x2, x2]);
-    let t1 = m1 + m2;
-    let t2 = m2;
-    let t12 = m12 + m22 * 2.0;
+    let t = ConfluentTable::new([C::new(0.0, 0.0), z1, z1 + z2]);
+    let e = t.get([1, 1, 1]);
+    let t1 = t.get([1, 2, 1]) + t.get([1, 1, 2]);
+    let t2 = t.get([1, 1, 2]);
+    let t12 = t.get([1, 2, 2]) + t.get([1, 1, 3]) * 2.0;
     [
         e,
         t1 - e * 0.5,
         t2 - e * 0.5,
         t12 - (t1 + t2) * 0.5 + e * 0.25,
     ]
+}
+
+/// Confluent divided differences exp[x₀^{m₀}, x₁^{m₁}, x₂^{m₂}] for m ≤ (1, 3, 3), filled
+/// once by the same rule as [`dd_exp`] (Taylor when close, else divide by the widest gap) but
+/// sharing every sub-difference.
+struct ConfluentTable {
+    table: [[[C; 4]; 4]; 2],
+}
+
+impl ConfluentTable {
+    fn new(x: [C; 3]) -> Self {
+        let zero = C::new(0.0, 0.0);
+        let mut table = [[[zero; 4]; 4]; 2];
+        let ex = [x[0].exp(), x[1].exp(), x[2].exp()];
+        // Fill in order of increasing total multiplicity.
+        for total in 1..=7usize {
+            for m0 in 0..2usize {
+                for m1 in 0..4usize {
+                    let Some(m2) = total.checked_sub(m0 + m1) else {
+                        continue;
+                    };
+                    if m2 > 3 {
+                        continue;
+                    }
+                    let m = [m0, m1, m2];
+                    let mut present_buf = [0usize; 3];
+                    let mut np = 0;
+                    for i in 0..3 {
+                        if m[i] > 0 {
+                            present_buf[np] = i;
+                            np += 1;
+                        }
+                    }
+                    let present = &present_buf[..np];
+                    let value = if np == 1 {
+                        let i = present[0];
+                        let mut fact = 1.0;
+                        for k in 2..m[i] {
+                            fact *= k as f64;
+                        }
+                        ex[i] / fact
+                    } else {
+                        let (mut wi, mut wj, mut spread) = (0, 0, 0.0);
+                        for (pi, &i) in present.iter().enumerate() {
+                            for &j in &present[pi + 1..] {
+                                let d = (x[i] - x[j]).norm();
+                                if d > spread {
+                                    (wi, wj, spread) = (i, j, d);
+                                }
+                            }
+                        }
+                        if spread < 1.0 {
+                            let mut pts = [zero; 7];
+                            let mut n = 0;
+                            for i in 0..3 {
+                                for _ in 0..m[i] {
+                                    pts[n] = x[i];
+                                    n += 1;
+                                }
+                            }
+                            dd_exp_taylor(&pts[..n])
+                        } else {
+                            let mut without_i = m;
+                            without_i[wi] -= 1;
+                            let mut without_j = m;
+                            without_j[wj] -= 1;
+                            let (a, b) = (Self::at(&table, without_i), Self::at(&table, without_j));
+                            (a - b) / (x[wj] - x[wi])
+                        }
+                    };
+                    table[m0][m1][m2] = value;
+                }
+            }
+        }
+        ConfluentTable { table }
+    }
+
+    fn at(table: &[[[C; 4]; 4]; 2], m: [usize; 3]) -> C {
+        table[m[0]][m[1]][m[2]]
+    }
+
+    fn get(&self, m: [usize; 3]) -> C {
+        Self::at(&self.table, m)
+    }
 }
 
 #[cfg(test)]
@@ -277,6 +356,26 @@ mod tests {
                     "w=({w1},{w2}) k={k}: {g} vs {want}"
                 );
             }
+        }
+    }
+
+    #[test]
+    fn confluent_table_matches_dd_exp() {
+        let x = [C::new(0.0, 0.0), C::new(0.0, 4.0), C::new(0.0, 4.3)];
+        let t = ConfluentTable::new(x);
+        for m in [
+            [1, 1, 1],
+            [1, 2, 1],
+            [1, 1, 2],
+            [1, 2, 2],
+            [1, 1, 3],
+            [0, 3, 2],
+        ] {
+            let mut pts = vec![];
+            for i in 0..3 {
+                pts.extend(std::iter::repeat_n(x[i], m[i]));
+            }
+            assert!((t.get(m) - dd_exp(&pts)).norm() < 1e-15, "{m:?}");
         }
     }
 

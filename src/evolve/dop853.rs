@@ -2,8 +2,14 @@
 //! whole propagator (2D² reals), integrated segment by segment between stops — the
 //! independent reference (its global error on long tracks is ≈ 3e4 × rtol, integrators.md §1).
 //!
-//! Each segment runs in the local coordinate t = x − x_start ≥ 0 (ode_solvers' dense output
-//! compares |x|), with dense output of step L, so only the segment's ends are stored.
+//! ode_solvers 0.6.2's DOP853 tableau has c₁₂ = 0 instead of 1, so on a non-autonomous
+//! problem its 12th stage sees H at the wrong x and the method drops to about second order
+//! (measured: steps ∝ rtol^−½). The position is therefore carried as one more state component
+//! τ with dτ/dt = 1, which every stage integrates exactly: the system is autonomous and
+//! DOP853 is eighth order again. Each segment runs in the local coordinate τ = x − x_start. ode_solvers stores every step
+//! (its dense output of 0.6.2 returned non-unitary garbage here), so a segment is integrated in
+//! chunks of at most 20 000 steps, each restarted from the last one's end with its
+//! last step size: memory stays bounded whatever the number of steps.
 
 use std::cell::RefCell;
 
@@ -21,14 +27,20 @@ use crate::medium::Side;
 
 type C = Complex64;
 
-/// dS/dx = −iHS, with S stored column-major as (Re, Im) pairs in an N = 2D² vector.
+/// dS/dx = −iHS, with S stored column-major as (Re, Im) pairs in the first 2D² entries of an
+/// N = 2D² + 1 vector whose last entry is the local position τ.
 struct Schrodinger<'a, const D: usize, const N: usize, H: PathHamiltonian<D> + ?Sized> {
     h: &'a H,
     x0: f64,
     length: f64,
     /// The first failure of H; the integration stops at the next accepted step.
     error: &'a RefCell<Option<EvolveError>>,
+    /// Accepted steps in this chunk.
+    steps: u64,
 }
+
+/// Steps per restarted chunk (bounds the memory ode_solvers uses for its stored output).
+const CHUNK_STEPS: u64 = 20_000;
 
 fn unpack<const D: usize, const N: usize>(y: &SVector<f64, N>) -> CMat<D> {
     CMat::<D>::from_fn(|r, c| {
@@ -52,9 +64,11 @@ fn pack<const D: usize, const N: usize>(s: &CMat<D>) -> SVector<f64, N> {
 impl<const D: usize, const N: usize, H: PathHamiltonian<D> + ?Sized> System<f64, SVector<f64, N>>
     for Schrodinger<'_, D, N, H>
 {
-    fn system(&self, t: f64, y: &SVector<f64, N>, dy: &mut SVector<f64, N>) {
-        // One-sided at the segment's ends, where breakpoints may sit.
-        let (x, side) = if t >= self.length {
+    fn system(&self, _t: f64, y: &SVector<f64, N>, dy: &mut SVector<f64, N>) {
+        // The position from the state (see the module docs); one-sided at the segment's
+        // ends, where breakpoints may sit.
+        let t = y[N - 1].clamp(0.0, self.length);
+        let (x, side) = if t >= self.length * (1.0 - 4.0 * f64::EPSILON) {
             (self.x0 + self.length, Side::Left)
         } else {
             (self.x0 + t, Side::Right)
@@ -78,10 +92,12 @@ impl<const D: usize, const N: usize, H: PathHamiltonian<D> + ?Sized> System<f64,
         };
         let s = unpack::<D, N>(y);
         *dy = pack::<D, N>(&(hm * s * C::new(0.0, -1.0)));
+        dy[N - 1] = 1.0;
     }
 
     fn solout(&mut self, _t: f64, _y: &SVector<f64, N>, _dy: &SVector<f64, N>) -> bool {
-        self.error.borrow().is_some()
+        self.steps += 1;
+        self.error.borrow().is_some() || self.steps >= CHUNK_STEPS
     }
 }
 
@@ -94,9 +110,9 @@ pub fn solve_dop853<const D: usize, H: PathHamiltonian<D> + ?Sized>(
     options: &SolverOptions,
 ) -> Result<Solution<D>, EvolveError> {
     match D {
-        2 => run::<D, 8, H>(h, start_km, end_km, record, options),
-        4 => run::<D, 32, H>(h, start_km, end_km, record, options),
-        6 => run::<D, 72, H>(h, start_km, end_km, record, options),
+        2 => run::<D, 9, H>(h, start_km, end_km, record, options),
+        4 => run::<D, 33, H>(h, start_km, end_km, record, options),
+        6 => run::<D, 73, H>(h, start_km, end_km, record, options),
         dim => Err(EvolveError::UnsupportedDimension { dim }),
     }
 }
@@ -108,7 +124,7 @@ fn run<const D: usize, const N: usize, H: PathHamiltonian<D> + ?Sized>(
     record: &Record,
     options: &SolverOptions,
 ) -> Result<Solution<D>, EvolveError> {
-    debug_assert_eq!(N, 2 * D * D);
+    debug_assert_eq!(N, 2 * D * D + 1);
     if !(options.rtol > 0.0 && options.atol > 0.0) {
         return Err(EvolveError::InvalidOptions {
             message: format!(
@@ -125,68 +141,150 @@ fn run<const D: usize, const N: usize, H: PathHamiltonian<D> + ?Sized>(
     let error = RefCell::new(None);
     for stop in &stop_list {
         let length = stop.x_km - x;
-        let used = stats.accepted + stats.rejected;
-        let n_max = options.max_steps.saturating_sub(used).min(u32::MAX as u64) as u32;
-        let system = Schrodinger::<D, N, H> {
-            h,
-            x0: x,
-            length,
-            error: &error,
-        };
-        let mut solver = Dop853::from_param(
-            system,
-            0.0,
-            length,
-            length,
-            pack::<D, N>(&s),
-            options.rtol,
-            options.atol,
-            0.9,
-            0.0,
-            0.333,
-            6.0,
-            options.max_step_km.min(length),
-            0.0,
-            n_max,
-            u32::MAX,
-            OutputType::Dense,
-        );
-        let result = solver.integrate();
-        if let Some(e) = error.borrow_mut().take() {
-            return Err(e);
-        }
-        match result {
-            Ok(st) => {
-                stats.h_evaluations += st.num_eval as u64;
-                stats.accepted += st.accepted_steps as u64;
-                stats.rejected += st.rejected_steps as u64;
-            }
-            Err(IntegrationError::MaxNumStepReached { x: t, .. }) => {
+        let mut t = 0.0;
+        let mut h_last = 0.0;
+        while t < length {
+            let used = stats.accepted + stats.rejected;
+            if used >= options.max_steps {
                 return Err(EvolveError::TooManySteps {
                     x_km: x + t,
                     steps: options.max_steps,
-                })
+                });
             }
-            Err(IntegrationError::StepSizeUnderflow { x: t }) => {
+            let n_max = (options.max_steps - used).min(u32::MAX as u64) as u32;
+            let system = Schrodinger::<D, N, H> {
+                h,
+                x0: x,
+                length,
+                error: &error,
+                steps: 0,
+            };
+            let mut solver = Dop853::from_param(
+                system,
+                t,
+                length,
+                length,
+                {
+                    let mut y0 = pack::<D, N>(&s);
+                    y0[N - 1] = t;
+                    y0
+                },
+                options.rtol,
+                options.atol,
+                0.9,
+                0.0,
+                0.333,
+                6.0,
+                options.max_step_km.min(length),
+                h_last,
+                n_max,
+                u32::MAX,
+                OutputType::Sparse,
+            );
+            let result = solver.integrate();
+            if let Some(e) = error.borrow_mut().take() {
+                return Err(e);
+            }
+            match result {
+                Ok(st) => {
+                    stats.h_evaluations += st.num_eval as u64;
+                    stats.accepted += st.accepted_steps as u64;
+                    stats.rejected += st.rejected_steps as u64;
+                }
+                Err(IntegrationError::MaxNumStepReached { x: tt, .. }) => {
+                    return Err(EvolveError::TooManySteps {
+                        x_km: x + tt,
+                        steps: options.max_steps,
+                    })
+                }
+                Err(IntegrationError::StepSizeUnderflow { x: tt })
+                | Err(IntegrationError::StiffnessDetected { x: tt }) => {
+                    return Err(EvolveError::StepUnderflow {
+                        x_km: x + tt,
+                        step_km: 0.0,
+                    })
+                }
+            }
+            let (xs, ys) = (solver.x_out(), solver.y_out());
+            let (Some(&t_end), Some(y_end)) = (xs.last(), ys.last()) else {
                 return Err(EvolveError::StepUnderflow {
                     x_km: x + t,
                     step_km: 0.0,
-                })
+                });
+            };
+            if xs.len() >= 2 {
+                h_last = t_end - xs[xs.len() - 2];
             }
-            Err(IntegrationError::StiffnessDetected { x: t }) => {
-                return Err(EvolveError::StepUnderflow {
-                    x_km: x + t,
-                    step_km: 0.0,
-                })
-            }
+            s = unpack::<D, N>(y_end);
+            // ode_solvers lands on x_end up to rounding; the segment ends exactly on the stop.
+            t = if length - t_end <= 1e-12 * length {
+                length
+            } else {
+                t_end
+            };
         }
-        let y_end = solver.y_out().last().ok_or(EvolveError::StepUnderflow {
-            x_km: x,
-            step_km: 0.0,
-        })?;
-        s = unpack::<D, N>(y_end);
         x = stop.x_km;
         recorder.after_step(x, &s, Some(stop));
     }
     Ok(recorder.finish(record, &s, stats))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::linalg::exp_minus_i_h_t;
+
+    struct Const4(CMat<4>);
+    impl PathHamiltonian<4> for Const4 {
+        fn h(&self, _x: f64, _s: Side) -> Result<CMat<4>, crate::medium::MediumError> {
+            Ok(self.0)
+        }
+        fn h_and_slope(
+            &self,
+            _x: f64,
+            _s: Side,
+        ) -> Result<(CMat<4>, CMat<4>), crate::medium::MediumError> {
+            Ok((self.0, CMat::<4>::zeros()))
+        }
+        fn breakpoints(&self) -> &[f64] {
+            &[]
+        }
+        fn coupling_pattern(&self) -> [[bool; 4]; 4] {
+            [[true; 4]; 4]
+        }
+    }
+
+    #[test]
+    fn constant_h_matches_the_exponential() {
+        let m = CMat::<4>::from_fn(|a, b| C::new((a + b) as f64 * 0.3, a as f64 - b as f64));
+        let hm = (m + m.adjoint()) * C::new(0.5, 0.0);
+        let opts = SolverOptions {
+            method: super::super::Method::Dop853,
+            rtol: 1e-10,
+            atol: 1e-10,
+            ..Default::default()
+        };
+        for rtol in [1e-6, 1e-8, 1e-10, 1e-12] {
+            let o = SolverOptions {
+                rtol,
+                atol: rtol,
+                ..opts
+            };
+            let sol = solve_dop853(&Const4(hm), 2.0, 7.0, &Record::End, &o).unwrap();
+            let exact = exp_minus_i_h_t(&hm, 5.0);
+            println!(
+                "{rtol:e} {:?} {:e}",
+                sol.stats,
+                (sol.propagators[0] - exact).norm()
+            );
+        }
+        let sol = solve_dop853(&Const4(hm), 2.0, 7.0, &Record::End, &opts).unwrap();
+        let exact = exp_minus_i_h_t(&hm, 5.0);
+        assert!(
+            (sol.propagators[0] - exact).norm() < 1e-8,
+            "{:?} {}",
+            sol.stats,
+            (sol.propagators[0] - exact).norm()
+        );
+    }
 }

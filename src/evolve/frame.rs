@@ -97,6 +97,7 @@ impl<const D: usize> Node<D> {
         slope: &CMat<D>,
         blocks: &Blocks<D>,
         left: &Node<D>,
+        berry: bool,
     ) -> Result<Self, Mismatch> {
         let e = hermitian_eigen_in_blocks(h, &blocks.label);
         let o_raw = left.w.adjoint() * e.vectors;
@@ -138,7 +139,7 @@ impl<const D: usize> Node<D> {
             k: CMat::<D>::zeros(),
         };
         let o = left.w.adjoint() * w;
-        node.couplings(slope, Some(&o))?;
+        node.couplings(slope, berry.then_some(&o))?;
         Ok(node)
     }
 

@@ -30,6 +30,8 @@ struct Driver<'a, const D: usize, H: PathHamiltonian<D> + ?Sized> {
     x: f64,
     recorder: Recorder<D>,
     attempts: u64,
+    /// Keep the Berry term k_aa (always, except in the ablation test).
+    berry: bool,
 }
 
 /// Integrates with the adiabatic-frame method; see [`super::solve`].
@@ -40,6 +42,20 @@ pub fn solve_magnus<const D: usize, H: PathHamiltonian<D> + ?Sized>(
     record: &Record,
     options: &SolverOptions,
 ) -> Result<Solution<D>, EvolveError> {
+    solve_magnus_ablated(h, start_km, end_km, record, options, true)
+}
+
+/// [`solve_magnus`] with the Berry term switchable, for the ablation test of
+/// integrators.md §3.3 only (dropping it is wrong on twisting fields).
+#[doc(hidden)]
+pub fn solve_magnus_ablated<const D: usize, H: PathHamiltonian<D> + ?Sized>(
+    h: &H,
+    start_km: f64,
+    end_km: f64,
+    record: &Record,
+    options: &SolverOptions,
+    berry: bool,
+) -> Result<Solution<D>, EvolveError> {
     let stop_list = stops(start_km, end_km, h.breakpoints(), record)?;
     let mut d = Driver {
         ev: Evaluator::new(h),
@@ -49,6 +65,7 @@ pub fn solve_magnus<const D: usize, H: PathHamiltonian<D> + ?Sized>(
         x: start_km,
         recorder: Recorder::new(start_km, record),
         attempts: 0,
+        berry,
     };
     let mut step = f64::INFINITY;
     for stop in &stop_list {
@@ -119,9 +136,10 @@ impl<const D: usize, H: PathHamiltonian<D> + ?Sized> Driver<'_, D, H> {
             let xm = 0.5 * (x0 + x1);
             let (hm, dm) = self.ev.h_and_slope(xm, Side::Right)?;
             let (h1, d1) = self.ev.h_and_slope(x1, Side::Left)?;
-            let nodes = Node::matched(xm, &hm, &dm, &self.blocks, &node0).and_then(|nm| {
-                Node::matched(x1, &h1, &d1, &self.blocks, &node0).map(|n1| (nm, n1))
-            });
+            let nodes =
+                Node::matched(xm, &hm, &dm, &self.blocks, &node0, self.berry).and_then(|nm| {
+                    Node::matched(x1, &h1, &d1, &self.blocks, &node0, self.berry).map(|n1| (nm, n1))
+                });
             let attempt = nodes
                 .ok()
                 .and_then(|(nm, n1)| adiabatic_step([&node0, &nm, &n1]).ok().map(|a| (a, n1)));

@@ -63,7 +63,8 @@ pub fn solve<const D: usize, H: PathHamiltonian<D> + ?Sized>(
     record: &Record,
     options: &SolverOptions,
 ) -> Result<Solution<D>, EvolveError> {
-    if !(options.rtol > 0.0 && options.rtol.is_finite()) || !(options.max_step_km > 0.0) {
+    let rtol_ok = options.rtol > 0.0 && options.rtol.is_finite();
+    if !rtol_ok || options.max_step_km.is_nan() || options.max_step_km <= 0.0 {
         return Err(EvolveError::InvalidOptions {
             message: format!(
                 "rtol must be finite and > 0 and max_step_km > 0, got rtol = {}, max_step_km = {}",

@@ -94,7 +94,7 @@ impl<const D: usize> Recorder<D> {
         };
         let at_start = match record {
             Record::AllSteps => true,
-            Record::Points(p) => p.iter().any(|&x| x == start_km),
+            Record::Points(p) => p.contains(&start_km),
             Record::End => false,
         };
         if at_start {

@@ -31,7 +31,6 @@
 //! ```
 
 // Small fixed-size matrix code reads best with index loops over several arrays at once.
-#![allow(clippy::needless_range_loop)]
 
 pub mod basis;
 pub mod cli;

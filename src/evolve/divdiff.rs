@@ -162,8 +162,8 @@ impl ConfluentTable {
                     let m = [m0, m1, m2];
                     let mut present_buf = [0usize; 3];
                     let mut np = 0;
-                    for i in 0..3 {
-                        if m[i] > 0 {
+                    for (i, &mi) in m.iter().enumerate() {
+                        if mi > 0 {
                             present_buf[np] = i;
                             np += 1;
                         }

@@ -233,3 +233,120 @@ fn inspect_shows_the_file() {
         assert!(stdout.contains(part), "`{part}` not in: {stdout}");
     }
 }
+
+#[test]
+fn medium_sample_writes_the_track_as_csv() {
+    let case = Case::new(LAB);
+    let out = case
+        .nuspin()
+        .args([
+            "medium", "sample", "s.toml", "--points", "5", "--csv", "m.csv",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = std::fs::read_to_string(case.path("m.csv")).unwrap();
+    let rows: Vec<&str> = text.lines().filter(|l| !l.starts_with('#')).collect();
+    assert!(rows[0].starts_with("x_km,ne_cm3,nn_cm3"), "{}", rows[0]);
+    assert_eq!(rows.len(), 6);
+    let last: Vec<f64> = rows[5]
+        .split(',')
+        .map(|v| v.trim().parse().unwrap())
+        .collect();
+    assert_eq!(last[0], 300.0);
+    // n_e = ρ Y_e N_A = 3 × 0.5 × 6.02214076e23
+    assert!((last[1] / (1.5 * 6.02214076e23) - 1.0).abs() < 1e-12);
+    // The sample is itself a valid table.
+    let check = case
+        .nuspin()
+        .args(["medium", "check", "m.csv"])
+        .output()
+        .unwrap();
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+}
+
+#[test]
+fn medium_check_reports_line_and_column_with_exit_code_2() {
+    let case = Case::new(LAB);
+    std::fs::write(case.path("bad.csv"), "x_km,rho_g_cm3\n0,1\n1,abc\n0.5,2\n").unwrap();
+    let out = case
+        .nuspin()
+        .args(["medium", "check", "bad.csv"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("bad.csv:3:2"), "{stderr}");
+    assert!(stderr.contains("bad.csv:4"), "{stderr}");
+}
+
+/// A run that is interrupted keeps exactly what finished, bit for bit equal to a full run:
+/// Ctrl-C (SIGINT) writes the final file with complete = 0; a hard kill (SIGKILL) leaves the
+/// partial file, which `read_output` and `inspect` read.
+#[test]
+fn interrupted_runs_keep_the_finished_energies() {
+    // Many energies on one thread, so the run is still going when the signal arrives.
+    let slow = with("points = 5", "points = 400").replace("end_km = 300", "end_km = 30000")
+        + "\n[solver]\nmethod = \"dop853\"\nrtol = 1e-10\n";
+    let full_case = Case::new(&slow);
+    for signal in ["-INT", "-KILL"] {
+        let case = Case::new(&slow);
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("nuspin"))
+            .current_dir(case.dir.path())
+            .args(["run", "s.toml", "-o", "out.h5", "--quiet", "--threads", "1"])
+            .spawn()
+            .unwrap();
+        let partial = case.path("out.h5.partial");
+        let started = std::time::Instant::now();
+        // Wait until at least a few energies are committed.
+        loop {
+            if let Ok(f) = nuspin::output::read_output(&partial) {
+                if f.energy_done.iter().filter(|&&d| d == 1).count() >= 3 {
+                    break;
+                }
+            }
+            assert!(
+                started.elapsed().as_secs() < 120,
+                "the run never committed an energy"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        std::process::Command::new("kill")
+            .args([signal, &child.id().to_string()])
+            .status()
+            .unwrap();
+        let status = child.wait().unwrap();
+        let file = if signal == "-INT" {
+            assert_eq!(status.code(), Some(1), "Ctrl-C is a runtime stop");
+            assert!(!partial.exists());
+            nuspin::output::read_output(&case.path("out.h5")).unwrap()
+        } else {
+            assert!(!case.path("out.h5").exists());
+            nuspin::output::read_output(&partial).unwrap()
+        };
+        assert!(!file.complete);
+        let done: Vec<usize> = (0..file.energy_done.len())
+            .filter(|&i| file.energy_done[i] == 1)
+            .collect();
+        assert!(done.len() >= 3 && done.len() < 400, "{} done", done.len());
+        // Each finished energy equals the same energy computed alone.
+        let scenario = nuspin::scenario::load(&full_case.path("s.toml")).unwrap();
+        for &i in done.iter().take(3) {
+            let alone = nuspin::run::solve_energy(&scenario, i).unwrap();
+            for (j, p) in alone.probability.iter().enumerate() {
+                assert_eq!(file.probability[[i, 0, 0, j]].to_bits(), p.to_bits());
+            }
+        }
+        for i in (0..file.energy_done.len()).filter(|i| !done.contains(i)) {
+            assert!(file.probability[[i, 0, 0, 0]].is_nan());
+        }
+    }
+}

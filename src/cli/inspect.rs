@@ -56,7 +56,12 @@ pub fn describe(file: &OutputFile, energy_mev: Option<f64>, x_km: Option<f64>) -
     if e.is_empty() {
         return out;
     }
-    let ie = nearest(e, energy_mev);
+    // Default: the last energy that finished (a partial file may not have the last one).
+    let last_done = file.energy_done.iter().rposition(|&d| d == 1);
+    let ie = match (energy_mev, last_done) {
+        (None, Some(i)) => i,
+        _ => nearest(e, energy_mev),
+    };
     let ix = nearest(&h.x_km, x_km);
     out += &format!(
         "\nP(initial -> final) at E = {} MeV, x = {} km{}:\n",

@@ -79,8 +79,13 @@ pub fn execute(args: &RunArgs) -> Result<(), CliError> {
 
     let bar = EnergyBar::new(scenario.energies_mev.len(), !args.quiet);
     let mut results: Vec<EnergyResult> = Vec::with_capacity(scenario.energies_mev.len());
+    let stopping = options.cancel.clone();
     let outcome = run::run(&scenario, &options, &bar, |r| {
-        partial.append(&r)?;
+        // After Ctrl-C the energies already computed are kept in memory and go straight into
+        // the final file, so the stop is prompt even when the writer is behind.
+        if !stopping.load(Ordering::Relaxed) {
+            partial.append(&r)?;
+        }
         results.push(r);
         Ok(())
     });

@@ -99,7 +99,10 @@ impl PresentQuantities {
 /// threads at once.
 pub trait Medium: Send + Sync {
     /// The quantities at `x_km`, validated. At a breakpoint `side` selects the one-sided limit.
-    fn point(&self, x_km: f64, side: Side) -> Result<MediumPoint, MediumError>;
+    /// By default the value part of [`Medium::point_and_slope`].
+    fn point(&self, x_km: f64, side: Side) -> Result<MediumPoint, MediumError> {
+        self.point_and_slope(x_km, side).map(|(p, _)| p)
+    }
 
     /// The quantities and their derivatives d/dx (per km) at `x_km`, one-sided at breakpoints.
     fn point_and_slope(

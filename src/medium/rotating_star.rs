@@ -235,10 +235,6 @@ fn polar(t: V3, dt: V3, side: Side) -> (f64, f64, f64, f64) {
 }
 
 impl Medium for RotatingStarMedium {
-    fn point(&self, x_km: f64, side: Side) -> Result<MediumPoint, MediumError> {
-        self.eval(x_km, side).map(|(p, _)| p)
-    }
-
     fn point_and_slope(
         &self,
         x_km: f64,

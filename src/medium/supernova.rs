@@ -129,10 +129,6 @@ impl SupernovaMedium {
 }
 
 impl Medium for SupernovaMedium {
-    fn point(&self, x_km: f64, side: Side) -> Result<MediumPoint, MediumError> {
-        self.eval(x_km, side).map(|(p, _)| p)
-    }
-
     fn point_and_slope(
         &self,
         x_km: f64,

@@ -165,10 +165,6 @@ impl TableMedium {
 }
 
 impl Medium for TableMedium {
-    fn point(&self, x_km: f64, side: Side) -> Result<MediumPoint, MediumError> {
-        self.eval(x_km, side).map(|(p, _)| p)
-    }
-
     fn point_and_slope(
         &self,
         x_km: f64,

@@ -189,8 +189,8 @@ fn result_of<const D: usize>(
     }
 }
 
-/// Solves every energy in parallel and passes each finished one to `sink` (on the calling
-/// thread, in the order they finish). Stops starting new energies when `options.cancel` is
+/// Solves every energy in parallel and passes the finished ones to `sink` in batches (on the
+/// calling thread, in the order they finish; a batch is whatever finished since the last call). Stops starting new energies when `options.cancel` is
 /// set or an energy fails; the summary says which.
 pub fn run<F>(
     scenario: &Scenario,
@@ -199,7 +199,7 @@ pub fn run<F>(
     mut sink: F,
 ) -> Result<RunSummary, RunError>
 where
-    F: FnMut(EnergyResult) -> Result<(), Box<dyn std::error::Error + Send + Sync>>,
+    F: FnMut(Vec<EnergyResult>) -> Result<(), Box<dyn std::error::Error + Send + Sync>>,
 {
     let mut builder = rayon::ThreadPoolBuilder::new();
     if let Some(t) = options.threads {
@@ -230,29 +230,36 @@ where
                 });
             });
         });
-        for result in rx {
-            match result {
-                Ok(r) if sink_error.is_none() => {
-                    summary.accepted_steps += r.steps;
-                    summary.rejected_steps += r.rejected;
-                    summary.max_unitarity_error =
-                        summary.max_unitarity_error.max(r.unitarity_error);
-                    let index = r.energy_index;
-                    match sink(r) {
-                        Ok(()) => {
-                            summary.energies_done += 1;
-                            progress.energy_done(index);
-                        }
-                        Err(e) => {
-                            stop.store(true, Ordering::Relaxed);
-                            sink_error = Some(e);
-                        }
+        // Drain whatever has finished since the last write and hand it over as one batch:
+        // when solving outpaces writing, the writer syncs once per batch, not per energy.
+        while let Ok(first) = rx.recv() {
+            let mut batch = Vec::new();
+            for result in std::iter::once(first).chain(rx.try_iter()) {
+                match result {
+                    Ok(r) => batch.push(r),
+                    Err(e) => {
+                        stop.store(true, Ordering::Relaxed);
+                        summary.failure.get_or_insert(e.to_string());
                     }
                 }
-                Ok(_) => {}
+            }
+            if sink_error.is_some() || batch.is_empty() {
+                continue;
+            }
+            let indices: Vec<usize> = batch.iter().map(|r| r.energy_index).collect();
+            for r in &batch {
+                summary.accepted_steps += r.steps;
+                summary.rejected_steps += r.rejected;
+                summary.max_unitarity_error = summary.max_unitarity_error.max(r.unitarity_error);
+            }
+            match sink(batch) {
+                Ok(()) => {
+                    summary.energies_done += indices.len();
+                    indices.iter().for_each(|&i| progress.energy_done(i));
+                }
                 Err(e) => {
                     stop.store(true, Ordering::Relaxed);
-                    summary.failure.get_or_insert(e.to_string());
+                    sink_error = Some(e);
                 }
             }
         }

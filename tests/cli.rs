@@ -350,3 +350,33 @@ fn interrupted_runs_keep_the_finished_energies() {
         }
     }
 }
+
+/// Results do not depend on the number of threads: every energy is solved independently and
+/// deterministically, so 1 and 2 threads give bit-identical data.
+#[test]
+fn one_and_two_threads_give_identical_results() {
+    let case = Case::new(&with("points = 5", "points = 16"));
+    let read = |threads: &str, name: &str| {
+        let out = case
+            .nuspin()
+            .args(["run", "s.toml", "-o", name, "--quiet", "--threads", threads])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        nuspin::output::read_output(&case.path(name)).unwrap()
+    };
+    let (one, two) = (read("1", "one.h5"), read("2", "two.h5"));
+    let bits = |f: &nuspin::output::OutputFile| {
+        f.probability
+            .iter()
+            .map(|p| p.to_bits())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(bits(&one), bits(&two));
+    assert_eq!(one.steps, two.steps);
+    assert_eq!(one.energy_done, two.energy_done);
+}

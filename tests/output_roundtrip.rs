@@ -422,3 +422,37 @@ fn hundreds_of_step_groups() {
         assert_same(r, want);
     }
 }
+
+/// A batch append gives exactly the file that appending the same energies one by one gives,
+/// for plain, amplitude and all-steps layouts; a batch repeating a finished energy is refused
+/// whole.
+#[test]
+fn batch_append_equals_single_appends() {
+    let steps = Shape {
+        all_steps: true,
+        ..SMALL
+    };
+    for shape in [SMALL, steps] {
+        let dir = tempfile::tempdir().unwrap();
+        let h = header(shape);
+        let (one, many) = (dir.path().join("one.h5"), dir.path().join("many.h5"));
+        let mut w1 = PartialWriter::create(&one, &h).unwrap();
+        for e in [3, 1, 4] {
+            w1.append(&result(&h, e)).unwrap();
+        }
+        w1.close().unwrap();
+        let mut w2 = PartialWriter::create(&many, &h).unwrap();
+        w2.append_batch(&[result(&h, 3), result(&h, 1)]).unwrap();
+        assert!(w2.append_batch(&[result(&h, 4), result(&h, 1)]).is_err());
+        w2.append_batch(&[result(&h, 4)]).unwrap();
+        w2.close().unwrap();
+        let (a, b) = (
+            read_output(&partial_path(&one)).unwrap(),
+            read_output(&partial_path(&many)).unwrap(),
+        );
+        assert_eq!(a.energy_done, b.energy_done);
+        for (x, y) in a.finished_results().iter().zip(b.finished_results().iter()) {
+            assert_same(x, y);
+        }
+    }
+}

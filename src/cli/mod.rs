@@ -38,7 +38,7 @@ pub enum Command {
 pub struct RunArgs {
     /// The scenario file (TOML, see scenario.md).
     pub scenario: PathBuf,
-    /// Output file (overrides [output] file).
+    /// Output file (overrides `file` of the scenario's output table).
     #[arg(short, long)]
     pub output: Option<PathBuf>,
     /// Overwrite an existing output file.

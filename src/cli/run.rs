@@ -80,13 +80,13 @@ pub fn execute(args: &RunArgs) -> Result<(), CliError> {
     let bar = EnergyBar::new(scenario.energies_mev.len(), !args.quiet);
     let mut results: Vec<EnergyResult> = Vec::with_capacity(scenario.energies_mev.len());
     let stopping = options.cancel.clone();
-    let outcome = run::run(&scenario, &options, &bar, |r| {
+    let outcome = run::run(&scenario, &options, &bar, |batch| {
         // After Ctrl-C the energies already computed are kept in memory and go straight into
         // the final file, so the stop is prompt even when the writer is behind.
         if !stopping.load(Ordering::Relaxed) {
-            partial.append(&r)?;
+            partial.append_batch(&batch)?;
         }
-        results.push(r);
+        results.extend(batch);
         Ok(())
     });
     bar.finish();

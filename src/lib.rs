@@ -34,6 +34,7 @@
 
 pub mod basis;
 pub mod cli;
+pub mod detector;
 pub mod evolve;
 pub mod hamiltonian;
 pub mod linalg;

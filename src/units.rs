@@ -36,6 +36,32 @@ pub const R_SUN_KM: f64 = 6.957e5;
 /// Earth radius in km (PREM).
 pub const R_EARTH_KM: f64 = 6371.0;
 
+/// Fine-structure constant α at zero momentum transfer (CODATA 2018: 1/137.035999084). Enters
+/// the electromagnetic ν–e cross sections (detector module).
+pub const ALPHA: f64 = 1.0 / 137.035_999_084;
+
+/// Electron mass in MeV (CODATA 2018: 0.51099895000 MeV).
+pub const M_E_MEV: f64 = 0.510_998_950_00;
+
+/// Muon mass in MeV (PDG 2022: 105.6583755 MeV).
+pub const M_MU_MEV: f64 = 105.658_375_5;
+
+/// Tau mass in MeV (PDG 2022: 1776.86 MeV).
+pub const M_TAU_MEV: f64 = 1776.86;
+
+/// W boson mass in MeV (PDG 2022 world average: 80.377 GeV).
+pub const M_W_MEV: f64 = 80_377.0;
+
+/// Fermi constant G_F in MeV⁻² (the G_F of physics.md §1 in other units).
+pub const G_F_MEV2: f64 = G_F_EV2 * 1e12;
+
+/// ħc in MeV·cm, turning MeV⁻² into cm² through (ħc)².
+pub const HBARC_MEV_CM: f64 = HBARC_EV_CM * 1e-6;
+
+/// Reduced Planck constant ħ in eV·s (CODATA 2018: 6.582119569e-16 eV·s), turning decay
+/// widths in eV into rates in s⁻¹.
+pub const HBAR_EV_S: f64 = 6.582_119_569e-16;
+
 /// √2 G_F in eV⁻².
 pub fn sqrt2_gf_ev2() -> f64 {
     std::f64::consts::SQRT_2 * G_F_EV2

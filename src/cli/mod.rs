@@ -4,10 +4,12 @@
 //! - [`run`](mod@run): `nuspin run SCENARIO.toml` → HDF5.
 //! - [`inspect`]: `nuspin inspect FILE.h5` → what a file holds, and a probability table.
 //! - [`medium`]: `nuspin medium sample | check` → author and check media.
+//! - [`moments`]: `nuspin moments` → SM moments, decay rates, published bounds.
 //! - [`progress`]: the progress bar.
 
 pub mod inspect;
 pub mod medium;
+pub mod moments;
 pub mod progress;
 pub mod run;
 
@@ -32,6 +34,8 @@ pub enum Command {
     /// Look at and check media before running.
     #[command(subcommand)]
     Medium(MediumCommand),
+    /// Standard-Model moment predictions, radiative decay rates and published bounds.
+    Moments(moments::MomentsArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -109,5 +113,6 @@ pub fn execute(cli: Cli) -> Result<(), CliError> {
         Command::Run(args) => run::execute(&args),
         Command::Inspect(args) => inspect::execute(&args),
         Command::Medium(cmd) => medium::execute(&cmd),
+        Command::Moments(args) => moments::execute(&args),
     }
 }

@@ -1,0 +1,119 @@
+//! `nuspin moments`: the minimally extended Standard Model's moment matrix for a mixing preset
+//! and lightest mass, the radiative decay rates and lifetimes it implies, and the published
+//! bounds to compare a scenario's μ with (library: [`crate::detector::sm_moments`],
+//! [`crate::detector::bounds`]).
+
+use std::fmt::Write as _;
+
+use super::CliError;
+use crate::basis::Nature;
+use crate::detector::bounds::BOUNDS;
+use crate::detector::sm_moments::{radiative_decay_rate_per_s, sm_moments_mu_b};
+use crate::mixing::{Mixing, Preset};
+
+/// Arguments of `nuspin moments`.
+#[derive(Debug, clap::Args)]
+pub struct MomentsArgs {
+    /// Mixing preset (nufit-5.2-no or nufit-5.2-io).
+    #[arg(long, default_value = "nufit-5.2-no")]
+    pub preset: String,
+    /// Lightest neutrino mass in eV.
+    #[arg(long, default_value_t = 0.0)]
+    pub lightest_mass_ev: f64,
+    /// dirac or majorana.
+    #[arg(long, default_value = "dirac")]
+    pub nature: String,
+}
+
+/// Seconds per year (Julian), for lifetimes.
+const SECONDS_PER_YEAR: f64 = 3.15576e7;
+
+/// Runs `nuspin moments` and prints the report.
+pub fn execute(args: &MomentsArgs) -> Result<(), CliError> {
+    print!("{}", report(args)?);
+    Ok(())
+}
+
+/// The report `nuspin moments` prints.
+pub fn report(args: &MomentsArgs) -> Result<String, CliError> {
+    let preset = Preset::from_name(&args.preset).ok_or_else(|| {
+        let names: Vec<&str> = Preset::ALL.iter().map(|(n, _)| *n).collect();
+        CliError::Input(format!(
+            "--preset: unknown preset `{}`; expected one of {}",
+            args.preset,
+            names.join(", ")
+        ))
+    })?;
+    let nature = match args.nature.as_str() {
+        "dirac" => Nature::Dirac,
+        "majorana" => Nature::Majorana,
+        other => {
+            return Err(CliError::Input(format!(
+                "--nature: expected `dirac` or `majorana`, got `{other}`"
+            )))
+        }
+    };
+    let mixing = Mixing::from_preset(preset, args.lightest_mass_ev, &[])
+        .map_err(|e| CliError::Input(format!("--lightest-mass-ev: {e}")))?;
+    let mu = sm_moments_mu_b(&mixing, nature);
+    let m = mixing.masses_ev();
+    let mut out = String::new();
+    let w = &mut out;
+    // Writing to a String cannot fail.
+    let _ = writeln!(
+        w,
+        "Minimally extended SM, {} neutrinos, {} (Majorana phases 0), lightest mass {} eV",
+        args.nature, args.preset, args.lightest_mass_ev
+    );
+    let _ = writeln!(
+        w,
+        "masses (eV): m1 = {:.4e}, m2 = {:.4e}, m3 = {:.4e}",
+        m[0], m[1], m[2]
+    );
+    let _ = writeln!(w, "\nmagnetic moments mu_ij (mass basis, mu_B; re + im i):");
+    for i in 0..3 {
+        let row: Vec<String> = (0..3)
+            .map(|j| format!("{:>11.3e} {:+.3e}i", mu[(i, j)].re, mu[(i, j)].im))
+            .collect();
+        let _ = writeln!(w, "  {}", row.join("   "));
+    }
+    let _ = writeln!(
+        w,
+        "\nradiative decays nu_i -> nu_j gamma (mu_eff = |mu_ij|):"
+    );
+    let _ = writeln!(
+        w,
+        "  {:<6} {:>12} {:>12} {:>12}",
+        "decay", "mu_eff/mu_B", "rate (1/s)", "lifetime (yr)"
+    );
+    for i in 0..3 {
+        for j in 0..3 {
+            if m[i] > m[j] {
+                let mu_eff = mu[(i, j)].norm();
+                let rate = radiative_decay_rate_per_s(mu_eff, m[i], m[j]);
+                let life = if rate > 0.0 {
+                    format!("{:.3e}", 1.0 / rate / SECONDS_PER_YEAR)
+                } else {
+                    "stable".to_string()
+                };
+                let _ = writeln!(
+                    w,
+                    "  {:<6} {:>12.3e} {:>12.3e} {:>12}",
+                    format!("{}->{}", i + 1, j + 1),
+                    mu_eff,
+                    rate,
+                    life
+                );
+            }
+        }
+    }
+    let _ = writeln!(w, "\npublished upper limits on mu_nu (mu_B):");
+    for b in BOUNDS {
+        let _ = writeln!(
+            w,
+            "  {:<34} {:>8.1e}  {:<26} {}",
+            b.experiment, b.mu_b, b.confidence, b.reference
+        );
+    }
+    Ok(out)
+}

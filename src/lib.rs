@@ -14,6 +14,7 @@
 //! - [`hamiltonian`]: the effective potential and H(E, x) in km⁻¹.
 //! - [`linalg`]: Hermitian eigensolver and exponentials on fixed-size matrices.
 //! - [`evolve`]: propagators (exact for constant media) and probabilities.
+//! - [`detector`]: effective moment, ν–e cross sections, recoil spectra, SM moments, bounds.
 //!
 //! ## Your first probability
 //! ```

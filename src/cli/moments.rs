@@ -73,7 +73,11 @@ pub fn report(args: &MomentsArgs) -> Result<String, CliError> {
     let _ = writeln!(w, "\nmagnetic moments mu_ij (mass basis, mu_B; re + im i):");
     for i in 0..3 {
         let row: Vec<String> = (0..3)
-            .map(|j| format!("{:>11.3e} {:+.3e}i", mu[(i, j)].re, mu[(i, j)].im))
+            .map(|j| {
+                // Adding 0.0 turns −0.0 into +0.0 for the printout.
+                let (re, im) = (mu[(i, j)].re + 0.0, mu[(i, j)].im + 0.0);
+                format!("{re:>10.3e} {im:+10.3e}i")
+            })
             .collect();
         let _ = writeln!(w, "  {}", row.join("   "));
     }

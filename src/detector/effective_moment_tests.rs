@@ -15,9 +15,11 @@ fn mixing() -> Mixing {
     Mixing::from_preset(Preset::Nufit52No, 0.02, &[35.0, 70.0]).unwrap()
 }
 
+type Entries = Vec<(&'static str, Complex64)>;
+
 /// Flavour-basis moments (μ and ε, in μ_B) as user entries, and λ_f = μ_f − iε_f built by hand.
 fn flavour_moments(nature: Nature) -> (MomentInput, FlavourMatrix) {
-    let (mag, ele): (Vec<(&str, Complex64)>, Vec<(&str, Complex64)>) = match nature {
+    let (mag, ele): (Entries, Entries) = match nature {
         Nature::Dirac => (
             vec![
                 ("e_e", c(1.0e-11, 0.0)),

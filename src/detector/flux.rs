@@ -1,7 +1,7 @@
 //! Tabulated neutrino spectra: the shipped ⁸B table or a user CSV of (E_MeV, flux).
 //!
 //! The ⁸B spectrum is `profiles/b8_spectrum.dat` (Winter et al., PRC 73 (2006) 025503;
-//! columns E [MeV], the normalised spectrum [MeV⁻¹], and its −3σ/+3σ variants), embedded in
+//! columns E in MeV, the normalised spectrum in MeV⁻¹, and its −3σ/+3σ variants), embedded in
 //! the binary. A user table is CSV with two numeric columns, energy in MeV and flux in any
 //! unit per MeV (the folded spectrum carries that unit); `#` lines and one leading header row
 //! are skipped. The flux is linear between the tabulated energies and zero outside them.

@@ -32,7 +32,7 @@
 
 use num_complex::Complex64;
 
-use super::cross_section::Composition;
+use super::cross_section::{Composition, Interaction};
 use super::DetectorError;
 use crate::basis::Basis;
 use crate::hamiltonian::Model;
@@ -146,6 +146,20 @@ pub fn composition(model: &Model, amplitudes: &[Complex64]) -> Result<Compositio
         }
     }
     Ok(c)
+}
+
+/// The [`Interaction`] of an evolved state: its flavour composition and the μ_eff² of both
+/// blocks ([`BlockMoments::total_mu_b2`]); millicharge and charge radii are left at zero for
+/// the caller to set. This is the per-energy input of [`super::spectrum::fold_recoil_spectrum`].
+pub fn interaction_from_state(
+    model: &Model,
+    amplitudes: &[Complex64],
+) -> Result<Interaction, DetectorError> {
+    Ok(Interaction {
+        composition: composition(model, amplitudes)?,
+        mu_eff_sq_mu_b2: effective_moment_sq(model, amplitudes)?.total_mu_b2(),
+        ..Default::default()
+    })
 }
 
 #[cfg(test)]

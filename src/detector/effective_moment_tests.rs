@@ -201,3 +201,26 @@ fn wrong_length_is_an_error() {
         .to_string();
     assert!(e.contains("expected 6") && e.contains("got 4"), "{e}");
 }
+
+#[test]
+fn interaction_from_a_state_combines_both_blocks() {
+    // Majorana: ν_e (block A) and ν̄_μ (block B) in equal parts; μ_eff² adds over the blocks.
+    let (m, lf) = model(Basis::Majorana);
+    let h = std::f64::consts::FRAC_1_SQRT_2;
+    let amps = [
+        c(h, 0.0),
+        c(0.0, 0.0),
+        c(0.0, 0.0),
+        c(0.0, 0.0),
+        c(0.0, h),
+        c(0.0, 0.0),
+    ];
+    let i = interaction_from_state(&m, &amps).unwrap();
+    assert!((i.composition.neutrino[0] - 0.5).abs() < 1e-15);
+    assert!((i.composition.antineutrino[1] - 0.5).abs() < 1e-15);
+    let expected: f64 = 0.5
+        * (0..3)
+            .map(|a| lf[(a, 0)].norm_sqr() + lf[(1, a)].norm_sqr())
+            .sum::<f64>();
+    assert!((i.mu_eff_sq_mu_b2 / expected - 1.0).abs() < 1e-12);
+}

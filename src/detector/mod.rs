@@ -24,8 +24,11 @@ pub mod sm_moments;
 pub mod spectrum;
 
 pub use cross_section::{Composition, Interaction};
-pub use effective_moment::{composition, effective_moment_sq, BlockMoments};
+pub use effective_moment::{
+    composition, effective_moment_sq, interaction_from_state, BlockMoments,
+};
 pub use flux::FluxTable;
+pub use spectrum::fold_recoil_spectrum;
 
 /// An invalid input to the detector functions; the message names the argument.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]

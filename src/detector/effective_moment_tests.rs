@@ -224,3 +224,40 @@ fn interaction_from_a_state_combines_both_blocks() {
             .sum::<f64>();
     assert!((i.mu_eff_sq_mu_b2 / expected - 1.0).abs() < 1e-12);
 }
+
+#[test]
+fn decoherent_limit_with_random_phases() {
+    // The same limit as above with pseudo-random phases (a fixed-seed LCG, 20000 draws): the
+    // sample mean approaches Σ_jk |U_ℓk|² |λ_jk|² to within its ~1 % statistical error.
+    let (model, _) = model(Basis::DiracNeutrino);
+    let u = *model.mixing.pmns();
+    let lambda = model.moments.lambda();
+    let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut uniform = move || {
+        seed = seed
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (seed >> 11) as f64 / (1u64 << 53) as f64
+    };
+    let l = 1;
+    let expected: f64 = (0..3)
+        .flat_map(|j| (0..3).map(move |k| (j, k)))
+        .map(|(j, k)| u[(l, k)].norm_sqr() * lambda[(j, k)].norm_sqr())
+        .sum();
+    let draws = 20_000;
+    let mut sum = 0.0;
+    for _ in 0..draws {
+        let phases: Vec<Complex64> = (0..3)
+            .map(|_| Complex64::from_polar(1.0, std::f64::consts::TAU * uniform()))
+            .collect();
+        let mut psi = vec![c(0.0, 0.0); 6];
+        for (a, slot) in psi.iter_mut().take(3).enumerate() {
+            *slot = (0..3)
+                .map(|k| u[(a, k)] * u[(l, k)].conj() * phases[k])
+                .sum();
+        }
+        sum += effective_moment_sq(&model, &psi).unwrap().block_a_mu_b2;
+    }
+    let got = sum / draws as f64;
+    assert!((got / expected - 1.0).abs() < 0.03, "{got} vs {expected}");
+}

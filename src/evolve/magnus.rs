@@ -140,9 +140,11 @@ impl<const D: usize, H: PathHamiltonian<D> + ?Sized> Driver<'_, D, H> {
                 Node::matched(xm, &hm, &dm, &self.blocks, &node0, self.berry).and_then(|nm| {
                     Node::matched(x1, &h1, &d1, &self.blocks, &node0, self.berry).map(|n1| (nm, n1))
                 });
-            let attempt = nodes
-                .ok()
-                .and_then(|(nm, n1)| adiabatic_step([&node0, &nm, &n1]).ok().map(|a| (a, n1)));
+            let attempt = nodes.ok().and_then(|(nm, n1)| {
+                adiabatic_step([&node0, &nm, &n1], tol)
+                    .ok()
+                    .map(|a| (a, n1))
+            });
             match attempt {
                 Some((a, n1)) if a.err <= tol => {
                     self.ev.stats.accepted += 1;

@@ -120,13 +120,16 @@ pub fn adiabatic_step<const D: usize>(
             if block[a] != block[b] {
                 continue;
             }
-            let gap: [f64; 3] = std::array::from_fn(|j| n[j].lambda[a] - n[j].lambda[b]);
-            if gap[0] * gap[1] <= 0.0 || gap[0] * gap[2] <= 0.0 {
-                return Err(Structural::Crossing);
-            }
+            // A pair without coupling in this step (e.g. two blocks that are coupled only
+            // through a quantity that vanishes here, exactly degenerate in vacuum) cannot
+            // cross: its levels may touch or coincide.
             let k: [C; 3] = std::array::from_fn(|j| n[j].k[(a, b)]);
             if k.iter().all(|z| *z == C::new(0.0, 0.0)) {
                 continue;
+            }
+            let gap: [f64; 3] = std::array::from_fn(|j| n[j].lambda[a] - n[j].lambda[b]);
+            if gap[0] * gap[1] <= 0.0 || gap[0] * gap[2] <= 0.0 {
+                return Err(Structural::Crossing);
             }
             let u: [f64; 3] = std::array::from_fn(|j| u_node(j, a, b));
             let (quad, lin) = filon_pair(k, gap, u, h)?;

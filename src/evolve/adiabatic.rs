@@ -4,13 +4,18 @@
 
 use num_complex::Complex64;
 
-use super::divdiff::filon_moments;
+use super::divdiff::{filon_moments, ExpTables};
 use super::frame::Node;
 use super::omega2::{fast_omega2, higher_order, slow_omega2, SLOW_PHASE_RAD};
 use crate::hamiltonian::CMat;
 use crate::linalg::exp_minus_i_h_t;
 
 type C = Complex64;
+
+/// Ω₂ triples whose contribution to |Ω| is provably ≤ PRUNE × tol are skipped
+/// ([`fast_omega2`]'s bound): a step has at most D³ = 216 triples, so all pruned terms together
+/// stay ≤ 2.2e-3 × tol per step, far below the error the step is allowed.
+const PRUNE: f64 = 1e-5;
 
 /// Largest |Ω_ab| of an accepted step (integrators.md §3.8).
 const MAX_OMEGA: f64 = 0.5;
@@ -91,7 +96,13 @@ fn filon_pair(k: [C; 3], gap: [f64; 3], u: [f64; 3], h: f64) -> Result<(C, C), S
 }
 
 /// One adiabatic-frame step over the nodes x₀, x_m, x₁ (matched and gauged to x₀).
-pub fn adiabatic_step<const D: usize>(n: [&Node<D>; 3]) -> Result<Attempt<D>, Structural> {
+///
+/// `tol` is the step's tolerance: Ω₂ triples whose contribution is bounded by `PRUNE × tol`
+/// are skipped (see [`fast_omega2`]).
+pub fn adiabatic_step<const D: usize>(
+    n: [&Node<D>; 3],
+    tol: f64,
+) -> Result<Attempt<D>, Structural> {
     let h = n[2].x_km - n[0].x_km;
     let (phi_m, phi_1, phase_err) = phases(n, h);
     let u_node = |j: usize, a: usize, b: usize| match j {
@@ -109,13 +120,16 @@ pub fn adiabatic_step<const D: usize>(n: [&Node<D>; 3]) -> Result<Attempt<D>, St
             if block[a] != block[b] {
                 continue;
             }
-            let gap: [f64; 3] = std::array::from_fn(|j| n[j].lambda[a] - n[j].lambda[b]);
-            if gap[0] * gap[1] <= 0.0 || gap[0] * gap[2] <= 0.0 {
-                return Err(Structural::Crossing);
-            }
+            // A pair without coupling in this step (e.g. two blocks that are coupled only
+            // through a quantity that vanishes here, exactly degenerate in vacuum) cannot
+            // cross: its levels may touch or coincide.
             let k: [C; 3] = std::array::from_fn(|j| n[j].k[(a, b)]);
             if k.iter().all(|z| *z == C::new(0.0, 0.0)) {
                 continue;
+            }
+            let gap: [f64; 3] = std::array::from_fn(|j| n[j].lambda[a] - n[j].lambda[b]);
+            if gap[0] * gap[1] <= 0.0 || gap[0] * gap[2] <= 0.0 {
+                return Err(Structural::Crossing);
             }
             let u: [f64; 3] = std::array::from_fn(|j| u_node(j, a, b));
             let (quad, lin) = filon_pair(k, gap, u, h)?;
@@ -142,7 +156,9 @@ pub fn adiabatic_step<const D: usize>(n: [&Node<D>; 3]) -> Result<Attempt<D>, St
     // Fast triples: closed form with p = k(x_m), q = (k(x₁) − k(x₀))/h, w h = Φ(x₁).
     let p = n[1].k;
     let q = (n[2].k - n[0].k) * C::new(1.0 / h, 0.0);
-    let omega2_fast = fast_omega2(&p, &q, &u1, &slow, h);
+    let tables = ExpTables::new(&phi_1);
+    let prune = PRUNE * tol;
+    let [omega2_fast, omega2_kappa] = fast_omega2(&p, &q, &tables, &slow, h, prune);
     let kappa = CMat::<D>::from_fn(|a, b| {
         if slow[a][b] {
             C::new(0.0, 0.0)
@@ -150,7 +166,8 @@ pub fn adiabatic_step<const D: usize>(n: [&Node<D>; 3]) -> Result<Attempt<D>, St
             p[(a, b)]
         }
     });
-    let r = higher_order(&kappa, &phi_1, h).ok_or(Structural::OmegaTooLarge)?;
+    let r =
+        higher_order(&kappa, &phi_1, &tables, h, &omega2_kappa).ok_or(Structural::OmegaTooLarge)?;
 
     let mut omega = omega1 + omega2_slow + omega2_fast + r;
     omega = (omega - omega.adjoint()) * C::new(0.5, 0.0);

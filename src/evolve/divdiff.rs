@@ -221,6 +221,221 @@ impl ConfluentTable {
     }
 }
 
+/// Taylor terms of a close pair's confluent divided differences (|δ| < ½: δ¹⁸/18! < 1e-21).
+const PAIR_TERMS: usize = 20;
+
+/// Largest multiplicity of one point in [`ExpTables`]' pair tables.
+const PAIR_MULT: usize = 4;
+
+/// Divided differences of exp at the D points y_k = −iΦ_k of one step, shared by every triple
+/// of the closed-form Ω₂ (integrators.md §3.6): e^{y_k} once per point, and for each pair the
+/// confluent table exp[y_j^μ, y_k^ν] (μ, ν < 4) once per pair — a Newton table dividing by
+/// the gap when |y_j − y_k| ≥ 1, a Taylor series about the midpoint otherwise. A triple then
+/// needs only the five three-point entries of [`Self::simplex_moments`], each one Newton
+/// step from the pair tables (or a Taylor series when all three points are within 1).
+pub struct ExpTables<const D: usize> {
+    /// The phases Φ_k with their mean removed (only differences matter).
+    phase: [f64; D],
+    /// e^{y_k}.
+    ey: [C; D],
+    /// pair[j][k][μ][ν] = exp[y_j^μ, y_k^ν] (μ + ν ≥ 1).
+    pair: [[[[C; PAIR_MULT]; PAIR_MULT]; D]; D],
+}
+
+/// The coefficients c_n(μ, ν) of (1 − δt)^{−μ}(1 + δt)^{−ν} = Σ c_n δⁿ tⁿ divided by
+/// (n + μ + ν − 1)!: exp[(m + δ)^μ, (m − δ)^ν] = e^m Σ_n coef[μ][ν][n] δⁿ.
+fn pair_taylor_coefficients() -> &'static [[[f64; PAIR_TERMS]; PAIR_MULT]; PAIR_MULT] {
+    use std::sync::OnceLock;
+    static COEF: OnceLock<[[[f64; PAIR_TERMS]; PAIR_MULT]; PAIR_MULT]> = OnceLock::new();
+    COEF.get_or_init(|| {
+        let binom = |n: usize, k: usize| -> f64 {
+            let mut r = 1.0;
+            for i in 0..k {
+                r = r * (n - i) as f64 / (i + 1) as f64;
+            }
+            r
+        };
+        let mut out = [[[0.0; PAIR_TERMS]; PAIR_MULT]; PAIR_MULT];
+        for (mu, row) in out.iter_mut().enumerate() {
+            for (nu, coef) in row.iter_mut().enumerate() {
+                if mu + nu == 0 {
+                    continue;
+                }
+                for (n, cn) in coef.iter_mut().enumerate() {
+                    // Σ_{i+j=n} C(i+μ−1, i) C(j+ν−1, j) (−1)^j, with C(k−1, k) = [k = 0] for
+                    // μ or ν = 0.
+                    let mut c = 0.0;
+                    for i in 0..=n {
+                        let j = n - i;
+                        let a = if mu == 0 {
+                            f64::from(u8::from(i == 0))
+                        } else {
+                            binom(i + mu - 1, i)
+                        };
+                        let b = if nu == 0 {
+                            f64::from(u8::from(j == 0))
+                        } else {
+                            binom(j + nu - 1, j)
+                        };
+                        c += if j % 2 == 0 { a * b } else { -a * b };
+                    }
+                    let mut fact = 1.0;
+                    for k in 2..(n + mu + nu) {
+                        fact *= k as f64;
+                    }
+                    *cn = c / fact;
+                }
+            }
+        }
+        out
+    })
+}
+
+impl<const D: usize> ExpTables<D> {
+    /// The tables for the points y_k = −iΦ_k.
+    pub fn new(phase: &[f64; D]) -> Self {
+        let mean = phase.iter().sum::<f64>() / D as f64;
+        let phase: [f64; D] = std::array::from_fn(|k| phase[k] - mean);
+        let ey: [C; D] = std::array::from_fn(|k| C::from_polar(1.0, -phase[k]));
+        let zero = C::new(0.0, 0.0);
+        let mut pair = [[[[zero; PAIR_MULT]; PAIR_MULT]; D]; D];
+        let mut inv_fact = [1.0; 2 * PAIR_MULT];
+        for k in 2..inv_fact.len() {
+            inv_fact[k] = inv_fact[k - 1] / (k - 1) as f64;
+        }
+        // inv_fact[n] = 1/(n − 1)!: a single point of multiplicity n.
+        for j in 0..D {
+            for k in j..D {
+                let mut t = [[zero; PAIR_MULT]; PAIR_MULT];
+                let gap = phase[j] - phase[k];
+                if j == k || gap == 0.0 {
+                    for (mu, row) in t.iter_mut().enumerate() {
+                        for (nu, v) in row.iter_mut().enumerate() {
+                            if mu + nu > 0 {
+                                *v = ey[j] * inv_fact[mu + nu];
+                            }
+                        }
+                    }
+                } else if gap.abs() >= 1.0 {
+                    // exp[S] = (exp[S \ y_j] − exp[S \ y_k]) / (y_k − y_j), y_k − y_j = i gap.
+                    let inv = C::new(0.0, -1.0 / gap);
+                    for mu in 0..PAIR_MULT {
+                        for nu in 0..PAIR_MULT {
+                            t[mu][nu] = match (mu, nu) {
+                                (0, 0) => zero,
+                                (m, 0) => ey[j] * inv_fact[m],
+                                (0, n) => ey[k] * inv_fact[n],
+                                (m, n) => (t[m - 1][n] - t[m][n - 1]) * inv,
+                            };
+                        }
+                    }
+                } else {
+                    // About the midpoint m = (y_j + y_k)/2, δ = (y_j − y_k)/2 = −i gap/2.
+                    let coef = pair_taylor_coefficients();
+                    let em = C::from_polar(1.0, -0.5 * (phase[j] + phase[k]));
+                    let delta = C::new(0.0, -0.5 * gap);
+                    let mut pow = [C::new(1.0, 0.0); PAIR_TERMS];
+                    for n in 1..PAIR_TERMS {
+                        pow[n] = pow[n - 1] * delta;
+                    }
+                    for (mu, row) in t.iter_mut().enumerate() {
+                        for (nu, v) in row.iter_mut().enumerate() {
+                            if mu + nu == 0 {
+                                continue;
+                            }
+                            let c = &coef[mu][nu];
+                            let mut sum = zero;
+                            for n in (0..PAIR_TERMS).rev() {
+                                sum += pow[n] * c[n];
+                            }
+                            *v = em * sum;
+                        }
+                    }
+                }
+                for mu in 0..PAIR_MULT {
+                    for nu in 0..PAIR_MULT {
+                        pair[j][k][mu][nu] = t[mu][nu];
+                        pair[k][j][nu][mu] = t[mu][nu];
+                    }
+                }
+            }
+        }
+        ExpTables { phase, ey, pair }
+    }
+
+    /// φ₁(i(Φ_a − Φ_b)) = exp[0, i(Φ_a − Φ_b)] = e^{iΦ_a} exp[y_a, y_b].
+    pub fn phi1(&self, a: usize, b: usize) -> C {
+        self.ey[a].conj() * self.pair[a][b][1][1]
+    }
+
+    /// [`simplex_moments`]`(i(Φ_f − Φ_m), i(Φ_m − Φ_l))`, from the shared tables.
+    ///
+    /// The nodes 0, i(Φ_f − Φ_m), i(Φ_f − Φ_l) are iΦ_f + (y_f, y_m, y_l), so every confluent
+    /// entry is e^{iΦ_f} exp[y_f, y_m^μ, y_l^ν] (shift covariance).
+    pub fn simplex_moments(&self, f: usize, m: usize, l: usize) -> [C; 4] {
+        let idx = [f, m, l];
+        let ph = [self.phase[f], self.phase[m], self.phase[l]];
+        // The widest pair of the three points decides: Newton step (≥ 1) or Taylor.
+        let (mut wi, mut wj, mut spread) = (0, 1, (ph[0] - ph[1]).abs());
+        for (i, j) in [(0, 2), (1, 2)] {
+            let d = (ph[i] - ph[j]).abs();
+            if d > spread {
+                (wi, wj, spread) = (i, j, d);
+            }
+        }
+        // Entries with μ_f = 1: t[μ_m][μ_l] for (1,1), (2,1), (1,2), (2,2), (1,3).
+        let mut t = [[C::new(0.0, 0.0); PAIR_MULT]; 3];
+        let order = [(1, 1), (2, 1), (1, 2), (2, 2), (1, 3)];
+        if spread >= 1.0 {
+            // exp[S] = (exp[S \ p_i] − exp[S \ p_j]) / (p_j − p_i), p_j − p_i = −i(Φ_j − Φ_i).
+            let inv = C::new(0.0, 1.0 / (ph[wj] - ph[wi]));
+            for (mm, ml) in order {
+                let mult = [1, mm, ml];
+                let value = |t: &[[C; PAIR_MULT]; 3], drop: usize| -> C {
+                    let mut mu = mult;
+                    mu[drop] -= 1;
+                    if mu[0] > 0 && mu[1] > 0 && mu[2] > 0 {
+                        t[mu[1]][mu[2]]
+                    } else {
+                        // The dropped point is gone: a pair entry.
+                        let (p, q) = match drop {
+                            0 => (1, 2),
+                            1 => (0, 2),
+                            _ => (0, 1),
+                        };
+                        self.pair[idx[p]][idx[q]][mu[p]][mu[q]]
+                    }
+                };
+                let v = (value(&t, wi) - value(&t, wj)) * inv;
+                t[mm][ml] = v;
+            }
+        } else {
+            for (mm, ml) in order {
+                let mut pts = [C::new(0.0, 0.0); 6];
+                let mut n = 0;
+                for (i, mu) in [1, mm, ml].into_iter().enumerate() {
+                    for _ in 0..mu {
+                        pts[n] = C::new(0.0, -ph[i]);
+                        n += 1;
+                    }
+                }
+                t[mm][ml] = dd_exp_taylor(&pts[..n]);
+            }
+        }
+        let s = self.ey[f].conj();
+        let e = t[1][1] * s;
+        let t1 = (t[2][1] + t[1][2]) * s;
+        let t2 = t[1][2] * s;
+        let t12 = (t[2][2] + t[1][3] * 2.0) * s;
+        [
+            e,
+            t1 - e * 0.5,
+            t2 - e * 0.5,
+            t12 - (t1 + t2) * 0.5 + e * 0.25,
+        ]
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -376,6 +591,33 @@ mod tests {
                 pts.extend(std::iter::repeat_n(x[i], m[i]));
             }
             assert!((t.get(m) - dd_exp(&pts)).norm() < 1e-15, "{m:?}");
+        }
+    }
+
+    #[test]
+    fn exp_tables_match_simplex_moments_and_phi1() {
+        // Far, close, equal and degenerate phases, including triples with repeated indices.
+        let phase = [0.0, 3.7, 3.7 + 1e-9, -0.4, 120.25, 0.55];
+        let t = ExpTables::new(&phase);
+        for a in 0..6 {
+            for b in 0..6 {
+                let want = phi1(C::new(0.0, phase[a] - phase[b]));
+                assert!((t.phi1(a, b) - want).norm() < 1e-13, "phi1 {a}{b}");
+                for c in 0..6 {
+                    let z1 = C::new(0.0, phase[a] - phase[b]);
+                    let z2 = C::new(0.0, phase[b] - phase[c]);
+                    let want = simplex_moments(z1, z2);
+                    let got = t.simplex_moments(a, b, c);
+                    for k in 0..4 {
+                        assert!(
+                            (got[k] - want[k]).norm() < 1e-12,
+                            "({a},{b},{c}) k={k}: {} vs {}",
+                            got[k],
+                            want[k]
+                        );
+                    }
+                }
+            }
         }
     }
 

@@ -32,7 +32,18 @@ struct Driver<'a, const D: usize, H: PathHamiltonian<D> + ?Sized> {
     attempts: u64,
     /// Keep the Berry term k_aa (always, except in the ablation test).
     berry: bool,
+    end_km: f64,
+    /// Position at the start of the current stagnation window.
+    window_x: f64,
 }
+
+/// Attempts per stagnation window: the progress over a window projects the attempts needed
+/// for the rest of the track.
+const WINDOW: u64 = 100_000;
+/// Stop when the projection exceeds this multiple of `max_steps`: a stuck run then fails
+/// after one window (about a second) instead of running into `max_steps` for minutes, while a
+/// local slow patch that the budget could still cover is let through.
+const STAGNATION_FACTOR: f64 = 10.0;
 
 /// Integrates with the adiabatic-frame method; see [`super::solve`].
 pub fn solve_magnus<const D: usize, H: PathHamiltonian<D> + ?Sized>(
@@ -66,6 +77,8 @@ pub fn solve_magnus_ablated<const D: usize, H: PathHamiltonian<D> + ?Sized>(
         recorder: Recorder::new(start_km, record),
         attempts: 0,
         berry,
+        end_km,
+        window_x: start_km,
     };
     let mut step = f64::INFINITY;
     for stop in &stop_list {
@@ -85,6 +98,24 @@ impl<const D: usize, H: PathHamiltonian<D> + ?Sized> Driver<'_, D, H> {
                 steps: self.options.max_steps,
             });
         }
+        if self.attempts.is_multiple_of(WINDOW) {
+            // Stagnation: at the last window's pace the track would need far more attempts.
+            let advanced = self.x - self.window_x;
+            let pace = advanced / WINDOW as f64;
+            let projected = self.attempts as f64 + (self.end_km - self.x) / pace.max(1e-300);
+            self.window_x = self.x;
+            let budget = self.options.max_steps as f64 * STAGNATION_FACTOR;
+            if projected > budget {
+                return Err(EvolveError::Stagnated {
+                    x_km: self.x,
+                    attempts: self.attempts,
+                    window: WINDOW,
+                    advanced_km: advanced,
+                    projected: projected.min(1e300),
+                    max_steps: self.options.max_steps,
+                });
+            }
+        }
         Ok(())
     }
 
@@ -100,7 +131,13 @@ impl<const D: usize, H: PathHamiltonian<D> + ?Sized> Driver<'_, D, H> {
     fn segment(&mut self, stop: &Stop, mut step: f64) -> Result<f64, EvolveError> {
         let seg_len = stop.x_km - self.x;
         let tol = self.options.rtol;
-        step = step.min(seg_len / 16.0);
+        // The first segment starts with a sixteenth of its length; later ones carry the
+        // controller's step across the stop (integrators.md §3.10: where breakpoints are
+        // denser than that step, e.g. the rows of a linear table, this takes exactly one
+        // step per interval instead of restarting small after every row).
+        if !step.is_finite() {
+            step = seg_len / 16.0;
+        }
         let mut left: Option<Node<D>> = None;
         while self.x < stop.x_km {
             let x0 = self.x;
@@ -140,9 +177,11 @@ impl<const D: usize, H: PathHamiltonian<D> + ?Sized> Driver<'_, D, H> {
                 Node::matched(xm, &hm, &dm, &self.blocks, &node0, self.berry).and_then(|nm| {
                     Node::matched(x1, &h1, &d1, &self.blocks, &node0, self.berry).map(|n1| (nm, n1))
                 });
-            let attempt = nodes
-                .ok()
-                .and_then(|(nm, n1)| adiabatic_step([&node0, &nm, &n1]).ok().map(|a| (a, n1)));
+            let attempt = nodes.ok().and_then(|(nm, n1)| {
+                adiabatic_step([&node0, &nm, &n1], tol)
+                    .ok()
+                    .map(|a| (a, n1))
+            });
             match attempt {
                 Some((a, n1)) if a.err <= tol => {
                     self.ev.stats.accepted += 1;

@@ -4,11 +4,12 @@
 //! Ω₂ = −½ ∫∫_{t₂<t₁} [K(t₁), K(t₂)]. Triples (a, b, c) whose pairs (a, b) and (b, c) both
 //! advance ≤ 1.5 rad in the step use the classical Magnus-6 commutators of K interpolated
 //! through the three nodes; every other triple uses the closed form for
-//! K_ab(t) = (p_ab + q_ab (t − h/2)) e^{i w_ab t}, through [`simplex_moments`].
+//! K_ab(t) = (p_ab + q_ab (t − h/2)) e^{i w_ab t}, through the divided differences of exp
+//! shared by all triples ([`ExpTables`]).
 
 use num_complex::Complex64;
 
-use super::divdiff::{phi1, simplex_moments};
+use super::divdiff::ExpTables;
 use crate::hamiltonian::CMat;
 use crate::linalg::{exp_minus_i_h_t, hermitian_eigen};
 
@@ -46,53 +47,96 @@ pub fn slow_omega2<const D: usize>(k: &[CMat<D>; 3], h: f64) -> (CMat<D>, f64) {
 }
 
 /// Closed-form Ω₂ of the linear-coupling model over triples that involve a fast pair (or all
-/// triples when `slow` is all false). `u` holds w_ab h = Φ_a(x₁) − Φ_b(x₁); `nonzero` prunes
-/// pairs with p = q = 0.
+/// triples when `slow` is all false), and in the same pass the Ω₂⁽⁰⁾ of the constant-coupling
+/// model of [`higher_order`] (p on fast pairs only, q = 0, triples of two fast pairs), which
+/// shares the divided differences. `tables` holds the divided differences of exp at the
+/// step's phases Φ(x₁) (so w_ab h = Φ_a − Φ_b); pairs with p = q = 0 are skipped.
+///
+/// Pruning: with A_ab = |p_ab| + |q_ab| h/2 ≥ max_t |K_ab(t)|, each of the two simplex
+/// integrals of a triple is at most ½ A_ab A_bc, so the triple adds at most ½ h² A_ab A_bc to
+/// |Ω₂,ac|; triples below `prune` (an absolute bound on |Ω| per triple) are skipped.
 pub fn fast_omega2<const D: usize>(
     p: &CMat<D>,
     q: &CMat<D>,
-    u: &[[f64; D]; D],
+    tables: &ExpTables<D>,
     slow: &[[bool; D]; D],
     h: f64,
-) -> CMat<D> {
+    prune: f64,
+) -> [CMat<D>; 2] {
     let zero = C::new(0.0, 0.0);
+    let bound: [[f64; D]; D] = std::array::from_fn(|a| {
+        std::array::from_fn(|b| p[(a, b)].norm() + q[(a, b)].norm() * (0.5 * h))
+    });
     let nonzero: [[bool; D]; D] =
         std::array::from_fn(|a| std::array::from_fn(|b| p[(a, b)] != zero || q[(a, b)] != zero));
+    let h2 = h * h;
+    let wanted = |a: usize, b: usize, c: usize| {
+        nonzero[a][b]
+            && nonzero[b][c]
+            && !(slow[a][b] && slow[b][c])
+            && 0.5 * h2 * bound[a][b] * bound[b][c] > prune
+    };
+    let both_fast = |a: usize, b: usize, c: usize| {
+        !slow[a][b] && !slow[b][c] && p[(a, b)] != zero && p[(b, c)] != zero
+    };
+    // Triple (a, b, c) for out_ac, with K_ab at the later time t₁ or at t₂ < t₁.
+    let triple = |a: usize, b: usize, c: usize, m_later: &[C; 4], m_earlier: &[C; 4]| -> C {
+        let (pab, qab, pbc, qbc) = (p[(a, b)], q[(a, b)], p[(b, c)], q[(b, c)]);
+        let t1 = pab * pbc * m_later[0]
+            + (qab * pbc * m_later[1] + pab * qbc * m_later[2]) * h
+            + qab * qbc * m_later[3] * h2;
+        let t2 = pab * pbc * m_earlier[0]
+            + (qbc * pab * m_earlier[1] + pbc * qab * m_earlier[2]) * h
+            + qab * qbc * m_earlier[3] * h2;
+        (t1 - t2) * (-0.5 * h2)
+    };
+    let triple0 = |a: usize, b: usize, c: usize, m_later: &[C; 4], m_earlier: &[C; 4]| -> C {
+        p[(a, b)] * p[(b, c)] * (m_later[0] - m_earlier[0]) * (-0.5 * h2)
+    };
     let mut out = CMat::<D>::zeros();
-    let (h2, hq) = (h * h, h);
+    let mut out0 = CMat::<D>::zeros();
     for a in 0..D {
-        for b in 0..D {
-            if !nonzero[a][b] {
-                continue;
-            }
-            for c in 0..D {
-                if !nonzero[b][c] || (slow[a][b] && slow[b][c]) {
+        for c in a..D {
+            for b in 0..D {
+                let (fwd, back) = (wanted(a, b, c), c != a && wanted(c, b, a));
+                if !(fwd || back) {
                     continue;
                 }
-                let (z_ab, z_bc) = (C::new(0.0, u[a][b]), C::new(0.0, u[b][c]));
-                let (pab, qab, pbc, qbc) = (p[(a, b)], q[(a, b)], p[(b, c)], q[(b, c)]);
-                // K_ab at the later time t₁, K_bc at t₂ < t₁.
-                let m = simplex_moments(z_ab, z_bc);
-                let t1 = pab * pbc * m[0]
-                    + (qab * pbc * m[1] + pab * qbc * m[2]) * hq
-                    + qab * qbc * m[3] * (hq * hq);
-                // K_bc at t₁, K_ab at t₂.
-                let m = simplex_moments(z_bc, z_ab);
-                let t2 = pab * pbc * m[0]
-                    + (qbc * pab * m[1] + pbc * qab * m[2]) * hq
-                    + qab * qbc * m[3] * (hq * hq);
-                out[(a, c)] -= (t1 - t2) * (0.5 * h2);
+                // simplex_moments(z_ab, z_bc) and, by conjugation,
+                // simplex_moments(z_bc, z_ab) = conj(simplex_moments(z_cb, z_ba)).
+                let m_abc = tables.simplex_moments(a, b, c);
+                let m_cba = tables.simplex_moments(c, b, a);
+                let (c_abc, c_cba) = (m_abc.map(|z| z.conj()), m_cba.map(|z| z.conj()));
+                if fwd {
+                    out[(a, c)] += triple(a, b, c, &m_abc, &c_cba);
+                    if both_fast(a, b, c) {
+                        out0[(a, c)] += triple0(a, b, c, &m_abc, &c_cba);
+                    }
+                }
+                if back {
+                    out[(c, a)] += triple(c, b, a, &m_cba, &c_abc);
+                    if both_fast(c, b, a) {
+                        out0[(c, a)] += triple0(c, b, a, &m_cba, &c_abc);
+                    }
+                }
             }
         }
     }
-    out
+    [out, out0]
 }
 
 /// The higher-order correction R = log U₀ − Ω₁⁽⁰⁾ − Ω₂⁽⁰⁾ of the constant-coupling model
 /// K₀(t) = e^{iνt} κ e^{−iνt}, exactly solvable as U₀ = e^{iνh} exp(−i(ν + κ)h)
 /// (integrators.md §3.7). `kappa` has only the fast entries; `phase` is Φ(x₁).
 /// None when log U₀ is out of the arcsin branch's range (the step is too long).
-pub fn higher_order<const D: usize>(kappa: &CMat<D>, phase: &[f64; D], h: f64) -> Option<CMat<D>> {
+/// `omega2` is Ω₂⁽⁰⁾, the second output of [`fast_omega2`].
+pub fn higher_order<const D: usize>(
+    kappa: &CMat<D>,
+    phase: &[f64; D],
+    tables: &ExpTables<D>,
+    h: f64,
+    omega2: &CMat<D>,
+) -> Option<CMat<D>> {
     if kappa.iter().all(|z| *z == C::new(0.0, 0.0)) {
         return Some(CMat::<D>::zeros());
     }
@@ -122,10 +166,14 @@ pub fn higher_order<const D: usize>(kappa: &CMat<D>, phase: &[f64; D], h: f64) -
         }
     }
     let log_u0 = scaled * e.vectors.adjoint() * C::i();
-    let u: [[f64; D]; D] = std::array::from_fn(|a| std::array::from_fn(|b| phase[a] - phase[b]));
-    let omega1 =
-        CMat::<D>::from_fn(|a, b| kappa[(a, b)] * C::new(0.0, -h) * phi1(C::new(0.0, u[a][b])));
-    let omega2 = fast_omega2(kappa, &CMat::<D>::zeros(), &u, &[[false; D]; D], h);
+    let omega1 = CMat::<D>::from_fn(|a, b| {
+        if kappa[(a, b)] == C::new(0.0, 0.0) {
+            C::new(0.0, 0.0)
+        } else {
+            kappa[(a, b)] * C::new(0.0, -h) * tables.phi1(a, b)
+        }
+    });
+
     Some(log_u0 - omega1 - omega2)
 }
 
@@ -164,8 +212,8 @@ mod tests {
         let q =
             CMat::<4>::from_fn(|a, b| C::new(0.02 * (a * b) as f64, 0.01 * (a as f64 - b as f64)));
         let q = (q + q.adjoint()) * C::new(0.5, 0.0);
-        let u: [[f64; 4]; 4] = std::array::from_fn(|a| std::array::from_fn(|b| (w[a] - w[b]) * h));
-        let got = fast_omega2(&p, &q, &u, &[[false; 4]; 4], h);
+        let phase: [f64; 4] = std::array::from_fn(|a| w[a] * h);
+        let got = fast_omega2(&p, &q, &ExpTables::new(&phase), &[[false; 4]; 4], h, 0.0)[0];
         let k = |t: f64| {
             CMat::<4>::from_fn(|a, b| {
                 (p[(a, b)] + q[(a, b)] * (t - h / 2.0)) * C::new(0.0, (w[a] - w[b]) * t).exp()

@@ -87,6 +87,15 @@ pub enum EvolveError {
     StepUnderflow { x_km: f64, step_km: f64 },
     #[error("more than {steps} steps were needed (stopped at x = {x_km} km); raise solver.max_steps or loosen rtol")]
     TooManySteps { x_km: f64, steps: u64 },
+    #[error("the integration is stuck near x = {x_km} km: after {attempts} step attempts, the last {window} advanced only {advanced_km:e} km, so the rest of the track would need about {projected:e} attempts (solver.max_steps = {max_steps}); loosen rtol or check the medium")]
+    Stagnated {
+        x_km: f64,
+        attempts: u64,
+        window: u64,
+        advanced_km: f64,
+        projected: f64,
+        max_steps: u64,
+    },
     #[error("method \"layers\" needs a piecewise-constant medium (constant, a `steps` table, or the Earth's PREM shells); this medium varies continuously: use \"magnus\" or \"dop853\"")]
     NotPiecewiseConstant,
     #[error(

@@ -80,7 +80,8 @@ fn rotate<const D: usize>(
     q: usize,
 ) {
     let apq = a[(p, q)];
-    let b = apq.norm();
+    // |a_pq| without hypot's care for overflow: entries are far from 1e±154.
+    let b = apq.norm_sqr().sqrt();
     if b == 0.0 {
         return;
     }

@@ -1,0 +1,49 @@
+//! The solver's work, pinned: accepted steps per energy for each example scenario at the
+//! energy nearest 10 MeV (its lowest energy for the keV rotating-star case). A change that
+//! silently doubles the work (or collapses it, which usually means lost accuracy) fails here,
+//! with no wall clock involved. Update a snapshot only on purpose, saying why in the commit.
+
+use std::path::Path;
+
+use nuspin::run::solve_energy;
+use nuspin::scenario::load;
+
+/// (scenario, accepted steps at the chosen energy when pinned).
+const SNAPSHOTS: [(&str, u64); 6] = [
+    ("solar-8b", 15379),
+    ("sn-majorana-sfp", 375),
+    ("sn-dirac-spin-flip", 751),
+    ("rotating-star-spin", 3573),
+    ("lab-2nu", 51),
+    ("earth-core", 225),
+];
+
+#[test]
+fn accepted_steps_match_their_snapshots() {
+    let mut report = Vec::new();
+    for (name, pinned) in SNAPSHOTS {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("scenarios/{name}.toml"));
+        let scenario = load(&path).unwrap();
+        let target = if name == "rotating-star-spin" {
+            1e-3
+        } else {
+            10.0
+        };
+        let index = (0..scenario.energies_mev.len())
+            .min_by(|&a, &b| {
+                let d = |i: usize| (scenario.energies_mev[i] / target).ln().abs();
+                d(a).total_cmp(&d(b))
+            })
+            .unwrap();
+        let steps = solve_energy(&scenario, index).unwrap().steps;
+        report.push(format!("{name}: {steps} (pinned {pinned})"));
+        let ratio = steps as f64 / pinned as f64;
+        assert!(
+            (0.7..=1.15).contains(&ratio),
+            "{name} at E = {} MeV took {steps} accepted steps, pinned {pinned}\n{}",
+            scenario.energies_mev[index],
+            report.join("\n")
+        );
+    }
+    eprintln!("{}", report.join("\n"));
+}

@@ -43,6 +43,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         amplitudes: true,
         all_steps: false,
         medium_samples: None,
+        ..RunHeader::default()
     };
     // Smooth, oscillating probabilities like a real run's (rows sum to 1).
     let result = |e: usize| {
@@ -63,7 +64,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             }
         }
         EnergyResult {
-            energy_index: e,
+            grid_index: e,
             probability,
             amplitude: Some(amplitude),
             steps: 1234,
@@ -71,6 +72,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             unitarity_error: 1e-14,
             step_x_km: None,
             step_probability: None,
+            extras: Vec::new(),
         }
     };
     let results: Vec<EnergyResult> = (0..n_e).map(result).collect();

@@ -12,7 +12,7 @@ use rayon::prelude::*;
 use crate::basis::Flavours;
 use crate::evolve::{self, EvolveError, Method, Record, SolverOptions};
 use crate::hamiltonian::{EnergyHamiltonian, MediumHamiltonian};
-use crate::output::EnergyResult;
+use crate::output::{DerivedDataset, EnergyResult, ExtraSpec, RunHeader};
 use crate::scenario::{MethodName, RecordSpec, Scenario};
 use crate::units::mev_to_ev;
 
@@ -88,18 +88,18 @@ fn record_of(spec: &RecordSpec) -> Record {
 }
 
 /// Solves one energy of the scenario: probabilities [nX, nI, 2N] (and amplitudes when asked).
-pub fn solve_energy(scenario: &Scenario, energy_index: usize) -> Result<EnergyResult, RunError> {
+pub fn solve_energy(scenario: &Scenario, grid_index: usize) -> Result<EnergyResult, RunError> {
     match scenario.flavours() {
-        Flavours::Two => solve_energy_dim::<4>(scenario, energy_index),
-        Flavours::Three => solve_energy_dim::<6>(scenario, energy_index),
+        Flavours::Two => solve_energy_dim::<4>(scenario, grid_index),
+        Flavours::Three => solve_energy_dim::<6>(scenario, grid_index),
     }
 }
 
 fn solve_energy_dim<const D: usize>(
     scenario: &Scenario,
-    energy_index: usize,
+    grid_index: usize,
 ) -> Result<EnergyResult, RunError> {
-    let energy_mev = scenario.energies_mev[energy_index];
+    let energy_mev = scenario.energies_mev[grid_index];
     let eh = EnergyHamiltonian::<D>::new(&scenario.model, mev_to_ev(energy_mev));
     let path = MediumHamiltonian::new(eh, scenario.medium.as_ref());
     let record = record_of(&scenario.record);
@@ -115,16 +115,25 @@ fn solve_energy_dim<const D: usize>(
         let mut averaged: Option<EnergyResult> = None;
         for (start_km, weight) in starts {
             let solution = solve_from(start_km)?;
-            let one = result_of::<D>(scenario, energy_index, &solution);
+            let one = result_of::<D>(scenario, grid_index, &solution);
             match averaged.as_mut() {
                 None => {
                     let mut first = one;
                     first.probability.iter_mut().for_each(|p| *p *= weight);
+                    first.extras.iter_mut().flatten().for_each(|x| *x *= weight);
                     averaged = Some(first);
                 }
                 Some(acc) => {
                     for (a, p) in acc.probability.iter_mut().zip(&one.probability) {
                         *a += weight * p;
+                    }
+                    for (a, x) in acc
+                        .extras
+                        .iter_mut()
+                        .flatten()
+                        .zip(one.extras.iter().flatten())
+                    {
+                        *a += weight * x;
                     }
                     acc.steps += one.steps;
                     acc.rejected += one.rejected;
@@ -140,13 +149,42 @@ fn solve_energy_dim<const D: usize>(
         }
     }
     let solution = solve_from(scenario.start_km)?;
-    Ok(result_of::<D>(scenario, energy_index, &solution))
+    Ok(result_of::<D>(scenario, grid_index, &solution))
+}
+
+/// The per-grid-point datasets beyond `/probability` that `scenario` asks for, in the order
+/// every [`EnergyResult::extras`] holds them. Each must be linear in the evolved density
+/// matrix, because a production-region average averages them with the same weights as P.
+pub fn extra_specs(scenario: &Scenario) -> Vec<ExtraSpec> {
+    let _ = scenario;
+    Vec::new()
+}
+
+/// The slabs of [`extra_specs`] for one solution.
+fn extras_of<const D: usize>(
+    scenario: &Scenario,
+    grid_index: usize,
+    solution: &evolve::Solution<D>,
+) -> Vec<Vec<f64>> {
+    let _ = (scenario, grid_index, solution);
+    Vec::new()
+}
+
+/// The whole-run datasets computed from the finished results at the end (`results` may
+/// miss grid points when the run stopped early).
+pub fn derived_datasets(
+    scenario: &Scenario,
+    header: &RunHeader,
+    results: &[EnergyResult],
+) -> Vec<DerivedDataset> {
+    let _ = (scenario, header, results);
+    Vec::new()
 }
 
 /// Probabilities (and amplitudes) of the initial states from a solution.
 fn result_of<const D: usize>(
     scenario: &Scenario,
-    energy_index: usize,
+    grid_index: usize,
     solution: &evolve::Solution<D>,
 ) -> EnergyResult {
     let n_initial = scenario.initial.len();
@@ -178,7 +216,7 @@ fn result_of<const D: usize>(
     };
     let (probability, amplitude) = slab(recorded);
     EnergyResult {
-        energy_index,
+        grid_index,
         probability,
         amplitude: scenario.output.amplitudes.then_some(amplitude),
         steps: solution.stats.accepted,
@@ -186,6 +224,7 @@ fn result_of<const D: usize>(
         unitarity_error: solution.stats.max_unitarity_error,
         step_x_km,
         step_probability,
+        extras: extras_of::<D>(scenario, grid_index, solution),
     }
 }
 
@@ -246,7 +285,7 @@ where
             if sink_error.is_some() || batch.is_empty() {
                 continue;
             }
-            let indices: Vec<usize> = batch.iter().map(|r| r.energy_index).collect();
+            let indices: Vec<usize> = batch.iter().map(|r| r.grid_index).collect();
             for r in &batch {
                 summary.accepted_steps += r.steps;
                 summary.rejected_steps += r.rejected;

@@ -335,7 +335,7 @@ fn h5dump_reads_final_and_partial_files() {
     }
     let text = dump(&partial);
     for needle in [
-        "DATASET \"energy_index\"",
+        "DATASET \"grid_index\"",
         "DATASET \"step_probability\"",
         "(0): 2, 0",
     ] {

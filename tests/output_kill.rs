@@ -118,7 +118,7 @@ fn check_partial(out: &Path, done: &BTreeSet<usize>) {
     assert_eq!(&marked, done);
     let h = header(shape());
     for r in back.finished_results() {
-        assert_same(&r, &result(&h, r.energy_index));
+        assert_same(&r, &result(&h, r.grid_index));
     }
 }
 

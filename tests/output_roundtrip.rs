@@ -176,7 +176,7 @@ fn append_refuses_wrong_shapes_and_repeats() {
         "{err}"
     );
     let mut bad = result(&h, 1);
-    bad.energy_index = 5;
+    bad.grid_index = 5;
     assert!(writer
         .append(&bad)
         .unwrap_err()

@@ -34,10 +34,22 @@ pub fn describe(file: &OutputFile, energy_mev: Option<f64>, x_km: Option<f64>) -
         h.created_utc, h.nuspin_version
     );
     out += &format!(
-        "complete:    {} ({done} of {} energies done)\n",
+        "complete:    {} ({done} of {} grid points done)\n",
         if file.complete { "yes" } else { "no" },
-        e.len()
+        h.n_grid()
     );
+    if let Some((k, n)) = h.shard {
+        out += &format!("shard:       {k} of {n}\n");
+    }
+    for axis in &h.scan {
+        out += &format!(
+            "scan:        {} over {} values from {:e} to {:e}\n",
+            axis.field,
+            axis.values.len(),
+            axis.values.first().copied().unwrap_or(f64::NAN),
+            axis.values.last().copied().unwrap_or(f64::NAN)
+        );
+    }
     if let (Some(first), Some(last)) = (e.first(), e.last()) {
         out += &format!("energies:    {} from {first} to {last} MeV\n", e.len());
     }
@@ -53,19 +65,46 @@ pub fn describe(file: &OutputFile, energy_mev: Option<f64>, x_km: Option<f64>) -
         "solver:      {} (rtol {:e}, atol {:e})\n",
         h.solver_method, h.rtol, h.atol
     );
+    for x in &h.extras {
+        out += &format!(
+            "dataset:     /{} {:?} per grid point [{}]: {}\n",
+            x.path, x.shape, x.unit, x.description
+        );
+    }
+    for d in &file.derived {
+        out += &format!(
+            "dataset:     /{} {:?} [{}]: {}\n",
+            d.path, d.shape, d.unit, d.description
+        );
+        for (key, value) in &d.f64_attrs {
+            out += &format!("             {key} = {value}\n");
+        }
+        for (key, value) in &d.text_attrs {
+            out += &format!("             {key}: {value}\n");
+        }
+    }
     if e.is_empty() {
         return out;
     }
-    // Default: the last energy that finished (a partial file may not have the last one).
+    // Default: the last grid point that finished (a partial file may not have the last
+    // one); with an energy given, the nearest energy at that scan point.
     let last_done = file.energy_done.iter().rposition(|&d| d == 1);
+    let n_e = e.len();
     let ie = match (energy_mev, last_done) {
-        (None, Some(i)) => i,
-        _ => nearest(e, energy_mev),
+        (None, Some(g)) => g,
+        (_, g) => g.map_or(0, |g| g - g % n_e) + nearest(e, energy_mev),
     };
     let ix = nearest(&h.x_km, x_km);
+    let mut at_scan = String::new();
+    let mut rest = ie / n_e;
+    for axis in h.scan.iter().rev() {
+        let n = axis.values.len();
+        at_scan = format!(", {} = {:e}{at_scan}", axis.field, axis.values[rest % n]);
+        rest /= n;
+    }
     out += &format!(
-        "\nP(initial -> final) at E = {} MeV, x = {} km{}:\n",
-        e[ie],
+        "\nP(initial -> final) at E = {} MeV, x = {} km{at_scan}{}:\n",
+        e[ie % n_e],
         h.x_km[ix],
         if file.energy_done[ie] == 1 {
             ""

@@ -48,6 +48,8 @@ pub fn header_for(scenario: &Scenario, command: String) -> Result<RunHeader, Cli
         amplitudes: scenario.output.amplitudes,
         all_steps: scenario.record == RecordSpec::AllSteps,
         medium_samples,
+        extras: run::extra_specs(scenario),
+        ..RunHeader::default()
     })
 }
 
@@ -103,7 +105,8 @@ pub fn execute(args: &RunArgs) -> Result<(), CliError> {
         }
     };
     let complete = summary.energies_done == summary.energies_total;
-    output::write_final(&out, &header, &results, complete)
+    let derived = run::derived_datasets(&scenario, &header, &results);
+    output::write_final_with(&out, &header, &results, complete, &derived)
         .map_err(|e| CliError::Runtime(e.to_string()))?;
     if !args.quiet {
         eprintln!(

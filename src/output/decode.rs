@@ -69,6 +69,13 @@ impl Reader<'_> {
             .map_err(|e| self.fail(&format!("attributes of /{path}"), e))
     }
 
+    /// The dataspace dimensions of dataset `path`.
+    pub(crate) fn shape(&self, path: &str) -> Result<Vec<u64>> {
+        self.dataset(path)?
+            .shape()
+            .map_err(|e| self.fail(&format!("shape of /{path}"), e))
+    }
+
     pub(crate) fn f64s(&self, path: &str) -> Result<Vec<f64>> {
         self.dataset(path)?
             .read_f64()
@@ -188,7 +195,7 @@ pub(crate) fn int_attr(r: &Reader, attrs: &HashMap<String, AttrValue>, name: &st
 
 /// The finished energies of a final file (those with `energy_done = 1`).
 pub(crate) fn final_energies(r: &Reader, h: &RunHeader) -> Result<Vec<EnergyResult>> {
-    let n_e = h.n_energies();
+    let n_e = h.n_grid();
     let slab = h.slab_len();
     let done = r.len_check("/energy_done", r.u8s(layout::ENERGY_DONE.path)?, n_e)?;
     let probability = r.len_check(
@@ -215,6 +222,17 @@ pub(crate) fn final_energies(r: &Reader, h: &RunHeader) -> Result<Vec<EnergyResu
         r.f64s(layout::SOLVER_UNITARITY.path)?,
         n_e,
     )?;
+    let extras = h
+        .extras
+        .iter()
+        .map(|x| {
+            r.len_check(
+                &format!("/{}", x.path),
+                r.f64s(&x.path)?,
+                n_e * x.slab_len(),
+            )
+        })
+        .collect::<Result<Vec<_>>>()?;
     let mut out = Vec::new();
     for e in (0..n_e).filter(|&e| done[e] == 1) {
         let (step_x_km, step_probability) = if h.all_steps {
@@ -226,7 +244,7 @@ pub(crate) fn final_energies(r: &Reader, h: &RunHeader) -> Result<Vec<EnergyResu
             (None, None)
         };
         out.push(EnergyResult {
-            energy_index: e,
+            grid_index: e,
             probability: probability[e * slab..(e + 1) * slab].to_vec(),
             amplitude: amplitude
                 .as_ref()
@@ -236,9 +254,22 @@ pub(crate) fn final_energies(r: &Reader, h: &RunHeader) -> Result<Vec<EnergyResu
             unitarity_error: unitarity[e],
             step_x_km,
             step_probability,
+            extras: slabs(&extras, h, e),
         });
     }
     Ok(out)
+}
+
+/// Grid point `at`'s slab of every extra, from per-extra arrays holding consecutive slabs.
+fn slabs(extras: &[Vec<f64>], h: &RunHeader, at: usize) -> Vec<Vec<f64>> {
+    extras
+        .iter()
+        .zip(&h.extras)
+        .map(|(values, spec)| {
+            let n = spec.slab_len();
+            values[at * n..(at + 1) * n].to_vec()
+        })
+        .collect()
 }
 
 /// The energies of a partial file: the first `len(/partial/energy_index)` entries of every
@@ -297,6 +328,14 @@ pub(crate) fn partial_energies(r: &Reader, h: &RunHeader) -> Result<Vec<EnergyRe
             total.saturating_mul(h.state_pairs()),
         )?;
     }
+    let extras = h
+        .extras
+        .iter()
+        .map(|x| {
+            let at = layout::partial_extra_path(&x.path);
+            r.at_least(&at, r.f64s(&at)?, n * x.slab_len())
+        })
+        .collect::<Result<Vec<_>>>()?;
     let mut out = Vec::with_capacity(n);
     let mut step_start = 0;
     for (k, &e) in index.iter().enumerate() {
@@ -313,7 +352,7 @@ pub(crate) fn partial_energies(r: &Reader, h: &RunHeader) -> Result<Vec<EnergyRe
             (None, None)
         };
         out.push(EnergyResult {
-            energy_index: e,
+            grid_index: e,
             probability: probability[k * slab..(k + 1) * slab].to_vec(),
             amplitude: amplitude
                 .as_ref()
@@ -323,6 +362,7 @@ pub(crate) fn partial_energies(r: &Reader, h: &RunHeader) -> Result<Vec<EnergyRe
             unitarity_error: unitarity[k],
             step_x_km,
             step_probability,
+            extras: slabs(&extras, h, k),
         });
     }
     Ok(out)

@@ -77,6 +77,13 @@ pub(crate) fn root_attrs(builder: &mut FileBuilder, header: &RunHeader, complete
     builder.set_attr(layout::ATTR_COMMAND, text(&header.command));
     builder.set_attr(layout::ATTR_COMPLETE, AttrValue::I64(i64::from(complete)));
     builder.set_attr(layout::ATTR_RECORD, text(header.record_attr()));
+    if !header.extras.is_empty() {
+        let paths = header.extras.iter().map(|e| e.path.clone()).collect();
+        builder.set_attr(layout::ATTR_EXTRAS, AttrValue::VarLenStringArray(paths));
+    }
+    if let Some((k, n)) = header.shard {
+        builder.set_attr(layout::ATTR_SHARD, text(&format!("{k}/{n}")));
+    }
 }
 
 /// The run description shared by final and partial files: grid, labels, `/solver` attributes
@@ -98,6 +105,20 @@ pub(crate) fn common_items(builder: &mut FileBuilder, header: &RunHeader) -> Gro
         for (name, unit, values) in &medium.quantities {
             let ds = group.create_dataset(name);
             with_unit(ds, unit, layout::MEDIUM_QUANTITY_DESCRIPTION).with_f64_data(values);
+        }
+        builder.add_group(group.finish());
+    }
+
+    if !header.scan.is_empty() {
+        let mut group = builder.create_group(layout::SCAN_GROUP);
+        let fields = header.scan.iter().map(|a| a.field.clone()).collect();
+        group.set_attr(
+            layout::ATTR_SCAN_FIELDS,
+            AttrValue::VarLenStringArray(fields),
+        );
+        for axis in &header.scan {
+            let ds = group.create_dataset(&axis.field);
+            with_unit(ds, "see name", layout::SCAN_AXIS_DESCRIPTION).with_f64_data(&axis.values);
         }
         builder.add_group(group.finish());
     }

@@ -9,7 +9,11 @@ use num_complex::Complex64;
 use super::error::{OutputError, Result};
 
 /// Everything known before the run starts; written once, at the top of the file.
-#[derive(Debug, Clone, PartialEq)]
+///
+/// A run computes one result per *grid point*: a (scan point, energy) pair, flattened in C
+/// order with the energy fastest (`grid_index = scan_index * nE + energy_index`). Without a
+/// scan the grid index is the energy index.
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RunHeader {
     /// Version of nuspin writing the file.
     pub nuspin_version: String,
@@ -41,6 +45,64 @@ pub struct RunHeader {
     pub all_steps: bool,
     /// The sampled medium for `/medium`, if any.
     pub medium_samples: Option<MediumSamples>,
+    /// Per-grid-point datasets beyond `/probability` (observables, detector quantities), in
+    /// the order [`EnergyResult::extras`] holds them.
+    pub extras: Vec<ExtraSpec>,
+    /// Scan axes (leading dimensions before the energy axis), outermost first; empty
+    /// without a scan.
+    pub scan: Vec<ScanAxis>,
+    /// `Some((k, n))` when this file holds shard k of n (1-based) of the grid.
+    pub shard: Option<(usize, usize)>,
+}
+
+/// A per-grid-point f64 dataset declared before the run: each result carries a slab of
+/// `shape`, and the final file holds `/<path>` of shape `[scan..., nE, shape...]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExtraSpec {
+    /// `name` or `group/name` (one group level), not clashing with the fixed layout.
+    pub path: String,
+    /// Value of the `unit` attribute.
+    pub unit: String,
+    /// Value of the `description` attribute; say what each axis is.
+    pub description: String,
+    /// Shape of one grid point's slab (may be empty for a scalar per grid point).
+    pub shape: Vec<usize>,
+}
+
+impl ExtraSpec {
+    /// Elements of one grid point's slab.
+    pub fn slab_len(&self) -> usize {
+        self.shape.iter().product()
+    }
+}
+
+/// One scanned scenario field: a leading axis of every per-grid-point dataset.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScanAxis {
+    /// The scenario field, dotted (`moments.magnetic_mu_b.e_mu`); its unit is in its name.
+    pub field: String,
+    /// The values it takes, in axis order.
+    pub values: Vec<f64>,
+}
+
+/// A dataset computed from the whole run at the end (e.g. a recoil spectrum folded over all
+/// energies), written only into the final file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DerivedDataset {
+    /// `name` or `group/name` (one group level), not clashing with the fixed layout.
+    pub path: String,
+    /// Value of the `unit` attribute.
+    pub unit: String,
+    /// Value of the `description` attribute.
+    pub description: String,
+    /// Shape of `values` (C order).
+    pub shape: Vec<usize>,
+    /// The data.
+    pub values: Vec<f64>,
+    /// Extra numeric attributes of the dataset (e.g. an asymmetry, a threshold).
+    pub f64_attrs: Vec<(String, f64)>,
+    /// Extra text attributes of the dataset (e.g. a warning).
+    pub text_attrs: Vec<(String, String)>,
 }
 
 /// The medium sampled along the path: `/medium/x_km` and one `/medium/<quantity>` each.
@@ -72,11 +134,11 @@ impl From<&crate::medium::MediumSamples> for MediumSamples {
     }
 }
 
-/// The result of one finished energy.
+/// The result of one finished grid point (one energy, at one scan point).
 #[derive(Debug, Clone, PartialEq)]
 pub struct EnergyResult {
-    /// Index into [`RunHeader::energy_mev`].
-    pub energy_index: usize,
+    /// Flat index into the `[scan..., nE]` grid (the energy index without a scan).
+    pub grid_index: usize,
     /// P(i → j) `[nX, nI, 2N]`, C order.
     pub probability: Vec<f64>,
     /// Amplitudes, same shape; present exactly when [`RunHeader::amplitudes`].
@@ -91,12 +153,43 @@ pub struct EnergyResult {
     pub step_x_km: Option<Vec<f64>>,
     /// All-steps: probabilities after each step `[nS, nI, 2N]`, C order.
     pub step_probability: Option<Vec<f64>>,
+    /// One slab per [`RunHeader::extras`] entry, in that order.
+    pub extras: Vec<Vec<f64>>,
 }
 
 impl RunHeader {
     /// Number of energies nE.
     pub fn n_energies(&self) -> usize {
         self.energy_mev.len()
+    }
+
+    /// Shape of the scan: the length of each scan axis (empty without a scan).
+    pub fn scan_shape(&self) -> Vec<usize> {
+        self.scan.iter().map(|a| a.values.len()).collect()
+    }
+
+    /// Number of scan points (1 without a scan).
+    pub fn n_scan_points(&self) -> usize {
+        self.scan.iter().map(|a| a.values.len()).product()
+    }
+
+    /// Number of grid points: scan points × energies.
+    pub fn n_grid(&self) -> usize {
+        self.n_scan_points() * self.n_energies()
+    }
+
+    /// `[scan..., nE]`: the leading shape of every per-grid-point dataset.
+    pub fn grid_shape(&self) -> Vec<usize> {
+        let mut shape = self.scan_shape();
+        shape.push(self.n_energies());
+        shape
+    }
+
+    /// Whether grid point `grid_index` belongs to this file's shard (all do without one).
+    /// Shard k of n takes every n-th grid point starting at k − 1, so each shard gets a
+    /// share of cheap and expensive energies.
+    pub fn in_shard(&self, grid_index: usize) -> bool {
+        self.shard.is_none_or(|(k, n)| grid_index % n == k - 1)
     }
 
     /// Elements of one energy's `[nX, nI, 2N]` slab.
@@ -147,17 +240,77 @@ impl RunHeader {
                 }
             }
         }
+        let mut paths = HashSet::new();
+        for extra in &self.extras {
+            check_added_path(&extra.path).or_else(bad)?;
+            if !paths.insert(extra.path.as_str()) {
+                return bad(format!("extra dataset /{} is declared twice", extra.path));
+            }
+        }
+        for axis in &self.scan {
+            if axis.values.is_empty() || axis.field.is_empty() || axis.field.contains('/') {
+                return bad(format!(
+                    "scan axis {:?} has no values or an invalid name",
+                    axis.field
+                ));
+            }
+        }
+        if let Some((k, n)) = self.shard {
+            if n == 0 || k == 0 || k > n {
+                return bad(format!(
+                    "shard {k}/{n} is not of the form K/N with 1 <= K <= N"
+                ));
+            }
+        }
         Ok(())
     }
+}
+
+/// Groups and names of the fixed layout that added datasets must not use.
+const RESERVED: [&str; 11] = [
+    "energy_mev",
+    "x_km",
+    "initial_states",
+    "final_states",
+    "probability",
+    "amplitude",
+    "energy_done",
+    "solver",
+    "medium",
+    "steps",
+    "partial",
+];
+
+/// An added dataset's path: `name` or `group/name`, plain names, not in the fixed layout.
+pub(crate) fn check_added_path(path: &str) -> std::result::Result<(), String> {
+    let parts: Vec<&str> = path.split('/').collect();
+    let plain = |p: &&str| !p.is_empty() && *p != "." && *p != "..";
+    if parts.len() > 2 || !parts.iter().all(plain) {
+        return Err(format!(
+            "added dataset path {path:?} must be `name` or `group/name`"
+        ));
+    }
+    if RESERVED.contains(&parts[0]) || parts[0] == super::layout::SCAN_GROUP {
+        return Err(format!(
+            "added dataset path {path:?} clashes with the fixed layout"
+        ));
+    }
+    Ok(())
 }
 
 impl EnergyResult {
     /// Checks this result fits `header` (shapes, index, optional parts) before writing it.
     pub(crate) fn validate(&self, header: &RunHeader, path: &Path) -> Result<()> {
-        let e = self.energy_index;
+        let e = self.grid_index;
         let bad = |what: String| Err(OutputError::mismatch(path, format!("energy {e}: {what}")));
-        if e >= header.n_energies() {
-            return bad(format!("index out of range (nE = {})", header.n_energies()));
+        if e >= header.n_grid() {
+            return bad(format!(
+                "grid index out of range (scan points x nE = {})",
+                header.n_grid()
+            ));
+        }
+        if !header.in_shard(e) {
+            return bad("grid point is not in this file's shard".into());
         }
         let slab = header.slab_len();
         if self.probability.len() != slab {
@@ -189,6 +342,24 @@ impl EnergyResult {
                 return bad("record = all-steps needs step_x_km and step_probability".into())
             }
             (_, _, false) => return bad("step data given but record is not all-steps".into()),
+        }
+        if self.extras.len() != header.extras.len() {
+            return bad(format!(
+                "{} extra slabs given, the header declares {}",
+                self.extras.len(),
+                header.extras.len()
+            ));
+        }
+        for (values, spec) in self.extras.iter().zip(&header.extras) {
+            if values.len() != spec.slab_len() {
+                return bad(format!(
+                    "/{} has {} values, expected {:?} = {}",
+                    spec.path,
+                    values.len(),
+                    spec.shape,
+                    spec.slab_len()
+                ));
+            }
         }
         Ok(())
     }

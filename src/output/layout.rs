@@ -56,6 +56,21 @@ pub const MEDIUM_GROUP: &str = "medium";
 pub const STEPS_GROUP: &str = "steps";
 /// Group of the appended datasets of a `.partial` file.
 pub const PARTIAL_GROUP: &str = "partial";
+/// Group of the scan axes: one dataset per scanned field, named by the field.
+pub const SCAN_GROUP: &str = "scan";
+/// `/scan` attribute: the scanned fields, outermost axis first.
+pub const ATTR_SCAN_FIELDS: &str = "fields";
+/// Description of every `/scan/<field>` dataset.
+pub const SCAN_AXIS_DESCRIPTION: &str =
+    "values of this scenario field along its scan axis (its unit is in its name)";
+/// Root attribute (nuspin addition): the per-grid-point datasets beyond /probability.
+pub const ATTR_EXTRAS: &str = "extra_datasets";
+/// Root attribute (nuspin addition): the whole-run datasets computed at the end.
+pub const ATTR_DERIVED: &str = "derived_datasets";
+/// Root attribute (nuspin addition): `"K/N"` when the file is shard K of N.
+pub const ATTR_SHARD: &str = "shard";
+/// Attribute of an appended extra dataset of a `.partial` file: its per-grid-point shape.
+pub const ATTR_SLAB_SHAPE: &str = "slab_shape";
 
 /// `/energy_mev`.
 pub const ENERGY_MEV: Item = item("energy_mev", "MeV", "neutrino energy grid");
@@ -130,7 +145,7 @@ pub const STEP_PROBABILITY: Item = item(
 pub const PARTIAL_ENERGY_INDEX: Item = item(
     "partial/energy_index",
     "1",
-    "index into /energy_mev of each finished energy, in the order they finished",
+    "flat index into the [scan..., nE] grid (the /energy_mev index without a scan) of each finished grid point, in the order they finished",
 );
 /// `/partial/probability`.
 pub const PARTIAL_PROBABILITY: Item = item(
@@ -191,7 +206,13 @@ pub const FINAL_ALWAYS: [Item; 9] = [
     SOLVER_UNITARITY,
 ];
 
-/// Name of the group of energy `energy_index` under `/steps`.
-pub fn step_group_name(energy_index: usize) -> String {
-    energy_index.to_string()
+/// Where the per-grid-point extra dataset `/<path>` is appended in a `.partial` file:
+/// `/partial/extra__<path with / as __>`, rank 1, one slab per finished grid point.
+pub fn partial_extra_path(path: &str) -> String {
+    format!("{PARTIAL_GROUP}/extra__{}", path.replace('/', "__"))
+}
+
+/// Name of the group of energy `grid_index` under `/steps`.
+pub fn step_group_name(grid_index: usize) -> String {
+    grid_index.to_string()
 }

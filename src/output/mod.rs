@@ -35,8 +35,8 @@ mod read;
 mod time;
 
 pub use error::{OutputError, Result};
-pub use final_file::write_final;
-pub use header::{EnergyResult, MediumSamples, RunHeader};
+pub use final_file::{write_final, write_final_with};
+pub use header::{DerivedDataset, EnergyResult, ExtraSpec, MediumSamples, RunHeader, ScanAxis};
 pub use partial::PartialWriter;
 pub use paths::{check_writable, partial_path};
 pub use read::{read_output, OutputFile, StepRecord};

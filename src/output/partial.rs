@@ -7,7 +7,7 @@
 //!
 //! Crash safety: every `Dataset::append` of hdf5-pure is immediate, fsynced and
 //! crash-atomic. Per energy the data datasets are appended first and `/partial/energy_index`
-//! last, so its length is the commit point: a reader takes the first `len(energy_index)`
+//! last, so its length is the commit point: a reader takes the first `len(grid_index)`
 //! entries of every other dataset and ignores any tail a kill left behind.
 
 use std::path::{Path, PathBuf};
@@ -45,7 +45,8 @@ struct Handles {
     step_count: Option<Dataset>,
     step_x_km: Option<Dataset>,
     step_probability: Option<Dataset>,
-    energy_index: Dataset,
+    extras: Vec<Dataset>,
+    grid_index: Dataset,
 }
 
 impl PartialWriter {
@@ -73,14 +74,23 @@ impl PartialWriter {
             step_count: open_if(header.all_steps, &layout::PARTIAL_STEP_COUNT)?,
             step_x_km: open_if(header.all_steps, &layout::PARTIAL_STEP_X_KM)?,
             step_probability: open_if(header.all_steps, &layout::PARTIAL_STEP_PROBABILITY)?,
-            energy_index: open(&layout::PARTIAL_ENERGY_INDEX)?,
+            extras: header
+                .extras
+                .iter()
+                .map(|extra| {
+                    let at = layout::partial_extra_path(&extra.path);
+                    file.dataset(&at)
+                        .map_err(|e| OutputError::hdf5(&path, format!("cannot open /{at}"), e))
+                })
+                .collect::<Result<_>>()?,
+            grid_index: open(&layout::PARTIAL_ENERGY_INDEX)?,
         };
         Ok(PartialWriter {
             path,
             header: header.clone(),
             file: Some(file),
             handles,
-            done: vec![false; header.n_energies()],
+            done: vec![false; header.n_grid()],
             poisoned: false,
         })
     }
@@ -116,11 +126,11 @@ impl PartialWriter {
         let mut seen = self.done.clone();
         for result in results {
             result.validate(&self.header, &self.path)?;
-            if seen[result.energy_index] {
-                let what = format!("energy {} was already appended", result.energy_index);
+            if seen[result.grid_index] {
+                let what = format!("energy {} was already appended", result.grid_index);
                 return Err(OutputError::mismatch(&self.path, what));
             }
-            seen[result.energy_index] = true;
+            seen[result.grid_index] = true;
         }
         if results.is_empty() {
             return Ok(());
@@ -171,6 +181,14 @@ impl PartialWriter {
                     .map_err(|e| append_error(path, &layout::PARTIAL_AMPLITUDE, e))?;
             }
         }
+        for (k, ds) in h.extras.iter_mut().enumerate() {
+            let values = concat_f64(&|r| r.extras.get(k).map(Vec::as_slice));
+            if !values.is_empty() {
+                let at = layout::partial_extra_path(&self.header.extras[k].path);
+                ds.append(&values)
+                    .map_err(|e| OutputError::hdf5(path, format!("cannot append to /{at}"), e))?;
+            }
+        }
         let probability = concat_f64(&|r| Some(r.probability.as_slice()));
         push(
             path,
@@ -195,10 +213,10 @@ impl PartialWriter {
             &unitarity,
         )?;
         // Last: publishing the index is what makes these energies count as finished.
-        let index: Vec<u64> = results.iter().map(|r| r.energy_index as u64).collect();
+        let index: Vec<u64> = results.iter().map(|r| r.grid_index as u64).collect();
         push(
             path,
-            Some(&mut h.energy_index),
+            Some(&mut h.grid_index),
             &layout::PARTIAL_ENERGY_INDEX,
             &index,
         )
@@ -289,6 +307,17 @@ fn skeleton(header: &RunHeader) -> FileBuilder {
         )
         .with_f64_data(&[]);
     }
+    for extra in &header.extras {
+        let at = layout::partial_extra_path(&extra.path);
+        let name = at.rsplit('/').next().unwrap_or(&at);
+        let shape: Vec<i64> = extra.shape.iter().map(|&d| d as i64).collect();
+        let ds = encode::with_unit(group.create_dataset(name), &extra.unit, &extra.description);
+        ds.set_attr(
+            layout::ATTR_SLAB_SHAPE,
+            hdf5_pure::AttrValue::I64Array(shape),
+        );
+        growable(ds, encode::append_chunk(extra.slab_len())).with_f64_data(&[]);
+    }
     builder.add_group(group.finish());
     builder
 }
@@ -321,6 +350,7 @@ mod tests {
             amplitudes: false,
             all_steps: false,
             medium_samples: None,
+            ..RunHeader::default()
         }
     }
 
@@ -333,7 +363,7 @@ mod tests {
         let mut writer = PartialWriter::create(&out, &tiny_header()).unwrap();
         writer.poisoned = true;
         let r = EnergyResult {
-            energy_index: 0,
+            grid_index: 0,
             probability: vec![0.5, 0.5],
             amplitude: None,
             steps: 1,
@@ -341,6 +371,7 @@ mod tests {
             unitarity_error: 0.0,
             step_x_km: None,
             step_probability: None,
+            extras: Vec::new(),
         };
         let err = writer.append(&r).unwrap_err().to_string();
         let want = format!(

@@ -8,12 +8,12 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use hdf5_pure::{AttrValue, File};
-use ndarray::{Array3, Array4};
+use ndarray::{Array3, Array4, ArrayD, IxDyn};
 use num_complex::Complex64;
 
 use super::decode::{self, Reader};
 use super::error::{OutputError, Result};
-use super::header::{EnergyResult, MediumSamples, RunHeader};
+use super::header::{DerivedDataset, EnergyResult, ExtraSpec, MediumSamples, RunHeader, ScanAxis};
 use super::layout;
 
 /// The contents of an output file, final or partial.
@@ -27,20 +27,27 @@ pub struct OutputFile {
     pub header: RunHeader,
     /// Root attribute `complete` (always false for a partial file).
     pub complete: bool,
-    /// P `[nE, nX, nI, 2N]`; NaN where `energy_done` is 0.
+    /// P `[grid, nX, nI, 2N]` with the `[scan..., nE]` grid flattened (the energy axis
+    /// without a scan; [`OutputFile::probability_nd`] gives the file's own shape); NaN
+    /// where `energy_done` is 0.
     pub probability: Array4<f64>,
-    /// Amplitudes `[nE, nX, nI, 2N]`, when the file has them.
+    /// Amplitudes `[grid, nX, nI, 2N]`, when the file has them.
     pub amplitude: Option<Array4<Complex64>>,
-    /// 1 where that energy finished.
+    /// 1 where that grid point finished (flat grid index).
     pub energy_done: Vec<u8>,
-    /// Accepted steps per energy (0 where not done).
+    /// Accepted steps per grid point (0 where not done).
     pub steps: Vec<u64>,
-    /// Rejected steps per energy (0 where not done).
+    /// Rejected steps per grid point (0 where not done).
     pub rejected: Vec<u64>,
-    /// Unitarity error per energy (NaN where not done).
+    /// Unitarity error per grid point (NaN where not done).
     pub unitarity_error: Vec<f64>,
-    /// All-steps records, one slot per energy (`None` where not done); empty otherwise.
+    /// All-steps records, one slot per grid point (`None` where not done); empty otherwise.
     pub step_records: Vec<Option<StepRecord>>,
+    /// Each [`RunHeader::extras`] dataset, `[grid, slab...]` with the grid flattened; NaN
+    /// where not done.
+    pub extras: Vec<ArrayD<f64>>,
+    /// The whole-run datasets of a final file, in the order written.
+    pub derived: Vec<DerivedDataset>,
 }
 
 /// The steps of one energy under `record = "all-steps"`.
@@ -87,6 +94,9 @@ pub fn read_output(path: &Path) -> Result<OutputFile> {
         amplitudes: r.exists(amplitude_path)?,
         all_steps,
         medium_samples: read_medium(&r, &root_groups)?,
+        extras: read_extra_specs(&r, &root, is_partial)?,
+        scan: read_scan(&r, &root_groups)?,
+        shard: read_shard(&r, &root)?,
     };
     let complete = decode::int_attr(&r, &root, layout::ATTR_COMPLETE)? != 0;
     header
@@ -105,14 +115,28 @@ pub fn read_output(path: &Path) -> Result<OutputFile> {
         amplitude: header
             .amplitudes
             .then(|| Array4::from_elem(dims(&header), Complex64::new(f64::NAN, f64::NAN))),
-        energy_done: vec![0; header.n_energies()],
-        steps: vec![0; header.n_energies()],
-        rejected: vec![0; header.n_energies()],
-        unitarity_error: vec![f64::NAN; header.n_energies()],
+        energy_done: vec![0; header.n_grid()],
+        steps: vec![0; header.n_grid()],
+        rejected: vec![0; header.n_grid()],
+        unitarity_error: vec![f64::NAN; header.n_grid()],
         step_records: if all_steps {
-            vec![None; header.n_energies()]
+            vec![None; header.n_grid()]
         } else {
             Vec::new()
+        },
+        extras: header
+            .extras
+            .iter()
+            .map(|x| {
+                let mut shape = vec![header.n_grid()];
+                shape.extend(&x.shape);
+                ArrayD::from_elem(IxDyn(&shape), f64::NAN)
+            })
+            .collect(),
+        derived: if is_partial {
+            Vec::new()
+        } else {
+            read_derived(&r, &root)?
         },
         header,
     };
@@ -124,7 +148,7 @@ pub fn read_output(path: &Path) -> Result<OutputFile> {
 
 fn dims(h: &RunHeader) -> (usize, usize, usize, usize) {
     (
-        h.n_energies(),
+        h.n_grid(),
         h.x_km.len(),
         h.initial_states.len(),
         h.final_states.len(),
@@ -153,11 +177,156 @@ fn read_medium(r: &Reader, root_groups: &[String]) -> Result<Option<MediumSample
     }))
 }
 
+fn strings_attr(attrs: &HashMap<String, AttrValue>, name: &str) -> Vec<String> {
+    attrs
+        .get(name)
+        .and_then(AttrValue::as_strings)
+        .map(<[String]>::to_vec)
+        .unwrap_or_default()
+}
+
+/// The extras listed in the root attribute; their slab shape is the dataset's shape after
+/// the grid axes (final file) or the `slab_shape` attribute (partial file).
+fn read_extra_specs(
+    r: &Reader,
+    root: &HashMap<String, AttrValue>,
+    is_partial: bool,
+) -> Result<Vec<ExtraSpec>> {
+    let grid_rank = r
+        .attrs(layout::SCAN_GROUP)
+        .map(|a| strings_attr(&a, layout::ATTR_SCAN_FIELDS).len())
+        .unwrap_or(0)
+        + 1;
+    let mut specs = Vec::new();
+    for path in strings_attr(root, layout::ATTR_EXTRAS) {
+        let at = if is_partial {
+            layout::partial_extra_path(&path)
+        } else {
+            path.clone()
+        };
+        let attrs = r.attrs_of_dataset(&at)?;
+        let shape = if is_partial {
+            match attrs.get(layout::ATTR_SLAB_SHAPE) {
+                Some(AttrValue::I64Array(v)) => v.iter().map(|&d| d.max(0) as usize).collect(),
+                Some(AttrValue::I64(d)) => vec![(*d).max(0) as usize],
+                _ => {
+                    let what = format!("/{at} has no {} attribute", layout::ATTR_SLAB_SHAPE);
+                    return Err(OutputError::layout(r.path, what));
+                }
+            }
+        } else {
+            let full = r.shape(&at)?;
+            if full.len() < grid_rank {
+                let what = format!(
+                    "/{at} has rank {}, below the grid's {grid_rank}",
+                    full.len()
+                );
+                return Err(OutputError::layout(r.path, what));
+            }
+            full[grid_rank..].iter().map(|&d| d as usize).collect()
+        };
+        specs.push(ExtraSpec {
+            unit: decode::text_attr(r, &attrs, "unit")?,
+            description: decode::text_attr(r, &attrs, "description")?,
+            path,
+            shape,
+        });
+    }
+    Ok(specs)
+}
+
+fn read_scan(r: &Reader, root_groups: &[String]) -> Result<Vec<ScanAxis>> {
+    if !root_groups.iter().any(|g| g == layout::SCAN_GROUP) {
+        return Ok(Vec::new());
+    }
+    let attrs = r.attrs(layout::SCAN_GROUP)?;
+    strings_attr(&attrs, layout::ATTR_SCAN_FIELDS)
+        .into_iter()
+        .map(|field| {
+            let values = r.f64s(&format!("{}/{field}", layout::SCAN_GROUP))?;
+            Ok(ScanAxis { field, values })
+        })
+        .collect()
+}
+
+fn read_shard(r: &Reader, root: &HashMap<String, AttrValue>) -> Result<Option<(usize, usize)>> {
+    let Some(text) = root.get(layout::ATTR_SHARD).and_then(AttrValue::as_str) else {
+        return Ok(None);
+    };
+    let parsed = text
+        .split_once('/')
+        .and_then(|(k, n)| Some((k.parse().ok()?, n.parse().ok()?)));
+    match parsed {
+        Some(kn) => Ok(Some(kn)),
+        None => Err(OutputError::layout(
+            r.path,
+            format!(
+                "root attribute {} = {text:?} is not K/N",
+                layout::ATTR_SHARD
+            ),
+        )),
+    }
+}
+
+fn read_derived(r: &Reader, root: &HashMap<String, AttrValue>) -> Result<Vec<DerivedDataset>> {
+    let mut out = Vec::new();
+    for path in strings_attr(root, layout::ATTR_DERIVED) {
+        let attrs = r.attrs_of_dataset(&path)?;
+        let mut f64_attrs = Vec::new();
+        let mut text_attrs = Vec::new();
+        for (key, value) in &attrs {
+            if key == "unit" || key == "description" {
+                continue;
+            }
+            if let Some(v) = value.as_f64() {
+                f64_attrs.push((key.clone(), v));
+            } else if let Some(v) = value.as_str() {
+                text_attrs.push((key.clone(), v.to_string()));
+            }
+        }
+        // Attribute listings come back in no fixed order.
+        f64_attrs.sort_by(|a, b| a.0.cmp(&b.0));
+        text_attrs.sort();
+        out.push(DerivedDataset {
+            unit: decode::text_attr(r, &attrs, "unit")?,
+            description: decode::text_attr(r, &attrs, "description")?,
+            shape: r.shape(&path)?.iter().map(|&d| d as usize).collect(),
+            values: r.f64s(&path)?,
+            path,
+            f64_attrs,
+            text_attrs,
+        });
+    }
+    Ok(out)
+}
+
 impl OutputFile {
+    /// `/probability` in the file's own shape `[scan..., nE, nX, nI, 2N]`.
+    pub fn probability_nd(&self) -> ArrayD<f64> {
+        let mut shape = self.header.grid_shape();
+        let (_, nx, ni, nf) = self.probability.dim();
+        shape.extend([nx, ni, nf]);
+        self.probability
+            .clone()
+            .into_shape_with_order(IxDyn(&shape))
+            .unwrap_or_else(|e| unreachable!("the grid flattens to the first axis: {e}"))
+    }
+
+    /// The extra dataset at `path` (`[grid, slab...]`, grid flattened), if the file has it.
+    pub fn extra(&self, path: &str) -> Option<&ArrayD<f64>> {
+        let k = self.header.extras.iter().position(|x| x.path == path)?;
+        self.extras.get(k)
+    }
+
+    /// The derived dataset at `path`, if the file has it.
+    pub fn derived(&self, path: &str) -> Option<&DerivedDataset> {
+        self.derived.iter().find(|d| d.path == path)
+    }
+
     fn insert(&mut self, e: EnergyResult) -> Result<()> {
         e.validate(&self.header, &self.path)
             .map_err(|err| OutputError::layout(&self.path, err.to_string()))?;
-        let i = e.energy_index;
+        let i = e.grid_index;
         let (_, nx, ni, nf) = self.probability.dim();
         let slab = (nx, ni, nf);
         let p = Array3::from_shape_vec(slab, e.probability).map_err(|err| self.shape_error(err))?;
@@ -177,6 +346,12 @@ impl OutputFile {
                 probability,
             });
         }
+        for (all, values) in self.extras.iter_mut().zip(e.extras) {
+            let slab_shape = all.shape()[1..].to_vec();
+            let slab = ArrayD::from_shape_vec(IxDyn(&slab_shape), values)
+                .map_err(|err| OutputError::layout(&self.path, err.to_string()))?;
+            all.index_axis_mut(ndarray::Axis(0), i).assign(&slab);
+        }
         self.energy_done[i] = 1;
         self.steps[i] = e.steps;
         self.rejected[i] = e.rejected;
@@ -193,12 +368,12 @@ impl OutputFile {
     /// final one.
     pub fn finished_results(&self) -> Vec<EnergyResult> {
         let axis = ndarray::Axis(0);
-        (0..self.header.n_energies())
+        (0..self.header.n_grid())
             .filter(|&i| self.energy_done[i] == 1)
             .map(|i| {
                 let step = self.step_records.get(i).and_then(Option::as_ref);
                 EnergyResult {
-                    energy_index: i,
+                    grid_index: i,
                     probability: self
                         .probability
                         .index_axis(axis, i)
@@ -214,6 +389,11 @@ impl OutputFile {
                     unitarity_error: self.unitarity_error[i],
                     step_x_km: step.map(|s| s.x_km.clone()),
                     step_probability: step.map(|s| s.probability.iter().copied().collect()),
+                    extras: self
+                        .extras
+                        .iter()
+                        .map(|x| x.index_axis(axis, i).iter().copied().collect())
+                        .collect(),
                 }
             })
             .collect()

@@ -70,6 +70,7 @@ pub fn header(s: Shape) -> RunHeader {
                 ("nn_cm3".into(), "cm^-3".into(), vec![3.0, 2.0, 1.0, 0.5]),
             ],
         }),
+        ..RunHeader::default()
     }
 }
 
@@ -94,7 +95,7 @@ pub fn result(h: &RunHeader, e: usize) -> EnergyResult {
     }
     let n_s = if h.all_steps { (e * 3) % 7 } else { 0 }; // includes an energy with 0 steps
     EnergyResult {
-        energy_index: e,
+        grid_index: e,
         probability,
         amplitude: h.amplitudes.then_some(amplitude),
         steps: 1000 + e as u64,
@@ -106,6 +107,12 @@ pub fn result(h: &RunHeader, e: usize) -> EnergyResult {
         step_probability: h
             .all_steps
             .then(|| (0..n_s * n_i * n_f).map(|k| value(e, k, 1, 2)).collect()),
+        extras: h
+            .extras
+            .iter()
+            .enumerate()
+            .map(|(k, x)| (0..x.slab_len()).map(|v| value(e, v, k, 5)).collect())
+            .collect(),
     }
 }
 
@@ -119,12 +126,12 @@ fn cbits(v: &[Complex64]) -> Vec<(u64, u64)> {
 
 /// Bit-for-bit equality of two results (NaN-safe, distinguishes -0.0).
 pub fn assert_same(a: &EnergyResult, b: &EnergyResult) {
-    assert_eq!(a.energy_index, b.energy_index);
+    assert_eq!(a.grid_index, b.grid_index);
     assert_eq!(
         bits(&a.probability),
         bits(&b.probability),
         "probability of energy {}",
-        a.energy_index
+        a.grid_index
     );
     assert_eq!(
         a.amplitude.as_deref().map(cbits),

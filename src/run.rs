@@ -34,6 +34,17 @@ pub struct RunOptions {
     pub threads: Option<usize>,
     /// Set to stop starting new energies (Ctrl-C); finished energies are kept.
     pub cancel: Arc<AtomicBool>,
+    /// `Some((k, n))`: solve only shard k of n (1-based) of the grid, the grid points `g`
+    /// with `g % n == k - 1`.
+    pub shard: Option<(usize, usize)>,
+}
+
+/// The grid points of shard `shard` (all of them for `None`), in increasing order.
+pub fn shard_grid_points(n_grid: usize, shard: Option<(usize, usize)>) -> Vec<usize> {
+    match shard {
+        None => (0..n_grid).collect(),
+        Some((k, n)) => (k.saturating_sub(1)..n_grid).step_by(n.max(1)).collect(),
+    }
 }
 
 /// A failure while running.
@@ -87,11 +98,13 @@ fn record_of(spec: &RecordSpec) -> Record {
     }
 }
 
-/// Solves one energy of the scenario: probabilities [nX, nI, 2N] (and amplitudes when asked).
+/// Solves one grid point of the scenario (energy `grid_index % nE` of scan point
+/// `grid_index / nE`): probabilities [nX, nI, 2N] (and amplitudes when asked).
 pub fn solve_energy(scenario: &Scenario, grid_index: usize) -> Result<EnergyResult, RunError> {
-    match scenario.flavours() {
-        Flavours::Two => solve_energy_dim::<4>(scenario, grid_index),
-        Flavours::Three => solve_energy_dim::<6>(scenario, grid_index),
+    let point = scenario.scan_point(grid_index / scenario.energies_mev.len());
+    match point.flavours() {
+        Flavours::Two => solve_energy_dim::<4>(point, grid_index),
+        Flavours::Three => solve_energy_dim::<6>(point, grid_index),
     }
 }
 
@@ -99,7 +112,7 @@ fn solve_energy_dim<const D: usize>(
     scenario: &Scenario,
     grid_index: usize,
 ) -> Result<EnergyResult, RunError> {
-    let energy_mev = scenario.energies_mev[grid_index];
+    let energy_mev = scenario.energies_mev[grid_index % scenario.energies_mev.len()];
     let eh = EnergyHamiltonian::<D>::new(&scenario.model, mev_to_ev(energy_mev));
     let path = MediumHamiltonian::new(eh, scenario.medium.as_ref());
     let record = record_of(&scenario.record);
@@ -248,7 +261,8 @@ where
         threads: options.threads.unwrap_or(0),
         message: e.to_string(),
     })?;
-    let n = scenario.energies_mev.len();
+    let grid = shard_grid_points(scenario.n_grid(), options.shard);
+    let n = grid.len();
     let stop = Arc::new(AtomicBool::new(false));
     let (tx, rx) = mpsc::channel::<Result<EnergyResult, RunError>>();
     let mut summary = RunSummary {
@@ -261,7 +275,7 @@ where
         let cancel = Arc::clone(&options.cancel);
         scope.spawn(move || {
             pool.install(|| {
-                (0..n).into_par_iter().for_each_with(tx, |tx, i| {
+                grid.par_iter().for_each_with(tx, |tx, &i| {
                     if cancel.load(Ordering::Relaxed) || stop_workers.load(Ordering::Relaxed) {
                         return;
                     }

@@ -5,10 +5,12 @@
 //! - [`inspect`]: `nuspin inspect FILE.h5` → what a file holds, and a probability table.
 //! - [`medium`]: `nuspin medium sample | check` → author and check media.
 //! - [`moments`]: `nuspin moments` → SM moments, decay rates, published bounds.
+//! - [`merge`]: `nuspin merge SHARDS... -o OUT` → one file from `nuspin run --shard` files.
 //! - [`progress`]: the progress bar.
 
 pub mod inspect;
 pub mod medium;
+pub mod merge;
 pub mod moments;
 pub mod progress;
 pub mod run;
@@ -36,6 +38,8 @@ pub enum Command {
     Medium(MediumCommand),
     /// Standard-Model moment predictions, radiative decay rates and published bounds.
     Moments(moments::MomentsArgs),
+    /// Join the shard files of one scenario into one output file.
+    Merge(MergeArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -54,6 +58,37 @@ pub struct RunArgs {
     /// No progress bar and no summary.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Compute only shard K of N of the (scan × energy) grid, every N-th grid point from
+    /// K − 1 (e.g. `--shard 2/8`); join the shard files with `nuspin merge`. The default
+    /// output name gets `.shard-K-of-N` before its extension.
+    #[arg(long, value_parser = parse_shard)]
+    pub shard: Option<(usize, usize)>,
+}
+
+/// `K/N` with 1 ≤ K ≤ N.
+fn parse_shard(text: &str) -> Result<(usize, usize), String> {
+    let parsed = text
+        .split_once('/')
+        .and_then(|(k, n)| Some((k.trim().parse().ok()?, n.trim().parse().ok()?)));
+    match parsed {
+        Some((k, n)) if k >= 1 && k <= n => Ok((k, n)),
+        _ => Err(format!(
+            "expected K/N with 1 <= K <= N (e.g. 2/8), got \"{text}\""
+        )),
+    }
+}
+
+#[derive(Debug, clap::Args)]
+pub struct MergeArgs {
+    /// The shard files of one scenario (`nuspin run --shard K/N`), in any order.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// The merged output file.
+    #[arg(short, long)]
+    pub output: PathBuf,
+    /// Overwrite an existing output file.
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -114,5 +149,6 @@ pub fn execute(cli: Cli) -> Result<(), CliError> {
         Command::Inspect(args) => inspect::execute(&args),
         Command::Medium(cmd) => medium::execute(&cmd),
         Command::Moments(args) => moments::execute(&args),
+        Command::Merge(args) => merge::execute(&args),
     }
 }

@@ -36,6 +36,9 @@ pub fn header_for(scenario: &Scenario, command: String) -> Result<RunHeader, Cli
         nuspin_version: env!("CARGO_PKG_VERSION").to_string(),
         scenario_name: scenario.name.clone(),
         scenario_toml: scenario.text.clone(),
+        scenario_file: std::path::absolute(&scenario.path)
+            .map(|p| p.display().to_string())
+            .unwrap_or_default(),
         created_utc: output::now_utc_iso8601(),
         command,
         energy_mev: scenario.energies_mev.clone(),
@@ -49,29 +52,55 @@ pub fn header_for(scenario: &Scenario, command: String) -> Result<RunHeader, Cli
         all_steps: scenario.record == RecordSpec::AllSteps,
         medium_samples,
         extras: run::extra_specs(scenario),
-        ..RunHeader::default()
+        scan: scenario
+            .scan_axes()
+            .iter()
+            .map(|a| output::ScanAxis {
+                field: a.field.clone(),
+                values: a.values.clone(),
+            })
+            .collect(),
+        shard: None,
     })
+}
+
+/// `out/run.h5` → `out/run.shard-2-of-8.h5`.
+pub fn shard_file_name(out: &std::path::Path, (k, n): (usize, usize)) -> PathBuf {
+    let stem = out.file_stem().map_or_else(
+        || "nuspin".to_string(),
+        |s| s.to_string_lossy().into_owned(),
+    );
+    let name = match out.extension() {
+        Some(ext) => format!("{stem}.shard-{k}-of-{n}.{}", ext.to_string_lossy()),
+        None => format!("{stem}.shard-{k}-of-{n}"),
+    };
+    out.with_file_name(name)
 }
 
 /// Runs `nuspin run`.
 pub fn execute(args: &RunArgs) -> Result<(), CliError> {
     let started = Instant::now();
     let scenario = scenario::load(&args.scenario).map_err(|e| CliError::Input(e.to_string()))?;
-    let out: PathBuf = args
-        .output
-        .clone()
-        .unwrap_or_else(|| scenario.output.file.clone());
+    let out: PathBuf = match (&args.output, args.shard) {
+        (Some(out), _) => out.clone(),
+        (None, None) => scenario.output.file.clone(),
+        (None, Some(shard)) => shard_file_name(&scenario.output.file, shard),
+    };
     if args.threads == Some(0) {
         return Err(CliError::Input("--threads must be >= 1".into()));
     }
     output::check_writable(&out, args.force).map_err(|e| CliError::Input(e.to_string()))?;
     let command: Vec<String> = std::env::args().collect();
-    let header = header_for(&scenario, command.join(" "))?;
+    let header = RunHeader {
+        shard: args.shard,
+        ..header_for(&scenario, command.join(" "))?
+    };
     let mut partial =
         PartialWriter::create(&out, &header).map_err(|e| CliError::Input(e.to_string()))?;
 
     let options = RunOptions {
         threads: args.threads,
+        shard: args.shard,
         ..Default::default()
     };
     let cancel = options.cancel.clone();
@@ -79,8 +108,9 @@ pub fn execute(args: &RunArgs) -> Result<(), CliError> {
     // the partial file stays valid.
     let _ = ctrlc::set_handler(move || cancel.store(true, Ordering::SeqCst));
 
-    let bar = EnergyBar::new(scenario.energies_mev.len(), !args.quiet);
-    let mut results: Vec<EnergyResult> = Vec::with_capacity(scenario.energies_mev.len());
+    let n_points = run::shard_grid_points(scenario.n_grid(), args.shard).len();
+    let bar = EnergyBar::new(n_points, !args.quiet);
+    let mut results: Vec<EnergyResult> = Vec::with_capacity(n_points);
     let stopping = options.cancel.clone();
     let outcome = run::run(&scenario, &options, &bar, |batch| {
         // After Ctrl-C the energies already computed are kept in memory and go straight into
@@ -146,8 +176,18 @@ fn describe(
     } else {
         0.0
     };
+    // With a scan or a shard the unit of work is a grid point (an energy at a scan point).
+    let what = if scenario.scan.is_some() {
+        format!(
+            "grid points ({} scan points × {} energies)",
+            scenario.n_scan_points(),
+            scenario.energies_mev.len()
+        )
+    } else {
+        "energies".to_string()
+    };
     format!(
-        "Solved {}/{} energies × {} initial states of \"{}\" ({}×{} {:?}, medium \"{}\", \
+        "Solved {}/{} {what} × {} initial states of \"{}\" ({}×{} {:?}, medium \"{}\", \
          track {}–{} km) with {} at rtol {:e}: {} accepted steps ({:.0} per energy), {} rejected, \
          max unitarity error {:.1e}. Wrote {} in {:.2} s.",
         s.energies_done,

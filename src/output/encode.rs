@@ -81,6 +81,9 @@ pub(crate) fn root_attrs(builder: &mut FileBuilder, header: &RunHeader, complete
         let paths = header.extras.iter().map(|e| e.path.clone()).collect();
         builder.set_attr(layout::ATTR_EXTRAS, AttrValue::VarLenStringArray(paths));
     }
+    if !header.scenario_file.is_empty() {
+        builder.set_attr(layout::ATTR_SCENARIO_FILE, text(&header.scenario_file));
+    }
     if let Some((k, n)) = header.shard {
         builder.set_attr(layout::ATTR_SHARD, text(&format!("{k}/{n}")));
     }

@@ -21,6 +21,10 @@ pub struct RunHeader {
     pub scenario_name: String,
     /// Full text of the scenario file.
     pub scenario_toml: String,
+    /// Absolute path of the scenario file when the run started (root attribute
+    /// `scenario_file`; empty if unknown): `nuspin merge` re-reads `scenario_toml` as if it
+    /// were there, so relative table paths resolve as they did in the run.
+    pub scenario_file: String,
     /// When the run started, ISO 8601 UTC (see [`super::now_utc_iso8601`]).
     pub created_utc: String,
     /// The command line.

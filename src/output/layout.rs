@@ -67,6 +67,8 @@ pub const SCAN_AXIS_DESCRIPTION: &str =
 pub const ATTR_EXTRAS: &str = "extra_datasets";
 /// Root attribute (nuspin addition): the whole-run datasets computed at the end.
 pub const ATTR_DERIVED: &str = "derived_datasets";
+/// Root attribute (nuspin addition): absolute path of the scenario file of the run.
+pub const ATTR_SCENARIO_FILE: &str = "scenario_file";
 /// Root attribute (nuspin addition): `"K/N"` when the file is shard K of N.
 pub const ATTR_SHARD: &str = "shard";
 /// Attribute of an appended extra dataset of a `.partial` file: its per-grid-point shape.

@@ -17,6 +17,7 @@
 //! - `final_file`: [`write_final`]; `partial`: [`PartialWriter`];
 //! - `read` and `decode`: [`read_output`];
 //! - `paths`: `<out>.partial`, `<out>.tmp-<pid>`, [`check_writable`], write-sync-rename;
+//! - `merge`: [`merge_shards`], joining `--shard` files;
 //! - `time`: [`now_utc_iso8601`] for `created_utc`;
 //! - `error`: [`OutputError`], which always names the file.
 //!
@@ -29,6 +30,7 @@ mod error;
 mod final_file;
 mod header;
 pub mod layout;
+mod merge;
 mod partial;
 mod paths;
 mod read;
@@ -37,6 +39,7 @@ mod time;
 pub use error::{OutputError, Result};
 pub use final_file::{write_final, write_final_with};
 pub use header::{DerivedDataset, EnergyResult, ExtraSpec, MediumSamples, RunHeader, ScanAxis};
+pub use merge::merge_shards;
 pub use partial::PartialWriter;
 pub use paths::{check_writable, partial_path};
 pub use read::{read_output, OutputFile, StepRecord};

@@ -82,6 +82,7 @@ pub fn read_output(path: &Path) -> Result<OutputFile> {
         nuspin_version: decode::text_attr(&r, &root, layout::ATTR_VERSION)?,
         scenario_name: decode::text_attr(&r, &root, layout::ATTR_SCENARIO_NAME)?,
         scenario_toml: decode::text_attr(&r, &root, layout::ATTR_SCENARIO_TOML)?,
+        scenario_file: decode::text_attr(&r, &root, layout::ATTR_SCENARIO_FILE).unwrap_or_default(),
         created_utc: decode::text_attr(&r, &root, layout::ATTR_CREATED_UTC)?,
         command: decode::text_attr(&r, &root, layout::ATTR_COMMAND)?,
         energy_mev: r.f64s(layout::ENERGY_MEV.path)?,

@@ -4,17 +4,20 @@
 //! - [`raw`]: the serde mirror of the file (strict: unknown fields are errors).
 //! - [`validate`]: raw → [`Scenario`], every rule of scenario.md, errors naming file and field.
 //! - [`grid`]: energy grids.
+//! - [`scan`]: `[scan]`, one validated scenario per scan point.
 //! - [`error`]: the error type, [`ScenarioError`].
 
 pub mod error;
 pub mod grid;
 pub mod raw;
+pub mod scan;
 pub mod validate;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 pub use error::ScenarioError;
+pub use scan::{Scan, ScanAxis};
 pub use validate::{load, parse};
 
 use crate::basis::Flavours;
@@ -89,6 +92,8 @@ pub struct Scenario {
     pub record: RecordSpec,
     pub solver: SolverSpec,
     pub output: OutputSpec,
+    /// `[scan]`: the axes and one scenario per scan point; `None` without a scan.
+    pub scan: Option<Box<Scan>>,
 }
 
 impl Scenario {
@@ -100,6 +105,30 @@ impl Scenario {
     /// The scenario file's folder, against which table paths are resolved.
     pub fn base_dir(&self) -> &Path {
         self.path.parent().unwrap_or(Path::new("."))
+    }
+
+    /// Number of scan points (1 without a scan).
+    pub fn n_scan_points(&self) -> usize {
+        self.scan.as_ref().map_or(1, |s| s.points.len())
+    }
+
+    /// Number of grid points: scan points × energies. Grid point `g` is energy
+    /// `g % nE` of scan point `g / nE`.
+    pub fn n_grid(&self) -> usize {
+        self.n_scan_points() * self.energies_mev.len()
+    }
+
+    /// The scenario of scan point `s` (the scenario itself without a scan).
+    pub fn scan_point(&self, s: usize) -> &Scenario {
+        match &self.scan {
+            Some(scan) => &scan.points[s],
+            None => self,
+        }
+    }
+
+    /// The scan axes (empty without a scan).
+    pub fn scan_axes(&self) -> &[ScanAxis] {
+        self.scan.as_ref().map_or(&[], |s| s.axes.as_slice())
     }
 
     /// Labels of the initial states.
@@ -124,6 +153,7 @@ impl std::fmt::Debug for Scenario {
             .field("record", &self.record)
             .field("solver", &self.solver)
             .field("output", &self.output)
+            .field("scan_points", &self.n_scan_points())
             .finish()
     }
 }

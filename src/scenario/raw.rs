@@ -20,6 +20,8 @@ pub struct RawScenario {
     pub track: Option<RawTrack>,
     pub solver: Option<RawSolver>,
     pub output: Option<RawOutput>,
+    /// Interpreted by [`super::scan`] (field = values), after the file as written validated.
+    pub scan: Option<toml::Table>,
 }
 
 #[derive(Debug, Deserialize)]

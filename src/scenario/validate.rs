@@ -26,6 +26,14 @@ pub fn load(path: &Path) -> Result<Scenario> {
 /// Validates scenario `text` as if read from `path` (relative table paths resolve against
 /// `path`'s folder).
 pub fn parse(path: &Path, text: &str) -> Result<Scenario> {
+    let mut base = parse_one(path, text)?;
+    base.scan =
+        super::scan::build(path, text, &base, |variant| parse_one(path, variant))?.map(Box::new);
+    Ok(base)
+}
+
+/// One scenario, ignoring any `[scan]`.
+fn parse_one(path: &Path, text: &str) -> Result<Scenario> {
     let raw = deserialize(path, text)?;
     Checker { path, text }.scenario(raw)
 }
@@ -149,6 +157,7 @@ impl Checker<'_> {
             record,
             solver,
             output,
+            scan: None,
         })
     }
 

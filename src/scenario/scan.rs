@@ -1,0 +1,299 @@
+//! `[scan]`: parameter scans. Each key is a dotted scenario field, each value the list of
+//! values it takes (or a `{ min, max, points, scale }` range); the axes form an outer
+//! product, in the order of the file, outermost first.
+//!
+//! A scan point is the scenario file with its fields replaced, validated like any other
+//! scenario, so every rule and error message of a plain run applies to it. What a scan may
+//! not change is the shape of the output: the energies, the states, the track and the
+//! record positions must be the same at every point.
+
+use std::path::Path;
+
+use super::grid::{energy_grid, Scale};
+use super::{Scenario, ScenarioError};
+
+type Result<T> = std::result::Result<T, ScenarioError>;
+
+/// One scanned field and its values.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScanAxis {
+    /// Dotted path of the scenario field, e.g. `moments.magnetic_mu_b.e_mu`.
+    pub field: String,
+    /// The values, in axis order.
+    pub values: Vec<f64>,
+}
+
+/// The axes of a scan and one validated scenario per scan point (C order: the last axis
+/// varies fastest).
+#[derive(Debug)]
+pub struct Scan {
+    pub axes: Vec<ScanAxis>,
+    pub points: Vec<Scenario>,
+}
+
+/// Tables a scan may not touch: they name the run, not the physics.
+const NOT_SCANNABLE: [&str; 4] = ["output", "scan", "name", "description"];
+
+/// The error for field `scan.<key>` at its line in the file.
+fn scan_err(path: &Path, text: &str, key: &str, message: impl Into<String>) -> ScenarioError {
+    // Scan keys are quoted in the file ("moments.magnetic_mu_b.e_mu" = ...).
+    let line = text
+        .lines()
+        .position(|l| {
+            let t = l.trim_start();
+            t.starts_with(&format!("\"{key}\"")) || t.starts_with(&format!("'{key}'"))
+        })
+        .map(|i| i + 1);
+    ScenarioError::new(path, format!("scan.{key}"), message).at_line(line)
+}
+
+fn number(v: &toml::Value) -> Option<f64> {
+    match v {
+        toml::Value::Float(x) => Some(*x),
+        toml::Value::Integer(i) => Some(*i as f64),
+        _ => None,
+    }
+}
+
+/// The values of one `[scan]` entry.
+fn axis_values(path: &Path, text: &str, key: &str, value: &toml::Value) -> Result<Vec<f64>> {
+    let err = |m: String| scan_err(path, text, key, m);
+    let values = match value {
+        toml::Value::Array(items) => items
+            .iter()
+            .map(|v| {
+                number(v)
+                    .filter(|x| x.is_finite())
+                    .ok_or_else(|| err(format!("expected finite numbers, got {v}")))
+            })
+            .collect::<Result<Vec<f64>>>()?,
+        toml::Value::Table(range) => {
+            for k in range.keys() {
+                if !["min", "max", "points", "scale"].contains(&k.as_str()) {
+                    return Err(err(format!(
+                        "unknown range key \"{k}\"; expected min, max, points, scale"
+                    )));
+                }
+            }
+            let get = |k: &str| range.get(k).and_then(number);
+            let (Some(min), Some(max), Some(points)) = (get("min"), get("max"), get("points"))
+            else {
+                return Err(err(
+                    "a range needs min, max and points (and optionally scale = \"linear\" | \"log\")"
+                        .into(),
+                ));
+            };
+            let scale = match range.get("scale").map(|s| s.as_str()) {
+                None | Some(Some("linear")) => Scale::Linear,
+                Some(Some("log")) => Scale::Log,
+                Some(_) => return Err(err("scale must be \"linear\" or \"log\"".into())),
+            };
+            if !(min.is_finite() && max.is_finite() && min <= max) {
+                return Err(err(format!("needs finite min <= max, got {min} and {max}")));
+            }
+            if points < 1.0 || points.fract() != 0.0 {
+                return Err(err(format!(
+                    "points must be a whole number >= 1, got {points}"
+                )));
+            }
+            if scale == Scale::Log && min <= 0.0 {
+                return Err(err(format!("a log range needs min > 0, got {min}")));
+            }
+            energy_grid(scale, min, max, points as usize)
+        }
+        other => {
+            return Err(err(format!(
+                "expected a list of numbers or {{ min, max, points, scale }}, got {other}"
+            )))
+        }
+    };
+    if values.is_empty() {
+        return Err(err("must have at least one value".into()));
+    }
+    Ok(values)
+}
+
+/// Sets dotted `field` of `doc` to `value`, creating missing tables; keeps an integer an
+/// integer when the value is whole (fields like `rho_index` are integers).
+fn set_field(doc: &mut toml::Table, field: &str, value: f64) -> std::result::Result<(), String> {
+    let mut parts: Vec<&str> = field.split('.').collect();
+    let leaf = parts.pop().unwrap_or(field);
+    let mut table = doc;
+    for (depth, part) in parts.iter().enumerate() {
+        let entry = table
+            .entry(part.to_string())
+            .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+        table = match entry {
+            toml::Value::Table(t) => t,
+            _ => return Err(format!("{} is not a table", parts[..=depth].join("."))),
+        };
+    }
+    let new = match table.get(leaf) {
+        Some(toml::Value::Integer(_)) if value.fract() == 0.0 && value.abs() < 9.0e15 => {
+            toml::Value::Integer(value as i64)
+        }
+        Some(toml::Value::Integer(_) | toml::Value::Float(_)) | None => toml::Value::Float(value),
+        Some(other) => {
+            return Err(format!(
+                "is {other} in the scenario, not a number that can be scanned"
+            ))
+        }
+    };
+    table.insert(leaf.to_string(), new);
+    Ok(())
+}
+
+/// The scan of `text` (the scenario file with a `[scan]` table), or `None` without one.
+/// `validate` checks one variant text as a scenario read from `path`; `base` is the scenario
+/// of the file as written, whose output grid every point must share.
+pub(crate) fn build(
+    path: &Path,
+    text: &str,
+    base: &Scenario,
+    validate: impl Fn(&str) -> Result<Scenario>,
+) -> Result<Option<Scan>> {
+    let mut doc: toml::Table =
+        toml::from_str(text).map_err(|e| ScenarioError::new(path, "", e.message().to_string()))?;
+    let Some(scan) = doc.remove("scan") else {
+        return Ok(None);
+    };
+    let toml::Value::Table(scan) = scan else {
+        return Err(ScenarioError::new(
+            path,
+            "scan",
+            "must be a table of field = values",
+        ));
+    };
+    if scan.is_empty() {
+        return Err(ScenarioError::new(path, "scan", "lists no fields to scan"));
+    }
+    let mut axes = Vec::new();
+    for (key, value) in &scan {
+        let top = key.split('.').next().unwrap_or(key);
+        if NOT_SCANNABLE.contains(&top) {
+            return Err(scan_err(
+                path,
+                text,
+                key,
+                format!("[{top}] cannot be scanned"),
+            ));
+        }
+        axes.push(ScanAxis {
+            field: key.clone(),
+            values: axis_values(path, text, key, value)?,
+        });
+    }
+    let shape: Vec<usize> = axes.iter().map(|a| a.values.len()).collect();
+    let total: usize = shape.iter().product();
+    let mut points = Vec::with_capacity(total);
+    for flat in 0..total {
+        let mut variant = doc.clone();
+        let mut rest = flat;
+        let mut at = vec![0; axes.len()];
+        for k in (0..axes.len()).rev() {
+            at[k] = rest % shape[k];
+            rest /= shape[k];
+        }
+        let mut here = Vec::new();
+        for (axis, &i) in axes.iter().zip(&at) {
+            let value = axis.values[i];
+            set_field(&mut variant, &axis.field, value)
+                .map_err(|m| scan_err(path, text, &axis.field, m))?;
+            here.push(format!("{} = {value:e}", axis.field));
+        }
+        let variant_text = toml::to_string(&variant).map_err(|e| {
+            ScenarioError::new(path, "scan", format!("cannot build a scan point: {e}"))
+        })?;
+        let point = validate(&variant_text).map_err(|e| {
+            let what = if e.field.is_empty() {
+                e.message.clone()
+            } else {
+                format!("{}: {}", e.field, e.message)
+            };
+            let first = &axes[0].field;
+            scan_err(
+                path,
+                text,
+                first,
+                format!("at the scan point {}: {what}", here.join(", ")),
+            )
+        })?;
+        same_grid(path, text, &axes[0].field, base, &point)?;
+        points.push(point);
+    }
+    Ok(Some(Scan { axes, points }))
+}
+
+/// A scan point must have the output grid of the scenario as written.
+fn same_grid(path: &Path, text: &str, key: &str, base: &Scenario, point: &Scenario) -> Result<()> {
+    let differs = [
+        ("energies", base.energies_mev != point.energies_mev),
+        (
+            "states",
+            base.labels != point.labels || base.initial != point.initial,
+        ),
+        (
+            "track",
+            base.start_km != point.start_km || base.end_km != point.end_km,
+        ),
+        ("record positions", base.record != point.record),
+        (
+            "observables",
+            base.output.amplitudes != point.output.amplitudes,
+        ),
+    ];
+    match differs.iter().find(|(_, d)| *d) {
+        Some((what, _)) => Err(scan_err(
+            path,
+            text,
+            key,
+            format!("changes the {what} of the run, which a scan cannot (scan physics fields)"),
+        )),
+        None => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fields_are_set_with_their_tables_created() {
+        let mut doc: toml::Table = toml::from_str("[medium]\nrho_index = 3\n").unwrap();
+        set_field(&mut doc, "moments.magnetic_mu_b.e_mu", 1e-12).unwrap();
+        set_field(&mut doc, "medium.rho_index", 2.0).unwrap();
+        let text = toml::to_string(&doc).unwrap();
+        let back: toml::Table = toml::from_str(&text).unwrap();
+        assert_eq!(back["medium"]["rho_index"].as_integer(), Some(2));
+        assert_eq!(
+            back["moments"]["magnetic_mu_b"]["e_mu"].as_float(),
+            Some(1e-12)
+        );
+        let mut doc: toml::Table = toml::from_str("name = \"x\"\n").unwrap();
+        assert!(set_field(&mut doc, "name.sub", 1.0).is_err());
+        assert!(set_field(&mut doc, "name", 1.0).is_err());
+    }
+
+    #[test]
+    fn ranges_and_lists() {
+        let p = Path::new("s.toml");
+        let v: toml::Value = toml::from_str::<toml::Table>(
+            "v = { min = 1.0, max = 100.0, points = 3, scale = \"log\" }",
+        )
+        .unwrap()["v"]
+            .clone();
+        let got = axis_values(p, "", "k", &v).unwrap();
+        assert_eq!(got.len(), 3);
+        assert!((got[1] - 10.0).abs() < 1e-12);
+        let v: toml::Value = toml::from_str::<toml::Table>("v = [1, 2.5]").unwrap()["v"].clone();
+        assert_eq!(axis_values(p, "", "k", &v).unwrap(), vec![1.0, 2.5]);
+        let v: toml::Value = toml::from_str::<toml::Table>("v = []").unwrap()["v"].clone();
+        assert!(axis_values(p, "", "k", &v).is_err());
+        let v: toml::Value = toml::from_str::<toml::Table>(
+            "v = { min = 0.0, max = 1.0, points = 2, scale = \"log\" }",
+        )
+        .unwrap()["v"]
+            .clone();
+        assert!(axis_values(p, "", "k", &v).is_err());
+    }
+}

@@ -86,6 +86,7 @@ pub fn solver_options(scenario: &Scenario) -> SolverOptions {
         rtol: scenario.solver.rtol,
         atol: scenario.solver.atol,
         max_step_km: scenario.solver.max_step_km,
+        max_steps: scenario.solver.max_steps,
         ..SolverOptions::default()
     }
 }

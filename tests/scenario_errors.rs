@@ -217,3 +217,22 @@ fn dirac_majorana_phases_are_rejected() {
     );
     expect(&t, &["[mixing] majorana_phases_deg", "majorana"]);
 }
+
+#[test]
+fn max_steps_is_a_solver_field_and_is_honoured() {
+    expect(
+        &format!("{GOOD}\n[solver]\nmax_steps = 0\n"),
+        &["[solver] max_steps", "must be >= 1, got 0"],
+    );
+    // A varying medium (a constant one is a single exact step).
+    let text = format!("{GOOD}\n[solver]\nmax_steps = 3\n")
+        .replace(
+            "kind = \"constant\"\nrho_g_cm3 = 3\nye = 0.5",
+            "kind = \"supernova\"",
+        )
+        .replace("start_km = 0\nend_km = 1000", "");
+    let s = parse(Path::new("scenarios/t.toml"), &text).unwrap();
+    assert_eq!(s.solver.max_steps, 3);
+    let err = nuspin::run::solve_energy(&s, 0).unwrap_err().to_string();
+    assert!(err.contains("more than 3 steps"), "{err}");
+}

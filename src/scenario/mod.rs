@@ -61,6 +61,8 @@ pub struct SolverSpec {
     pub rtol: f64,
     pub atol: f64,
     pub max_step_km: f64,
+    /// Step attempts allowed per energy and start point before giving up.
+    pub max_steps: u64,
 }
 
 /// `[output]`.

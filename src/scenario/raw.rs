@@ -88,6 +88,7 @@ pub struct RawSolver {
     pub rtol: Option<f64>,
     pub atol: Option<f64>,
     pub max_step_km: Option<f64>,
+    pub max_steps: Option<i64>,
 }
 
 #[derive(Debug, Default, Deserialize)]

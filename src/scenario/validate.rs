@@ -635,11 +635,16 @@ impl Checker<'_> {
                 format!("must be > 0 (or inf), got {max_step_km}"),
             ));
         }
+        let max_steps = s.max_steps.unwrap_or(10_000_000);
+        if max_steps < 1 {
+            return Err(self.err("solver.max_steps", format!("must be >= 1, got {max_steps}")));
+        }
         Ok(SolverSpec {
             method,
             rtol,
             atol,
             max_step_km,
+            max_steps: max_steps as u64,
         })
     }
 

@@ -87,7 +87,6 @@ pub fn solver_options(scenario: &Scenario) -> SolverOptions {
         atol: scenario.solver.atol,
         max_step_km: scenario.solver.max_step_km,
         max_steps: scenario.solver.max_steps,
-        ..SolverOptions::default()
     }
 }
 

@@ -24,6 +24,7 @@ fn prints_the_sm_matrix_decays_and_bounds() {
     assert!(stdout.contains("3.202e-20"), "{stdout}");
     for part in [
         "radiative decays",
+        "electric moments eps_ij",
         "2->1",
         "3->1",
         "GEMMA",

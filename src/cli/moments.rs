@@ -8,7 +8,9 @@ use std::fmt::Write as _;
 use super::CliError;
 use crate::basis::Nature;
 use crate::detector::bounds::BOUNDS;
-use crate::detector::sm_moments::{radiative_decay_rate_per_s, sm_moments_mu_b};
+use crate::detector::sm_moments::{
+    sm_electric_moments_mu_b, sm_moments_mu_b, sm_radiative_decay_rate_per_s,
+};
 use crate::mixing::{Mixing, Preset};
 
 /// Arguments of `nuspin moments`.
@@ -56,6 +58,7 @@ pub fn report(args: &MomentsArgs) -> Result<String, CliError> {
     let mixing = Mixing::from_preset(preset, args.lightest_mass_ev, &[])
         .map_err(|e| CliError::Input(format!("--lightest-mass-ev: {e}")))?;
     let mu = sm_moments_mu_b(&mixing, nature);
+    let eps = sm_electric_moments_mu_b(&mixing, nature);
     let m = mixing.masses_ev();
     let mut out = String::new();
     let w = &mut out;
@@ -70,20 +73,25 @@ pub fn report(args: &MomentsArgs) -> Result<String, CliError> {
         "masses (eV): m1 = {:.4e}, m2 = {:.4e}, m3 = {:.4e}",
         m[0], m[1], m[2]
     );
-    let _ = writeln!(w, "\nmagnetic moments mu_ij (mass basis, mu_B; re + im i):");
-    for i in 0..3 {
-        let row: Vec<String> = (0..3)
-            .map(|j| {
-                // Adding 0.0 turns −0.0 into +0.0 for the printout.
-                let (re, im) = (mu[(i, j)].re + 0.0, mu[(i, j)].im + 0.0);
-                format!("{re:>10.3e} {im:+10.3e}i")
-            })
-            .collect();
-        let _ = writeln!(w, "  {}", row.join("   "));
+    for (title, matrix) in [
+        ("magnetic moments mu_ij", &mu),
+        ("electric moments eps_ij", &eps),
+    ] {
+        let _ = writeln!(w, "\n{title} (mass basis, mu_B; re + im i):");
+        for i in 0..3 {
+            let row: Vec<String> = (0..3)
+                .map(|j| {
+                    // Adding 0.0 turns −0.0 into +0.0 for the printout.
+                    let (re, im) = (matrix[(i, j)].re + 0.0, matrix[(i, j)].im + 0.0);
+                    format!("{re:>10.3e} {im:+10.3e}i")
+                })
+                .collect();
+            let _ = writeln!(w, "  {}", row.join("   "));
+        }
     }
     let _ = writeln!(
         w,
-        "\nradiative decays nu_i -> nu_j gamma (mu_eff = |mu_ij|):"
+        "\nradiative decays nu_i -> nu_j gamma (mu_eff^2 = |mu_ij|^2 + |eps_ij|^2):"
     );
     let _ = writeln!(
         w,
@@ -93,8 +101,8 @@ pub fn report(args: &MomentsArgs) -> Result<String, CliError> {
     for i in 0..3 {
         for j in 0..3 {
             if m[i] > m[j] {
-                let mu_eff = mu[(i, j)].norm();
-                let rate = radiative_decay_rate_per_s(mu_eff, m[i], m[j]);
+                let mu_eff = (mu[(i, j)].norm_sqr() + eps[(i, j)].norm_sqr()).sqrt();
+                let rate = sm_radiative_decay_rate_per_s(&mixing, nature, i, j);
                 let life = if rate > 0.0 {
                     format!("{:.3e}", 1.0 / rate / SECONDS_PER_YEAR)
                 } else {

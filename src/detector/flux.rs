@@ -128,7 +128,8 @@ impl FluxTable {
         let e = &self.energy_mev;
         let lo = lo_mev.max(e[0]);
         let hi = hi_mev.min(e[e.len() - 1]);
-        if !(hi > lo) {
+        // NaN bounds compare false and give None too.
+        if hi.partial_cmp(&lo) != Some(std::cmp::Ordering::Greater) {
             return None;
         }
         let mut energy_mev = vec![lo];

@@ -183,6 +183,18 @@ charge_radius_cm2 = { e = 4e-32 }
         );
         assert_eq!(sm.values[4 + k], sm.values[k]);
     }
+    // The flat table spans 1–20 MeV, the grid 3–6 MeV: 3/19 of the flux is folded.
+    let fraction = total
+        .f64_attrs
+        .iter()
+        .find(|(k, _)| k == "flux_fraction_in_energy_grid")
+        .unwrap()
+        .1;
+    assert!((fraction - 3.0 / 19.0).abs() < 1e-12, "{fraction}");
+    assert!(total
+        .text_attrs
+        .iter()
+        .any(|(k, v)| k == "flux_warning" && v.contains("15.8 %")));
     let ratio = &get(RATIO).values;
     assert!(ratio[4] > ratio[0] && ratio[0] > 1.0);
     // A missing grid point makes that scan point's spectra NaN, with a warning.

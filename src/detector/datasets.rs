@@ -393,6 +393,16 @@ pub fn derived_datasets(
             ("flux_fraction_in_energy_grid".into(), covered),
         ];
         ds.text_attrs = vec![("flux_file".into(), flux.file.clone())];
+        if covered < 1.0 - 1e-12 {
+            ds.text_attrs.push((
+                "flux_warning".into(),
+                format!(
+                    "the flux table extends beyond the [energy] grid [{grid_lo}, {grid_hi}] MeV; \
+                     only {:.1} % of its integral is folded",
+                    100.0 * covered
+                ),
+            ));
+        }
         if incomplete > 0 {
             ds.text_attrs.push((
                 "warning".into(),

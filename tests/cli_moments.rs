@@ -30,6 +30,7 @@ fn prints_the_sm_matrix_decays_and_bounds() {
         "GEMMA",
         "2.9e-11",
         "XENONnT",
+        "XENON1T",
         "Capozzi",
     ] {
         assert!(stdout.contains(part), "`{part}` not in: {stdout}");

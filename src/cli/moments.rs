@@ -25,6 +25,9 @@ pub struct MomentsArgs {
     /// dirac or majorana.
     #[arg(long, default_value = "dirac")]
     pub nature: String,
+    /// Majorana phases α21,α31 in degrees (majorana only; default 0,0).
+    #[arg(long, value_delimiter = ',', allow_hyphen_values = true)]
+    pub majorana_phases_deg: Vec<f64>,
 }
 
 /// Seconds per year (Julian), for lifetimes.
@@ -55,8 +58,23 @@ pub fn report(args: &MomentsArgs) -> Result<String, CliError> {
             )))
         }
     };
-    let mixing = Mixing::from_preset(preset, args.lightest_mass_ev, &[])
+    let phases = &args.majorana_phases_deg;
+    if nature == Nature::Dirac && !phases.is_empty() {
+        return Err(CliError::Input(
+            "--majorana-phases-deg: applies only to --nature majorana".into(),
+        ));
+    }
+    if !(phases.is_empty() || phases.len() == 2) || phases.iter().any(|p| !p.is_finite()) {
+        return Err(CliError::Input(format!(
+            "--majorana-phases-deg: expected two finite angles a21,a31 in degrees, got {phases:?}"
+        )));
+    }
+    let mixing = Mixing::from_preset(preset, args.lightest_mass_ev, phases)
         .map_err(|e| CliError::Input(format!("--lightest-mass-ev: {e}")))?;
+    let phase_text = match phases.as_slice() {
+        [a, b] => format!("Majorana phases {a}, {b} deg"),
+        _ => "Majorana phases 0".to_string(),
+    };
     let mu = sm_moments_mu_b(&mixing, nature);
     let eps = sm_electric_moments_mu_b(&mixing, nature);
     let m = mixing.masses_ev();
@@ -65,7 +83,7 @@ pub fn report(args: &MomentsArgs) -> Result<String, CliError> {
     // Writing to a String cannot fail.
     let _ = writeln!(
         w,
-        "Minimally extended SM, {} neutrinos, {} (Majorana phases 0), lightest mass {} eV",
+        "Minimally extended SM, {} neutrinos, {} ({phase_text}), lightest mass {} eV",
         args.nature, args.preset, args.lightest_mass_ev
     );
     let _ = writeln!(

@@ -169,8 +169,9 @@ fn solve_energy_dim<const D: usize>(
 /// every [`EnergyResult::extras`] holds them. Each must be linear in the evolved density
 /// matrix, because a production-region average averages them with the same weights as P.
 pub fn extra_specs(scenario: &Scenario) -> Vec<ExtraSpec> {
-    let _ = scenario;
-    Vec::new()
+    let mut v = Vec::new();
+    v.extend(crate::detector::datasets::extra_specs(scenario));
+    v
 }
 
 /// The slabs of [`extra_specs`] for one solution.
@@ -179,8 +180,11 @@ fn extras_of<const D: usize>(
     grid_index: usize,
     solution: &evolve::Solution<D>,
 ) -> Vec<Vec<f64>> {
-    let _ = (scenario, grid_index, solution);
-    Vec::new()
+    let mut v = Vec::new();
+    v.extend(crate::detector::datasets::extras_of::<D>(
+        scenario, grid_index, solution,
+    ));
+    v
 }
 
 /// The whole-run datasets computed from the finished results at the end (`results` may
@@ -190,8 +194,11 @@ pub fn derived_datasets(
     header: &RunHeader,
     results: &[EnergyResult],
 ) -> Vec<DerivedDataset> {
-    let _ = (scenario, header, results);
-    Vec::new()
+    let mut v = Vec::new();
+    v.extend(crate::detector::datasets::derived_datasets(
+        scenario, header, results,
+    ));
+    v
 }
 
 /// Probabilities (and amplitudes) of the initial states from a solution.

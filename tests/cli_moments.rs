@@ -24,11 +24,13 @@ fn prints_the_sm_matrix_decays_and_bounds() {
     assert!(stdout.contains("3.202e-20"), "{stdout}");
     for part in [
         "radiative decays",
+        "electric moments eps_ij",
         "2->1",
         "3->1",
         "GEMMA",
         "2.9e-11",
         "XENONnT",
+        "XENON1T",
         "Capozzi",
     ] {
         assert!(stdout.contains(part), "`{part}` not in: {stdout}");
@@ -58,6 +60,41 @@ fn majorana_inverted_ordering() {
 }
 
 #[test]
+fn majorana_phases_change_the_majorana_moments() {
+    // μ^M = 2i Im μ^D depends on the Majorana phases: the printed matrices differ.
+    let base = nuspin(&[
+        "moments",
+        "--nature",
+        "majorana",
+        "--lightest-mass-ev",
+        "0.05",
+    ]);
+    let phased = nuspin(&[
+        "moments",
+        "--nature",
+        "majorana",
+        "--lightest-mass-ev",
+        "0.05",
+        "--majorana-phases-deg",
+        "90,-45",
+    ]);
+    assert!(base.status.success() && phased.status.success());
+    let (a, b) = (
+        String::from_utf8_lossy(&base.stdout),
+        String::from_utf8_lossy(&phased.stdout),
+    );
+    assert!(b.contains("Majorana phases 90, -45 deg"), "{b}");
+    let matrix = |s: &str| {
+        s.lines()
+            .skip_while(|l| !l.starts_with("magnetic moments"))
+            .take(4)
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert_ne!(matrix(&a), matrix(&b));
+}
+
+#[test]
 fn bad_input_exits_2_and_names_the_flag() {
     for (args, part) in [
         (vec!["moments", "--preset", "nufit-9"], "--preset"),
@@ -65,6 +102,20 @@ fn bad_input_exits_2_and_names_the_flag() {
         (
             vec!["moments", "--lightest-mass-ev=-1"],
             "--lightest-mass-ev",
+        ),
+        (
+            vec!["moments", "--majorana-phases-deg", "10,20"],
+            "--majorana-phases-deg",
+        ),
+        (
+            vec![
+                "moments",
+                "--nature",
+                "majorana",
+                "--majorana-phases-deg",
+                "10",
+            ],
+            "--majorana-phases-deg",
         ),
     ] {
         let out = nuspin(&args);

@@ -9,13 +9,14 @@ use nuspin::run::solve_energy;
 use nuspin::scenario::load;
 
 /// (scenario, accepted steps at the chosen energy when pinned).
-const SNAPSHOTS: [(&str, u64); 6] = [
+const SNAPSHOTS: [(&str, u64); 7] = [
     ("solar-8b", 15379),
     ("sn-majorana-sfp", 375),
     ("sn-dirac-spin-flip", 751),
     ("rotating-star-spin", 3573),
     ("lab-2nu", 51),
     ("earth-core", 225),
+    ("reactor-gemma", 3),
 ];
 
 #[test]

@@ -8,7 +8,9 @@ use std::fmt::Write as _;
 use super::CliError;
 use crate::basis::Nature;
 use crate::detector::bounds::BOUNDS;
-use crate::detector::sm_moments::{radiative_decay_rate_per_s, sm_moments_mu_b};
+use crate::detector::sm_moments::{
+    sm_electric_moments_mu_b, sm_moments_mu_b, sm_radiative_decay_rate_per_s,
+};
 use crate::mixing::{Mixing, Preset};
 
 /// Arguments of `nuspin moments`.
@@ -23,6 +25,9 @@ pub struct MomentsArgs {
     /// dirac or majorana.
     #[arg(long, default_value = "dirac")]
     pub nature: String,
+    /// Majorana phases α21,α31 in degrees (majorana only; default 0,0).
+    #[arg(long, value_delimiter = ',', allow_hyphen_values = true)]
+    pub majorana_phases_deg: Vec<f64>,
 }
 
 /// Seconds per year (Julian), for lifetimes.
@@ -53,16 +58,32 @@ pub fn report(args: &MomentsArgs) -> Result<String, CliError> {
             )))
         }
     };
-    let mixing = Mixing::from_preset(preset, args.lightest_mass_ev, &[])
+    let phases = &args.majorana_phases_deg;
+    if nature == Nature::Dirac && !phases.is_empty() {
+        return Err(CliError::Input(
+            "--majorana-phases-deg: applies only to --nature majorana".into(),
+        ));
+    }
+    if !(phases.is_empty() || phases.len() == 2) || phases.iter().any(|p| !p.is_finite()) {
+        return Err(CliError::Input(format!(
+            "--majorana-phases-deg: expected two finite angles a21,a31 in degrees, got {phases:?}"
+        )));
+    }
+    let mixing = Mixing::from_preset(preset, args.lightest_mass_ev, phases)
         .map_err(|e| CliError::Input(format!("--lightest-mass-ev: {e}")))?;
+    let phase_text = match phases.as_slice() {
+        [a, b] => format!("Majorana phases {a}, {b} deg"),
+        _ => "Majorana phases 0".to_string(),
+    };
     let mu = sm_moments_mu_b(&mixing, nature);
+    let eps = sm_electric_moments_mu_b(&mixing, nature);
     let m = mixing.masses_ev();
     let mut out = String::new();
     let w = &mut out;
     // Writing to a String cannot fail.
     let _ = writeln!(
         w,
-        "Minimally extended SM, {} neutrinos, {} (Majorana phases 0), lightest mass {} eV",
+        "Minimally extended SM, {} neutrinos, {} ({phase_text}), lightest mass {} eV",
         args.nature, args.preset, args.lightest_mass_ev
     );
     let _ = writeln!(
@@ -70,20 +91,25 @@ pub fn report(args: &MomentsArgs) -> Result<String, CliError> {
         "masses (eV): m1 = {:.4e}, m2 = {:.4e}, m3 = {:.4e}",
         m[0], m[1], m[2]
     );
-    let _ = writeln!(w, "\nmagnetic moments mu_ij (mass basis, mu_B; re + im i):");
-    for i in 0..3 {
-        let row: Vec<String> = (0..3)
-            .map(|j| {
-                // Adding 0.0 turns −0.0 into +0.0 for the printout.
-                let (re, im) = (mu[(i, j)].re + 0.0, mu[(i, j)].im + 0.0);
-                format!("{re:>10.3e} {im:+10.3e}i")
-            })
-            .collect();
-        let _ = writeln!(w, "  {}", row.join("   "));
+    for (title, matrix) in [
+        ("magnetic moments mu_ij", &mu),
+        ("electric moments eps_ij", &eps),
+    ] {
+        let _ = writeln!(w, "\n{title} (mass basis, mu_B; re + im i):");
+        for i in 0..3 {
+            let row: Vec<String> = (0..3)
+                .map(|j| {
+                    // Adding 0.0 turns −0.0 into +0.0 for the printout.
+                    let (re, im) = (matrix[(i, j)].re + 0.0, matrix[(i, j)].im + 0.0);
+                    format!("{re:>10.3e} {im:+10.3e}i")
+                })
+                .collect();
+            let _ = writeln!(w, "  {}", row.join("   "));
+        }
     }
     let _ = writeln!(
         w,
-        "\nradiative decays nu_i -> nu_j gamma (mu_eff = |mu_ij|):"
+        "\nradiative decays nu_i -> nu_j gamma (mu_eff^2 = |mu_ij|^2 + |eps_ij|^2):"
     );
     let _ = writeln!(
         w,
@@ -93,8 +119,8 @@ pub fn report(args: &MomentsArgs) -> Result<String, CliError> {
     for i in 0..3 {
         for j in 0..3 {
             if m[i] > m[j] {
-                let mu_eff = mu[(i, j)].norm();
-                let rate = radiative_decay_rate_per_s(mu_eff, m[i], m[j]);
+                let mu_eff = (mu[(i, j)].norm_sqr() + eps[(i, j)].norm_sqr()).sqrt();
+                let rate = sm_radiative_decay_rate_per_s(&mixing, nature, i, j);
                 let life = if rate > 0.0 {
                     format!("{:.3e}", 1.0 / rate / SECONDS_PER_YEAR)
                 } else {

@@ -92,6 +92,59 @@ impl FluxTable {
         Self::from_csv_str(&text, &name)
     }
 
+    /// Reads a table file: comma-separated if any data line has a comma (a CSV as above),
+    /// whitespace-separated otherwise (e.g. `profiles/b8_spectrum.dat`; extra columns are
+    /// ignored).
+    pub fn from_path(path: &Path) -> Result<Self, FluxError> {
+        let name = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|e| FluxError {
+            source_name: name.clone(),
+            line: 0,
+            message: format!("cannot read the file: {e}"),
+        })?;
+        let comma = text
+            .lines()
+            .map(str::trim)
+            .any(|l| !l.starts_with('#') && l.contains(','));
+        let sep = if comma {
+            Separator::Comma
+        } else {
+            Separator::Whitespace
+        };
+        parse(&text, &name, sep)
+    }
+
+    /// The table with every flux value multiplied by `factor` (> 0).
+    pub fn scaled(&self, factor: f64) -> Self {
+        FluxTable {
+            energy_mev: self.energy_mev.clone(),
+            flux: self.flux.iter().map(|f| f * factor).collect(),
+        }
+    }
+
+    /// The table restricted to [lo, hi] MeV, with end nodes at lo and hi (flux interpolated)
+    /// where they cut inside it; `None` if less than a positive-width interval remains.
+    pub fn clipped(&self, lo_mev: f64, hi_mev: f64) -> Option<Self> {
+        let e = &self.energy_mev;
+        let lo = lo_mev.max(e[0]);
+        let hi = hi_mev.min(e[e.len() - 1]);
+        // NaN bounds compare false and give None too.
+        if hi.partial_cmp(&lo) != Some(std::cmp::Ordering::Greater) {
+            return None;
+        }
+        let mut energy_mev = vec![lo];
+        let mut flux = vec![self.at(lo)];
+        for (&x, &f) in e.iter().zip(&self.flux) {
+            if x > lo && x < hi {
+                energy_mev.push(x);
+                flux.push(f);
+            }
+        }
+        energy_mev.push(hi);
+        flux.push(self.at(hi));
+        Some(FluxTable { energy_mev, flux })
+    }
+
     /// Tabulated energies (MeV).
     pub fn energy_mev(&self) -> &[f64] {
         &self.energy_mev
@@ -198,6 +251,28 @@ mod tests {
             .unwrap();
         assert_eq!(t.energy_mev(), [1.0, 2.0]);
         assert_eq!(t.at(1.5), 3.0);
+    }
+
+    #[test]
+    fn files_scaling_and_clipping() {
+        let dir = tempfile::tempdir().unwrap();
+        let ws = dir.path().join("t.dat");
+        std::fs::write(&ws, "# E phi extra\n1.0 2.0 9\n2.0 4.0 9\n4.0 0.0 9\n").unwrap();
+        let t = FluxTable::from_path(&ws).unwrap();
+        assert_eq!(t.flux(), [2.0, 4.0, 0.0]);
+        let csv = dir.path().join("t.csv");
+        std::fs::write(&csv, "E_MeV, flux\n1.0, 2.0\n2.0, 4.0\n4.0, 0.0\n").unwrap();
+        assert_eq!(FluxTable::from_path(&csv).unwrap(), t);
+        assert_eq!(t.scaled(0.5).flux(), [1.0, 2.0, 0.0]);
+        // Clipping keeps the interior nodes and interpolates the new ends: ∫ over [1.5, 3]
+        // of the piecewise-linear φ is 0.5·(3 + 4)/2 + 1·(4 + 2)/2 = 4.75.
+        let c = t.clipped(1.5, 3.0).unwrap();
+        assert_eq!(c.energy_mev(), [1.5, 2.0, 3.0]);
+        assert!((c.integral() - 4.75).abs() < 1e-12);
+        assert_eq!(t.clipped(0.0, 10.0).unwrap(), t);
+        assert!(t.clipped(5.0, 6.0).is_none());
+        let missing = FluxTable::from_path(&dir.path().join("none.csv")).unwrap_err();
+        assert!(missing.to_string().contains("cannot read"), "{missing}");
     }
 
     #[test]

@@ -11,13 +11,16 @@
 //! - [`spectrum`]: dN/dT folded over a flux on a recoil grid.
 //! - [`sm_moments`]: minimally extended SM Dirac and Majorana moments, radiative decay rates.
 //! - [`bounds`]: published experimental and astrophysical upper limits, with citations.
+//! - [`datasets`]: a scenario's `[detector]` as `/detector/...` datasets (the run hooks).
 //!
-//! Nothing here knows about scenarios, runs or HDF5: these are plain functions of energies,
-//! amplitudes and model parameters, for the run layer (or a user) to call. Energies are in
+//! Apart from [`datasets`], nothing here knows about scenarios, runs or HDF5: these are plain
+//! functions of energies, amplitudes and model parameters, for the run layer (or a user) to
+//! call. Energies are in
 //! MeV, cross sections in cm² (dσ/dT in cm²/MeV), moments in μ_B, charges in units of e.
 
 pub mod bounds;
 pub mod cross_section;
+pub mod datasets;
 pub mod effective_moment;
 pub mod flux;
 pub mod sm_moments;

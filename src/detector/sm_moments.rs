@@ -12,14 +12,21 @@
 //! - transition (k ≠ j): the −3/2 cancels by unitarity (GIM), leaving
 //!   μ_kj = −(3 e G_F/(32√2 π²)) (m_k + m_j) Σ_ℓ U*_ℓk U_ℓj a_ℓ.
 //!
-//! Majorana neutrinos (same references): μ^M_kj = 2i Im μ^D_kj — antisymmetric, zero on the
-//! diagonal, and nonzero only through CP-violating phases of U (Dirac or Majorana).
+//! The same loop gives electric transition moments (the chirality flip on the heavier or the
+//! lighter leg), ε^D_kj = i (eG_F/(8√2 π²)) (m_k − m_j) Σ_ℓ U*_ℓk U_ℓj f(a_ℓ), zero on the
+//! diagonal, so ε^D_kj/μ^D_kj = −i (m_k − m_j)/(m_k + m_j) (the review's relative phase; the
+//! overall sign is the convention above). Both are Hermitian.
+//!
+//! Majorana neutrinos (same references): μ^M_kj = 2i Im μ^D_kj and ε^M_kj = 2i Im ε^D_kj —
+//! antisymmetric, zero on the diagonal; μ^M needs CP-violating phases of U, ε^M does not.
 //!
 //! In μ_B = e/(2m_e): μ^D_kj/μ_B = −(G_F m_e/(4√2 π²)) (m_k + m_j) Σ_ℓ U*_ℓk U_ℓj f(a_ℓ).
 //!
 //! Radiative decay (Giunti & Studenikin, sec. III.F; Raffelt, "Stars as Laboratories", ch. 7):
 //! Γ(ν_i → ν_j γ) = (|μ_ij|² + |ε_ij|²)/(8π) ((m_i² − m_j²)/m_i)³, natural units, divided by ħ.
-//! For μ_eff = μ_B, m_i = 1 eV, m_j = 0 this is 5.308 s⁻¹ (the review's number).
+//! For μ_eff = μ_B, m_i = 1 eV, m_j = 0 this is 5.308 s⁻¹ (the review's number). With the SM
+//! moments above, |μ^D|² + |ε^D|² ∝ (m_k + m_j)² + (m_k − m_j)² = 2(m_k² + m_j²): the electric
+//! part is what turns the textbook (m_i² + m_j²) factor of the Dirac rate into moments.
 
 use num_complex::Complex64;
 
@@ -62,6 +69,43 @@ pub fn sm_moments_mu_b(mixing: &Mixing, nature: Nature) -> FlavourMatrix {
         Nature::Dirac => dirac,
         Nature::Majorana => dirac.map(|z| Complex64::new(0.0, 2.0 * z.im)),
     }
+}
+
+/// The SM electric moment matrix ε_kj (mass basis, μ_B) for this mixing and these masses
+/// (module docs): Hermitian for Dirac, antisymmetric for Majorana, zero on the diagonal.
+pub fn sm_electric_moments_mu_b(mixing: &Mixing, nature: Nature) -> FlavourMatrix {
+    let u = mixing.pmns();
+    let m = mixing.masses_ev();
+    let n = mixing.flavours().count();
+    let mut dirac = FlavourMatrix::zeros();
+    for k in 0..n {
+        for j in 0..n {
+            if k == j {
+                continue;
+            }
+            let sum: Complex64 = (0..n)
+                .map(|l| {
+                    let a = (LEPTON_MASSES_MEV[l] / M_W_MEV).powi(2);
+                    u[(l, k)].conj() * u[(l, j)] * (-1.5 + 0.75 * a)
+                })
+                .sum();
+            dirac[(k, j)] = Complex64::i() * coefficient_per_ev() * (m[k] - m[j]) * sum;
+        }
+    }
+    match nature {
+        Nature::Dirac => dirac,
+        Nature::Majorana => dirac.map(|z| Complex64::new(0.0, 2.0 * z.im)),
+    }
+}
+
+/// Γ(ν_i → ν_j γ) in s⁻¹ of the SM moments (magnetic and electric) for this mixing, masses
+/// and nature; zero unless m_i > m_j.
+pub fn sm_radiative_decay_rate_per_s(mixing: &Mixing, nature: Nature, i: usize, j: usize) -> f64 {
+    let mu = sm_moments_mu_b(mixing, nature);
+    let eps = sm_electric_moments_mu_b(mixing, nature);
+    let m = mixing.masses_ev();
+    let mu_eff = (mu[(i, j)].norm_sqr() + eps[(i, j)].norm_sqr()).sqrt();
+    radiative_decay_rate_per_s(mu_eff, m[i], m[j])
 }
 
 /// Γ(ν_i → ν_j γ) in s⁻¹ for an effective transition moment μ_eff (μ_B), with
@@ -136,6 +180,94 @@ mod tests {
         )
         .unwrap();
         assert_eq!(sm_moments_mu_b(&two, Nature::Majorana).norm(), 0.0);
+    }
+
+    /// S_ij = Σ_ℓ U*_ℓi U_ℓj (m_ℓ/m_W)², the GIM sum.
+    fn gim_sum(u: &FlavourMatrix, i: usize, j: usize) -> Complex64 {
+        (0..3)
+            .map(|l| u[(l, i)].conj() * u[(l, j)] * (LEPTON_MASSES_MEV[l] / M_W_MEV).powi(2))
+            .sum()
+    }
+
+    #[test]
+    fn electric_transition_moments() {
+        // Closed forms: ε^D_kj = −i (m_k − m_j)/(m_k + m_j) μ^D_kj (k ≠ j), ε_kk = 0, Hermitian;
+        // Majorana ε^M = 2i Im ε^D = 2 (3 G_F m_e/(16√2 π²)) (m_k − m_j) Re S_kj up to sign,
+        // antisymmetric and nonzero for a real U (CP conserved), unlike μ^M.
+        let mix = Mixing::from_preset(Preset::Nufit52No, 0.05, &[20.0, 50.0]).unwrap();
+        let m = mix.masses_ev();
+        let mu = sm_moments_mu_b(&mix, Nature::Dirac);
+        let eps = sm_electric_moments_mu_b(&mix, Nature::Dirac);
+        assert!((eps - eps.adjoint()).norm() < 1e-40);
+        for k in 0..3 {
+            assert_eq!(eps[(k, k)], Complex64::new(0.0, 0.0));
+            for j in 0..3 {
+                if j != k {
+                    let expected = -Complex64::i() * (m[k] - m[j]) / (m[k] + m[j]) * mu[(k, j)];
+                    assert!((eps[(k, j)] - expected).norm() <= 1e-12 * expected.norm());
+                }
+            }
+        }
+        let eps_m = sm_electric_moments_mu_b(&mix, Nature::Majorana);
+        assert!((eps_m + eps_m.transpose()).norm() < 1e-40);
+        let u = *mix.pmns();
+        let c = 0.75 * coefficient_per_ev();
+        let expected = 2.0 * c * (m[2] - m[0]) * gim_sum(&u, 2, 0).re;
+        assert!((eps_m[(2, 0)].norm() / expected.abs() - 1.0).abs() < 1e-9);
+        let two = Mixing::new(
+            crate::mixing::OscillationParams::Two(crate::mixing::TwoFlavourParams {
+                theta_deg: 33.0,
+                dm2_ev2: 7.5e-5,
+            }),
+            0.01,
+            &[],
+        )
+        .unwrap();
+        assert!(sm_electric_moments_mu_b(&two, Nature::Majorana).norm() > 0.0);
+    }
+
+    #[test]
+    fn sm_decay_rates_match_the_textbook_formula() {
+        // Independent closed form, the textbook one (Petcov 1977; Pal & Wolfenstein 1982;
+        // Mohapatra & Pal, "Massive Neutrinos", ch. 10), with α, G_F, ħ written out here:
+        // Dirac Γ = (G_F² m_i⁵/192π³)(27α/32π)(1 − r²)³(1 + r²)|S_ij|², r = m_j/m_i, i.e.
+        // 9αG_F²/(2048π⁴) q³ (m_i² + m_j²)|S|² with q = (m_i² − m_j²)/m_i; Majorana: twice
+        // that prefactor times q³ [(m_i + m_j)² (Im S)² + (m_i − m_j)² (Re S)²] (2× Dirac
+        // for m_j → 0).
+        let alpha = 1.0 / 137.035999084;
+        let g_f = 1.1663788e-23; // eV⁻²
+        let hbar = 6.582119569e-16; // eV s
+        let pi = std::f64::consts::PI;
+        let pre = g_f * g_f / (192.0 * pi.powi(3)) * 27.0 * alpha / (32.0 * pi);
+        for lightest in [0.0, 0.05] {
+            let mix = Mixing::from_preset(Preset::Nufit52No, lightest, &[20.0, 50.0]).unwrap();
+            let m = mix.masses_ev();
+            let u = *mix.pmns();
+            for (i, j) in [(1, 0), (2, 0), (2, 1)] {
+                let q = (m[i] * m[i] - m[j] * m[j]) / m[i];
+                let s = gim_sum(&u, i, j);
+                let dirac = pre * q.powi(3) * (m[i] * m[i] + m[j] * m[j]) * s.norm_sqr() / hbar;
+                let got = sm_radiative_decay_rate_per_s(&mix, Nature::Dirac, i, j);
+                assert!(
+                    (got / dirac - 1.0).abs() < 1e-6,
+                    "{i}->{j}: {got} vs {dirac}"
+                );
+                let majorana = 2.0
+                    * pre
+                    * q.powi(3)
+                    * ((m[i] + m[j]).powi(2) * s.im * s.im + (m[i] - m[j]).powi(2) * s.re * s.re)
+                    / hbar;
+                let got = sm_radiative_decay_rate_per_s(&mix, Nature::Majorana, i, j);
+                assert!(
+                    (got / majorana - 1.0).abs() < 1e-6,
+                    "{i}->{j}: {got} vs {majorana}"
+                );
+            }
+            assert_eq!(
+                sm_radiative_decay_rate_per_s(&mix, Nature::Dirac, 0, 2),
+                0.0
+            );
+        }
     }
 
     #[test]

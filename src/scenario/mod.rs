@@ -5,8 +5,10 @@
 //! - [`validate`]: raw → [`Scenario`], every rule of scenario.md, errors naming file and field.
 //! - [`grid`]: energy grids.
 //! - [`scan`]: `[scan]`, one validated scenario per scan point.
+//! - [`detector`]: `[detector]`, the recoil grid, flux and target of the detector datasets.
 //! - [`error`]: the error type, [`ScenarioError`].
 
+pub mod detector;
 pub mod error;
 pub mod grid;
 pub mod raw;
@@ -16,6 +18,7 @@ pub mod validate;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+pub use detector::DetectorSpec;
 pub use error::ScenarioError;
 pub use scan::{Scan, ScanAxis};
 pub use validate::{load, parse};
@@ -94,6 +97,8 @@ pub struct Scenario {
     pub record: RecordSpec,
     pub solver: SolverSpec,
     pub output: OutputSpec,
+    /// `[detector]`: the `/detector/...` datasets; `None` without the table.
+    pub detector: Option<DetectorSpec>,
     /// `[scan]`: the axes and one scenario per scan point; `None` without a scan.
     pub scan: Option<Box<Scan>>,
 }

@@ -20,6 +20,7 @@ pub struct RawScenario {
     pub track: Option<RawTrack>,
     pub solver: Option<RawSolver>,
     pub output: Option<RawOutput>,
+    pub detector: Option<RawDetector>,
     /// Interpreted by [`super::scan`] (field = values), after the file as written validated.
     pub scan: Option<toml::Table>,
 }
@@ -97,4 +98,28 @@ pub struct RawOutput {
     pub file: Option<String>,
     pub amplitudes: Option<bool>,
     pub profile_samples: Option<i64>,
+}
+
+/// `[detector]` (validated in [`super::detector`]).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDetector {
+    pub recoil_min_mev: Option<f64>,
+    pub recoil_max_mev: Option<f64>,
+    pub recoil_points: Option<i64>,
+    pub recoil_scale: Option<String>,
+    pub flux_file: Option<String>,
+    pub flux_scale: Option<f64>,
+    pub electrons: Option<f64>,
+    pub millicharge_e: Option<f64>,
+    pub charge_radius_cm2: Option<RawChargeRadius>,
+}
+
+/// `[detector] charge_radius_cm2 = { e = .., mu = .., tau = .. }`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawChargeRadius {
+    pub e: Option<f64>,
+    pub mu: Option<f64>,
+    pub tau: Option<f64>,
 }

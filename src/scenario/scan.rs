@@ -241,6 +241,10 @@ fn same_grid(path: &Path, text: &str, key: &str, base: &Scenario, point: &Scenar
             "observables",
             base.output.amplitudes != point.output.amplitudes,
         ),
+        (
+            "detector recoil grid or flux energies",
+            crate::detector::datasets::grid_key(base) != crate::detector::datasets::grid_key(point),
+        ),
     ];
     match differs.iter().find(|(_, d)| *d) {
         Some((what, _)) => Err(scan_err(

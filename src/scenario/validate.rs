@@ -141,6 +141,14 @@ impl Checker<'_> {
         let solver = self.solver(raw.solver.unwrap_or_default())?;
         let output = self.output(raw.output.unwrap_or_default(), &raw.name)?;
         self.averaged_starts(medium.as_ref(), &record, &output)?;
+        let detector = raw
+            .detector
+            .map(|d| {
+                let base = self.path.parent().unwrap_or(Path::new("."));
+                let err = |f: &str, m: String| self.err(&format!("detector.{f}"), m);
+                super::detector::validate(d, base, flavours, &energies_mev, &err)
+            })
+            .transpose()?;
         Ok(Scenario {
             path: self.path.to_path_buf(),
             text: self.text.to_string(),
@@ -157,6 +165,7 @@ impl Checker<'_> {
             record,
             solver,
             output,
+            detector,
             scan: None,
         })
     }

@@ -1,0 +1,180 @@
+//! `[detector]`: the recoil grid, the neutrino flux at the detector, the target and the
+//! electromagnetic parameters of ν–e scattering, validated into a [`DetectorSpec`] that
+//! [`crate::detector::datasets`] turns into `/detector/...` datasets.
+
+use std::path::{Path, PathBuf};
+
+use super::grid::{energy_grid, Scale};
+use super::raw::RawDetector;
+use super::ScenarioError;
+use crate::basis::Flavours;
+use crate::detector::FluxTable;
+
+type Result<T> = std::result::Result<T, ScenarioError>;
+
+/// The flux at the detector: `flux_file` × `flux_scale`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FluxSpec {
+    /// The file as written in the scenario (relative to the scenario's folder).
+    pub file: String,
+    /// The multiplier applied to the file's values.
+    pub scale: f64,
+    /// The scaled table (cm⁻² s⁻¹ MeV⁻¹ by convention).
+    pub table: FluxTable,
+}
+
+/// A validated `[detector]` table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DetectorSpec {
+    /// Electron recoil energies T (MeV), increasing, > 0.
+    pub recoil_mev: Vec<f64>,
+    /// `None`: no folded spectra, only the per-energy (monochromatic) dσ/dT.
+    pub flux: Option<FluxSpec>,
+    /// Target electrons multiplying the folded spectra (1: per electron).
+    pub electrons: f64,
+    /// Neutrino millicharge in units of e.
+    pub millicharge_e: f64,
+    /// Charge radii ⟨r²_ν_ℓ⟩ (e, μ, τ) in cm².
+    pub charge_radius_cm2: [f64; 3],
+}
+
+/// Validates `[detector]`. `err(field, message)` builds an error about `detector.<field>`;
+/// `base_dir` resolves `flux_file`; the energy grid must overlap the flux table.
+pub(crate) fn validate(
+    raw: RawDetector,
+    base_dir: &Path,
+    flavours: Flavours,
+    energies_mev: &[f64],
+    err: &dyn Fn(&str, String) -> ScenarioError,
+) -> Result<DetectorSpec> {
+    let need = |field: &str, v: Option<f64>| {
+        v.ok_or_else(|| {
+            err(
+                field,
+                "is required (the recoil grid: recoil_min_mev, recoil_max_mev, recoil_points)"
+                    .into(),
+            )
+        })
+    };
+    let positive = |field: &str, x: f64| {
+        if x.is_finite() && x > 0.0 {
+            Ok(x)
+        } else {
+            Err(err(field, format!("must be a finite number > 0, got {x}")))
+        }
+    };
+    let finite = |field: &str, x: f64| {
+        if x.is_finite() {
+            Ok(x)
+        } else {
+            Err(err(field, format!("must be a finite number, got {x}")))
+        }
+    };
+    let min = positive(
+        "recoil_min_mev",
+        need("recoil_min_mev", raw.recoil_min_mev)?,
+    )?;
+    let max = positive(
+        "recoil_max_mev",
+        need("recoil_max_mev", raw.recoil_max_mev)?,
+    )?;
+    let points = raw.recoil_points.ok_or_else(|| {
+        err(
+            "recoil_points",
+            "is required (the number of recoil energies)".into(),
+        )
+    })?;
+    if !(1..=100_000).contains(&points) {
+        return Err(err(
+            "recoil_points",
+            format!("must be an integer from 1 to 100000, got {points}"),
+        ));
+    }
+    if points == 1 && max != min {
+        return Err(err(
+            "recoil_max_mev",
+            format!("must equal recoil_min_mev when recoil_points = 1, got {max}"),
+        ));
+    }
+    if points > 1 && min >= max {
+        return Err(err(
+            "recoil_min_mev",
+            format!("must be < recoil_max_mev, got {min} and {max}"),
+        ));
+    }
+    let scale = match raw.recoil_scale.as_deref().unwrap_or("log") {
+        "log" => Scale::Log,
+        "linear" => Scale::Linear,
+        other => {
+            return Err(err(
+                "recoil_scale",
+                format!("must be \"log\" or \"linear\", got \"{other}\""),
+            ))
+        }
+    };
+    let recoil_mev = energy_grid(scale, min, max, points as usize);
+
+    let flux = match raw.flux_file {
+        None => {
+            if raw.flux_scale.is_some() {
+                return Err(err(
+                    "flux_scale",
+                    "scales flux_file; give flux_file as well".into(),
+                ));
+            }
+            None
+        }
+        Some(file) => {
+            if file.trim().is_empty() {
+                return Err(err("flux_file", "must not be empty".into()));
+            }
+            let scale = positive("flux_scale", raw.flux_scale.unwrap_or(1.0))?;
+            let path: PathBuf = base_dir.join(&file);
+            let table = FluxTable::from_path(&path)
+                .map_err(|e| err("flux_file", format!("{e} (expected rows E_MeV, flux)")))?;
+            let e = table.energy_mev();
+            let (lo, hi) = (e[0], e[e.len() - 1]);
+            let grid_lo = energies_mev.iter().copied().fold(f64::INFINITY, f64::min);
+            let grid_hi = energies_mev.iter().copied().fold(0.0, f64::max);
+            if table.clipped(grid_lo, grid_hi).is_none() {
+                return Err(err(
+                    "flux_file",
+                    format!(
+                        "the table spans [{lo}, {hi}] MeV but the [energy] grid [{grid_lo}, {grid_hi}] MeV \
+                         does not overlap it: the folded spectrum needs evolved states over the flux's \
+                         energies (give an [energy] grid of at least two points across the table)"
+                    ),
+                ));
+            }
+            Some(FluxSpec {
+                file,
+                scale,
+                table: table.scaled(scale),
+            })
+        }
+    };
+    let electrons = positive("electrons", raw.electrons.unwrap_or(1.0))?;
+    let millicharge_e = finite("millicharge_e", raw.millicharge_e.unwrap_or(0.0))?;
+    let mut charge_radius_cm2 = [0.0; 3];
+    if let Some(r) = raw.charge_radius_cm2 {
+        if r.tau.is_some() && flavours == Flavours::Two {
+            return Err(err(
+                "charge_radius_cm2.tau",
+                "there is no tau with flavours = 2 (give e and mu)".into(),
+            ));
+        }
+        for (k, (name, v)) in [("e", r.e), ("mu", r.mu), ("tau", r.tau)]
+            .into_iter()
+            .enumerate()
+        {
+            charge_radius_cm2[k] = finite(&format!("charge_radius_cm2.{name}"), v.unwrap_or(0.0))?;
+        }
+    }
+    Ok(DetectorSpec {
+        recoil_mev,
+        flux,
+        electrons,
+        millicharge_e,
+        charge_radius_cm2,
+    })
+}

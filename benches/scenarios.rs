@@ -41,17 +41,21 @@ fn examples(c: &mut Criterion) {
     g.finish();
 }
 
-/// magnus (rtol 1e-6), dop853 (rtol = atol = 1e-10) and layers on one energy of `scenario`.
+/// magnus (rtol 1e-6), dop853 (rtol = atol = 1e-10, and 1e-6) and layers on one energy of
+/// `scenario` (examples/bench_report.rs prints their errors against layers).
 fn methods_on(c: &mut Criterion, name: &str, mut scenario: Scenario, e_mev: f64) {
     let mut g = c.benchmark_group(format!("methods/{name}"));
     let i = common::nearest_energy(&scenario, e_mev);
-    for method in [MethodName::Magnus, MethodName::Dop853, MethodName::Layers] {
+    let methods = [
+        ("magnus", MethodName::Magnus, 1e-6, 1e-9),
+        ("dop853-1e-10", MethodName::Dop853, 1e-10, 1e-10),
+        ("dop853-1e-6", MethodName::Dop853, 1e-6, 1e-6),
+        ("layers", MethodName::Layers, 1e-6, 1e-9),
+    ];
+    for (label, method, rtol, atol) in methods {
         scenario.solver.method = method;
-        (scenario.solver.rtol, scenario.solver.atol) = match method {
-            MethodName::Dop853 => (1e-10, 1e-10),
-            _ => (1e-6, 1e-9),
-        };
-        bench_energy(&mut g, method.as_str(), &scenario, i);
+        (scenario.solver.rtol, scenario.solver.atol) = (rtol, atol);
+        bench_energy(&mut g, label, &scenario, i);
     }
     g.finish();
 }

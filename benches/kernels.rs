@@ -6,9 +6,6 @@
 #[path = "common/mod.rs"]
 mod common;
 
-use std::hint::black_box;
-use std::time::Duration;
-
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use nuspin::evolve::{solve, Record, SolverOptions};
 use nuspin::hamiltonian::{CMat, MediumHamiltonian, PathHamiltonian};
@@ -17,6 +14,7 @@ use nuspin::medium::{ConstantMedium, Medium, Side};
 use nuspin::prelude::*;
 use nuspin::scenario::Scenario;
 use nuspin::units::mev_to_ev;
+use std::hint::black_box;
 
 fn hamiltonian<'a, const D: usize>(
     scenario: &'a Scenario,
@@ -180,10 +178,7 @@ fn magnus_step(c: &mut Criterion) {
 
 criterion_group! {
     name = benches;
-    config = Criterion::default()
-        .sample_size(10)
-        .warm_up_time(Duration::from_millis(300))
-        .measurement_time(Duration::from_secs(1));
+    config = common::short_runs(300, 1000);
     targets = assembly, h_evaluation, linalg, magnus_step
 }
 criterion_main!(benches);

@@ -6,8 +6,6 @@
 #[path = "common/mod.rs"]
 mod common;
 
-use std::time::Duration;
-
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use nuspin::run::{run, NoProgress, RunOptions};
 use nuspin::scenario::Scenario;
@@ -59,10 +57,7 @@ fn threads(c: &mut Criterion) {
 
 criterion_group! {
     name = benches;
-    config = Criterion::default()
-        .sample_size(10)
-        .warm_up_time(Duration::from_millis(500))
-        .measurement_time(Duration::from_secs(3));
+    config = common::short_runs(500, 3000);
     targets = energies, threads
 }
 criterion_main!(benches);

@@ -6,8 +6,6 @@
 #[path = "common/mod.rs"]
 mod common;
 
-use std::time::Duration;
-
 use criterion::{criterion_group, criterion_main, Criterion};
 use nuspin::run::solve_energy;
 use nuspin::scenario::{MethodName, Scenario};
@@ -68,10 +66,7 @@ fn methods(c: &mut Criterion) {
 
 criterion_group! {
     name = benches;
-    config = Criterion::default()
-        .sample_size(10)
-        .warm_up_time(Duration::from_millis(500))
-        .measurement_time(Duration::from_secs(2));
+    config = common::short_runs(500, 2000);
     targets = examples, methods
 }
 criterion_main!(benches);

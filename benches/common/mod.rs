@@ -5,6 +5,9 @@
 #![allow(dead_code)] // each bench binary uses a different subset
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use criterion::Criterion;
 
 use nuspin::scenario::{parse, Scenario};
 
@@ -91,3 +94,13 @@ pub const EXAMPLES: [(&str, f64); 6] = [
     ("earth-core", 2000.0),
     ("lab-2nu", 10.0),
 ];
+
+/// The benches' criterion settings: 10 samples after `warm_up_ms`, measured for about
+/// `measurement_ms` (criterion stretches it when 10 samples do not fit), so that a whole
+/// bench stays within a minute.
+pub fn short_runs(warm_up_ms: u64, measurement_ms: u64) -> Criterion {
+    Criterion::default()
+        .sample_size(10)
+        .warm_up_time(Duration::from_millis(warm_up_ms))
+        .measurement_time(Duration::from_millis(measurement_ms))
+}

@@ -10,23 +10,43 @@
 #[path = "../benches/common/mod.rs"]
 mod common;
 
+use std::collections::HashMap;
 use std::time::Instant;
 
 use nuspin::output::EnergyResult;
 use nuspin::run::{run, solve_energy, NoProgress, RunOptions};
 use nuspin::scenario::{MethodName, Scenario};
 
+/// utime + stime, seconds, from a /proc `stat` line (fields 14 and 15; USER_HZ = 100).
+fn stat_seconds(stat: &str) -> Option<f64> {
+    // The command name (in parentheses) may hold spaces: count fields after it.
+    let (_, rest) = stat.rsplit_once(')')?;
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |i: usize| fields.get(i)?.parse::<f64>().ok();
+    Some((ticks(11)? + ticks(12)?) / 100.0)
+}
+
 /// CPU time (user + system) of this process so far, seconds (Linux /proc).
 fn cpu_seconds() -> f64 {
     let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
-    // Fields after the command name (which is in parentheses): utime and stime are 14 and 15.
-    let after = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
-    let fields: Vec<&str> = after.split_whitespace().collect();
-    let ticks = |i: usize| fields.get(i).and_then(|f| f.parse::<f64>().ok());
-    match (ticks(11), ticks(12)) {
-        (Some(u), Some(s)) => (u + s) / 100.0, // USER_HZ is 100 on Linux
-        _ => f64::NAN,
-    }
+    stat_seconds(&stat).unwrap_or(f64::NAN)
+}
+
+/// CPU seconds of each live thread of this process, by thread id.
+fn thread_cpu_seconds() -> HashMap<String, f64> {
+    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
+        return HashMap::new();
+    };
+    tasks
+        .flatten()
+        .filter_map(|t| {
+            let stat = std::fs::read_to_string(t.path().join("stat")).ok()?;
+            Some((
+                t.file_name().to_string_lossy().into_owned(),
+                stat_seconds(&stat)?,
+            ))
+        })
+        .collect()
 }
 
 fn median(v: &mut [u64]) -> u64 {
@@ -34,24 +54,47 @@ fn median(v: &mut [u64]) -> u64 {
     v[v.len() / 2]
 }
 
-/// A whole run on `threads` threads: its results, CPU and wall seconds.
-fn timed_run(scenario: &Scenario, threads: usize) -> (Vec<EnergyResult>, f64, f64) {
+/// A whole run on `threads` threads.
+struct Timed {
+    results: Vec<EnergyResult>,
+    cpu: f64,
+    wall: f64,
+    /// CPU seconds of the busiest thread started by the run, as last seen when a batch of
+    /// results arrived (a worker's last energy is in a batch, so this misses little).
+    busiest_worker_cpu: f64,
+}
+
+fn timed_run(scenario: &Scenario, threads: usize) -> Timed {
     let mut results: Vec<EnergyResult> = Vec::new();
     let options = RunOptions {
         threads: Some(threads),
         ..RunOptions::default()
     };
+    let before = thread_cpu_seconds();
+    let mut workers: HashMap<String, f64> = HashMap::new();
     let (cpu0, wall0) = (cpu_seconds(), Instant::now());
     run(scenario, &options, &NoProgress, |batch| {
         results.extend(batch);
+        for (tid, cpu) in thread_cpu_seconds() {
+            if !before.contains_key(&tid) {
+                workers.insert(tid, cpu);
+            }
+        }
         Ok(())
     })
     .expect("run");
-    (results, cpu_seconds() - cpu0, wall0.elapsed().as_secs_f64())
+    Timed {
+        results,
+        cpu: cpu_seconds() - cpu0,
+        wall: wall0.elapsed().as_secs_f64(),
+        busiest_worker_cpu: workers.values().copied().fold(0.0, f64::max),
+    }
 }
 
 fn steps_per_energy(name: &str, scenario: &Scenario) {
-    let (results, cpu, wall) = timed_run(scenario, 2);
+    let Timed {
+        results, cpu, wall, ..
+    } = timed_run(scenario, 2);
     let mut acc: Vec<u64> = results.iter().map(|r| r.steps).collect();
     let mut rej: Vec<u64> = results.iter().map(|r| r.rejected).collect();
     let (lo, hi) = (acc.iter().min().copied(), acc.iter().max().copied());
@@ -66,15 +109,22 @@ fn steps_per_energy(name: &str, scenario: &Scenario) {
     );
 }
 
-/// Rounds of (1 thread, 2 threads) on `scenario`: wall and CPU of each.
+/// Rounds of (1 thread, 2 threads) on `scenario`: wall and CPU of each, and the speed-up
+/// two idle cores would give, CPU(1 thread) / CPU(busiest of the 2 workers).
 fn threads(name: &str, scenario: &Scenario, rounds: usize) {
     for round in 1..=rounds {
-        let (_, cpu1, wall1) = timed_run(scenario, 1);
-        let (_, cpu2, wall2) = timed_run(scenario, 2);
+        let one = timed_run(scenario, 1);
+        let two = timed_run(scenario, 2);
         println!(
-            "| {name} | {round} | {wall1:.2} ({cpu1:.2}) | {wall2:.2} ({cpu2:.2}) | {:.2} | {:.2} |",
-            wall1 / wall2,
-            cpu2 / cpu1
+            "| {name} | {round} | {:.2} ({:.2}) | {:.2} ({:.2}) | {:.2} | {:.2} | {:.2} | {:.2} |",
+            one.wall,
+            one.cpu,
+            two.wall,
+            two.cpu,
+            one.wall / two.wall,
+            two.cpu / one.cpu,
+            two.busiest_worker_cpu,
+            one.cpu / two.busiest_worker_cpu
         );
     }
 }
@@ -134,8 +184,8 @@ fn main() {
     }
     if wanted("threads") {
         println!("\n1 against 2 threads, interleaved rounds, wall (CPU) seconds:\n");
-        println!("| run | round | 1 thread | 2 threads | wall 1 / wall 2 | CPU 2 / CPU 1 |");
-        println!("| --- | --- | --- | --- | --- | --- |");
+        println!("| run | round | 1 thread | 2 threads | wall 1 / wall 2 | CPU 2 / CPU 1 | busiest worker CPU | CPU 1 / busiest |");
+        println!("| --- | --- | --- | --- | --- | --- | --- | --- |");
         threads("solar-exp, 200 E", &common::solar_exp(200), 3);
         threads(
             "sn-majorana-sfp, 200 E",

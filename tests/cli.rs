@@ -169,6 +169,52 @@ fn out_of_range_values() {
 }
 
 #[test]
+fn bad_observables_and_arrival_settings() {
+    let obs = |list: &str, arrival: &str| {
+        format!(
+            "{}\n[arrival]\n{arrival}\n",
+            with(
+                "profile_samples = 10",
+                &format!("profile_samples = 10\nobservables = {list}")
+            )
+        )
+    };
+    Case::new(&obs(r#"["flavour", "phase"]"#, ""))
+        .expect_input_error(&["[output] observables", "\"phase\""]);
+    for bad in ["-0.1", "1.0", "1.5"] {
+        Case::new(&obs(
+            r#"["averaged"]"#,
+            &format!("energy_resolution = {bad}"),
+        ))
+        .expect_input_error(&["[arrival] energy_resolution", "0 <= value < 1"]);
+    }
+    Case::new(&obs(r#"["averaged"]"#, ""))
+        .expect_input_error(&["[arrival] energy_resolution", "required"]);
+    for bad in ["0.0", "-1.5", "0.3"] {
+        Case::new(&obs(
+            r#"["earth"]"#,
+            &format!("earth = {{ cos_zenith = [-0.5, {bad}] }}"),
+        ))
+        .expect_input_error(&["[arrival] earth.cos_zenith", "[-1, 0)"]);
+    }
+    Case::new(&obs(
+        r#"["earth"]"#,
+        "earth = { cos_zenith = [-0.5, -0.7], weights = [1.0] }",
+    ))
+    .expect_input_error(&["[arrival] earth.weights", "has 1 entries, cos_zenith has 2"]);
+    Case::new(&obs(
+        r#"["earth"]"#,
+        "earth = { cos_zenith = [-0.5, -0.7], weights = [1.0, -0.5] }",
+    ))
+    .expect_input_error(&["[arrival] earth.weights", ">= 0"]);
+    Case::new(&obs(r#"["earth"]"#, "earth = \"moon\""))
+        .expect_input_error(&["[arrival] earth", "\"none\""]);
+    Case::new(&obs(r#"["mass"]"#, "earth = \"none\""))
+        .expect_input_error(&["[arrival] earth", "only used by"]);
+    Case::new(&obs(r#"["earth"]"#, "zenith = 3")).expect_input_error(&["[arrival]", "zenith"]);
+}
+
+#[test]
 fn majorana_diagonal_moment() {
     let s = with("nature = \"dirac\"", "nature = \"majorana\"")
         + "\n[moments]\nmagnetic_mu_b = { mu_mu = 1e-12 }\n";

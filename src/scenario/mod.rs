@@ -22,7 +22,7 @@ pub use validate::{load, parse};
 
 use crate::basis::Flavours;
 use crate::hamiltonian::Model;
-use crate::medium::Medium;
+use crate::medium::{EarthMedium, Medium};
 
 /// Where to record the state along the track.
 #[derive(Debug, Clone, PartialEq)]
@@ -72,6 +72,38 @@ pub struct OutputSpec {
     pub file: PathBuf,
     pub amplitudes: bool,
     pub profile_samples: usize,
+    /// `observables`: what is computed beyond `/probability` (which is always written).
+    pub observables: ObservableSet,
+}
+
+/// `[output] observables = ["flavour", "mass", "earth", "averaged"]`: the datasets a run adds
+/// (see [`crate::observables`]). `"flavour"` is `/probability`, always written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ObservableSet {
+    /// Vacuum mass-state populations at every record point.
+    pub mass: bool,
+    /// Decoherent arrival at a distant detector, day and (with `[arrival] earth`) night.
+    pub earth: bool,
+    /// Probabilities averaged over the energy resolution `[arrival] energy_resolution`.
+    pub averaged: bool,
+}
+
+/// One Earth chord of `[arrival] earth`: PREM along cos θ_z, with its normalised weight.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EarthChord {
+    pub cos_zenith: f64,
+    /// Weights of all chords sum to 1.
+    pub weight: f64,
+    pub medium: EarthMedium,
+}
+
+/// `[arrival]`: how the state leaving the track reaches a detector.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ArrivalSpec {
+    /// The night chords (empty: `earth = "none"`, day only).
+    pub chords: Vec<EarthChord>,
+    /// σ_E/E of the Gaussian energy resolution (required by the `averaged` observable).
+    pub energy_resolution: Option<f64>,
 }
 
 /// A validated scenario: everything a run needs, consistent by construction.
@@ -94,6 +126,8 @@ pub struct Scenario {
     pub record: RecordSpec,
     pub solver: SolverSpec,
     pub output: OutputSpec,
+    /// `[arrival]` (defaults when absent).
+    pub arrival: ArrivalSpec,
     /// `[scan]`: the axes and one scenario per scan point; `None` without a scan.
     pub scan: Option<Box<Scan>>,
 }

@@ -7,7 +7,10 @@ use num_complex::Complex64;
 
 use super::grid::{energy_grid, Scale};
 use super::raw::{RawEnergy, RawMixing, RawMoments, RawNeutrino, RawScenario, RawSolver, RawTrack};
-use super::{MethodName, OutputSpec, RecordSpec, Scenario, ScenarioError, SolverSpec};
+use super::{
+    ArrivalSpec, EarthChord, MethodName, ObservableSet, OutputSpec, RecordSpec, Scenario,
+    ScenarioError, SolverSpec,
+};
 use crate::basis::{state_labels, Basis, Flavours, Nature, Particle};
 use crate::hamiltonian::Model;
 use crate::medium::{self, Medium};
@@ -141,6 +144,7 @@ impl Checker<'_> {
         let solver = self.solver(raw.solver.unwrap_or_default())?;
         let output = self.output(raw.output.unwrap_or_default(), &raw.name)?;
         self.averaged_starts(medium.as_ref(), &record, &output)?;
+        let arrival = self.arrival(raw.arrival, &output, &record, end_km)?;
         Ok(Scenario {
             path: self.path.to_path_buf(),
             text: self.text.to_string(),
@@ -157,6 +161,7 @@ impl Checker<'_> {
             record,
             solver,
             output,
+            arrival,
             scan: None,
         })
     }
@@ -667,6 +672,166 @@ impl Checker<'_> {
             file,
             amplitudes: o.amplitudes.unwrap_or(false),
             profile_samples: profile_samples as usize,
+            observables: self.observables(o.observables.as_deref())?,
         })
+    }
+
+    fn observables(&self, names: Option<&[String]>) -> Result<ObservableSet> {
+        let field = "output.observables";
+        let mut set = ObservableSet::default();
+        let mut seen: Vec<&str> = Vec::new();
+        for name in names.unwrap_or_default() {
+            if seen.contains(&name.as_str()) {
+                return Err(self.err(field, format!("lists \"{name}\" twice")));
+            }
+            seen.push(name);
+            match name.as_str() {
+                "flavour" => {}
+                "mass" => set.mass = true,
+                "earth" => set.earth = true,
+                "averaged" => set.averaged = true,
+                other => {
+                    return Err(self.err(
+                        field,
+                        format!(
+                            "unknown observable \"{other}\"; expected any of \"flavour\", \"mass\", \"earth\", \"averaged\""
+                        ),
+                    ))
+                }
+            }
+        }
+        Ok(set)
+    }
+
+    /// `[arrival]`: only with the observables that use it; `earth` and `averaged` describe
+    /// the state leaving the track, so the track's end must be recorded.
+    fn arrival(
+        &self,
+        raw: Option<super::raw::RawArrival>,
+        output: &OutputSpec,
+        record: &RecordSpec,
+        end_km: f64,
+    ) -> Result<ArrivalSpec> {
+        let obs = output.observables;
+        let raw = raw.unwrap_or_default();
+        if (obs.earth || obs.averaged)
+            && matches!(record, RecordSpec::Points(xs) if xs.last() != Some(&end_km))
+        {
+            return Err(self.err(
+                "track.record",
+                format!("the observables \"earth\" and \"averaged\" use the state at the end of the track: the record points must end at end_km = {end_km}"),
+            ));
+        }
+        let mut spec = ArrivalSpec::default();
+        if let Some(r) = raw.energy_resolution {
+            if !obs.averaged {
+                return Err(self.err(
+                    "arrival.energy_resolution",
+                    "is only used by the \"averaged\" observable; add it to [output] observables",
+                ));
+            }
+            if !(r.is_finite() && (0.0..1.0).contains(&r)) {
+                return Err(self.err(
+                    "arrival.energy_resolution",
+                    format!("must be sigma_E/E with 0 <= value < 1, got {r}"),
+                ));
+            }
+            spec.energy_resolution = Some(r);
+        } else if obs.averaged {
+            return Err(self.err(
+                "arrival.energy_resolution",
+                "is required by the \"averaged\" observable (sigma_E/E, e.g. 0.1)",
+            ));
+        }
+        let Some(earth) = raw.earth else {
+            return Ok(spec);
+        };
+        if !obs.earth {
+            return Err(self.err(
+                "arrival.earth",
+                "is only used by the \"earth\" observable; add it to [output] observables",
+            ));
+        }
+        let expected = "expected \"none\" or { cos_zenith = [...], weights = [...] }";
+        let table = match &earth {
+            toml::Value::String(s) if s == "none" => return Ok(spec),
+            toml::Value::Table(t) => t,
+            other => {
+                return Err(self.err(
+                    "arrival.earth",
+                    format!("{expected}, got {}", describe(other)),
+                ))
+            }
+        };
+        if let Some(k) = table.keys().find(|k| *k != "cos_zenith" && *k != "weights") {
+            return Err(self.err("arrival.earth", format!("unknown key \"{k}\"; {expected}")));
+        }
+        let numbers = |key: &str| -> Result<Option<Vec<f64>>> {
+            let field = format!("arrival.earth.{key}");
+            let Some(v) = table.get(key) else {
+                return Ok(None);
+            };
+            let toml::Value::Array(items) = v else {
+                return Err(self.err(
+                    &field,
+                    format!("expected a list of numbers, got {}", describe(v)),
+                ));
+            };
+            items
+                .iter()
+                .map(|item| {
+                    as_f64(item).filter(|x| x.is_finite()).ok_or_else(|| {
+                        self.err(
+                            &field,
+                            format!("expected finite numbers, got {}", describe(item)),
+                        )
+                    })
+                })
+                .collect::<Result<Vec<f64>>>()
+                .map(Some)
+        };
+        let cos = numbers("cos_zenith")?.ok_or_else(|| {
+            self.err(
+                "arrival.earth.cos_zenith",
+                "is required (a list of cos(zenith) in [-1, 0))",
+            )
+        })?;
+        if cos.is_empty() {
+            return Err(self.err("arrival.earth.cos_zenith", "must list at least one chord"));
+        }
+        if let Some(c) = cos.iter().find(|c| !(-1.0..0.0).contains(*c)) {
+            return Err(self.err(
+                "arrival.earth.cos_zenith",
+                format!("must lie in [-1, 0) (a chord through the Earth), got {c}"),
+            ));
+        }
+        let weights = numbers("weights")?.unwrap_or_else(|| vec![1.0; cos.len()]);
+        if weights.len() != cos.len() {
+            return Err(self.err(
+                "arrival.earth.weights",
+                format!(
+                    "has {} entries, cos_zenith has {}",
+                    weights.len(),
+                    cos.len()
+                ),
+            ));
+        }
+        if let Some(w) = weights.iter().find(|w| **w < 0.0) {
+            return Err(self.err("arrival.earth.weights", format!("must be >= 0, got {w}")));
+        }
+        let total: f64 = weights.iter().sum();
+        if total <= 0.0 {
+            return Err(self.err("arrival.earth.weights", "must not all be zero"));
+        }
+        for (&cos_zenith, &w) in cos.iter().zip(&weights) {
+            let medium = crate::medium::EarthMedium::new(cos_zenith)
+                .map_err(|e| self.err("arrival.earth.cos_zenith", e))?;
+            spec.chords.push(EarthChord {
+                cos_zenith,
+                weight: w / total,
+                medium,
+            });
+        }
+        Ok(spec)
     }
 }

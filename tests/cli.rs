@@ -215,6 +215,56 @@ fn bad_observables_and_arrival_settings() {
 }
 
 #[test]
+fn averaging_that_cannot_average_warns_in_the_summary_and_the_file() {
+    // 300 km at 1-10 MeV: the 1-2 phase is about a radian, far too slow for a 5 % resolution.
+    let text = format!(
+        "{}\n[arrival]\nenergy_resolution = 0.05\n",
+        with(
+            "profile_samples = 10",
+            "profile_samples = 10\nobservables = [\"flavour\", \"mass\", \"averaged\"]"
+        )
+    );
+    let case = Case::new(&text);
+    let mut cmd = case.nuspin();
+    let out = cmd
+        .args(["run", "s.toml", "-o", "out.h5"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("warning: averaged:"), "{stderr}");
+    let file = nuspin::output::read_output(&case.path("out.h5")).unwrap();
+    let res = file
+        .derived
+        .iter()
+        .find(|d| d.path == "observables/energy_resolution")
+        .unwrap();
+    assert_eq!(res.values, vec![0.05]);
+    let warning = &res
+        .text_attrs
+        .iter()
+        .find(|(k, _)| k == "warning")
+        .unwrap()
+        .1;
+    assert!(warning.contains("phase spread"), "{warning}");
+    assert_eq!(
+        file.extra("observables/averaged_probability")
+            .unwrap()
+            .shape(),
+        &[5, 1, 4]
+    );
+    let inspect = case.nuspin().args(["inspect", "out.h5"]).output().unwrap();
+    let listing = String::from_utf8_lossy(&inspect.stdout);
+    for path in [
+        "/observables/mass_population",
+        "/observables/averaged_probability",
+        "/observables/energy_resolution",
+    ] {
+        assert!(listing.contains(path), "{path} not in {listing}");
+    }
+}
+
+#[test]
 fn majorana_diagonal_moment() {
     let s = with("nature = \"dirac\"", "nature = \"majorana\"")
         + "\n[moments]\nmagnetic_mu_b = { mu_mu = 1e-12 }\n";

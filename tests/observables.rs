@@ -390,3 +390,28 @@ fn derived_asymmetry_matches_the_arrival_datasets() {
     let sol = evolve::solve(&path, 0.0, chord.medium.length_km(), &Record::End, &options).unwrap();
     assert!(sol.stats.max_unitarity_error < 1e-12);
 }
+
+#[test]
+fn a_scan_may_vary_the_resolution_but_not_the_earth_chords() {
+    let base = MAJORANA_SLAB
+        .replace("ENERGIES", "10.0")
+        .replace(
+            "observables = [\"earth\"]",
+            "observables = [\"earth\", \"averaged\"]",
+        )
+        .replace("[arrival]", "[arrival]\nenergy_resolution = 0.05");
+    let ok = format!("{base}\n[scan]\n\"arrival.energy_resolution\" = [0.01, 0.1]\n");
+    let s = scenario(&ok);
+    assert_eq!(s.n_scan_points(), 2);
+    assert_eq!(s.scan_point(1).arrival.energy_resolution, Some(0.1));
+    let bad = format!("{base}\n[scan]\n\"arrival.earth.cos_zenith\" = [-0.5, -0.2]\n");
+    let err = parse(Path::new("observables.toml"), &bad)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("cannot be scanned"), "{err}");
+    let bad = format!("{base}\n[scan]\n\"arrival.energy_resolution\" = [0.1, 1.5]\n");
+    let err = parse(Path::new("observables.toml"), &bad)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("energy_resolution"), "{err}");
+}

@@ -24,7 +24,7 @@ use crate::hamiltonian::{CMat, EnergyHamiltonian, MediumHamiltonian, Model};
 use crate::scenario::EarthChord;
 use crate::units::mev_to_ev;
 
-/// A transfer matrix T[β][k]: P(β) = Σ_k T[β][k] p_k.
+/// A transfer matrix `T[β][k]`: P(β) = Σ_k `T[β][k]` p_k.
 pub type Transfer<const D: usize> = [[f64; D]; D];
 
 /// |M_βk|² of a matrix whose columns are states.

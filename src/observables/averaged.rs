@@ -56,7 +56,7 @@ pub const NO_SPREAD_RAD: f64 = 1e6;
 /// Weight below which an interference term counts as not contributing.
 const CONTRIBUTES: f64 = 1e-4;
 
-/// The averaged probabilities [nI][2N] and the smallest contributing phase spread per
+/// The averaged probabilities `[nI, 2N]` and the smallest contributing phase spread per
 /// initial state (rad).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Averaged {

@@ -125,7 +125,7 @@ fn solve_energy_dim<const D: usize>(
     // averages P, never amplitudes (validation refuses amplitudes and record points that lie
     // before a start).
     let evolve_err = |source| RunError::Evolve { energy_mev, source };
-    let mut result = if let Some(starts) = scenario.medium.averaged_starts_km() {
+    let mut result = if let Some(starts) = scenario.averaged_starts_km() {
         let mut averaged: Option<EnergyResult> = None;
         for (start_km, weight) in starts {
             let solution = solve_from(start_km)?;

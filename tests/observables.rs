@@ -415,3 +415,128 @@ fn a_scan_may_vary_the_resolution_but_not_the_earth_chords() {
         .to_string();
     assert!(err.contains("energy_resolution"), "{err}");
 }
+
+#[test]
+fn a_gaussian_production_region_averages_p_over_start_points() {
+    // Two flavours in rock, start x0 ~ N(200 km, 20 km): P(ν_e → ν_μ) at 1000 km against a
+    // dense average of the exact constant-medium probability over the start point.
+    let text = r#"
+name = "production"
+[neutrino]
+flavours = 2
+nature = "dirac"
+initial = ["nu_e"]
+[mixing]
+theta_deg = 33.0
+dm2_ev2 = 7.5e-5
+[energy]
+values_mev = [3.0]
+[medium]
+kind = "constant"
+rho_g_cm3 = 3
+[track]
+start_km = 0
+end_km = 1000
+[arrival]
+production = { mean_km = 200, sigma_km = 20, points = 24 }
+[output]
+observables = ["earth"]
+"#;
+    let s = scenario(text);
+    assert_eq!(s.averaged_starts_km().unwrap().len(), 24);
+    let r = solve_energy(&s, 0).unwrap();
+    let rock = MediumPoint::from_rho_ye(3.0, 0.5);
+    let n = 6000;
+    let (mut acc, mut norm) = (0.0, 0.0);
+    for k in 0..=n {
+        let x0 = 200.0 + 20.0 * (12.0 * k as f64 / n as f64 - 6.0);
+        let g = (-0.5 * ((x0 - 200.0) / 20.0f64).powi(2)).exp();
+        let sm = propagate_constant::<4>(&s.model, 3.0, &rock, 1000.0 - x0);
+        acc += g * sm[(1, 0)].norm_sqr();
+        norm += g;
+    }
+    let brute = acc / norm;
+    let single = propagate_constant::<4>(&s.model, 3.0, &rock, 800.0)[(1, 0)].norm_sqr();
+    eprintln!(
+        "averaged {} brute {brute} single start {single}",
+        r.probability[1]
+    );
+    assert!((r.probability[1] - brute).abs() < 1e-6);
+    assert!((single - brute).abs() > 1e-2, "the average must matter");
+    // The arrival datasets are averaged with the same weights.
+    let day: f64 = slab(&s, &r, "observables/arrival_day").iter().sum();
+    assert!((day - 1.0).abs() < 1e-9);
+
+    for (bad, field) in [
+        ("production = { mean_km = 200, sigma_km = 0 }", "sigma_km"),
+        (
+            "production = { mean_km = 5000, sigma_km = 10 }",
+            "no overlap",
+        ),
+        ("production = { mean = 200 }", "expected { mean_km"),
+        (
+            "production = { mean_km = 200, sigma_km = 20, points = 0 }",
+            "points",
+        ),
+        ("production = { file = \"missing.csv\" }", "cannot read"),
+    ] {
+        let text = text.replace(
+            "production = { mean_km = 200, sigma_km = 20, points = 24 }",
+            bad,
+        );
+        let err = parse(Path::new("observables.toml"), &text)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("[arrival] production") && err.contains(field),
+            "{err}"
+        );
+    }
+    let solar = b8_text("10.0").replace(
+        "[arrival]",
+        "[arrival]\nproduction = { mean_km = 34785, sigma_km = 1000 }",
+    );
+    let err = parse(Path::new("observables.toml"), &solar)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("production_average"), "{err}");
+}
+
+#[test]
+fn a_tabulated_production_region_is_read_and_normalised() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("starts.csv"),
+        "# start points\nx_km,weight\n100,1\n150, 3\n",
+    )
+    .unwrap();
+    let text = r#"
+name = "table-production"
+[neutrino]
+flavours = 2
+nature = "dirac"
+[mixing]
+theta_deg = 33.0
+dm2_ev2 = 7.5e-5
+[energy]
+values_mev = [3.0]
+[medium]
+kind = "constant"
+rho_g_cm3 = 3
+[track]
+start_km = 0
+end_km = 1000
+[arrival]
+production = { file = "starts.csv" }
+"#;
+    let s = parse(&dir.path().join("s.toml"), text).unwrap();
+    assert_eq!(
+        s.averaged_starts_km().unwrap(),
+        vec![(100.0, 0.25), (150.0, 0.75)]
+    );
+    std::fs::write(dir.path().join("starts.csv"), "100,1\n2000,1\n").unwrap();
+    let err = parse(&dir.path().join("s.toml"), text)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("2000"), "{err}");
+}

@@ -7,6 +7,7 @@
 //!   (day, night, A_DN): `earth`.
 //! - [`averaged`]: probabilities averaged over a Gaussian energy resolution from one solution,
 //!   without sampling the oscillation: `averaged`.
+//! - [`production`]: the Gaussian start-point distribution of `[arrival] production`.
 //!
 //! The run layer ([`crate::run`]) calls three hooks: [`extra_specs`] (the per-grid-point
 //! datasets), [`extras_of`] (their slabs for one solved start point; every slab is linear in
@@ -19,6 +20,7 @@
 pub mod arrival;
 pub mod averaged;
 pub mod mass;
+pub mod production;
 
 use crate::evolve::{EvolveError, Solution};
 use crate::hamiltonian::{EnergyHamiltonian, MediumHamiltonian};

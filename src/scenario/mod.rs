@@ -104,6 +104,9 @@ pub struct ArrivalSpec {
     pub chords: Vec<EarthChord>,
     /// σ_E/E of the Gaussian energy resolution (required by the `averaged` observable).
     pub energy_resolution: Option<f64>,
+    /// `production`: start points (km) and weights summing to 1 over which every dataset is
+    /// averaged (a Gaussian or a tabulated distribution of the start point).
+    pub production: Option<Vec<(f64, f64)>>,
 }
 
 /// A validated scenario: everything a run needs, consistent by construction.
@@ -165,6 +168,15 @@ impl Scenario {
     /// The scan axes (empty without a scan).
     pub fn scan_axes(&self) -> &[ScanAxis] {
         self.scan.as_ref().map_or(&[], |s| s.axes.as_slice())
+    }
+
+    /// The start points (km) and weights of a start-point average: `[arrival] production`,
+    /// else the medium's own (the solar `production_average`); `None`: one start.
+    pub fn averaged_starts_km(&self) -> Option<Vec<(f64, f64)>> {
+        self.arrival
+            .production
+            .clone()
+            .or_else(|| self.medium.averaged_starts_km())
     }
 
     /// Labels of the initial states.

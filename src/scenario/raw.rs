@@ -107,4 +107,6 @@ pub struct RawArrival {
     /// `"none"` or `{ cos_zenith = [...], weights = [...] }` (interpreted in validation).
     pub earth: Option<toml::Value>,
     pub energy_resolution: Option<f64>,
+    /// `{ mean_km, sigma_km, points }` or `{ file }` (interpreted in validation).
+    pub production: Option<toml::Table>,
 }

@@ -143,8 +143,13 @@ impl Checker<'_> {
         let record = self.record(track.record.as_ref(), start_km, end_km)?;
         let solver = self.solver(raw.solver.unwrap_or_default())?;
         let output = self.output(raw.output.unwrap_or_default(), &raw.name)?;
-        self.averaged_starts(medium.as_ref(), &record, &output)?;
-        let arrival = self.arrival(raw.arrival, &output, &record, end_km)?;
+        let mut arrival = self.arrival(raw.arrival.as_ref(), &output, &record, end_km)?;
+        arrival.production = self.production(raw.arrival.as_ref(), medium.as_ref(), end_km)?;
+        let starts = arrival
+            .production
+            .clone()
+            .or_else(|| medium.averaged_starts_km());
+        self.averaged_starts(starts, &record, &output)?;
         Ok(Scenario {
             path: self.path.to_path_buf(),
             text: self.text.to_string(),
@@ -586,11 +591,11 @@ impl Checker<'_> {
     /// every start.
     fn averaged_starts(
         &self,
-        medium: &dyn Medium,
+        starts: Option<Vec<(f64, f64)>>,
         record: &RecordSpec,
         output: &OutputSpec,
     ) -> Result<()> {
-        let Some(starts) = medium.averaged_starts_km() else {
+        let Some(starts) = starts else {
             return Ok(());
         };
         let last_start = starts
@@ -676,6 +681,142 @@ impl Checker<'_> {
         })
     }
 
+    /// `[arrival] production`: a Gaussian `{ mean_km, sigma_km, points }` (Gauss–Legendre
+    /// nodes on mean ± 5σ, cut to the medium's range and the track's end, weighted by the
+    /// Gaussian) or a table `{ file }` of `x_km,weight` rows; weights normalised to 1.
+    fn production(
+        &self,
+        raw: Option<&super::raw::RawArrival>,
+        medium: &dyn Medium,
+        end_km: f64,
+    ) -> Result<Option<Vec<(f64, f64)>>> {
+        let field = "arrival.production";
+        let Some(table) = raw.and_then(|r| r.production.as_ref()) else {
+            return Ok(None);
+        };
+        if medium.averaged_starts_km().is_some() {
+            return Err(self.err(
+                field,
+                "cannot be combined with the medium's own production_average (use one of them)",
+            ));
+        }
+        let keys: Vec<&str> = table.keys().map(String::as_str).collect();
+        let number = |key: &str| -> Result<Option<f64>> {
+            match table.get(key) {
+                None => Ok(None),
+                Some(v) => as_f64(v)
+                    .filter(|x| x.is_finite())
+                    .map(Some)
+                    .ok_or_else(|| {
+                        self.err(
+                            &format!("{field}.{key}"),
+                            format!("expected a finite number, got {}", describe(v)),
+                        )
+                    }),
+            }
+        };
+        let (lo, hi) = medium
+            .domain_km()
+            .unwrap_or((f64::NEG_INFINITY, f64::INFINITY));
+        let starts: Vec<(f64, f64)> = if keys == ["file"] {
+            let toml::Value::String(name) = &table["file"] else {
+                return Err(self.err(&format!("{field}.file"), "expected a file name"));
+            };
+            let path = self.path.parent().unwrap_or(Path::new(".")).join(name);
+            let text = std::fs::read_to_string(&path).map_err(|e| {
+                self.err(
+                    &format!("{field}.file"),
+                    format!("cannot read {}: {e}", path.display()),
+                )
+            })?;
+            let mut rows = Vec::new();
+            for (n, line) in text.lines().enumerate() {
+                let line = line.trim();
+                if line.is_empty() || line.starts_with('#') || line.starts_with("x_km") {
+                    continue;
+                }
+                let bad = |what: String| {
+                    self.err(
+                        &format!("{field}.file"),
+                        format!("{}:{}: {what}", path.display(), n + 1),
+                    )
+                };
+                let cols: Vec<&str> = line.split(',').map(str::trim).collect();
+                let [x, w] = cols.as_slice() else {
+                    return Err(bad("expected two columns x_km,weight".into()));
+                };
+                let (Ok(x), Ok(w)) = (x.parse::<f64>(), w.parse::<f64>()) else {
+                    return Err(bad(format!("expected numbers, got {line:?}")));
+                };
+                if !(x.is_finite() && w.is_finite() && w >= 0.0) {
+                    return Err(bad(format!(
+                        "needs a finite x_km and a weight >= 0, got {line:?}"
+                    )));
+                }
+                rows.push((x, w));
+            }
+            rows
+        } else if keys
+            .iter()
+            .all(|k| ["mean_km", "sigma_km", "points"].contains(k))
+        {
+            let mean = number("mean_km")?.ok_or_else(|| {
+                self.err(
+                    &format!("{field}.mean_km"),
+                    "is required (or give file = \"starts.csv\")",
+                )
+            })?;
+            let sigma = number("sigma_km")?
+                .ok_or_else(|| self.err(&format!("{field}.sigma_km"), "is required"))?;
+            if sigma <= 0.0 {
+                return Err(self.err(
+                    &format!("{field}.sigma_km"),
+                    format!("must be > 0, got {sigma}"),
+                ));
+            }
+            let points = number("points")?.unwrap_or(8.0);
+            if !(1.0..=64.0).contains(&points) || points.fract() != 0.0 {
+                return Err(self.err(
+                    &format!("{field}.points"),
+                    format!("must be a whole number in 1..=64, got {points}"),
+                ));
+            }
+            let (a, b) = (
+                (mean - 5.0 * sigma).max(lo),
+                (mean + 5.0 * sigma).min(hi).min(end_km),
+            );
+            if a >= b {
+                return Err(self.err(field, format!("mean_km ± 5 sigma_km = [{}, {}] km has no overlap with the medium before end_km = {end_km}", mean - 5.0 * sigma, mean + 5.0 * sigma)));
+            }
+            crate::observables::production::gaussian_nodes(mean, sigma, a, b, points as usize)
+        } else {
+            return Err(self.err(
+                field,
+                format!(
+                    "expected {{ mean_km, sigma_km, points }} or {{ file }}, got the keys {}",
+                    keys.join(", ")
+                ),
+            ));
+        };
+        let total: f64 = starts.iter().map(|(_, w)| w).sum();
+        if starts.is_empty() || total <= 0.0 {
+            return Err(self.err(field, "has no start point with a positive weight"));
+        }
+        if let Some((x, _)) = starts
+            .iter()
+            .find(|(x, _)| !(*x >= lo && *x <= hi && *x < end_km))
+        {
+            return Err(self.err(field, format!("start point {x} km lies outside the medium [{lo}, {hi}] km or not before end_km = {end_km}")));
+        }
+        Ok(Some(
+            starts
+                .into_iter()
+                .filter(|(_, w)| *w > 0.0)
+                .map(|(x, w)| (x, w / total))
+                .collect(),
+        ))
+    }
+
     fn observables(&self, names: Option<&[String]>) -> Result<ObservableSet> {
         let field = "output.observables";
         let mut set = ObservableSet::default();
@@ -707,13 +848,14 @@ impl Checker<'_> {
     /// the state leaving the track, so the track's end must be recorded.
     fn arrival(
         &self,
-        raw: Option<super::raw::RawArrival>,
+        raw: Option<&super::raw::RawArrival>,
         output: &OutputSpec,
         record: &RecordSpec,
         end_km: f64,
     ) -> Result<ArrivalSpec> {
         let obs = output.observables;
-        let raw = raw.unwrap_or_default();
+        let default = super::raw::RawArrival::default();
+        let raw = raw.unwrap_or(&default);
         if (obs.earth || obs.averaged)
             && matches!(record, RecordSpec::Points(xs) if xs.last() != Some(&end_km))
         {
@@ -743,7 +885,7 @@ impl Checker<'_> {
                 "is required by the \"averaged\" observable (sigma_E/E, e.g. 0.1)",
             ));
         }
-        let Some(earth) = raw.earth else {
+        let Some(earth) = &raw.earth else {
             return Ok(spec);
         };
         if !obs.earth {
@@ -753,7 +895,7 @@ impl Checker<'_> {
             ));
         }
         let expected = "expected \"none\" or { cos_zenith = [...], weights = [...] }";
-        let table = match &earth {
+        let table = match earth {
             toml::Value::String(s) if s == "none" => return Ok(spec),
             toml::Value::Table(t) => t,
             other => {

@@ -540,3 +540,26 @@ production = { file = "starts.csv" }
         .to_string();
     assert!(err.contains("2000"), "{err}");
 }
+
+#[test]
+fn arrival_needs_the_end_of_the_track_recorded() {
+    let text = MAJORANA_SLAB.replace("ENERGIES", "10.0").replace(
+        "end_km = 2000",
+        "end_km = 2000\nrecord = { values_km = [500, 1000] }",
+    );
+    let err = parse(Path::new("observables.toml"), &text)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("[track] record") && err.contains("end_km"),
+        "{err}"
+    );
+    // Ending at the end is fine, and mass populations come at every record point.
+    let text = text.replace("[500, 1000]", "[500, 2000]").replace(
+        "observables = [\"earth\"]",
+        "observables = [\"mass\", \"earth\"]",
+    );
+    let s = scenario(&text);
+    let r = solve_energy(&s, 0).unwrap();
+    assert_eq!(slab(&s, &r, "observables/mass_population").len(), 2 * 2 * 6);
+}

@@ -49,15 +49,18 @@ mod tests {
 
     #[test]
     fn nodes_integrate_the_gaussian_moments() {
-        // Untruncated (±5σ): mean and variance of the normal distribution to ~1e-6.
-        let nodes = gaussian_nodes(100.0, 10.0, 50.0, 150.0, 12);
-        let sum: f64 = nodes.iter().map(|(_, w)| w).sum();
-        let mean: f64 = nodes.iter().map(|(x, w)| w * x).sum();
-        let var: f64 = nodes.iter().map(|(x, w)| w * (x - 100.0).powi(2)).sum();
-        assert!((sum - 1.0).abs() < 1e-14);
-        assert!((mean - 100.0).abs() < 1e-9);
-        assert!((var / 100.0 - 1.0).abs() < 1e-4, "{var}");
-        assert!(nodes.windows(2).all(|w| w[0].0 < w[1].0));
+        // ±5σ: mean and variance of the normal distribution (the cut removes 6e-7 of it,
+        // and 1.5e-5 of the variance), to the accuracy the rule's order allows.
+        for (n, tol) in [(12, 1e-3), (24, 3e-5)] {
+            let nodes = gaussian_nodes(100.0, 10.0, 50.0, 150.0, n);
+            let sum: f64 = nodes.iter().map(|(_, w)| w).sum();
+            let mean: f64 = nodes.iter().map(|(x, w)| w * x).sum();
+            let var: f64 = nodes.iter().map(|(x, w)| w * (x - 100.0).powi(2)).sum();
+            assert!((sum - 1.0).abs() < 1e-14);
+            assert!((mean - 100.0).abs() < 1e-9);
+            assert!((var / 100.0 - 1.0).abs() < tol, "{n}: {var}");
+            assert!(nodes.windows(2).all(|w| w[0].0 < w[1].0));
+        }
         assert_eq!(gaussian_nodes(0.0, 1.0, -1.0, 1.0, 1), vec![(0.0, 1.0)]);
     }
 }

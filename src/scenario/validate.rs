@@ -774,7 +774,7 @@ impl Checker<'_> {
                     format!("must be > 0, got {sigma}"),
                 ));
             }
-            let points = number("points")?.unwrap_or(8.0);
+            let points = number("points")?.unwrap_or(12.0);
             if !(1.0..=64.0).contains(&points) || points.fract() != 0.0 {
                 return Err(self.err(
                     &format!("{field}.points"),

@@ -14,6 +14,7 @@
 //! - [`hamiltonian`]: the effective potential and H(E, x) in km⁻¹.
 //! - [`linalg`]: Hermitian eigensolver and exponentials on fixed-size matrices.
 //! - [`evolve`]: propagators (exact for constant media) and probabilities.
+//! - [`observables`]: mass-state populations, decoherent arrival (day/night), resolution averaging.
 //! - [`detector`]: effective moment, ν–e cross sections, recoil spectra, SM moments, bounds.
 //!
 //! ## Your first probability
@@ -42,6 +43,7 @@ pub mod linalg;
 pub mod medium;
 pub mod mixing;
 pub mod moments;
+pub mod observables;
 pub mod output;
 pub mod run;
 pub mod scenario;

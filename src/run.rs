@@ -124,11 +124,13 @@ fn solve_energy_dim<const D: usize>(
     // A production-region average (physics.md §8, solar) runs each start point to the end and
     // averages P, never amplitudes (validation refuses amplitudes and record points that lie
     // before a start).
-    if let Some(starts) = scenario.medium.averaged_starts_km() {
+    let evolve_err = |source| RunError::Evolve { energy_mev, source };
+    let mut result = if let Some(starts) = scenario.averaged_starts_km() {
         let mut averaged: Option<EnergyResult> = None;
         for (start_km, weight) in starts {
             let solution = solve_from(start_km)?;
-            let one = result_of::<D>(scenario, grid_index, &solution);
+            let one =
+                result_of::<D>(scenario, grid_index, start_km, &solution).map_err(evolve_err)?;
             match averaged.as_mut() {
                 None => {
                     let mut first = one;
@@ -154,37 +156,41 @@ fn solve_energy_dim<const D: usize>(
                 }
             }
         }
-        if let Some(mut acc) = averaged {
-            acc.amplitude = None;
-            acc.step_x_km = None;
-            acc.step_probability = None;
-            return Ok(acc);
-        }
-    }
-    let solution = solve_from(scenario.start_km)?;
-    Ok(result_of::<D>(scenario, grid_index, &solution))
+        let mut acc = averaged.expect("a production average has start points");
+        acc.amplitude = None;
+        acc.step_x_km = None;
+        acc.step_probability = None;
+        acc
+    } else {
+        let solution = solve_from(scenario.start_km)?;
+        result_of::<D>(scenario, grid_index, scenario.start_km, &solution).map_err(evolve_err)?
+    };
+    crate::observables::finish::<D>(scenario, &mut result).map_err(evolve_err)?;
+    Ok(result)
 }
 
 /// The per-grid-point datasets beyond `/probability` that `scenario` asks for, in the order
 /// every [`EnergyResult::extras`] holds them. Each must be linear in the evolved density
 /// matrix, because a production-region average averages them with the same weights as P.
 pub fn extra_specs(scenario: &Scenario) -> Vec<ExtraSpec> {
-    let mut v = Vec::new();
+    let mut v = crate::observables::extra_specs(scenario);
     v.extend(crate::detector::datasets::extra_specs(scenario));
     v
 }
 
-/// The slabs of [`extra_specs`] for one solution.
+/// The slabs of [`extra_specs`] for one solution started at `start_km`.
 fn extras_of<const D: usize>(
     scenario: &Scenario,
     grid_index: usize,
+    start_km: f64,
     solution: &evolve::Solution<D>,
-) -> Vec<Vec<f64>> {
-    let mut v = Vec::new();
+) -> Result<Vec<Vec<f64>>, EvolveError> {
+    // The observables come first: their end-of-point hook finds its slabs by position.
+    let mut v = crate::observables::extras_of::<D>(scenario, grid_index, start_km, solution)?;
     v.extend(crate::detector::datasets::extras_of::<D>(
         scenario, grid_index, solution,
     ));
-    v
+    Ok(v)
 }
 
 /// The whole-run datasets computed from the finished results at the end (`results` may
@@ -194,7 +200,7 @@ pub fn derived_datasets(
     header: &RunHeader,
     results: &[EnergyResult],
 ) -> Vec<DerivedDataset> {
-    let mut v = Vec::new();
+    let mut v = crate::observables::derived_datasets(scenario, header, results);
     v.extend(crate::detector::datasets::derived_datasets(
         scenario, header, results,
     ));
@@ -205,8 +211,9 @@ pub fn derived_datasets(
 fn result_of<const D: usize>(
     scenario: &Scenario,
     grid_index: usize,
+    start_km: f64,
     solution: &evolve::Solution<D>,
-) -> EnergyResult {
+) -> Result<EnergyResult, EvolveError> {
     let n_initial = scenario.initial.len();
     let slab = |props: &[crate::hamiltonian::CMat<D>]| {
         let mut probability = Vec::with_capacity(props.len() * n_initial * D);
@@ -235,7 +242,7 @@ fn result_of<const D: usize>(
         (None, None, &solution.propagators[..])
     };
     let (probability, amplitude) = slab(recorded);
-    EnergyResult {
+    Ok(EnergyResult {
         grid_index,
         probability,
         amplitude: scenario.output.amplitudes.then_some(amplitude),
@@ -244,8 +251,8 @@ fn result_of<const D: usize>(
         unitarity_error: solution.stats.max_unitarity_error,
         step_x_km,
         step_probability,
-        extras: extras_of::<D>(scenario, grid_index, solution),
-    }
+        extras: extras_of::<D>(scenario, grid_index, start_km, solution)?,
+    })
 }
 
 /// Solves every energy in parallel and passes the finished ones to `sink` in batches (on the

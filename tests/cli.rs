@@ -169,6 +169,102 @@ fn out_of_range_values() {
 }
 
 #[test]
+fn bad_observables_and_arrival_settings() {
+    let obs = |list: &str, arrival: &str| {
+        format!(
+            "{}\n[arrival]\n{arrival}\n",
+            with(
+                "profile_samples = 10",
+                &format!("profile_samples = 10\nobservables = {list}")
+            )
+        )
+    };
+    Case::new(&obs(r#"["flavour", "phase"]"#, ""))
+        .expect_input_error(&["[output] observables", "\"phase\""]);
+    for bad in ["-0.1", "1.0", "1.5"] {
+        Case::new(&obs(
+            r#"["averaged"]"#,
+            &format!("energy_resolution = {bad}"),
+        ))
+        .expect_input_error(&["[arrival] energy_resolution", "0 <= value < 1"]);
+    }
+    Case::new(&obs(r#"["averaged"]"#, ""))
+        .expect_input_error(&["[arrival] energy_resolution", "required"]);
+    for bad in ["0.0", "-1.5", "0.3"] {
+        Case::new(&obs(
+            r#"["earth"]"#,
+            &format!("earth = {{ cos_zenith = [-0.5, {bad}] }}"),
+        ))
+        .expect_input_error(&["[arrival] earth.cos_zenith", "[-1, 0)"]);
+    }
+    Case::new(&obs(
+        r#"["earth"]"#,
+        "earth = { cos_zenith = [-0.5, -0.7], weights = [1.0] }",
+    ))
+    .expect_input_error(&["[arrival] earth.weights", "has 1 entries, cos_zenith has 2"]);
+    Case::new(&obs(
+        r#"["earth"]"#,
+        "earth = { cos_zenith = [-0.5, -0.7], weights = [1.0, -0.5] }",
+    ))
+    .expect_input_error(&["[arrival] earth.weights", ">= 0"]);
+    Case::new(&obs(r#"["earth"]"#, "earth = \"moon\""))
+        .expect_input_error(&["[arrival] earth", "\"none\""]);
+    Case::new(&obs(r#"["mass"]"#, "earth = \"none\""))
+        .expect_input_error(&["[arrival] earth", "only used by"]);
+    Case::new(&obs(r#"["earth"]"#, "zenith = 3")).expect_input_error(&["[arrival]", "zenith"]);
+}
+
+#[test]
+fn averaging_that_cannot_average_warns_in_the_summary_and_the_file() {
+    // 300 km at 1-10 MeV: the 1-2 phase is about a radian, far too slow for a 5 % resolution.
+    let text = format!(
+        "{}\n[arrival]\nenergy_resolution = 0.05\n",
+        with(
+            "profile_samples = 10",
+            "profile_samples = 10\nobservables = [\"flavour\", \"mass\", \"averaged\"]"
+        )
+    );
+    let case = Case::new(&text);
+    let mut cmd = case.nuspin();
+    let out = cmd
+        .args(["run", "s.toml", "-o", "out.h5"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("warning: averaged:"), "{stderr}");
+    let file = nuspin::output::read_output(&case.path("out.h5")).unwrap();
+    let res = file
+        .derived
+        .iter()
+        .find(|d| d.path == "observables/energy_resolution")
+        .unwrap();
+    assert_eq!(res.values, vec![0.05]);
+    let warning = &res
+        .text_attrs
+        .iter()
+        .find(|(k, _)| k == "warning")
+        .unwrap()
+        .1;
+    assert!(warning.contains("phase spread"), "{warning}");
+    assert_eq!(
+        file.extra("observables/averaged_probability")
+            .unwrap()
+            .shape(),
+        &[5, 1, 4]
+    );
+    let inspect = case.nuspin().args(["inspect", "out.h5"]).output().unwrap();
+    let listing = String::from_utf8_lossy(&inspect.stdout);
+    for path in [
+        "/observables/mass_population",
+        "/observables/averaged_probability",
+        "/observables/energy_resolution",
+    ] {
+        assert!(listing.contains(path), "{path} not in {listing}");
+    }
+}
+
+#[test]
 fn majorana_diagonal_moment() {
     let s = with("nature = \"dirac\"", "nature = \"majorana\"")
         + "\n[moments]\nmagnetic_mu_b = { mu_mu = 1e-12 }\n";

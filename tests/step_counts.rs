@@ -9,8 +9,9 @@ use nuspin::run::solve_energy;
 use nuspin::scenario::load;
 
 /// (scenario, accepted steps at the chosen energy when pinned).
-const SNAPSHOTS: [(&str, u64); 7] = [
+const SNAPSHOTS: [(&str, u64); 8] = [
     ("solar-8b", 15379),
+    ("solar-8b-earth", 15379),
     ("sn-majorana-sfp", 375),
     ("sn-dirac-spin-flip", 751),
     ("rotating-star-spin", 3573),

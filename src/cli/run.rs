@@ -144,6 +144,9 @@ pub fn execute(args: &RunArgs) -> Result<(), CliError> {
             describe(&scenario, &summary, &out, started.elapsed().as_secs_f64())
         );
     }
+    for warning in crate::observables::warnings(&derived) {
+        eprintln!("warning: {warning}");
+    }
     if let Some(failure) = summary.failure {
         return Err(CliError::Runtime(format!(
             "{failure}; {} of {} energies finished and were written to {} (complete = 0)",

@@ -25,7 +25,7 @@ pub use validate::{load, parse};
 
 use crate::basis::Flavours;
 use crate::hamiltonian::Model;
-use crate::medium::Medium;
+use crate::medium::{EarthMedium, Medium};
 
 /// Where to record the state along the track.
 #[derive(Debug, Clone, PartialEq)]
@@ -75,6 +75,41 @@ pub struct OutputSpec {
     pub file: PathBuf,
     pub amplitudes: bool,
     pub profile_samples: usize,
+    /// `observables`: what is computed beyond `/probability` (which is always written).
+    pub observables: ObservableSet,
+}
+
+/// `[output] observables = ["flavour", "mass", "earth", "averaged"]`: the datasets a run adds
+/// (see [`crate::observables`]). `"flavour"` is `/probability`, always written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ObservableSet {
+    /// Vacuum mass-state populations at every record point.
+    pub mass: bool,
+    /// Decoherent arrival at a distant detector, day and (with `[arrival] earth`) night.
+    pub earth: bool,
+    /// Probabilities averaged over the energy resolution `[arrival] energy_resolution`.
+    pub averaged: bool,
+}
+
+/// One Earth chord of `[arrival] earth`: PREM along cos θ_z, with its normalised weight.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EarthChord {
+    pub cos_zenith: f64,
+    /// Weights of all chords sum to 1.
+    pub weight: f64,
+    pub medium: EarthMedium,
+}
+
+/// `[arrival]`: how the state leaving the track reaches a detector.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ArrivalSpec {
+    /// The night chords (empty: `earth = "none"`, day only).
+    pub chords: Vec<EarthChord>,
+    /// σ_E/E of the Gaussian energy resolution (required by the `averaged` observable).
+    pub energy_resolution: Option<f64>,
+    /// `production`: start points (km) and weights summing to 1 over which every dataset is
+    /// averaged (a Gaussian or a tabulated distribution of the start point).
+    pub production: Option<Vec<(f64, f64)>>,
 }
 
 /// A validated scenario: everything a run needs, consistent by construction.
@@ -99,6 +134,8 @@ pub struct Scenario {
     pub output: OutputSpec,
     /// `[detector]`: the `/detector/...` datasets; `None` without the table.
     pub detector: Option<DetectorSpec>,
+    /// `[arrival]` (defaults when absent).
+    pub arrival: ArrivalSpec,
     /// `[scan]`: the axes and one scenario per scan point; `None` without a scan.
     pub scan: Option<Box<Scan>>,
 }
@@ -136,6 +173,15 @@ impl Scenario {
     /// The scan axes (empty without a scan).
     pub fn scan_axes(&self) -> &[ScanAxis] {
         self.scan.as_ref().map_or(&[], |s| s.axes.as_slice())
+    }
+
+    /// The start points (km) and weights of a start-point average: `[arrival] production`,
+    /// else the medium's own (the solar `production_average`); `None`: one start.
+    pub fn averaged_starts_km(&self) -> Option<Vec<(f64, f64)>> {
+        self.arrival
+            .production
+            .clone()
+            .or_else(|| self.medium.averaged_starts_km())
     }
 
     /// Labels of the initial states.

@@ -21,6 +21,7 @@ pub struct RawScenario {
     pub solver: Option<RawSolver>,
     pub output: Option<RawOutput>,
     pub detector: Option<RawDetector>,
+    pub arrival: Option<RawArrival>,
     /// Interpreted by [`super::scan`] (field = values), after the file as written validated.
     pub scan: Option<toml::Table>,
 }
@@ -98,6 +99,17 @@ pub struct RawOutput {
     pub file: Option<String>,
     pub amplitudes: Option<bool>,
     pub profile_samples: Option<i64>,
+    pub observables: Option<Vec<String>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawArrival {
+    /// `"none"` or `{ cos_zenith = [...], weights = [...] }` (interpreted in validation).
+    pub earth: Option<toml::Value>,
+    pub energy_resolution: Option<f64>,
+    /// `{ mean_km, sigma_km, points }` or `{ file }` (interpreted in validation).
+    pub production: Option<toml::Table>,
 }
 
 /// `[detector]` (validated in [`super::detector`]).

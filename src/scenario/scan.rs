@@ -170,12 +170,17 @@ pub(crate) fn build(
     let mut axes = Vec::new();
     for (key, value) in &scan {
         let top = key.split('.').next().unwrap_or(key);
-        if NOT_SCANNABLE.contains(&top) {
+        // The Earth chords set the shape of the night datasets (and are lists, not numbers);
+        // `arrival.energy_resolution` is a physics number and may be scanned.
+        if NOT_SCANNABLE.contains(&top) || key.starts_with("arrival.earth") {
             return Err(scan_err(
                 path,
                 text,
                 key,
-                format!("[{top}] cannot be scanned"),
+                format!("[{top}] cannot be scanned").replace(
+                    "[arrival]",
+                    "[arrival] earth (it sets the night datasets' shape)",
+                ),
             ));
         }
         axes.push(ScanAxis {
@@ -239,7 +244,9 @@ fn same_grid(path: &Path, text: &str, key: &str, base: &Scenario, point: &Scenar
         ("record positions", base.record != point.record),
         (
             "observables",
-            base.output.amplitudes != point.output.amplitudes,
+            base.output.amplitudes != point.output.amplitudes
+                || base.output.observables != point.output.observables
+                || base.arrival.chords.len() != point.arrival.chords.len(),
         ),
         (
             "detector recoil grid or flux energies",

@@ -7,7 +7,10 @@ use num_complex::Complex64;
 
 use super::grid::{energy_grid, Scale};
 use super::raw::{RawEnergy, RawMixing, RawMoments, RawNeutrino, RawScenario, RawSolver, RawTrack};
-use super::{MethodName, OutputSpec, RecordSpec, Scenario, ScenarioError, SolverSpec};
+use super::{
+    ArrivalSpec, EarthChord, MethodName, ObservableSet, OutputSpec, RecordSpec, Scenario,
+    ScenarioError, SolverSpec,
+};
 use crate::basis::{state_labels, Basis, Flavours, Nature, Particle};
 use crate::hamiltonian::Model;
 use crate::medium::{self, Medium};
@@ -140,7 +143,13 @@ impl Checker<'_> {
         let record = self.record(track.record.as_ref(), start_km, end_km)?;
         let solver = self.solver(raw.solver.unwrap_or_default())?;
         let output = self.output(raw.output.unwrap_or_default(), &raw.name)?;
-        self.averaged_starts(medium.as_ref(), &record, &output)?;
+        let mut arrival = self.arrival(raw.arrival.as_ref(), &output, &record, end_km)?;
+        arrival.production = self.production(raw.arrival.as_ref(), medium.as_ref(), end_km)?;
+        let starts = arrival
+            .production
+            .clone()
+            .or_else(|| medium.averaged_starts_km());
+        self.averaged_starts(starts, &record, &output)?;
         let detector = raw
             .detector
             .map(|d| {
@@ -166,6 +175,7 @@ impl Checker<'_> {
             solver,
             output,
             detector,
+            arrival,
             scan: None,
         })
     }
@@ -590,11 +600,11 @@ impl Checker<'_> {
     /// every start.
     fn averaged_starts(
         &self,
-        medium: &dyn Medium,
+        starts: Option<Vec<(f64, f64)>>,
         record: &RecordSpec,
         output: &OutputSpec,
     ) -> Result<()> {
-        let Some(starts) = medium.averaged_starts_km() else {
+        let Some(starts) = starts else {
             return Ok(());
         };
         let last_start = starts
@@ -676,6 +686,303 @@ impl Checker<'_> {
             file,
             amplitudes: o.amplitudes.unwrap_or(false),
             profile_samples: profile_samples as usize,
+            observables: self.observables(o.observables.as_deref())?,
         })
+    }
+
+    /// `[arrival] production`: a Gaussian `{ mean_km, sigma_km, points }` (Gauss–Legendre
+    /// nodes on mean ± 5σ, cut to the medium's range and the track's end, weighted by the
+    /// Gaussian) or a table `{ file }` of `x_km,weight` rows; weights normalised to 1.
+    fn production(
+        &self,
+        raw: Option<&super::raw::RawArrival>,
+        medium: &dyn Medium,
+        end_km: f64,
+    ) -> Result<Option<Vec<(f64, f64)>>> {
+        let field = "arrival.production";
+        let Some(table) = raw.and_then(|r| r.production.as_ref()) else {
+            return Ok(None);
+        };
+        if medium.averaged_starts_km().is_some() {
+            return Err(self.err(
+                field,
+                "cannot be combined with the medium's own production_average (use one of them)",
+            ));
+        }
+        let keys: Vec<&str> = table.keys().map(String::as_str).collect();
+        let number = |key: &str| -> Result<Option<f64>> {
+            match table.get(key) {
+                None => Ok(None),
+                Some(v) => as_f64(v)
+                    .filter(|x| x.is_finite())
+                    .map(Some)
+                    .ok_or_else(|| {
+                        self.err(
+                            &format!("{field}.{key}"),
+                            format!("expected a finite number, got {}", describe(v)),
+                        )
+                    }),
+            }
+        };
+        let (lo, hi) = medium
+            .domain_km()
+            .unwrap_or((f64::NEG_INFINITY, f64::INFINITY));
+        let starts: Vec<(f64, f64)> = if keys == ["file"] {
+            let toml::Value::String(name) = &table["file"] else {
+                return Err(self.err(&format!("{field}.file"), "expected a file name"));
+            };
+            let path = self.path.parent().unwrap_or(Path::new(".")).join(name);
+            let text = std::fs::read_to_string(&path).map_err(|e| {
+                self.err(
+                    &format!("{field}.file"),
+                    format!("cannot read {}: {e}", path.display()),
+                )
+            })?;
+            let mut rows = Vec::new();
+            for (n, line) in text.lines().enumerate() {
+                let line = line.trim();
+                if line.is_empty() || line.starts_with('#') || line.starts_with("x_km") {
+                    continue;
+                }
+                let bad = |what: String| {
+                    self.err(
+                        &format!("{field}.file"),
+                        format!("{}:{}: {what}", path.display(), n + 1),
+                    )
+                };
+                let cols: Vec<&str> = line.split(',').map(str::trim).collect();
+                let [x, w] = cols.as_slice() else {
+                    return Err(bad("expected two columns x_km,weight".into()));
+                };
+                let (Ok(x), Ok(w)) = (x.parse::<f64>(), w.parse::<f64>()) else {
+                    return Err(bad(format!("expected numbers, got {line:?}")));
+                };
+                if !(x.is_finite() && w.is_finite() && w >= 0.0) {
+                    return Err(bad(format!(
+                        "needs a finite x_km and a weight >= 0, got {line:?}"
+                    )));
+                }
+                rows.push((x, w));
+            }
+            rows
+        } else if keys
+            .iter()
+            .all(|k| ["mean_km", "sigma_km", "points"].contains(k))
+        {
+            let mean = number("mean_km")?.ok_or_else(|| {
+                self.err(
+                    &format!("{field}.mean_km"),
+                    "is required (or give file = \"starts.csv\")",
+                )
+            })?;
+            let sigma = number("sigma_km")?
+                .ok_or_else(|| self.err(&format!("{field}.sigma_km"), "is required"))?;
+            if sigma <= 0.0 {
+                return Err(self.err(
+                    &format!("{field}.sigma_km"),
+                    format!("must be > 0, got {sigma}"),
+                ));
+            }
+            let points = number("points")?.unwrap_or(12.0);
+            if !(1.0..=64.0).contains(&points) || points.fract() != 0.0 {
+                return Err(self.err(
+                    &format!("{field}.points"),
+                    format!("must be a whole number in 1..=64, got {points}"),
+                ));
+            }
+            let (a, b) = (
+                (mean - 5.0 * sigma).max(lo),
+                (mean + 5.0 * sigma).min(hi).min(end_km),
+            );
+            if a >= b {
+                return Err(self.err(field, format!("mean_km ± 5 sigma_km = [{}, {}] km has no overlap with the medium before end_km = {end_km}", mean - 5.0 * sigma, mean + 5.0 * sigma)));
+            }
+            crate::observables::production::gaussian_nodes(mean, sigma, a, b, points as usize)
+        } else {
+            return Err(self.err(
+                field,
+                format!(
+                    "expected {{ mean_km, sigma_km, points }} or {{ file }}, got the keys {}",
+                    keys.join(", ")
+                ),
+            ));
+        };
+        let total: f64 = starts.iter().map(|(_, w)| w).sum();
+        if starts.is_empty() || total <= 0.0 {
+            return Err(self.err(field, "has no start point with a positive weight"));
+        }
+        if let Some((x, _)) = starts
+            .iter()
+            .find(|(x, _)| !(*x >= lo && *x <= hi && *x < end_km))
+        {
+            return Err(self.err(field, format!("start point {x} km lies outside the medium [{lo}, {hi}] km or not before end_km = {end_km}")));
+        }
+        Ok(Some(
+            starts
+                .into_iter()
+                .filter(|(_, w)| *w > 0.0)
+                .map(|(x, w)| (x, w / total))
+                .collect(),
+        ))
+    }
+
+    fn observables(&self, names: Option<&[String]>) -> Result<ObservableSet> {
+        let field = "output.observables";
+        let mut set = ObservableSet::default();
+        let mut seen: Vec<&str> = Vec::new();
+        for name in names.unwrap_or_default() {
+            if seen.contains(&name.as_str()) {
+                return Err(self.err(field, format!("lists \"{name}\" twice")));
+            }
+            seen.push(name);
+            match name.as_str() {
+                "flavour" => {}
+                "mass" => set.mass = true,
+                "earth" => set.earth = true,
+                "averaged" => set.averaged = true,
+                other => {
+                    return Err(self.err(
+                        field,
+                        format!(
+                            "unknown observable \"{other}\"; expected any of \"flavour\", \"mass\", \"earth\", \"averaged\""
+                        ),
+                    ))
+                }
+            }
+        }
+        Ok(set)
+    }
+
+    /// `[arrival]`: only with the observables that use it; `earth` and `averaged` describe
+    /// the state leaving the track, so the track's end must be recorded.
+    fn arrival(
+        &self,
+        raw: Option<&super::raw::RawArrival>,
+        output: &OutputSpec,
+        record: &RecordSpec,
+        end_km: f64,
+    ) -> Result<ArrivalSpec> {
+        let obs = output.observables;
+        let default = super::raw::RawArrival::default();
+        let raw = raw.unwrap_or(&default);
+        if (obs.earth || obs.averaged)
+            && matches!(record, RecordSpec::Points(xs) if xs.last() != Some(&end_km))
+        {
+            return Err(self.err(
+                "track.record",
+                format!("the observables \"earth\" and \"averaged\" use the state at the end of the track: the record points must end at end_km = {end_km}"),
+            ));
+        }
+        let mut spec = ArrivalSpec::default();
+        if let Some(r) = raw.energy_resolution {
+            if !obs.averaged {
+                return Err(self.err(
+                    "arrival.energy_resolution",
+                    "is only used by the \"averaged\" observable; add it to [output] observables",
+                ));
+            }
+            if !(r.is_finite() && (0.0..1.0).contains(&r)) {
+                return Err(self.err(
+                    "arrival.energy_resolution",
+                    format!("must be sigma_E/E with 0 <= value < 1, got {r}"),
+                ));
+            }
+            spec.energy_resolution = Some(r);
+        } else if obs.averaged {
+            return Err(self.err(
+                "arrival.energy_resolution",
+                "is required by the \"averaged\" observable (sigma_E/E, e.g. 0.1)",
+            ));
+        }
+        let Some(earth) = &raw.earth else {
+            return Ok(spec);
+        };
+        if !obs.earth {
+            return Err(self.err(
+                "arrival.earth",
+                "is only used by the \"earth\" observable; add it to [output] observables",
+            ));
+        }
+        let expected = "expected \"none\" or { cos_zenith = [...], weights = [...] }";
+        let table = match earth {
+            toml::Value::String(s) if s == "none" => return Ok(spec),
+            toml::Value::Table(t) => t,
+            other => {
+                return Err(self.err(
+                    "arrival.earth",
+                    format!("{expected}, got {}", describe(other)),
+                ))
+            }
+        };
+        if let Some(k) = table.keys().find(|k| *k != "cos_zenith" && *k != "weights") {
+            return Err(self.err("arrival.earth", format!("unknown key \"{k}\"; {expected}")));
+        }
+        let numbers = |key: &str| -> Result<Option<Vec<f64>>> {
+            let field = format!("arrival.earth.{key}");
+            let Some(v) = table.get(key) else {
+                return Ok(None);
+            };
+            let toml::Value::Array(items) = v else {
+                return Err(self.err(
+                    &field,
+                    format!("expected a list of numbers, got {}", describe(v)),
+                ));
+            };
+            items
+                .iter()
+                .map(|item| {
+                    as_f64(item).filter(|x| x.is_finite()).ok_or_else(|| {
+                        self.err(
+                            &field,
+                            format!("expected finite numbers, got {}", describe(item)),
+                        )
+                    })
+                })
+                .collect::<Result<Vec<f64>>>()
+                .map(Some)
+        };
+        let cos = numbers("cos_zenith")?.ok_or_else(|| {
+            self.err(
+                "arrival.earth.cos_zenith",
+                "is required (a list of cos(zenith) in [-1, 0))",
+            )
+        })?;
+        if cos.is_empty() {
+            return Err(self.err("arrival.earth.cos_zenith", "must list at least one chord"));
+        }
+        if let Some(c) = cos.iter().find(|c| !(-1.0..0.0).contains(*c)) {
+            return Err(self.err(
+                "arrival.earth.cos_zenith",
+                format!("must lie in [-1, 0) (a chord through the Earth), got {c}"),
+            ));
+        }
+        let weights = numbers("weights")?.unwrap_or_else(|| vec![1.0; cos.len()]);
+        if weights.len() != cos.len() {
+            return Err(self.err(
+                "arrival.earth.weights",
+                format!(
+                    "has {} entries, cos_zenith has {}",
+                    weights.len(),
+                    cos.len()
+                ),
+            ));
+        }
+        if let Some(w) = weights.iter().find(|w| **w < 0.0) {
+            return Err(self.err("arrival.earth.weights", format!("must be >= 0, got {w}")));
+        }
+        let total: f64 = weights.iter().sum();
+        if total <= 0.0 {
+            return Err(self.err("arrival.earth.weights", "must not all be zero"));
+        }
+        for (&cos_zenith, &w) in cos.iter().zip(&weights) {
+            let medium = crate::medium::EarthMedium::new(cos_zenith)
+                .map_err(|e| self.err("arrival.earth.cos_zenith", e))?;
+            spec.chords.push(EarthChord {
+                cos_zenith,
+                weight: w / total,
+                medium,
+            });
+        }
+        Ok(spec)
     }
 }

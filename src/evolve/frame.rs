@@ -5,7 +5,7 @@
 use num_complex::Complex64;
 
 use crate::hamiltonian::CMat;
-use crate::linalg::hermitian_eigen_in_blocks;
+use crate::linalg::{hermitian_eigen_from, hermitian_eigen_in_blocks};
 
 type C = Complex64;
 
@@ -90,17 +90,17 @@ impl<const D: usize> Node<D> {
     }
 
     /// A node matched to `left`: columns reordered by the largest overlap and rephased so that
-    /// O_aa = (W₀†W)_aa is real positive; then k with the Berry term.
+    /// O_aa = (W₀†W)_aa is real positive; then k with the Berry term. The blocks are the left
+    /// node's (its eigenbasis is the Jacobi start).
     pub fn matched(
         x_km: f64,
         h: &CMat<D>,
         slope: &CMat<D>,
-        blocks: &Blocks<D>,
         left: &Node<D>,
         berry: bool,
     ) -> Result<Self, Mismatch> {
-        let e = hermitian_eigen_in_blocks(h, &blocks.label);
-        let o_raw = left.w.adjoint() * e.vectors;
+        // Warm start from the left node's eigenbasis: W = W₀ V, so the overlap O = W₀†W is V.
+        let (values, o_raw) = hermitian_eigen_from(h, &left.w, &left.block);
         let mut perm = [usize::MAX; D];
         let mut used = [false; D];
         for (a, p) in perm.iter_mut().enumerate() {
@@ -118,17 +118,21 @@ impl<const D: usize> Node<D> {
             used[best] = true;
             *p = best;
         }
-        let mut w = CMat::<D>::zeros();
+        // Reorder and rephase V (the overlap), then W = W₀ V.
+        let mut v = CMat::<D>::zeros();
         let mut lambda = [0.0; D];
         for a in 0..D {
             let b = perm[a];
             let o = o_raw[(a, b)];
             let phase = o.conj() / o.norm();
-            lambda[a] = e.values[b];
+            lambda[a] = values[b];
             for r in 0..D {
-                w[(r, a)] = e.vectors[(r, b)] * phase;
+                v[(r, a)] = o_raw[(r, b)] * phase;
             }
         }
+        // W₀ V inherits W₀'s round-off, and the next step's left node is this one: without
+        // re-orthonormalising, the non-unitarity would grow along the track.
+        let w = orthonormalized(&(left.w * v));
         let mut node = Node {
             x_km,
             h: *h,
@@ -138,8 +142,7 @@ impl<const D: usize> Node<D> {
             block: left.block,
             k: CMat::<D>::zeros(),
         };
-        let o = left.w.adjoint() * w;
-        node.couplings(slope, berry.then_some(&o))?;
+        node.couplings(slope, berry.then_some(&v))?;
         Ok(node)
     }
 
@@ -187,4 +190,27 @@ fn column_blocks<const D: usize>(w: &CMat<D>, blocks: &Blocks<D>) -> [usize; D] 
             .find(|&r| w[(r, k)] != C::new(0.0, 0.0))
             .map_or(k, |r| blocks.label[r])
     })
+}
+
+/// Modified Gram–Schmidt on the columns of a nearly unitary `w`: moves each column by about
+/// its departure from orthonormality, so eigenvectors stay eigenvectors to round-off.
+fn orthonormalized<const D: usize>(w: &CMat<D>) -> CMat<D> {
+    let mut q = *w;
+    for c in 0..D {
+        for p in 0..c {
+            let mut dot = C::new(0.0, 0.0);
+            for r in 0..D {
+                dot += q[(r, p)].conj() * q[(r, c)];
+            }
+            for r in 0..D {
+                let qp = q[(r, p)];
+                q[(r, c)] -= qp * dot;
+            }
+        }
+        let norm = (0..D).map(|r| q[(r, c)].norm_sqr()).sum::<f64>().sqrt();
+        for r in 0..D {
+            q[(r, c)] /= norm;
+        }
+    }
+    q
 }

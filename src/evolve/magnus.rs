@@ -174,8 +174,8 @@ impl<const D: usize, H: PathHamiltonian<D> + ?Sized> Driver<'_, D, H> {
             let (hm, dm) = self.ev.h_and_slope(xm, Side::Right)?;
             let (h1, d1) = self.ev.h_and_slope(x1, Side::Left)?;
             let nodes =
-                Node::matched(xm, &hm, &dm, &self.blocks, &node0, self.berry).and_then(|nm| {
-                    Node::matched(x1, &h1, &d1, &self.blocks, &node0, self.berry).map(|n1| (nm, n1))
+                Node::matched(xm, &hm, &dm, &node0, self.berry).and_then(|nm| {
+                    Node::matched(x1, &h1, &d1, &node0, self.berry).map(|n1| (nm, n1))
                 });
             let attempt = nodes.ok().and_then(|(nm, n1)| {
                 adiabatic_step([&node0, &nm, &n1], tol)
@@ -289,8 +289,8 @@ pub fn diagnose_step<const D: usize, H: PathHamiltonian<D> + ?Sized>(
         return Ok(None);
     };
     let (Ok(nm), Ok(n1)) = (
-        Node::matched(0.5 * (x0 + x1), &hm, &dm, &blocks, &n0, true),
-        Node::matched(x1, &h1, &d1, &blocks, &n0, true),
+        Node::matched(0.5 * (x0 + x1), &hm, &dm, &n0, true),
+        Node::matched(x1, &h1, &d1, &n0, true),
     ) else {
         return Ok(None);
     };

@@ -8,5 +8,5 @@
 pub mod eigen;
 pub mod expm;
 
-pub use eigen::{hermitian_eigen, hermitian_eigen_in_blocks, HermitianEigen};
+pub use eigen::{hermitian_eigen, hermitian_eigen_from, hermitian_eigen_in_blocks, HermitianEigen};
 pub use expm::{exp_minus_i_h_t, unitarity_error};

@@ -8,7 +8,7 @@ use super::divdiff::{filon_moments, ExpTables};
 use super::frame::Node;
 use super::omega2::{fast_omega2, higher_order, slow_omega2, SLOW_PHASE_RAD};
 use crate::hamiltonian::CMat;
-use crate::linalg::exp_minus_i_h_t;
+use crate::linalg::{exp_minus_i_h_t, mul, mul_adjoint};
 
 type C = Complex64;
 
@@ -266,7 +266,7 @@ pub fn adiabatic_step<const D: usize>(
         }
     }
     Ok(Attempt {
-        s_step: w1 * u * n[0].w.adjoint(),
+        s_step: mul_adjoint(&mul(&w1, &u), &n[0].w),
         err,
         parts: [phase_err, filon_err, slow_err, max_omega1 * chirp],
     })

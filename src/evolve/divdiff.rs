@@ -373,7 +373,6 @@ impl<const D: usize> ExpTables<D> {
     /// The nodes 0, i(Φ_f − Φ_m), i(Φ_f − Φ_l) are iΦ_f + (y_f, y_m, y_l), so every confluent
     /// entry is e^{iΦ_f} exp[y_f, y_m^μ, y_l^ν] (shift covariance).
     pub fn simplex_moments(&self, f: usize, m: usize, l: usize) -> [C; 4] {
-        let idx = [f, m, l];
         let ph = [self.phase[f], self.phase[m], self.phase[l]];
         // The widest pair of the three points decides: Newton step (≥ 1) or Taylor.
         let (mut wi, mut wj, mut spread) = (0, 1, (ph[0] - ph[1]).abs());
@@ -385,32 +384,40 @@ impl<const D: usize> ExpTables<D> {
         }
         // Entries with μ_f = 1: t[μ_m][μ_l] for (1,1), (2,1), (1,2), (2,2), (1,3).
         let mut t = [[C::new(0.0, 0.0); PAIR_MULT]; 3];
-        let order = [(1, 1), (2, 1), (1, 2), (2, 2), (1, 3)];
         if spread >= 1.0 {
-            // exp[S] = (exp[S \ p_i] − exp[S \ p_j]) / (p_j − p_i), p_j − p_i = −i(Φ_j − Φ_i).
+            // exp[S] = (exp[S \ p_i] − exp[S \ p_j]) / (p_j − p_i), p_j − p_i = −i(Φ_j − Φ_i),
+            // written out for each widest pair: a dropped point either leaves a three-point
+            // entry computed just before or, when its multiplicity reaches 0, a pair entry.
             let inv = C::new(0.0, 1.0 / (ph[wj] - ph[wi]));
-            for (mm, ml) in order {
-                let mult = [1, mm, ml];
-                let value = |t: &[[C; PAIR_MULT]; 3], drop: usize| -> C {
-                    let mut mu = mult;
-                    mu[drop] -= 1;
-                    if mu[0] > 0 && mu[1] > 0 && mu[2] > 0 {
-                        t[mu[1]][mu[2]]
-                    } else {
-                        // The dropped point is gone: a pair entry.
-                        let (p, q) = match drop {
-                            0 => (1, 2),
-                            1 => (0, 2),
-                            _ => (0, 1),
-                        };
-                        self.pair[idx[p]][idx[q]][mu[p]][mu[q]]
-                    }
-                };
-                let v = (value(&t, wi) - value(&t, wj)) * inv;
-                t[mm][ml] = v;
+            let (pml, pfl, pfm) = (&self.pair[m][l], &self.pair[f][l], &self.pair[f][m]);
+            match (wi, wj) {
+                // Drop f or m.
+                (0, 1) => {
+                    t[1][1] = (pml[1][1] - pfl[1][1]) * inv;
+                    t[2][1] = (pml[2][1] - t[1][1]) * inv;
+                    t[1][2] = (pml[1][2] - pfl[1][2]) * inv;
+                    t[2][2] = (pml[2][2] - t[1][2]) * inv;
+                    t[1][3] = (pml[1][3] - pfl[1][3]) * inv;
+                }
+                // Drop f or l.
+                (0, 2) => {
+                    t[1][1] = (pml[1][1] - pfm[1][1]) * inv;
+                    t[2][1] = (pml[2][1] - pfm[1][2]) * inv;
+                    t[1][2] = (pml[1][2] - t[1][1]) * inv;
+                    t[2][2] = (pml[2][2] - t[2][1]) * inv;
+                    t[1][3] = (pml[1][3] - t[1][2]) * inv;
+                }
+                // Drop m or l.
+                _ => {
+                    t[1][1] = (pfl[1][1] - pfm[1][1]) * inv;
+                    t[2][1] = (t[1][1] - pfm[1][2]) * inv;
+                    t[1][2] = (pfl[1][2] - t[1][1]) * inv;
+                    t[2][2] = (t[1][2] - t[2][1]) * inv;
+                    t[1][3] = (pfl[1][3] - t[1][2]) * inv;
+                }
             }
         } else {
-            for (mm, ml) in order {
+            for (mm, ml) in [(1, 1), (2, 1), (1, 2), (2, 2), (1, 3)] {
                 let mut pts = [C::new(0.0, 0.0); 6];
                 let mut n = 0;
                 for (i, mu) in [1, mm, ml].into_iter().enumerate() {

@@ -11,16 +11,12 @@ use num_complex::Complex64;
 
 use super::divdiff::ExpTables;
 use crate::hamiltonian::CMat;
-use crate::linalg::{exp_minus_i_h_t, hermitian_eigen};
+use crate::linalg::{commutator, exp_minus_i_h_t, hermitian_eigen, mul_adjoint};
 
 type C = Complex64;
 
 /// A pair advancing at most this much phase in a step is "slow" (integrators.md §3.6).
 pub const SLOW_PHASE_RAD: f64 = 1.5;
-
-fn commutator<const D: usize>(a: &CMat<D>, b: &CMat<D>) -> CMat<D> {
-    a * b - b * a
-}
 
 /// Slow part of Ω beyond first order, from K at the three Gauss–Legendre points of the step
 /// (slow entries only; the rest zero), and its error indicator |Ω⁽⁶⁾ − Ω⁽⁴⁾|.
@@ -36,12 +32,19 @@ fn commutator<const D: usize>(a: &CMat<D>, b: &CMat<D>) -> CMat<D> {
 /// of the interpolant that Ω⁽⁶⁾ − Ω⁽⁴⁾ cannot see (it was 0.3 of the tolerance per step,
 /// coherent over the ~30 steps across the supernova's H resonance: 6e-6 in P).
 pub fn slow_omega2<const D: usize>(k: &[CMat<D>; 3], h: f64) -> (CMat<D>, f64) {
+    // Diagonal matrices commute: without a slow coupling every commutator is exactly zero.
+    let coupled = k
+        .iter()
+        .any(|m| (0..D).any(|a| (0..D).any(|b| a != b && m[(a, b)] != C::new(0.0, 0.0))));
+    if !coupled {
+        return (CMat::<D>::zeros(), 0.0);
+    }
     let mi = C::new(0.0, -1.0);
     let a1 = k[1] * (mi * h);
     let a2 = (k[2] - k[0]) * (mi * (15f64.sqrt() * h / 3.0));
     let a3 = (k[2] - k[1] * C::new(2.0, 0.0) + k[0]) * (mi * (10.0 * h / 3.0));
-    let fourth = commutator(&a2, &a1) * C::new(1.0 / 12.0, 0.0);
     let c1 = commutator(&a1, &a2);
+    let fourth = c1 * C::new(-1.0 / 12.0, 0.0);
     let c2 = commutator(&a1, &(a3 * C::new(2.0, 0.0) + c1)) * C::new(-1.0 / 60.0, 0.0);
     let sixth =
         commutator(&(c1 - a1 * C::new(20.0, 0.0) - a3), &(a2 + c2)) * C::new(1.0 / 240.0, 0.0);
@@ -171,7 +174,7 @@ pub fn higher_order<const D: usize>(
             scaled[(r, k)] *= s.asin();
         }
     }
-    let log_u0 = scaled * e.vectors.adjoint() * C::i();
+    let log_u0 = mul_adjoint(&scaled, &e.vectors) * C::i();
     let omega1 = CMat::<D>::from_fn(|a, b| {
         if kappa[(a, b)] == C::new(0.0, 0.0) {
             C::new(0.0, 0.0)

@@ -18,7 +18,7 @@ pub fn exp_minus_i_h_t<const D: usize>(
             scaled[(r, k)] *= phase;
         }
     }
-    scaled * e.vectors.adjoint()
+    super::product::mul_adjoint(&scaled, &e.vectors)
 }
 
 /// The largest absolute entry of S†S − 1 (output.md's `unitarity_error`).

@@ -8,7 +8,7 @@ use super::divdiff::{filon_moments, ExpTables};
 use super::frame::Node;
 use super::omega2::{fast_omega2, higher_order, slow_omega2, SLOW_PHASE_RAD};
 use crate::hamiltonian::CMat;
-use crate::linalg::{exp_minus_i_h_t, mul, mul_adjoint};
+use crate::linalg::{exp_anti_hermitian, mul, mul_adjoint};
 
 type C = Complex64;
 
@@ -256,8 +256,8 @@ pub fn adiabatic_step<const D: usize>(
         .max(slow_err)
         .max(max_omega1 * chirp);
 
-    // S_step = W₁ e^{−iΦ(x₁)} exp(Ω) W₀†, exp(Ω) = exp(−i (iΩ)) with iΩ Hermitian.
-    let u = exp_minus_i_h_t(&(omega * C::i()), 1.0);
+    // S_step = W₁ e^{−iΦ(x₁)} exp(Ω) W₀†.
+    let u = exp_anti_hermitian(&omega);
     let mut w1 = n[2].w;
     for a in 0..D {
         let e = C::from_polar(1.0, -phi_1[a]);

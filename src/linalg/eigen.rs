@@ -139,25 +139,27 @@ fn rotate<const D: usize>(
     let s = t * c;
     let jpq = phase * s;
     let jqp = -phase.conj() * s;
-    // Columns: a ← a J.
+    // Columns p, q outside the 2×2 block: a ← a J; the rows follow by Hermiticity
+    // (J† a J is Hermitian), which halves the work of a full row pass.
     for k in 0..D {
-        let (akp, akq) = (a[(k, p)], a[(k, q)]);
-        a[(k, p)] = akp * c + akq * jqp;
-        a[(k, q)] = akp * jpq + akq * c;
         let (vkp, vkq) = (v[(k, p)], v[(k, q)]);
         v[(k, p)] = vkp * c + vkq * jqp;
         v[(k, q)] = vkp * jpq + vkq * c;
+        if k == p || k == q {
+            continue;
+        }
+        let (akp, akq) = (a[(k, p)], a[(k, q)]);
+        let (np, nq) = (akp * c + akq * jqp, akp * jpq + akq * c);
+        a[(k, p)] = np;
+        a[(k, q)] = nq;
+        a[(p, k)] = np.conj();
+        a[(q, k)] = nq.conj();
     }
-    // Rows: a ← J† a.
-    for k in 0..D {
-        let (apk, aqk) = (a[(p, k)], a[(q, k)]);
-        a[(p, k)] = apk * c + aqk * jqp.conj();
-        a[(q, k)] = apk * jpq.conj() + aqk * c;
-    }
+    // The 2×2 block: the rotation zeroes a_pq and moves t|a_pq| between the diagonals.
+    a[(p, p)] = Complex64::new(app - t * b, 0.0);
+    a[(q, q)] = Complex64::new(aqq + t * b, 0.0);
     a[(p, q)] = Complex64::new(0.0, 0.0);
     a[(q, p)] = Complex64::new(0.0, 0.0);
-    a[(p, p)] = Complex64::new(a[(p, p)].re, 0.0);
-    a[(q, q)] = Complex64::new(a[(q, q)].re, 0.0);
 }
 
 #[cfg(test)]

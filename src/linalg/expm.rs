@@ -21,6 +21,53 @@ pub fn exp_minus_i_h_t<const D: usize>(
     super::product::mul_adjoint(&scaled, &e.vectors)
 }
 
+/// exp(Ω) for anti-Hermitian `omega` (Ω† = −Ω), by scaling and squaring of its Taylor series:
+/// the series is cut where its remainder is below 1e-17 after the squarings, so the result
+/// is the unitary exp(Ω) to round-off. For the small Ω of an integrator step (entries ≤ 0.5)
+/// this takes 5–16 products, a third to a fifth of a Jacobi eigendecomposition.
+pub fn exp_anti_hermitian<const D: usize>(
+    omega: &SMatrix<Complex64, D, D>,
+) -> SMatrix<Complex64, D, D> {
+    // ‖Ω‖ ≤ the largest column sum of |re| + |im| (≥ the 1-norm, which bounds the 2-norm of
+    // an anti-Hermitian matrix since its 1- and ∞-norms agree).
+    let norm = (0..D)
+        .map(|c| {
+            (0..D)
+                .map(|r| omega[(r, c)].re.abs() + omega[(r, c)].im.abs())
+                .sum::<f64>()
+        })
+        .fold(0.0, f64::max);
+    if norm == 0.0 {
+        return SMatrix::<Complex64, D, D>::identity();
+    }
+    // Halve until ‖Ω/2ˢ‖ ≤ 1/2.
+    let mut squarings = 0;
+    let mut scaled_norm = norm;
+    while scaled_norm > 0.5 {
+        scaled_norm *= 0.5;
+        squarings += 1;
+    }
+    // The remainder after degree m is ≤ ν^{m+1}/(m+1)! e^ν; each squaring doubles the error.
+    let target = 1e-17 / f64::from(1u32 << squarings);
+    let mut degree = 1;
+    let mut term = scaled_norm;
+    while term * scaled_norm / (degree + 1) as f64 * 1.65 > target && degree < 30 {
+        degree += 1;
+        term *= scaled_norm / degree as f64;
+    }
+    let x = omega * Complex64::new(0.5f64.powi(squarings), 0.0);
+    // Horner: I + X(I + X/2(I + X/3(…))).
+    let identity = SMatrix::<Complex64, D, D>::identity();
+    let mut acc = identity;
+    for k in (1..=degree).rev() {
+        acc = identity + super::product::mul(&x, &acc) * Complex64::new(1.0 / k as f64, 0.0);
+    }
+    for _ in 0..squarings {
+        acc = super::product::mul(&acc, &acc);
+    }
+    acc
+}
+
 /// The largest absolute entry of S†S − 1 (output.md's `unitarity_error`).
 pub fn unitarity_error<const D: usize>(s: &SMatrix<Complex64, D, D>) -> f64 {
     let p = s.adjoint() * s;
@@ -37,6 +84,31 @@ pub fn unitarity_error<const D: usize>(s: &SMatrix<Complex64, D, D>) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn exp_anti_hermitian_matches_the_eigendecomposition() {
+        let mut state = 7u64;
+        let mut next = || {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            ((state >> 11) as f64 / (1u64 << 53) as f64) - 0.5
+        };
+        for scale in [0.0, 1e-9, 1e-4, 0.01, 0.1, 0.5, 1.0, 3.0] {
+            for _ in 0..5 {
+                let m = SMatrix::<Complex64, 6, 6>::from_fn(|_, _| Complex64::new(next(), next()));
+                let herm = (m + m.adjoint()) * Complex64::new(0.5 * scale, 0.0);
+                let want = exp_minus_i_h_t(&herm, 1.0);
+                let got = exp_anti_hermitian(&(herm * Complex64::new(0.0, -1.0)));
+                assert!(
+                    (got - want).norm() < 1e-14,
+                    "scale {scale}: {:e}",
+                    (got - want).norm()
+                );
+                assert!(unitarity_error(&got) < 1e-14);
+            }
+        }
+    }
 
     #[test]
     fn two_level_rabi_formula() {

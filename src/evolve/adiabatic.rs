@@ -186,7 +186,7 @@ pub fn adiabatic_step<const D: usize>(
             }
             let u: [f64; 3] = std::array::from_fn(|j| u_node(j, a, b));
             let (quad, lin) = filon_pair(k, gap, u, h)?;
-            filon_err = filon_err.max((quad - lin).norm());
+            filon_err = filon_err.max((quad - lin).norm_sqr().sqrt());
             omega1[(a, b)] = quad * C::new(0.0, -1.0);
             omega1[(b, a)] = -omega1[(a, b)].conj();
         }
@@ -219,7 +219,7 @@ pub fn adiabatic_step<const D: usize>(
     // Fast triples: closed form with p = k(x_m), q = (k(x₁) − k(x₀))/h, w h = Φ(x₁).
     let p = n[1].k;
     let q = (n[2].k - n[0].k) * C::new(1.0 / h, 0.0);
-    let tables = ExpTables::new(&phi_1);
+    let tables = ExpTables::in_blocks(&phi_1, &block);
     let prune = PRUNE * tol;
     let [omega2_fast, omega2_kappa] = fast_omega2(&p, &q, &tables, &slow, h, prune);
     let kappa = CMat::<D>::from_fn(|a, b| {
@@ -236,18 +236,21 @@ pub fn adiabatic_step<const D: usize>(
     omega = (omega - omega.adjoint()) * C::new(0.5, 0.0);
     if omega
         .iter()
-        .any(|z| z.norm() > MAX_OMEGA || z.norm().is_nan())
+        .any(|z| z.norm_sqr().sqrt() > MAX_OMEGA || z.norm_sqr().sqrt().is_nan())
     {
         return Err(Structural::OmegaTooLarge);
     }
     // Chirp: the linear-phase model of Ω₂ misses the phase's curvature (§3.9).
-    let max_omega1 = omega1.iter().map(|z| z.norm()).fold(0.0, f64::max);
+    let max_omega1 = omega1
+        .iter()
+        .map(|z| z.norm_sqr().sqrt())
+        .fold(0.0, f64::max);
     let mut chirp: f64 = 0.0;
     for a in 0..D {
         for b in 0..D {
             if a != b {
                 let c = (u_node(1, a, b) - 0.5 * u1[a][b]).abs().min(1.0);
-                chirp = chirp.max(omega1[(a, b)].norm() * c);
+                chirp = chirp.max(omega1[(a, b)].norm_sqr().sqrt() * c);
             }
         }
     }

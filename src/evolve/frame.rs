@@ -107,7 +107,7 @@ impl<const D: usize> Node<D> {
             let mut best = 0;
             let mut best_abs = -1.0;
             for b in 0..D {
-                let v = o_raw[(a, b)].norm();
+                let v = o_raw[(a, b)].norm_sqr().sqrt();
                 if v > best_abs {
                     (best, best_abs) = (b, v);
                 }
@@ -124,7 +124,7 @@ impl<const D: usize> Node<D> {
         for a in 0..D {
             let b = perm[a];
             let o = o_raw[(a, b)];
-            let phase = o.conj() / o.norm();
+            let phase = o.conj() / o.norm_sqr().sqrt();
             lambda[a] = values[b];
             for r in 0..D {
                 v[(r, a)] = o_raw[(r, b)] * phase;

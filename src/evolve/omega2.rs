@@ -50,7 +50,7 @@ pub fn slow_omega2<const D: usize>(k: &[CMat<D>; 3], h: f64) -> (CMat<D>, f64) {
         commutator(&(c1 - a1 * C::new(20.0, 0.0) - a3), &(a2 + c2)) * C::new(1.0 / 240.0, 0.0);
     let err = (sixth - fourth)
         .iter()
-        .map(|z| z.norm())
+        .map(|z| z.norm_sqr().sqrt())
         .fold(0.0, f64::max);
     (sixth, err)
 }
@@ -74,7 +74,9 @@ pub fn fast_omega2<const D: usize>(
 ) -> [CMat<D>; 2] {
     let zero = C::new(0.0, 0.0);
     let bound: [[f64; D]; D] = std::array::from_fn(|a| {
-        std::array::from_fn(|b| p[(a, b)].norm() + q[(a, b)].norm() * (0.5 * h))
+        std::array::from_fn(|b| {
+            p[(a, b)].norm_sqr().sqrt() + q[(a, b)].norm_sqr().sqrt() * (0.5 * h)
+        })
     });
     let nonzero: [[bool; D]; D] =
         std::array::from_fn(|a| std::array::from_fn(|b| p[(a, b)] != zero || q[(a, b)] != zero));

@@ -11,7 +11,9 @@ use num_complex::Complex64;
 
 use super::divdiff::ExpTables;
 use crate::hamiltonian::CMat;
-use crate::linalg::{commutator, exp_minus_i_h_t, hermitian_eigen, mul_adjoint};
+use crate::linalg::{
+    arcsin_hermitian_series, commutator, exp_minus_i_h_t, hermitian_eigen, mul_adjoint,
+};
 
 type C = Complex64;
 
@@ -166,17 +168,24 @@ pub fn higher_order<const D: usize>(
     }
     // log U₀ = iΘ₀ with Θ₀ = Y arcsin(s) Y† from the Hermitian part (U₀ − U₀†)/(2i) = Y s Y†.
     let herm = (u0 - u0.adjoint()) * C::new(0.0, -0.5);
-    let e = hermitian_eigen(&herm);
-    if e.values.iter().any(|s| s.abs() > 0.9) {
-        return None;
-    }
-    let mut scaled = e.vectors;
-    for (k, s) in e.values.iter().enumerate() {
-        for r in 0..D {
-            scaled[(r, k)] *= s.asin();
+    // Small s (the usual case): the odd power series, a third of an eigendecomposition.
+    let theta = match arcsin_hermitian_series(&herm) {
+        Some(theta) => theta,
+        None => {
+            let e = hermitian_eigen(&herm);
+            if e.values.iter().any(|s| s.abs() > 0.9) {
+                return None;
+            }
+            let mut scaled = e.vectors;
+            for (k, s) in e.values.iter().enumerate() {
+                for r in 0..D {
+                    scaled[(r, k)] *= s.asin();
+                }
+            }
+            mul_adjoint(&scaled, &e.vectors)
         }
-    }
-    let log_u0 = mul_adjoint(&scaled, &e.vectors) * C::i();
+    };
+    let log_u0 = theta * C::i();
     let omega1 = CMat::<D>::from_fn(|a, b| {
         if kappa[(a, b)] == C::new(0.0, 0.0) {
             C::new(0.0, 0.0)

@@ -100,9 +100,12 @@ fn jacobi<const D: usize>(
         if off <= scale * 1e-36 {
             break;
         }
+        // Entries already below the convergence level are left alone (threshold Jacobi):
+        // the last sweeps then rotate only the few pairs that still matter.
+        let negligible = scale * 1e-38;
         for p in 0..D {
             for q in (p + 1)..D {
-                if block[p] == block[q] {
+                if block[p] == block[q] && a[(p, q)].norm_sqr() > negligible {
                     rotate(a, v, p, q);
                 }
             }

@@ -305,7 +305,12 @@ impl<const D: usize> ExpTables<D> {
         let phase: [f64; D] = std::array::from_fn(|k| phase[k] - mean);
         let ey: [C; D] = std::array::from_fn(|k| C::from_polar(1.0, -phase[k]));
         let zero = C::new(0.0, 0.0);
-        let mut pair = [[[[zero; PAIR_MULT]; PAIR_MULT]; D]; D];
+        // Filled in place (the tables are 9 KB for D = 6: no local copies).
+        let mut out = ExpTables {
+            phase,
+            ey,
+            pair: [[[[zero; PAIR_MULT]; PAIR_MULT]; D]; D],
+        };
         let mut inv_fact = [1.0; 2 * PAIR_MULT];
         for k in 2..inv_fact.len() {
             inv_fact[k] = inv_fact[k - 1] / (k - 1) as f64;
@@ -316,7 +321,7 @@ impl<const D: usize> ExpTables<D> {
                 if block[j] != block[k] {
                     continue;
                 }
-                let mut t = [[zero; PAIR_MULT]; PAIR_MULT];
+                let t = &mut out.pair[j][k];
                 let gap = phase[j] - phase[k];
                 if j == k || gap == 0.0 {
                     for (mu, row) in t.iter_mut().enumerate() {
@@ -362,15 +367,16 @@ impl<const D: usize> ExpTables<D> {
                         }
                     }
                 }
-                for mu in 0..PAIR_MULT {
-                    for nu in 0..PAIR_MULT {
-                        pair[j][k][mu][nu] = t[mu][nu];
-                        pair[k][j][nu][mu] = t[mu][nu];
+                if j != k {
+                    for mu in 0..PAIR_MULT {
+                        for nu in 0..PAIR_MULT {
+                            out.pair[k][j][nu][mu] = out.pair[j][k][mu][nu];
+                        }
                     }
                 }
             }
         }
-        ExpTables { phase, ey, pair }
+        out
     }
 
     /// φ₁(i(Φ_a − Φ_b)) = exp[0, i(Φ_a − Φ_b)] = e^{iΦ_a} exp[y_a, y_b].

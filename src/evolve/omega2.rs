@@ -108,31 +108,35 @@ pub fn fast_omega2<const D: usize>(
     };
     let mut out = CMat::<D>::zeros();
     let mut out0 = CMat::<D>::zeros();
+    // p and q are Hermitian, so K(t) is and both Ω₂ are anti-Hermitian: the upper triangle
+    // (with the diagonal) is summed, the lower one mirrored. The bounds, the zero pattern
+    // and `slow` are symmetric, so the pruning is too.
     for a in 0..D {
         for c in a..D {
             for b in 0..D {
-                let (fwd, back) = (wanted(a, b, c), c != a && wanted(c, b, a));
-                if !(fwd || back) {
+                if !wanted(a, b, c) {
                     continue;
                 }
                 // simplex_moments(z_ab, z_bc) and, by conjugation,
                 // simplex_moments(z_bc, z_ab) = conj(simplex_moments(z_cb, z_ba)).
                 let m_abc = tables.simplex_moments(a, b, c);
-                let m_cba = tables.simplex_moments(c, b, a);
-                let (c_abc, c_cba) = (m_abc.map(|z| z.conj()), m_cba.map(|z| z.conj()));
-                if fwd {
-                    out[(a, c)] += triple(a, b, c, &m_abc, &c_cba);
-                    if both_fast(a, b, c) {
-                        out0[(a, c)] += triple0(a, b, c, &m_abc, &c_cba);
-                    }
-                }
-                if back {
-                    out[(c, a)] += triple(c, b, a, &m_cba, &c_abc);
-                    if both_fast(c, b, a) {
-                        out0[(c, a)] += triple0(c, b, a, &m_cba, &c_abc);
-                    }
+                let m_cba = if c == a {
+                    m_abc
+                } else {
+                    tables.simplex_moments(c, b, a)
+                };
+                let c_cba = m_cba.map(|z| z.conj());
+                out[(a, c)] += triple(a, b, c, &m_abc, &c_cba);
+                if both_fast(a, b, c) {
+                    out0[(a, c)] += triple0(a, b, c, &m_abc, &c_cba);
                 }
             }
+        }
+    }
+    for a in 0..D {
+        for c in (a + 1)..D {
+            out[(c, a)] = -out[(a, c)].conj();
+            out0[(c, a)] = -out0[(a, c)].conj();
         }
     }
     [out, out0]

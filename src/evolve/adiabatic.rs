@@ -8,7 +8,7 @@ use super::divdiff::{filon_moments, ExpTables};
 use super::frame::Node;
 use super::omega2::{fast_omega2, higher_order, slow_omega2, SLOW_PHASE_RAD};
 use crate::hamiltonian::CMat;
-use crate::linalg::{exp_anti_hermitian, mul, mul_adjoint};
+use crate::linalg::{exp_anti_hermitian, mul_maybe_sparse};
 
 type C = Complex64;
 
@@ -261,6 +261,7 @@ pub fn adiabatic_step<const D: usize>(
 
     // S_step = W₁ e^{−iΦ(x₁)} exp(Ω) W₀†.
     let u = exp_anti_hermitian(&omega);
+    let sparse = n[0].has_blocks();
     let mut w1 = n[2].w;
     for a in 0..D {
         let e = C::from_polar(1.0, -phi_1[a]);
@@ -269,7 +270,11 @@ pub fn adiabatic_step<const D: usize>(
         }
     }
     Ok(Attempt {
-        s_step: mul_adjoint(&mul(&w1, &u), &n[0].w),
+        s_step: mul_maybe_sparse(
+            sparse,
+            &mul_maybe_sparse(sparse, &w1, &u),
+            &n[0].w.adjoint(),
+        ),
         err,
         parts: [phase_err, filon_err, slow_err, max_omega1 * chirp],
     })

@@ -5,7 +5,7 @@
 use num_complex::Complex64;
 
 use crate::hamiltonian::CMat;
-use crate::linalg::{adjoint_mul, hermitian_eigen_from, hermitian_eigen_in_blocks, mul};
+use crate::linalg::{hermitian_eigen_from, hermitian_eigen_in_blocks, mul_maybe_sparse};
 
 type C = Complex64;
 
@@ -132,7 +132,7 @@ impl<const D: usize> Node<D> {
         }
         // W₀ V inherits W₀'s round-off, and the next step's left node is this one: without
         // re-orthonormalising, the non-unitarity would grow along the track.
-        let w = orthonormalized(&mul(&left.w, &v));
+        let w = orthonormalized(&mul_maybe_sparse(left.has_blocks(), &left.w, &v));
         let mut node = Node {
             x_km,
             h: *h,
@@ -148,7 +148,9 @@ impl<const D: usize> Node<D> {
 
     /// G, F and k (integrators.md §3.3). `o` = W₀†W for the Berry term (None at the left node).
     fn couplings(&mut self, slope: &CMat<D>, o: Option<&CMat<D>>) -> Result<(), Mismatch> {
-        self.g = adjoint_mul(&self.w, &mul(slope, &self.w));
+        let sparse = self.has_blocks();
+        let sw = mul_maybe_sparse(sparse, slope, &self.w);
+        self.g = mul_maybe_sparse(sparse, &self.w.adjoint(), &sw);
         let mut f = CMat::<D>::zeros();
         for a in 0..D {
             for b in 0..D {
@@ -169,12 +171,17 @@ impl<const D: usize> Node<D> {
         // k_ab = −i F_ab; k_aa = −Im((O F)_aa)/O_aa keeps O_aa real along the step.
         self.k = f * C::new(0.0, -1.0);
         if let Some(o) = o {
-            let of = mul(o, &f);
+            let of = mul_maybe_sparse(self.has_blocks(), o, &f);
             for a in 0..D {
                 self.k[(a, a)] = C::new(-of[(a, a)].im / o[(a, a)].re, 0.0);
             }
         }
         Ok(())
+    }
+
+    /// More than one decoupled block: W, G and k are block diagonal (up to the column order).
+    pub fn has_blocks(&self) -> bool {
+        self.block.iter().any(|&b| b != self.block[0])
     }
 
     /// λ′_a = Re G_aa.

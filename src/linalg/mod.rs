@@ -11,4 +11,4 @@ pub mod product;
 
 pub use eigen::{hermitian_eigen, hermitian_eigen_from, hermitian_eigen_in_blocks, HermitianEigen};
 pub use expm::{arcsin_hermitian_series, exp_anti_hermitian, exp_minus_i_h_t, unitarity_error};
-pub use product::{adjoint_mul, commutator, mul, mul_adjoint};
+pub use product::{adjoint_mul, commutator, mul, mul_adjoint, mul_maybe_sparse, mul_sparse};

@@ -13,7 +13,7 @@ const SNAPSHOTS: [(&str, u64); 6] = [
     ("solar-8b", 15379),
     ("sn-majorana-sfp", 375),
     ("sn-dirac-spin-flip", 751),
-    ("rotating-star-spin", 3573),
+    ("rotating-star-spin", 3572),
     ("lab-2nu", 51),
     ("earth-core", 225),
 ];

@@ -171,9 +171,13 @@ impl<const D: usize> Node<D> {
         // k_ab = −i F_ab; k_aa = −Im((O F)_aa)/O_aa keeps O_aa real along the step.
         self.k = f * C::new(0.0, -1.0);
         if let Some(o) = o {
-            let of = mul_maybe_sparse(self.has_blocks(), o, &f);
+            // Only the diagonal of O F is needed: D² products, not a full D³ product.
             for a in 0..D {
-                self.k[(a, a)] = C::new(-of[(a, a)].im / o[(a, a)].re, 0.0);
+                let mut of_aa = C::new(0.0, 0.0);
+                for b in 0..D {
+                    of_aa += o[(a, b)] * f[(b, a)];
+                }
+                self.k[(a, a)] = C::new(-of_aa.im / o[(a, a)].re, 0.0);
             }
         }
         Ok(())

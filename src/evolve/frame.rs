@@ -225,3 +225,22 @@ fn orthonormalized<const D: usize>(w: &CMat<D>) -> CMat<D> {
     }
     q
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::linalg::{exp_minus_i_h_t, unitarity_error};
+
+    #[test]
+    fn orthonormalized_restores_unitarity_and_barely_moves_columns() {
+        let h =
+            CMat::<6>::from_fn(|i, j| C::new((i + j) as f64 * 0.1, (i as f64 - j as f64) * 0.2));
+        let u = exp_minus_i_h_t(&((h + h.adjoint()) * C::new(0.5, 0.0)), 1.3);
+        let noise = CMat::<6>::from_fn(|i, j| C::new(1e-9 * (i * j) as f64, -1e-9 * i as f64));
+        let w = u + noise;
+        assert!(unitarity_error(&w) > 1e-9);
+        let q = orthonormalized(&w);
+        assert!(unitarity_error(&q) < 1e-15);
+        assert!((q - u).norm() < 1e-7);
+    }
+}

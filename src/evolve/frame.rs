@@ -1,6 +1,7 @@
 //! The instantaneous eigenframe at one node of an adiabatic step (integrators.md §2, §3.1–§3.3):
-//! block-aware eigendecomposition, matching and gauge against the step's left node, and the
-//! couplings k = −iW†W′ from G = W†H′W (no finite differences of eigenvectors).
+//! block-aware eigendecomposition (warm-started from the left node's eigenvectors for the
+//! other nodes), matching and gauge against the step's left node, and the couplings
+//! k = −iW†W′ from G = W†H′W (no finite differences of eigenvectors).
 
 use num_complex::Complex64;
 

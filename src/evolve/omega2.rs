@@ -2,8 +2,9 @@
 //! constant-coupling model behind the higher-order correction R (§3.7).
 //!
 //! Ω₂ = −½ ∫∫_{t₂<t₁} [K(t₁), K(t₂)]. Triples (a, b, c) whose pairs (a, b) and (b, c) both
-//! advance ≤ 1.5 rad in the step use the classical Magnus-6 commutators of K interpolated
-//! through the three nodes; every other triple uses the closed form for
+//! advance ≤ 1.5 rad in the step use the classical Magnus-6 commutators of K at the three
+//! Gauss points (k interpolated through the nodes, the phase factor exact); every other
+//! triple uses the closed form for
 //! K_ab(t) = (p_ab + q_ab (t − h/2)) e^{i w_ab t}, through the divided differences of exp
 //! shared by all triples ([`ExpTables`]).
 

@@ -1,5 +1,6 @@
 //! Times the `magnus` method per energy and per step on the bench's solar and supernova 6×6
-//! cases (release build: `cargo run --release --example magnus_timing`).
+//! cases (release build: `REPS=50 cargo run --release --example magnus_timing`; CPU time is
+//! the number to read on a shared machine).
 
 use std::time::Instant;
 
@@ -68,7 +69,29 @@ fn model() -> Model {
     Model::new(Basis::Majorana, mixing, moments)
 }
 
+/// CPU time of this process (user + system), s, from /proc/self/stat (Linux; 0 elsewhere):
+/// wall time is meaningless on a loaded machine.
+fn cpu_seconds() -> f64 {
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
+        return 0.0;
+    };
+    // Fields after the parenthesised command name; utime and stime are fields 14 and 15.
+    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|f| f.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    (ticks(11) + ticks(12)) / 100.0
+}
+
 fn main() {
+    let reps: usize = std::env::var("REPS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(5);
     let model = model();
     let cases = [
         (
@@ -80,24 +103,30 @@ fn main() {
         ),
         ("supernova-20MeV", Analytic { sun: false }, 1e4, 1e6, 20.0),
     ];
-    for (name, medium, a, b, e) in &cases {
+    // CASE=sun or CASE=supernova runs one case (e.g. under callgrind).
+    let only = std::env::var("CASE").unwrap_or_default();
+    for (name, medium, a, b, e) in cases.iter().filter(|c| c.0.starts_with(only.as_str())) {
         let h = MediumHamiltonian::new(EnergyHamiltonian::<6>::new(&model, e * 1e6), medium);
         let opts = SolverOptions::default();
-        let reps = 5;
         let t = Instant::now();
+        let c = cpu_seconds();
         let mut m = None;
         for _ in 0..reps {
             m = Some(solve(&h, *a, *b, &Record::End, &opts).expect("magnus"));
         }
         let dt = t.elapsed().as_secs_f64() / reps as f64;
+        let dc = (cpu_seconds() - c) / reps as f64;
         let st = m.expect("ran").stats;
         let attempts = st.accepted + st.rejected;
         println!(
-            "{name}: {:.3} ms per energy, {} accepted + {} rejected, {:.1} us per attempt",
+            "{name}: {:.3} ms per energy ({:.3} ms CPU), {} accepted + {} rejected, {:.1} us \
+             per attempt ({:.1} us CPU)",
             dt * 1e3,
+            dc * 1e3,
             st.accepted,
             st.rejected,
-            dt * 1e6 / attempts as f64
+            dt * 1e6 / attempts as f64,
+            dc * 1e6 / attempts as f64
         );
     }
 }

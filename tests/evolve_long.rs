@@ -1,7 +1,7 @@
 //! Long tracks (integrators.md §1, issue 9): the whole exponential Sun and a supernova
 //! envelope, 6×6, at the default tolerance: max |ΔP| ≤ 1e-6 against DOP853 at rtol 1e-12 in
 //! at most 2000 accepted steps per energy. DOP853 needs ~1.5e6 steps (≈ 15–20 s in release) per
-//! case, so only two cases run by default; the rest are `#[ignore]` (run with
+//! case, so only three cases run by default; the rest are `#[ignore]` (run with
 //! `cargo test --release -- --ignored`).
 
 mod evolve_common;
@@ -75,18 +75,32 @@ fn whole_sun_all_energies() {
     }
 }
 
+/// The smooth envelope at 20 MeV crosses the H resonance with a slow pair advancing ~1.5 rad
+/// per step: the case that exposed the slow-pair Ω₂ interpolation error (issue 9; 6.3e-6
+/// before the Gauss-point sampling, 1.6e-7 after).
 #[test]
-#[ignore = "known weakness: 6.3e-6 at the default tolerance (1.1e-6 at rtol 1e-7); DOP853 truth ~20 s per energy"]
-fn supernova_without_shock() {
+fn supernova_without_shock_20_mev() {
     let model = model3(Basis::Majorana, Some(("e_mu", 1e-12)));
-    for e in [10.0, 20.0] {
-        long_track(
-            &model,
-            &supernova(1e10, None, 1.0),
-            1e4,
-            1e6,
-            e,
-            "supernova",
-        );
-    }
+    long_track(
+        &model,
+        &supernova(1e10, None, 1.0),
+        1e4,
+        1e6,
+        20.0,
+        "supernova",
+    );
+}
+
+#[test]
+#[ignore = "DOP853 truth ~20 s; the 20 MeV case runs by default"]
+fn supernova_without_shock_10_mev() {
+    let model = model3(Basis::Majorana, Some(("e_mu", 1e-12)));
+    long_track(
+        &model,
+        &supernova(1e10, None, 1.0),
+        1e4,
+        1e6,
+        10.0,
+        "supernova",
+    );
 }

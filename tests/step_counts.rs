@@ -14,7 +14,7 @@ const SNAPSHOTS: [(&str, u64); 8] = [
     ("solar-8b-earth", 15379),
     ("sn-majorana-sfp", 375),
     ("sn-dirac-spin-flip", 751),
-    ("rotating-star-spin", 3573),
+    ("rotating-star-spin", 3572),
     ("lab-2nu", 51),
     ("earth-core", 225),
     ("reactor-gemma", 3),

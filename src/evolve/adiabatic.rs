@@ -8,7 +8,7 @@ use super::divdiff::{filon_moments, ExpTables};
 use super::frame::Node;
 use super::omega2::{fast_omega2, higher_order, slow_omega2, SLOW_PHASE_RAD};
 use crate::hamiltonian::CMat;
-use crate::linalg::exp_minus_i_h_t;
+use crate::linalg::{exp_anti_hermitian, mul_maybe_sparse};
 
 type C = Complex64;
 
@@ -34,13 +34,57 @@ pub enum Structural {
 pub struct Attempt<const D: usize> {
     pub s_step: CMat<D>,
     pub err: f64,
+    /// The indicators behind `err`: phase, Filon, slow Magnus-6-vs-4, chirp.
+    pub parts: [f64; 4],
 }
 
-/// Quintic-Hermite phases Φ(x_m), Φ(x₁) and the cubic Φ(x₁) for the indicator (§3.4).
-fn phases<const D: usize>(n: [&Node<D>; 3], h: f64) -> ([f64; D], [f64; D], f64) {
+/// Weights of ∫_{−1}^{τ} of the quintic Hermite through (f, d) at t = −1, 0, 1, in the order
+/// f₋, f₀, f₊, d₋, d₀, d₊, at the Gauss points τ = ∓√(3/5) (integrators.md §3.4 gives the
+/// ones at τ = 0 and 1).
+const PHASE_AT_GAUSS: [[f64; 6]; 2] = [
+    [
+        503.0 / 1500.0 - 41.0 * SQRT15 / 1250.0,
+        8.0 / 15.0 - 84.0 * SQRT15 / 625.0,
+        197.0 / 1500.0 - 41.0 * SQRT15 / 1250.0,
+        61.0 / 1500.0 - 4.0 * SQRT15 / 625.0,
+        -4.0 / 375.0,
+        -13.0 / 500.0 + 4.0 * SQRT15 / 625.0,
+    ],
+    [
+        503.0 / 1500.0 + 41.0 * SQRT15 / 1250.0,
+        8.0 / 15.0 + 84.0 * SQRT15 / 625.0,
+        197.0 / 1500.0 + 41.0 * SQRT15 / 1250.0,
+        61.0 / 1500.0 + 4.0 * SQRT15 / 625.0,
+        -4.0 / 375.0,
+        -13.0 / 500.0 - 4.0 * SQRT15 / 625.0,
+    ],
+];
+const SQRT15: f64 = 3.872_983_346_207_417;
+
+/// The quadratic Lagrange basis on t = −1, 0, 1 at τ = ∓√(3/5): τ(τ − 1)/2, 1 − τ², τ(τ + 1)/2.
+const GAUSS_LAGRANGE: [[f64; 3]; 2] = [
+    [0.3 + 0.5 * SQRT06, 0.4, 0.3 - 0.5 * SQRT06],
+    [0.3 - 0.5 * SQRT06, 0.4, 0.3 + 0.5 * SQRT06],
+];
+const SQRT06: f64 = 0.774_596_669_241_483_4;
+
+/// The step's phases from the quintic Hermite through λ and λ′ at the nodes (§3.4).
+struct Phases<const D: usize> {
+    /// Φ(x_m).
+    mid: [f64; D],
+    /// Φ(x₁).
+    end: [f64; D],
+    /// Φ at the outer Gauss points x_m ∓ √(3/5) h/2 (the middle one is x_m).
+    gauss: [[f64; D]; 2],
+    /// The indicator: quintic minus cubic Φ(x₁), mean over a removed.
+    err: f64,
+}
+
+fn phases<const D: usize>(n: [&Node<D>; 3], h: f64) -> Phases<D> {
     let hh = 0.5 * h;
     let mut mid = [0.0; D];
     let mut end = [0.0; D];
+    let mut gauss = [[0.0; D]; 2];
     let mut diff = [0.0; D];
     for a in 0..D {
         let [f0, fm, f1] = [n[0].lambda[a], n[1].lambda[a], n[2].lambda[a]];
@@ -54,13 +98,21 @@ fn phases<const D: usize>(n: [&Node<D>; 3], h: f64) -> ([f64; D], [f64; D], f64)
             * (101.0 / 240.0 * f0 + 8.0 / 15.0 * fm + 11.0 / 240.0 * f1 + 13.0 / 240.0 * d0
                 - dm / 6.0
                 - d1 / 80.0);
+        for (g, w) in gauss.iter_mut().zip(&PHASE_AT_GAUSS) {
+            g[a] = hh * (w[0] * f0 + w[1] * fm + w[2] * f1 + w[3] * d0 + w[4] * dm + w[5] * d1);
+        }
         let cubic = hh * ((f0 + f1) + (d0 - d1) / 3.0);
         diff[a] = end[a] - cubic;
     }
     // Only relative phases matter.
     let mean = diff.iter().sum::<f64>() / D as f64;
     let err = diff.iter().map(|d| (d - mean).abs()).fold(0.0, f64::max);
-    (mid, end, err)
+    Phases {
+        mid,
+        end,
+        gauss,
+        err,
+    }
 }
 
 /// ∫ k_ab e^{iu} dx over the step by Filon quadrature in u (§3.5), and the same with g
@@ -104,7 +156,8 @@ pub fn adiabatic_step<const D: usize>(
     tol: f64,
 ) -> Result<Attempt<D>, Structural> {
     let h = n[2].x_km - n[0].x_km;
-    let (phi_m, phi_1, phase_err) = phases(n, h);
+    let ph = phases(n, h);
+    let (phi_m, phi_1, phase_err) = (ph.mid, ph.end, ph.err);
     let u_node = |j: usize, a: usize, b: usize| match j {
         0 => 0.0,
         1 => phi_m[a] - phi_m[b],
@@ -133,7 +186,7 @@ pub fn adiabatic_step<const D: usize>(
             }
             let u: [f64; 3] = std::array::from_fn(|j| u_node(j, a, b));
             let (quad, lin) = filon_pair(k, gap, u, h)?;
-            filon_err = filon_err.max((quad - lin).norm());
+            filon_err = filon_err.max((quad - lin).norm_sqr().sqrt());
             omega1[(a, b)] = quad * C::new(0.0, -1.0);
             omega1[(b, a)] = -omega1[(a, b)].conj();
         }
@@ -142,11 +195,21 @@ pub fn adiabatic_step<const D: usize>(
     let slow: [[bool; D]; D] =
         std::array::from_fn(|a| std::array::from_fn(|b| u1[a][b].abs() <= SLOW_PHASE_RAD));
 
-    // Slow triples: Magnus-6 on K at the nodes, slow entries only.
-    let k_slow: [CMat<D>; 3] = std::array::from_fn(|j| {
+    // Slow triples: Magnus-6 on K at the Gauss points, slow entries only: k interpolated
+    // (quadratic through the nodes; it varies with the medium), the phase factor exact.
+    let k_slow: [CMat<D>; 3] = std::array::from_fn(|g| {
+        let (lagrange, phase) = match g {
+            0 => (GAUSS_LAGRANGE[0], &ph.gauss[0]),
+            1 => ([0.0, 1.0, 0.0], &phi_m),
+            _ => (GAUSS_LAGRANGE[1], &ph.gauss[1]),
+        };
+        let e: [C; D] = std::array::from_fn(|a| C::from_polar(1.0, phase[a]));
         CMat::<D>::from_fn(|a, b| {
             if slow[a][b] {
-                n[j].k[(a, b)] * C::new(0.0, u_node(j, a, b)).exp()
+                let k = n[0].k[(a, b)] * lagrange[0]
+                    + n[1].k[(a, b)] * lagrange[1]
+                    + n[2].k[(a, b)] * lagrange[2];
+                k * e[a] * e[b].conj()
             } else {
                 C::new(0.0, 0.0)
             }
@@ -156,7 +219,7 @@ pub fn adiabatic_step<const D: usize>(
     // Fast triples: closed form with p = k(x_m), q = (k(x₁) − k(x₀))/h, w h = Φ(x₁).
     let p = n[1].k;
     let q = (n[2].k - n[0].k) * C::new(1.0 / h, 0.0);
-    let tables = ExpTables::new(&phi_1);
+    let tables = ExpTables::in_blocks(&phi_1, &block);
     let prune = PRUNE * tol;
     let [omega2_fast, omega2_kappa] = fast_omega2(&p, &q, &tables, &slow, h, prune);
     let kappa = CMat::<D>::from_fn(|a, b| {
@@ -173,18 +236,21 @@ pub fn adiabatic_step<const D: usize>(
     omega = (omega - omega.adjoint()) * C::new(0.5, 0.0);
     if omega
         .iter()
-        .any(|z| z.norm() > MAX_OMEGA || z.norm().is_nan())
+        .any(|z| z.norm_sqr().sqrt() > MAX_OMEGA || z.norm_sqr().sqrt().is_nan())
     {
         return Err(Structural::OmegaTooLarge);
     }
     // Chirp: the linear-phase model of Ω₂ misses the phase's curvature (§3.9).
-    let max_omega1 = omega1.iter().map(|z| z.norm()).fold(0.0, f64::max);
+    let max_omega1 = omega1
+        .iter()
+        .map(|z| z.norm_sqr().sqrt())
+        .fold(0.0, f64::max);
     let mut chirp: f64 = 0.0;
     for a in 0..D {
         for b in 0..D {
             if a != b {
                 let c = (u_node(1, a, b) - 0.5 * u1[a][b]).abs().min(1.0);
-                chirp = chirp.max(omega1[(a, b)].norm() * c);
+                chirp = chirp.max(omega1[(a, b)].norm_sqr().sqrt() * c);
             }
         }
     }
@@ -193,8 +259,9 @@ pub fn adiabatic_step<const D: usize>(
         .max(slow_err)
         .max(max_omega1 * chirp);
 
-    // S_step = W₁ e^{−iΦ(x₁)} exp(Ω) W₀†, exp(Ω) = exp(−i (iΩ)) with iΩ Hermitian.
-    let u = exp_minus_i_h_t(&(omega * C::i()), 1.0);
+    // S_step = W₁ e^{−iΦ(x₁)} exp(Ω) W₀†.
+    let u = exp_anti_hermitian(&omega);
+    let sparse = n[0].has_blocks();
     let mut w1 = n[2].w;
     for a in 0..D {
         let e = C::from_polar(1.0, -phi_1[a]);
@@ -203,7 +270,61 @@ pub fn adiabatic_step<const D: usize>(
         }
     }
     Ok(Attempt {
-        s_step: w1 * u * n[0].w.adjoint(),
+        s_step: mul_maybe_sparse(
+            sparse,
+            &mul_maybe_sparse(sparse, &w1, &u),
+            &n[0].w.adjoint(),
+        ),
         err,
+        parts: [phase_err, filon_err, slow_err, max_omega1 * chirp],
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A node with eigenvalues λ_a(x) and slopes λ′_a(x) only (enough for [`phases`]).
+    fn node(x_km: f64, lambda: [f64; 2], slope: [f64; 2]) -> Node<2> {
+        let mut g = CMat::<2>::zeros();
+        g[(0, 0)] = C::new(slope[0], 0.0);
+        g[(1, 1)] = C::new(slope[1], 0.0);
+        Node {
+            x_km,
+            h: CMat::<2>::zeros(),
+            lambda,
+            w: CMat::<2>::identity(),
+            g,
+            block: [0, 0],
+            k: CMat::<2>::zeros(),
+        }
+    }
+
+    #[test]
+    fn phases_integrate_quintics_exactly_at_every_node_and_gauss_point() {
+        // λ₀ a quintic, λ₁ = 0: Φ₀(x) = ∫_{x₀}^{x} λ₀ in closed form.
+        let c = [0.3, -1.2, 0.7, 2.1, -0.4, 0.9];
+        let lam = |x: f64| c.iter().rev().fold(0.0, |acc, ci| acc * x + ci);
+        let dlam = |x: f64| (1..6).rev().fold(0.0, |acc, i| acc * x + i as f64 * c[i]);
+        let prim = |x: f64| {
+            (0..6)
+                .rev()
+                .fold(0.0, |acc, i| acc * x + c[i] / (i + 1) as f64)
+                * x
+        };
+        let (x0, h) = (0.4, 1.3);
+        let nodes = [x0, x0 + 0.5 * h, x0 + h].map(|x| node(x, [lam(x), 0.0], [dlam(x), 0.0]));
+        let p = phases([&nodes[0], &nodes[1], &nodes[2]], h);
+        let exact = |x: f64| prim(x) - prim(x0);
+        let xg = |s: f64| x0 + 0.5 * h * (1.0 + s * SQRT06);
+        for (got, want) in [
+            (p.mid[0], exact(x0 + 0.5 * h)),
+            (p.end[0], exact(x0 + h)),
+            (p.gauss[0][0], exact(xg(-1.0))),
+            (p.gauss[1][0], exact(xg(1.0))),
+        ] {
+            assert!((got - want).abs() < 1e-13, "{got} vs {want}");
+        }
+        assert!((SQRT15 - 15f64.sqrt()).abs() < 1e-15 && (SQRT06 - 0.6f64.sqrt()).abs() < 1e-16);
+    }
 }

@@ -294,11 +294,23 @@ fn pair_taylor_coefficients() -> &'static [[[f64; PAIR_TERMS]; PAIR_MULT]; PAIR_
 impl<const D: usize> ExpTables<D> {
     /// The tables for the points y_k = −iΦ_k.
     pub fn new(phase: &[f64; D]) -> Self {
+        Self::in_blocks(phase, &[0; D])
+    }
+
+    /// The tables for the pairs inside each block (`block[k]` labels point k); entries
+    /// between two blocks are left zero. Couplings never cross decoupled blocks, so no triple
+    /// or φ₁ of the step reads them, and the Dirac 3ν case needs 12 of the 21 pair tables.
+    pub fn in_blocks(phase: &[f64; D], block: &[usize; D]) -> Self {
         let mean = phase.iter().sum::<f64>() / D as f64;
         let phase: [f64; D] = std::array::from_fn(|k| phase[k] - mean);
         let ey: [C; D] = std::array::from_fn(|k| C::from_polar(1.0, -phase[k]));
         let zero = C::new(0.0, 0.0);
-        let mut pair = [[[[zero; PAIR_MULT]; PAIR_MULT]; D]; D];
+        // Filled in place (the tables are 9 KB for D = 6: no local copies).
+        let mut out = ExpTables {
+            phase,
+            ey,
+            pair: [[[[zero; PAIR_MULT]; PAIR_MULT]; D]; D],
+        };
         let mut inv_fact = [1.0; 2 * PAIR_MULT];
         for k in 2..inv_fact.len() {
             inv_fact[k] = inv_fact[k - 1] / (k - 1) as f64;
@@ -306,7 +318,10 @@ impl<const D: usize> ExpTables<D> {
         // inv_fact[n] = 1/(n − 1)!: a single point of multiplicity n.
         for j in 0..D {
             for k in j..D {
-                let mut t = [[zero; PAIR_MULT]; PAIR_MULT];
+                if block[j] != block[k] {
+                    continue;
+                }
+                let t = &mut out.pair[j][k];
                 let gap = phase[j] - phase[k];
                 if j == k || gap == 0.0 {
                     for (mu, row) in t.iter_mut().enumerate() {
@@ -352,15 +367,16 @@ impl<const D: usize> ExpTables<D> {
                         }
                     }
                 }
-                for mu in 0..PAIR_MULT {
-                    for nu in 0..PAIR_MULT {
-                        pair[j][k][mu][nu] = t[mu][nu];
-                        pair[k][j][nu][mu] = t[mu][nu];
+                if j != k {
+                    for mu in 0..PAIR_MULT {
+                        for nu in 0..PAIR_MULT {
+                            out.pair[k][j][nu][mu] = out.pair[j][k][mu][nu];
+                        }
                     }
                 }
             }
         }
-        ExpTables { phase, ey, pair }
+        out
     }
 
     /// φ₁(i(Φ_a − Φ_b)) = exp[0, i(Φ_a − Φ_b)] = e^{iΦ_a} exp[y_a, y_b].
@@ -373,7 +389,6 @@ impl<const D: usize> ExpTables<D> {
     /// The nodes 0, i(Φ_f − Φ_m), i(Φ_f − Φ_l) are iΦ_f + (y_f, y_m, y_l), so every confluent
     /// entry is e^{iΦ_f} exp[y_f, y_m^μ, y_l^ν] (shift covariance).
     pub fn simplex_moments(&self, f: usize, m: usize, l: usize) -> [C; 4] {
-        let idx = [f, m, l];
         let ph = [self.phase[f], self.phase[m], self.phase[l]];
         // The widest pair of the three points decides: Newton step (≥ 1) or Taylor.
         let (mut wi, mut wj, mut spread) = (0, 1, (ph[0] - ph[1]).abs());
@@ -385,32 +400,40 @@ impl<const D: usize> ExpTables<D> {
         }
         // Entries with μ_f = 1: t[μ_m][μ_l] for (1,1), (2,1), (1,2), (2,2), (1,3).
         let mut t = [[C::new(0.0, 0.0); PAIR_MULT]; 3];
-        let order = [(1, 1), (2, 1), (1, 2), (2, 2), (1, 3)];
         if spread >= 1.0 {
-            // exp[S] = (exp[S \ p_i] − exp[S \ p_j]) / (p_j − p_i), p_j − p_i = −i(Φ_j − Φ_i).
+            // exp[S] = (exp[S \ p_i] − exp[S \ p_j]) / (p_j − p_i), p_j − p_i = −i(Φ_j − Φ_i),
+            // written out for each widest pair: a dropped point either leaves a three-point
+            // entry computed just before or, when its multiplicity reaches 0, a pair entry.
             let inv = C::new(0.0, 1.0 / (ph[wj] - ph[wi]));
-            for (mm, ml) in order {
-                let mult = [1, mm, ml];
-                let value = |t: &[[C; PAIR_MULT]; 3], drop: usize| -> C {
-                    let mut mu = mult;
-                    mu[drop] -= 1;
-                    if mu[0] > 0 && mu[1] > 0 && mu[2] > 0 {
-                        t[mu[1]][mu[2]]
-                    } else {
-                        // The dropped point is gone: a pair entry.
-                        let (p, q) = match drop {
-                            0 => (1, 2),
-                            1 => (0, 2),
-                            _ => (0, 1),
-                        };
-                        self.pair[idx[p]][idx[q]][mu[p]][mu[q]]
-                    }
-                };
-                let v = (value(&t, wi) - value(&t, wj)) * inv;
-                t[mm][ml] = v;
+            let (pml, pfl, pfm) = (&self.pair[m][l], &self.pair[f][l], &self.pair[f][m]);
+            match (wi, wj) {
+                // Drop f or m.
+                (0, 1) => {
+                    t[1][1] = (pml[1][1] - pfl[1][1]) * inv;
+                    t[2][1] = (pml[2][1] - t[1][1]) * inv;
+                    t[1][2] = (pml[1][2] - pfl[1][2]) * inv;
+                    t[2][2] = (pml[2][2] - t[1][2]) * inv;
+                    t[1][3] = (pml[1][3] - pfl[1][3]) * inv;
+                }
+                // Drop f or l.
+                (0, 2) => {
+                    t[1][1] = (pml[1][1] - pfm[1][1]) * inv;
+                    t[2][1] = (pml[2][1] - pfm[1][2]) * inv;
+                    t[1][2] = (pml[1][2] - t[1][1]) * inv;
+                    t[2][2] = (pml[2][2] - t[2][1]) * inv;
+                    t[1][3] = (pml[1][3] - t[1][2]) * inv;
+                }
+                // Drop m or l.
+                _ => {
+                    t[1][1] = (pfl[1][1] - pfm[1][1]) * inv;
+                    t[2][1] = (t[1][1] - pfm[1][2]) * inv;
+                    t[1][2] = (pfl[1][2] - t[1][1]) * inv;
+                    t[2][2] = (t[1][2] - t[2][1]) * inv;
+                    t[1][3] = (pfl[1][3] - t[1][2]) * inv;
+                }
             }
         } else {
-            for (mm, ml) in order {
+            for (mm, ml) in [(1, 1), (2, 1), (1, 2), (2, 2), (1, 3)] {
                 let mut pts = [C::new(0.0, 0.0); 6];
                 let mut n = 0;
                 for (i, mu) in [1, mm, ml].into_iter().enumerate() {
@@ -599,6 +622,7 @@ mod tests {
         // Far, close, equal and degenerate phases, including triples with repeated indices.
         let phase = [0.0, 3.7, 3.7 + 1e-9, -0.4, 120.25, 0.55];
         let t = ExpTables::new(&phase);
+        let split = ExpTables::in_blocks(&phase, &[0, 0, 1, 1, 0, 1]);
         for a in 0..6 {
             for b in 0..6 {
                 let want = phi1(C::new(0.0, phase[a] - phase[b]));
@@ -608,6 +632,11 @@ mod tests {
                     let z2 = C::new(0.0, phase[b] - phase[c]);
                     let want = simplex_moments(z1, z2);
                     let got = t.simplex_moments(a, b, c);
+                    // Triples inside one block read only that block's pair tables.
+                    let blocks = [0, 0, 1, 1, 0, 1];
+                    if blocks[a] == blocks[b] && blocks[b] == blocks[c] {
+                        assert_eq!(split.simplex_moments(a, b, c), got);
+                    }
                     for k in 0..4 {
                         assert!(
                             (got[k] - want[k]).norm() < 1e-12,

@@ -6,6 +6,7 @@
 use num_complex::Complex64;
 
 use crate::hamiltonian::CMat;
+use crate::linalg::commutator;
 
 type C = Complex64;
 
@@ -14,10 +15,6 @@ pub const GAUSS3: [f64; 3] = [-0.387_298_334_620_741_7, 0.0, 0.387_298_334_620_7
 
 /// Largest phase ‖H − tr H/D‖_F h a fallback step may span, rad.
 pub const MAX_PHASE_RAD: f64 = 1.5;
-
-fn commutator<const D: usize>(a: &CMat<D>, b: &CMat<D>) -> CMat<D> {
-    a * b - b * a
-}
 
 /// Ω₄ and Ω₆ (exp(Ω) ≈ S_step) from H at the three Gauss points of a step of length h.
 ///

@@ -1,11 +1,12 @@
 //! The instantaneous eigenframe at one node of an adiabatic step (integrators.md §2, §3.1–§3.3):
-//! block-aware eigendecomposition, matching and gauge against the step's left node, and the
-//! couplings k = −iW†W′ from G = W†H′W (no finite differences of eigenvectors).
+//! block-aware eigendecomposition (warm-started from the left node's eigenvectors for the
+//! other nodes), matching and gauge against the step's left node, and the couplings
+//! k = −iW†W′ from G = W†H′W (no finite differences of eigenvectors).
 
 use num_complex::Complex64;
 
 use crate::hamiltonian::CMat;
-use crate::linalg::hermitian_eigen_in_blocks;
+use crate::linalg::{hermitian_eigen_from, hermitian_eigen_in_blocks, mul_maybe_sparse};
 
 type C = Complex64;
 
@@ -90,24 +91,24 @@ impl<const D: usize> Node<D> {
     }
 
     /// A node matched to `left`: columns reordered by the largest overlap and rephased so that
-    /// O_aa = (W₀†W)_aa is real positive; then k with the Berry term.
+    /// O_aa = (W₀†W)_aa is real positive; then k with the Berry term. The blocks are the left
+    /// node's (its eigenbasis is the Jacobi start).
     pub fn matched(
         x_km: f64,
         h: &CMat<D>,
         slope: &CMat<D>,
-        blocks: &Blocks<D>,
         left: &Node<D>,
         berry: bool,
     ) -> Result<Self, Mismatch> {
-        let e = hermitian_eigen_in_blocks(h, &blocks.label);
-        let o_raw = left.w.adjoint() * e.vectors;
+        // Warm start from the left node's eigenbasis: W = W₀ V, so the overlap O = W₀†W is V.
+        let (values, o_raw) = hermitian_eigen_from(h, &left.w, &left.block);
         let mut perm = [usize::MAX; D];
         let mut used = [false; D];
         for (a, p) in perm.iter_mut().enumerate() {
             let mut best = 0;
             let mut best_abs = -1.0;
             for b in 0..D {
-                let v = o_raw[(a, b)].norm();
+                let v = o_raw[(a, b)].norm_sqr().sqrt();
                 if v > best_abs {
                     (best, best_abs) = (b, v);
                 }
@@ -118,17 +119,21 @@ impl<const D: usize> Node<D> {
             used[best] = true;
             *p = best;
         }
-        let mut w = CMat::<D>::zeros();
+        // Reorder and rephase V (the overlap), then W = W₀ V.
+        let mut v = CMat::<D>::zeros();
         let mut lambda = [0.0; D];
         for a in 0..D {
             let b = perm[a];
             let o = o_raw[(a, b)];
-            let phase = o.conj() / o.norm();
-            lambda[a] = e.values[b];
+            let phase = o.conj() / o.norm_sqr().sqrt();
+            lambda[a] = values[b];
             for r in 0..D {
-                w[(r, a)] = e.vectors[(r, b)] * phase;
+                v[(r, a)] = o_raw[(r, b)] * phase;
             }
         }
+        // W₀ V inherits W₀'s round-off, and the next step's left node is this one: without
+        // re-orthonormalising, the non-unitarity would grow along the track.
+        let w = orthonormalized(&mul_maybe_sparse(left.has_blocks(), &left.w, &v));
         let mut node = Node {
             x_km,
             h: *h,
@@ -138,14 +143,15 @@ impl<const D: usize> Node<D> {
             block: left.block,
             k: CMat::<D>::zeros(),
         };
-        let o = left.w.adjoint() * w;
-        node.couplings(slope, berry.then_some(&o))?;
+        node.couplings(slope, berry.then_some(&v))?;
         Ok(node)
     }
 
     /// G, F and k (integrators.md §3.3). `o` = W₀†W for the Berry term (None at the left node).
     fn couplings(&mut self, slope: &CMat<D>, o: Option<&CMat<D>>) -> Result<(), Mismatch> {
-        self.g = self.w.adjoint() * slope * self.w;
+        let sparse = self.has_blocks();
+        let sw = mul_maybe_sparse(sparse, slope, &self.w);
+        self.g = mul_maybe_sparse(sparse, &self.w.adjoint(), &sw);
         let mut f = CMat::<D>::zeros();
         for a in 0..D {
             for b in 0..D {
@@ -166,12 +172,21 @@ impl<const D: usize> Node<D> {
         // k_ab = −i F_ab; k_aa = −Im((O F)_aa)/O_aa keeps O_aa real along the step.
         self.k = f * C::new(0.0, -1.0);
         if let Some(o) = o {
-            let of = o * f;
+            // Only the diagonal of O F is needed: D² products, not a full D³ product.
             for a in 0..D {
-                self.k[(a, a)] = C::new(-of[(a, a)].im / o[(a, a)].re, 0.0);
+                let mut of_aa = C::new(0.0, 0.0);
+                for b in 0..D {
+                    of_aa += o[(a, b)] * f[(b, a)];
+                }
+                self.k[(a, a)] = C::new(-of_aa.im / o[(a, a)].re, 0.0);
             }
         }
         Ok(())
+    }
+
+    /// More than one decoupled block: W, G and k are block diagonal (up to the column order).
+    pub fn has_blocks(&self) -> bool {
+        self.block.iter().any(|&b| b != self.block[0])
     }
 
     /// λ′_a = Re G_aa.
@@ -187,4 +202,46 @@ fn column_blocks<const D: usize>(w: &CMat<D>, blocks: &Blocks<D>) -> [usize; D] 
             .find(|&r| w[(r, k)] != C::new(0.0, 0.0))
             .map_or(k, |r| blocks.label[r])
     })
+}
+
+/// Modified Gram–Schmidt on the columns of a nearly unitary `w`: moves each column by about
+/// its departure from orthonormality, so eigenvectors stay eigenvectors to round-off.
+fn orthonormalized<const D: usize>(w: &CMat<D>) -> CMat<D> {
+    let mut q = *w;
+    for c in 0..D {
+        for p in 0..c {
+            let mut dot = C::new(0.0, 0.0);
+            for r in 0..D {
+                dot += q[(r, p)].conj() * q[(r, c)];
+            }
+            for r in 0..D {
+                let qp = q[(r, p)];
+                q[(r, c)] -= qp * dot;
+            }
+        }
+        let norm = (0..D).map(|r| q[(r, c)].norm_sqr()).sum::<f64>().sqrt();
+        for r in 0..D {
+            q[(r, c)] /= norm;
+        }
+    }
+    q
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::linalg::{exp_minus_i_h_t, unitarity_error};
+
+    #[test]
+    fn orthonormalized_restores_unitarity_and_barely_moves_columns() {
+        let h =
+            CMat::<6>::from_fn(|i, j| C::new((i + j) as f64 * 0.1, (i as f64 - j as f64) * 0.2));
+        let u = exp_minus_i_h_t(&((h + h.adjoint()) * C::new(0.5, 0.0)), 1.3);
+        let noise = CMat::<6>::from_fn(|i, j| C::new(1e-9 * (i * j) as f64, -1e-9 * i as f64));
+        let w = u + noise;
+        assert!(unitarity_error(&w) > 1e-9);
+        let q = orthonormalized(&w);
+        assert!(unitarity_error(&q) < 1e-15);
+        assert!((q - u).norm() < 1e-7);
+    }
 }

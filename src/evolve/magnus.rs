@@ -12,7 +12,7 @@ use super::options::{EvolveError, Record, SolverOptions};
 use super::track::{stops, Recorder, Stop};
 use super::Solution;
 use crate::hamiltonian::{CMat, PathHamiltonian};
-use crate::linalg::exp_minus_i_h_t;
+use crate::linalg::{exp_minus_i_h_t, mul};
 use crate::medium::Side;
 
 type C = Complex64;
@@ -120,7 +120,7 @@ impl<const D: usize, H: PathHamiltonian<D> + ?Sized> Driver<'_, D, H> {
     }
 
     fn accept(&mut self, x1: f64, s_step: &CMat<D>, stop: &Stop) {
-        self.s = s_step * self.s;
+        self.s = mul(s_step, &self.s);
         self.x = x1;
         let reached = (x1 == stop.x_km).then_some(stop);
         self.recorder.after_step(x1, &self.s, reached);
@@ -173,10 +173,8 @@ impl<const D: usize, H: PathHamiltonian<D> + ?Sized> Driver<'_, D, H> {
             let xm = 0.5 * (x0 + x1);
             let (hm, dm) = self.ev.h_and_slope(xm, Side::Right)?;
             let (h1, d1) = self.ev.h_and_slope(x1, Side::Left)?;
-            let nodes =
-                Node::matched(xm, &hm, &dm, &self.blocks, &node0, self.berry).and_then(|nm| {
-                    Node::matched(x1, &h1, &d1, &self.blocks, &node0, self.berry).map(|n1| (nm, n1))
-                });
+            let nodes = Node::matched(xm, &hm, &dm, &node0, self.berry)
+                .and_then(|nm| Node::matched(x1, &h1, &d1, &node0, self.berry).map(|n1| (nm, n1)));
             let attempt = nodes.ok().and_then(|(nm, n1)| {
                 adiabatic_step([&node0, &nm, &n1], tol)
                     .ok()
@@ -268,4 +266,33 @@ impl<const D: usize, H: PathHamiltonian<D> + ?Sized> Driver<'_, D, H> {
         }
         Ok(hf)
     }
+}
+
+/// One adiabatic step over [x0, x1] from scratch (no reuse): the propagator and the error
+/// indicators (phase, Filon, slow, chirp), or None on a structural rejection. For diagnostics
+/// (examples/magnus_local_error.rs) only.
+#[doc(hidden)]
+pub fn diagnose_step<const D: usize, H: PathHamiltonian<D> + ?Sized>(
+    h: &H,
+    x0: f64,
+    x1: f64,
+    tol: f64,
+) -> Result<Option<(CMat<D>, [f64; 4])>, EvolveError> {
+    let blocks = Blocks::from_pattern(&h.coupling_pattern());
+    let mut ev = Evaluator::new(h);
+    let (h0, d0) = ev.h_and_slope(x0, Side::Right)?;
+    let (hm, dm) = ev.h_and_slope(0.5 * (x0 + x1), Side::Right)?;
+    let (h1, d1) = ev.h_and_slope(x1, Side::Left)?;
+    let Ok(n0) = Node::left(x0, &h0, &d0, &blocks) else {
+        return Ok(None);
+    };
+    let (Ok(nm), Ok(n1)) = (
+        Node::matched(0.5 * (x0 + x1), &hm, &dm, &n0, true),
+        Node::matched(x1, &h1, &d1, &n0, true),
+    ) else {
+        return Ok(None);
+    };
+    Ok(adiabatic_step([&n0, &nm, &n1], tol)
+        .ok()
+        .map(|a| (a.s_step, a.parts)))
 }

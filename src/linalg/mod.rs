@@ -1,5 +1,5 @@
-//! Small dense linear algebra on fixed-size complex matrices: the Hermitian eigensolver and
-//! the exponentials built on it. Generic over the dimension, allocation-free.
+//! Small dense linear algebra on fixed-size complex matrices: the Hermitian eigensolver, the
+//! exponentials built on it, and fast products ([`product`]). Generic over the dimension, allocation-free.
 //!
 //! A cyclic Jacobi method is used rather than nalgebra's Householder/QR `SymmetricEigen`:
 //! it is generic over `const D` without dimension-arithmetic trait bounds, backward stable,
@@ -7,6 +7,8 @@
 
 pub mod eigen;
 pub mod expm;
+pub mod product;
 
-pub use eigen::{hermitian_eigen, hermitian_eigen_in_blocks, HermitianEigen};
-pub use expm::{exp_minus_i_h_t, unitarity_error};
+pub use eigen::{hermitian_eigen, hermitian_eigen_from, hermitian_eigen_in_blocks, HermitianEigen};
+pub use expm::{arcsin_hermitian_series, exp_anti_hermitian, exp_minus_i_h_t, unitarity_error};
+pub use product::{adjoint_mul, commutator, mul, mul_adjoint, mul_maybe_sparse, mul_sparse};

@@ -6,14 +6,19 @@
 
 mod evolve_common;
 use evolve_common::*;
-use nuspin::evolve::Method;
+use nuspin::evolve::{solve, Method, Record, SolverOptions};
 use nuspin::prelude::*;
 use nuspin::units::R_SUN_KM;
 
 fn long_track(model: &Model, medium: &FnMedium, a: f64, b: f64, e_mev: f64, what: &str) {
     let h = ham::<6>(model, e_mev, medium);
     let m = run(&h, a, b, Method::Magnus, 1e-6);
-    let d = run(&h, a, b, Method::Dop853, 1e-12);
+    // The truth may need more than the default 1e7 steps (≈ 3e7 across the Sun at 1 MeV).
+    let truth = SolverOptions {
+        max_steps: 100_000_000,
+        ..opts(Method::Dop853, 1e-12)
+    };
+    let d = solve(&h, a, b, &Record::End, &truth).expect("the DOP853 truth succeeds");
     let dp = max_dp(&last(&m), &last(&d));
     println!(
         "{what} E = {e_mev} MeV: magnus {:?}, dop853 {:?}, max |ΔP| = {dp:e}",

@@ -45,6 +45,7 @@ pub mod mixing;
 pub mod moments;
 pub mod observables;
 pub mod output;
+pub mod quadrature;
 pub mod run;
 pub mod scenario;
 pub mod units;

@@ -196,42 +196,7 @@ fn parse_columns(text: &str, name: &str, columns: usize) -> Result<Vec<Vec<f64>>
 pub fn production_average_nodes(n: usize) -> Vec<(f64, f64)> {
     let (mean, sigma) = (PRODUCTION_MEAN_RSUN, PRODUCTION_SIGMA_RSUN);
     let (a, b) = ((mean - 5.0 * sigma).max(0.0), mean + 5.0 * sigma);
-    let nodes: Vec<(f64, f64)> = gauss_legendre(n)
-        .into_iter()
-        .map(|(t, w)| {
-            let r = 0.5 * (a + b) + 0.5 * (b - a) * t;
-            let g = (-0.5 * ((r - mean) / sigma).powi(2)).exp();
-            (r, w * g)
-        })
-        .collect();
-    let total: f64 = nodes.iter().map(|(_, w)| w).sum();
-    nodes.into_iter().map(|(r, w)| (r, w / total)).collect()
-}
-
-/// Gauss–Legendre nodes and weights on [−1, 1] (Newton iteration on P_n).
-fn gauss_legendre(n: usize) -> Vec<(f64, f64)> {
-    let mut out = Vec::with_capacity(n);
-    for i in 0..n {
-        let mut t = (std::f64::consts::PI * (i as f64 + 0.75) / (n as f64 + 0.5)).cos();
-        let mut dp = 1.0;
-        for _ in 0..100 {
-            let (mut p0, mut p1) = (1.0, t);
-            for k in 2..=n {
-                let k = k as f64;
-                (p0, p1) = (p1, ((2.0 * k - 1.0) * t * p1 - (k - 1.0) * p0) / k);
-            }
-            // p1 = P_n(t), p0 = P_{n-1}(t)
-            dp = n as f64 * (t * p1 - p0) / (t * t - 1.0);
-            let step = p1 / dp;
-            t -= step;
-            if step.abs() < 1e-15 {
-                break;
-            }
-        }
-        out.push((t, 2.0 / ((1.0 - t * t) * dp * dp)));
-    }
-    out.reverse();
-    out
+    crate::quadrature::gaussian_nodes(mean, sigma, a, b, n)
 }
 
 impl Medium for SolarMedium {

@@ -132,12 +132,3 @@ fn production_average_nodes_are_a_truncated_gaussian() {
     assert_eq!(starts.len(), 8);
     assert!((starts[0].0 / R_SUN_KM - production_average_nodes(8)[0].0).abs() < 1e-15);
 }
-
-#[test]
-fn gauss_legendre_is_exact_for_polynomials() {
-    let nodes = gauss_legendre(5);
-    let integral = |k: i32| nodes.iter().map(|(t, w)| w * t.powi(k)).sum::<f64>();
-    assert!((integral(0) - 2.0).abs() < 1e-14);
-    assert!((integral(8) - 2.0 / 9.0).abs() < 1e-14);
-    assert!(integral(7).abs() < 1e-14);
-}

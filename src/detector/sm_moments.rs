@@ -170,7 +170,13 @@ mod tests {
         assert!((mu + mu.transpose()).norm() < 1e-40);
         assert!(mu.norm() > 0.0);
         // CP conserving (real U: two flavours, no phases) → no Majorana moment at all.
-        let two = Mixing::new(
+        let two = two_flavour_mixing();
+        assert_eq!(sm_moments_mu_b(&two, Nature::Majorana).norm(), 0.0);
+    }
+
+    /// Two flavours with a real U: CP is conserved.
+    fn two_flavour_mixing() -> Mixing {
+        Mixing::new(
             crate::mixing::OscillationParams::Two(crate::mixing::TwoFlavourParams {
                 theta_deg: 33.0,
                 dm2_ev2: 7.5e-5,
@@ -178,8 +184,7 @@ mod tests {
             0.01,
             &[],
         )
-        .unwrap();
-        assert_eq!(sm_moments_mu_b(&two, Nature::Majorana).norm(), 0.0);
+        .unwrap()
     }
 
     /// S_ij = Σ_ℓ U*_ℓi U_ℓj (m_ℓ/m_W)², the GIM sum.
@@ -214,15 +219,7 @@ mod tests {
         let c = 0.75 * coefficient_per_ev();
         let expected = 2.0 * c * (m[2] - m[0]) * gim_sum(&u, 2, 0).re;
         assert!((eps_m[(2, 0)].norm() / expected.abs() - 1.0).abs() < 1e-9);
-        let two = Mixing::new(
-            crate::mixing::OscillationParams::Two(crate::mixing::TwoFlavourParams {
-                theta_deg: 33.0,
-                dm2_ev2: 7.5e-5,
-            }),
-            0.01,
-            &[],
-        )
-        .unwrap();
+        let two = two_flavour_mixing();
         assert!(sm_electric_moments_mu_b(&two, Nature::Majorana).norm() > 0.0);
     }
 

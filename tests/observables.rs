@@ -5,6 +5,8 @@
 //! spin-flavour), the adiabatic solar formula and the ⁸B day–night asymmetry.
 #![allow(clippy::needless_range_loop)] // index loops mirror the matrix notation
 
+mod common;
+
 use std::path::Path;
 
 use rayon::prelude::*;
@@ -15,7 +17,7 @@ use nuspin::medium::{EarthMedium, Medium, MediumPoint, Side};
 use nuspin::output::EnergyResult;
 use nuspin::run::{extra_specs, solve_energy};
 use nuspin::scenario::{parse, Scenario};
-use nuspin::units::{density_cm3_to_ev3, mev_to_ev, sqrt2_gf_ev2, R_SUN_KM};
+use nuspin::units::{mev_to_ev, R_SUN_KM};
 
 fn scenario(text: &str) -> Scenario {
     parse(Path::new("observables.toml"), text).unwrap()
@@ -333,14 +335,8 @@ fn b8_day_follows_the_adiabatic_formula_and_night_regenerates_nu_e() {
     let day = slab(&s, &r, "observables/arrival_day")[0];
     let night = slab(&s, &r, "observables/arrival_night")[0];
 
-    let (t12, t13) = (33.41f64.to_radians(), 8.54f64.to_radians());
-    let r0 = 0.05 * R_SUN_KM;
-    let ne = s.medium.point(r0, Side::Right).unwrap().ne_cm3;
-    let v_cc_ev = sqrt2_gf_ev2() * density_cm3_to_ev3(ne);
-    let beta = 2.0 * v_cc_ev * 10e6 * t13.cos().powi(2) / 7.41e-5;
-    let c2 = (2.0 * t12).cos();
-    let cos2_m = (c2 - beta) / ((c2 - beta).powi(2) + (2.0 * t12).sin().powi(2)).sqrt();
-    let formula = t13.sin().powi(4) + t13.cos().powi(4) * (0.5 + 0.5 * c2 * cos2_m);
+    let ne = s.medium.point(0.05 * R_SUN_KM, Side::Right).unwrap().ne_cm3;
+    let formula = common::adiabatic_solar_pee(ne, 10.0);
     let a_dn = 2.0 * (day - night) / (day + night);
     eprintln!("P_ee day {day:.5}, night {night:.5}, formula {formula:.5}, A_DN {a_dn:.4}");
     assert!((day - formula).abs() < 1e-2, "day {day} formula {formula}");

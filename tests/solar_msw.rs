@@ -2,6 +2,8 @@
 //! Sun, averaged over the production region and a 1 % energy bin, against the adiabatic
 //! formula P_ee = s13⁴ + c13⁴ (½ + ½ cos 2θ12 cos 2θ12ᵐ(r₀)).
 
+mod common;
+
 use std::path::Path;
 
 use rayon::prelude::*;
@@ -9,7 +11,7 @@ use rayon::prelude::*;
 use nuspin::medium::Side;
 use nuspin::run::solve_energy;
 use nuspin::scenario::parse;
-use nuspin::units::{density_cm3_to_ev3, sqrt2_gf_ev2, R_SUN_KM};
+use nuspin::units::R_SUN_KM;
 
 fn scenario_text(energies: &[f64]) -> String {
     let values: Vec<String> = energies.iter().map(|e| format!("{e}")).collect();
@@ -48,14 +50,12 @@ fn b8_at_10_mev_follows_the_adiabatic_formula() {
         .collect();
     let averaged = p_ee.iter().sum::<f64>() / p_ee.len() as f64;
 
-    let (t12, t13) = (33.41f64.to_radians(), 8.54f64.to_radians());
-    let r0 = 0.05 * R_SUN_KM;
-    let ne = scenario.medium.point(r0, Side::Right).unwrap().ne_cm3;
-    let v_cc_ev = sqrt2_gf_ev2() * density_cm3_to_ev3(ne);
-    let beta = 2.0 * v_cc_ev * 10e6 * t13.cos().powi(2) / 7.41e-5;
-    let c2 = (2.0 * t12).cos();
-    let cos2_m = (c2 - beta) / ((c2 - beta).powi(2) + (2.0 * t12).sin().powi(2)).sqrt();
-    let formula = t13.sin().powi(4) + t13.cos().powi(4) * (0.5 + 0.5 * c2 * cos2_m);
+    let ne = scenario
+        .medium
+        .point(0.05 * R_SUN_KM, Side::Right)
+        .unwrap()
+        .ne_cm3;
+    let formula = common::adiabatic_solar_pee(ne, 10.0);
     eprintln!("P_ee averaged {averaged:.5}, adiabatic formula {formula:.5}");
     assert!(
         (averaged - formula).abs() < 1e-2,

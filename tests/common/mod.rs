@@ -1,5 +1,6 @@
-//! Fixtures shared by the output tests: a run header and deterministic energy results whose
-//! values depend on every index, so a misplaced slab cannot go unnoticed.
+//! Fixtures shared by the integration tests: a run header and deterministic energy results
+//! whose values depend on every index, so a misplaced slab cannot go unnoticed (output tests),
+//! and the adiabatic solar P_ee of physics.md §8 (solar tests).
 #![allow(dead_code)]
 
 use num_complex::Complex64;
@@ -159,4 +160,17 @@ pub fn assert_same_header(a: &RunHeader, b: &RunHeader) {
             assert_eq!(bits(&qa.2), bits(&qb.2), "medium {}", qa.0);
         }
     }
+}
+
+/// The adiabatic solar formula of physics.md §8 with the nufit-5.2-no angles:
+/// P_ee = s13⁴ + c13⁴ (½ + ½ cos 2θ12 cos 2θ12ᵐ(r₀)), θ12ᵐ at the production density
+/// `ne_cm3` for a neutrino of `energy_mev`.
+pub fn adiabatic_solar_pee(ne_cm3: f64, energy_mev: f64) -> f64 {
+    use nuspin::units::{density_cm3_to_ev3, sqrt2_gf_ev2};
+    let (t12, t13, dm21_ev2) = (33.41f64.to_radians(), 8.54f64.to_radians(), 7.41e-5);
+    let v_cc_ev = sqrt2_gf_ev2() * density_cm3_to_ev3(ne_cm3);
+    let beta = 2.0 * v_cc_ev * energy_mev * 1e6 * t13.cos().powi(2) / dm21_ev2;
+    let c2 = (2.0 * t12).cos();
+    let cos2_m = (c2 - beta) / ((c2 - beta).powi(2) + (2.0 * t12).sin().powi(2)).sqrt();
+    t13.sin().powi(4) + t13.cos().powi(4) * (0.5 + 0.5 * c2 * cos2_m)
 }

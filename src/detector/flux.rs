@@ -83,12 +83,7 @@ impl FluxTable {
 
     /// Reads a CSV file (E_MeV, flux).
     pub fn from_csv_path(path: &Path) -> Result<Self, FluxError> {
-        let name = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| FluxError {
-            source_name: name.clone(),
-            line: 0,
-            message: format!("cannot read the file: {e}"),
-        })?;
+        let (name, text) = read(path)?;
         Self::from_csv_str(&text, &name)
     }
 
@@ -96,12 +91,7 @@ impl FluxTable {
     /// whitespace-separated otherwise (e.g. `profiles/b8_spectrum.dat`; extra columns are
     /// ignored).
     pub fn from_path(path: &Path) -> Result<Self, FluxError> {
-        let name = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| FluxError {
-            source_name: name.clone(),
-            line: 0,
-            message: format!("cannot read the file: {e}"),
-        })?;
+        let (name, text) = read(path)?;
         let comma = text
             .lines()
             .map(str::trim)
@@ -185,6 +175,19 @@ pub fn trapezoid(x: &[f64], y: &[f64]) -> f64 {
 enum Separator {
     Comma,
     Whitespace,
+}
+
+/// The file's name (for errors) and text.
+fn read(path: &Path) -> Result<(String, String), FluxError> {
+    let name = path.display().to_string();
+    match std::fs::read_to_string(path) {
+        Ok(text) => Ok((name, text)),
+        Err(e) => Err(FluxError {
+            source_name: name,
+            line: 0,
+            message: format!("cannot read the file: {e}"),
+        }),
+    }
 }
 
 fn parse(text: &str, source_name: &str, sep: Separator) -> Result<FluxTable, FluxError> {

@@ -23,6 +23,8 @@ import sys
 
 import numpy as np
 
+from plot_probability import as_str  # the h5py string decoding of the other plots
+
 try:  # Python >= 3.11
     import tomllib
 except ImportError:  # pragma: no cover
@@ -39,16 +41,6 @@ PRESETS = {
 def die(msg):
     print(f"plot_arrival.py: error: {msg}", file=sys.stderr)
     sys.exit(1)
-
-
-def as_str(v):
-    if isinstance(v, bytes):
-        return v.decode("utf-8")
-    if isinstance(v, np.ndarray) and v.shape == ():
-        return as_str(v[()])
-    if isinstance(v, np.generic):
-        return as_str(v.item())
-    return str(v)
 
 
 def mixing_of(scenario_toml):

@@ -229,19 +229,15 @@ fn result_of<const D: usize>(
         }
         (probability, amplitude)
     };
-    let all_steps = scenario.record == RecordSpec::AllSteps;
-    let (step_x_km, step_probability, recorded) = if all_steps {
-        let (p, _) = slab(&solution.propagators);
-        let last = solution.propagators.len().saturating_sub(1);
+    let (step_x_km, step_probability) = if scenario.record == RecordSpec::AllSteps {
         (
             Some(solution.x_km.clone()),
-            Some(p),
-            &solution.propagators[last..],
+            Some(slab(&solution.propagators).0),
         )
     } else {
-        (None, None, &solution.propagators[..])
+        (None, None)
     };
-    let (probability, amplitude) = slab(recorded);
+    let (probability, amplitude) = slab(scenario.record.recorded(&solution.propagators));
     Ok(EnergyResult {
         grid_index,
         probability,

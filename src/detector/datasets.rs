@@ -152,13 +152,8 @@ pub fn extras_of<const D: usize>(
         return Vec::new();
     };
     let energy_mev = s.energies_mev[grid_index % s.energies_mev.len()];
-    let recorded = match s.record {
-        // All-steps files hold P at the end in /probability; the detector sits there too.
-        RecordSpec::AllSteps => {
-            &solution.propagators[solution.propagators.len().saturating_sub(1)..]
-        }
-        _ => &solution.propagators[..],
-    };
+    // All-steps files hold P at the end in /probability; the detector sits there too.
+    let recorded = s.record.recorded(&solution.propagators);
     let (nx, ni, nt) = (recorded.len(), s.initial.len(), d.recoil_mev.len());
     let mut mu2 = Vec::with_capacity(nx * ni);
     let mut active = Vec::with_capacity(nx * ni);

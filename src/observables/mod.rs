@@ -146,10 +146,7 @@ pub fn extras_of<const D: usize>(
         return Ok(out);
     }
     let w0 = mass::vacuum_basis::<D>(&scenario.model);
-    let recorded = match scenario.record {
-        RecordSpec::AllSteps => &solution.propagators[solution.propagators.len() - 1..],
-        _ => &solution.propagators[..],
-    };
+    let recorded = scenario.record.recorded(&solution.propagators);
     let s_end = solution.propagators[solution.propagators.len() - 1];
     let populations = |s| {
         scenario

@@ -38,6 +38,17 @@ pub enum RecordSpec {
     Points(Vec<f64>),
 }
 
+impl RecordSpec {
+    /// The states of a solution that go into the `[.., nX, ..]` datasets: with `AllSteps`
+    /// only the last (the steps have their own groups), otherwise every recorded one.
+    pub fn recorded<'a, T>(&self, states: &'a [T]) -> &'a [T] {
+        match self {
+            RecordSpec::AllSteps => &states[states.len().saturating_sub(1)..],
+            _ => states,
+        }
+    }
+}
+
 /// The integration method named in `[solver] method`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MethodName {

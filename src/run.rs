@@ -121,16 +121,33 @@ fn solve_energy_dim<const D: usize>(
         evolve::solve(&path, start_km, scenario.end_km, &record, &options)
             .map_err(|source| RunError::Evolve { energy_mev, source })
     };
-    // A production-region average (physics.md §8, solar) runs each start point to the end and
-    // averages P, never amplitudes (validation refuses amplitudes and record points that lie
-    // before a start).
+    // A production-region average (physics.md §8, solar; `[arrival] production`) averages P
+    // over the start points, never amplitudes (validation refuses amplitudes and record
+    // points that lie before a start). One integration from the innermost start gives every
+    // start's propagator (evolve::solve_starts); recording every step needs one run each.
     let evolve_err = |source| RunError::Evolve { energy_mev, source };
     let mut result = if let Some(starts) = scenario.averaged_starts_km() {
+        let solutions: Vec<evolve::Solution<D>> = if record == Record::AllSteps {
+            starts
+                .iter()
+                .map(|&(start_km, _)| solve_from(start_km))
+                .collect::<Result<_, _>>()?
+        } else {
+            let r: Vec<f64> = starts.iter().map(|s| s.0).collect();
+            let all = evolve::solve_starts(&path, &r, scenario.end_km, &record, &options)
+                .map_err(evolve_err)?;
+            let mut per_start = all.per_start;
+            // The work was done once: count it once.
+            per_start[0].stats = evolve::Stats {
+                max_unitarity_error: per_start[0].stats.max_unitarity_error,
+                ..all.stats
+            };
+            per_start
+        };
         let mut averaged: Option<EnergyResult> = None;
-        for (start_km, weight) in starts {
-            let solution = solve_from(start_km)?;
+        for (&(start_km, weight), solution) in starts.iter().zip(&solutions) {
             let one =
-                result_of::<D>(scenario, grid_index, start_km, &solution).map_err(evolve_err)?;
+                result_of::<D>(scenario, grid_index, start_km, solution).map_err(evolve_err)?;
             match averaged.as_mut() {
                 None => {
                     let mut first = one;

@@ -8,7 +8,7 @@ use super::divdiff::{filon_moments, ExpTables};
 use super::frame::Node;
 use super::omega2::{fast_omega2, higher_order, slow_omega2, SLOW_PHASE_RAD};
 use crate::hamiltonian::CMat;
-use crate::linalg::{exp_anti_hermitian, mul_maybe_sparse};
+use crate::linalg::{commutator, exp_anti_hermitian, mul_maybe_sparse};
 
 type C = Complex64;
 
@@ -69,18 +69,18 @@ const GAUSS_LAGRANGE: [[f64; 3]; 2] = [
 const SQRT06: f64 = 0.774_596_669_241_483_4;
 
 /// The step's phases from the quintic Hermite through λ and λ′ at the nodes (§3.4).
-struct Phases<const D: usize> {
+pub(crate) struct Phases<const D: usize> {
     /// Φ(x_m).
-    mid: [f64; D],
+    pub mid: [f64; D],
     /// Φ(x₁).
-    end: [f64; D],
+    pub end: [f64; D],
     /// Φ at the outer Gauss points x_m ∓ √(3/5) h/2 (the middle one is x_m).
-    gauss: [[f64; D]; 2],
+    pub gauss: [[f64; D]; 2],
     /// The indicator: quintic minus cubic Φ(x₁), mean over a removed.
-    err: f64,
+    pub err: f64,
 }
 
-fn phases<const D: usize>(n: [&Node<D>; 3], h: f64) -> Phases<D> {
+pub(crate) fn phases<const D: usize>(n: [&Node<D>; 3], h: f64) -> Phases<D> {
     let hh = 0.5 * h;
     let mut mid = [0.0; D];
     let mut end = [0.0; D];
@@ -117,7 +117,12 @@ fn phases<const D: usize>(n: [&Node<D>; 3], h: f64) -> Phases<D> {
 
 /// ∫ k_ab e^{iu} dx over the step by Filon quadrature in u (§3.5), and the same with g
 /// linear (the indicator). `k`, `gap` (λ_a − λ_b) and `u` at x₀, x_m, x₁.
-fn filon_pair(k: [C; 3], gap: [f64; 3], u: [f64; 3], h: f64) -> Result<(C, C), Structural> {
+pub(crate) fn filon_pair(
+    k: [C; 3],
+    gap: [f64; 3],
+    u: [f64; 3],
+    h: f64,
+) -> Result<(C, C), Structural> {
     let d = 0.5 * u[2];
     if d.abs() < 1e-6 {
         // Essentially no phase: Simpson in x, trapezoid as the lower-order partner.
@@ -191,35 +196,136 @@ pub fn adiabatic_step<const D: usize>(
             omega1[(b, a)] = -omega1[(a, b)].conj();
         }
     }
+    // K's couplings at the Gauss points: k interpolated (quadratic through the nodes; it
+    // varies with the medium), the phase exact there.
+    let k_gauss: [CMat<D>; 3] = std::array::from_fn(|g| match g {
+        0 => lagrange(n, &GAUSS_LAGRANGE[0]),
+        1 => n[1].k,
+        _ => lagrange(n, &GAUSS_LAGRANGE[1]),
+    });
+    let core = Core {
+        omega1,
+        phase_err,
+        filon_err,
+        phi_m,
+        phi_1,
+        k_gauss,
+        phi_gauss: [ph.gauss[0], phi_m, ph.gauss[1]],
+        p: n[1].k,
+        q: (n[2].k - n[0].k) * C::new(1.0 / h, 0.0),
+        model_rel: 0.0,
+    };
+    assemble(n[0], n[2], &core, &[], tol)
+}
+
+/// One smooth piece of a step across kinks: its length, K = k e^{iΦ} at its two ends (each
+/// with its own one-sided H′) and its share of Ω₁ (−i∫K over the piece).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Piece<const D: usize> {
+    pub len: f64,
+    pub k_left: CMat<D>,
+    pub k_right: CMat<D>,
+    pub omega1: CMat<D>,
+}
+
+/// The slow part of Ω₂ (triples of slow pairs) summed over smooth pieces: with B_j the
+/// pieces' Ω₁ and A = −iK, Ω₂ = Σ_j Ω₂⁽ʲ⁾ + ½ Σ_{i<j} [B_j, B_i], and within a piece the
+/// fourth-order Ω₂⁽ʲ⁾ ≈ (Δ_j²/12)[A(end), A(start)] (exact for K linear in x).
+fn piecewise_slow_omega2<const D: usize>(pieces: &[Piece<D>], slow: &[[bool; D]; D]) -> CMat<D> {
+    let zero = C::new(0.0, 0.0);
+    let coupled = pieces.iter().any(|p| {
+        (0..D).any(|a| {
+            (0..D).any(|b| {
+                a != b && slow[a][b] && (p.omega1[(a, b)] != zero || p.k_left[(a, b)] != zero)
+            })
+        })
+    });
+    if !coupled {
+        return CMat::<D>::zeros();
+    }
+    let mask = |m: &CMat<D>| CMat::<D>::from_fn(|a, b| if slow[a][b] { m[(a, b)] } else { zero });
+    let mut prefix = CMat::<D>::zeros();
+    let mut out = CMat::<D>::zeros();
+    for p in pieces {
+        let b = mask(&p.omega1);
+        let within = commutator(&mask(&p.k_right), &mask(&p.k_left));
+        out -= within * C::new(p.len * p.len / 12.0, 0.0);
+        out += commutator(&b, &prefix) * C::new(0.5, 0.0);
+        prefix += b;
+    }
+    out
+}
+
+/// k at a Gauss point from the quadratic through the three nodes.
+fn lagrange<const D: usize>(n: [&Node<D>; 3], w: &[f64; 3]) -> CMat<D> {
+    n[0].k * C::new(w[0], 0.0) + n[1].k * C::new(w[1], 0.0) + n[2].k * C::new(w[2], 0.0)
+}
+
+/// What the second half of a step needs from its first: Ω₁ and its quadrature error, the
+/// phases, and the couplings that the Ω₂ and R models use. A smooth step
+/// ([`adiabatic_step`]) and a step across kinks ([`super::kinked`]) fill it differently.
+pub(crate) struct Core<const D: usize> {
+    pub omega1: CMat<D>,
+    /// Phase indicator (integrators.md §3.4), summed over the step's pieces.
+    pub phase_err: f64,
+    /// Filon indicator (§3.5), summed over the step's pieces.
+    pub filon_err: f64,
+    /// Φ(x_m) and Φ(x₁).
+    pub phi_m: [f64; D],
+    pub phi_1: [f64; D],
+    /// k and Φ at the step's three Gauss points (the middle one is x_m).
+    pub k_gauss: [CMat<D>; 3],
+    pub phi_gauss: [[f64; D]; 3],
+    /// The linear coupling model of Ω₂ (§3.6): p = k(x_m), q = (k(x₁) − k(x₀))/h.
+    pub p: CMat<D>,
+    pub q: CMat<D>,
+    /// Largest departure of k from the model p + q (x − x_m) (its jumps at kinks, its value at
+    /// the outer Gauss points) relative to the model's size max |p| + |q| h/2; zero for a
+    /// smooth step, whose phase indicator keeps it short enough for the model. The Ω₂ and R
+    /// models miss about this fraction of themselves.
+    pub model_rel: f64,
+}
+
+/// Ω₂, R, the assembly S_step = W₁ e^{−iΦ(x₁)} exp(Ω) W₀† and the error estimate of a step
+/// from node `n0` to node `n1` (integrators.md §3.6–§3.9).
+pub(crate) fn assemble<const D: usize>(
+    n0: &Node<D>,
+    n1: &Node<D>,
+    core: &Core<D>,
+    pieces: &[Piece<D>],
+    tol: f64,
+) -> Result<Attempt<D>, Structural> {
+    let h = n1.x_km - n0.x_km;
+    let (phi_m, phi_1) = (&core.phi_m, &core.phi_1);
+    let (omega1, phase_err, filon_err) = (core.omega1, core.phase_err, core.filon_err);
+    let block = n0.block;
     let u1: [[f64; D]; D] = std::array::from_fn(|a| std::array::from_fn(|b| phi_1[a] - phi_1[b]));
     let slow: [[bool; D]; D] =
         std::array::from_fn(|a| std::array::from_fn(|b| u1[a][b].abs() <= SLOW_PHASE_RAD));
 
-    // Slow triples: Magnus-6 on K at the Gauss points, slow entries only: k interpolated
-    // (quadratic through the nodes; it varies with the medium), the phase factor exact.
+    // Slow triples: Magnus-6 on K at the Gauss points, slow entries only.
     let k_slow: [CMat<D>; 3] = std::array::from_fn(|g| {
-        let (lagrange, phase) = match g {
-            0 => (GAUSS_LAGRANGE[0], &ph.gauss[0]),
-            1 => ([0.0, 1.0, 0.0], &phi_m),
-            _ => (GAUSS_LAGRANGE[1], &ph.gauss[1]),
-        };
+        let phase = &core.phi_gauss[g];
         let e: [C; D] = std::array::from_fn(|a| C::from_polar(1.0, phase[a]));
         CMat::<D>::from_fn(|a, b| {
             if slow[a][b] {
-                let k = n[0].k[(a, b)] * lagrange[0]
-                    + n[1].k[(a, b)] * lagrange[1]
-                    + n[2].k[(a, b)] * lagrange[2];
-                k * e[a] * e[b].conj()
+                core.k_gauss[g][(a, b)] * e[a] * e[b].conj()
             } else {
                 C::new(0.0, 0.0)
             }
         })
     });
     let (omega2_slow, slow_err) = slow_omega2(&k_slow, h);
+    // Across kinks K jumps: the Gauss rule above would miss that, so the slow part is summed
+    // piece by piece instead (its indicator stays the step-wide one).
+    let omega2_slow = if pieces.is_empty() {
+        omega2_slow
+    } else {
+        piecewise_slow_omega2(pieces, &slow)
+    };
     // Fast triples: closed form with p = k(x_m), q = (k(x₁) − k(x₀))/h, w h = Φ(x₁).
-    let p = n[1].k;
-    let q = (n[2].k - n[0].k) * C::new(1.0 / h, 0.0);
-    let tables = ExpTables::in_blocks(&phi_1, &block);
+    let (p, q) = (core.p, core.q);
+    let tables = ExpTables::in_blocks(phi_1, &block);
     let prune = PRUNE * tol;
     let [omega2_fast, omega2_kappa] = fast_omega2(&p, &q, &tables, &slow, h, prune);
     let kappa = CMat::<D>::from_fn(|a, b| {
@@ -230,7 +336,7 @@ pub fn adiabatic_step<const D: usize>(
         }
     });
     let r =
-        higher_order(&kappa, &phi_1, &tables, h, &omega2_kappa).ok_or(Structural::OmegaTooLarge)?;
+        higher_order(&kappa, phi_1, &tables, h, &omega2_kappa).ok_or(Structural::OmegaTooLarge)?;
 
     let mut omega = omega1 + omega2_slow + omega2_fast + r;
     omega = (omega - omega.adjoint()) * C::new(0.5, 0.0);
@@ -249,20 +355,28 @@ pub fn adiabatic_step<const D: usize>(
     for a in 0..D {
         for b in 0..D {
             if a != b {
-                let c = (u_node(1, a, b) - 0.5 * u1[a][b]).abs().min(1.0);
+                let c = (phi_m[a] - phi_m[b] - 0.5 * u1[a][b]).abs().min(1.0);
                 chirp = chirp.max(omega1[(a, b)].norm_sqr().sqrt() * c);
             }
         }
     }
+    // The linear-in-x coupling model of Ω₂ and R against the couplings seen in the step.
+    let kink = if core.model_rel > 0.0 {
+        let size = |m: &CMat<D>| m.iter().map(|z| z.norm_sqr().sqrt()).fold(0.0, f64::max);
+        (size(&omega2_fast) + size(&r)) * core.model_rel
+    } else {
+        0.0
+    };
     let err = phase_err
         .max(filon_err)
         .max(slow_err)
-        .max(max_omega1 * chirp);
+        .max(max_omega1 * chirp)
+        .max(kink);
 
     // S_step = W₁ e^{−iΦ(x₁)} exp(Ω) W₀†.
     let u = exp_anti_hermitian(&omega);
-    let sparse = n[0].has_blocks();
-    let mut w1 = n[2].w;
+    let sparse = n0.has_blocks();
+    let mut w1 = n1.w;
     for a in 0..D {
         let e = C::from_polar(1.0, -phi_1[a]);
         for r in 0..D {
@@ -270,11 +384,7 @@ pub fn adiabatic_step<const D: usize>(
         }
     }
     Ok(Attempt {
-        s_step: mul_maybe_sparse(
-            sparse,
-            &mul_maybe_sparse(sparse, &w1, &u),
-            &n[0].w.adjoint(),
-        ),
+        s_step: mul_maybe_sparse(sparse, &mul_maybe_sparse(sparse, &w1, &u), &n0.w.adjoint()),
         err,
         parts: [phase_err, filon_err, slow_err, max_omega1 * chirp],
     })

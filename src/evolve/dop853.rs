@@ -133,7 +133,11 @@ fn run<const D: usize, const N: usize, H: PathHamiltonian<D> + ?Sized>(
             ),
         });
     }
-    let stop_list = stops(start_km, end_km, h.breakpoints(), record)?;
+    // The reference ends its steps on kinks too: a Runge–Kutta step across a jump in H′ loses
+    // its order.
+    let mut edges: Vec<f64> = h.breakpoints().iter().chain(h.kinks()).copied().collect();
+    edges.sort_by(f64::total_cmp);
+    let stop_list = stops(start_km, end_km, &edges, record)?;
     let mut recorder = Recorder::new(start_km, record);
     let mut s = CMat::<D>::identity();
     let mut x = start_km;

@@ -23,6 +23,11 @@ impl<'a, const D: usize, H: PathHamiltonian<D> + ?Sized> Evaluator<'a, D, H> {
         }
     }
 
+    /// The Hamiltonian evaluated.
+    pub fn path(&self) -> &'a H {
+        self.h
+    }
+
     /// H at x (one-sided at breakpoints).
     pub fn h(&mut self, x_km: f64, side: Side) -> Result<CMat<D>, EvolveError> {
         self.stats.h_evaluations += 1;

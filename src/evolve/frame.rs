@@ -147,6 +147,21 @@ impl<const D: usize> Node<D> {
         Ok(node)
     }
 
+    /// The same node with the other one-sided slope: at a kink H is continuous, so the
+    /// eigen-data stay and only G and k change. `left` is the step's left node (for the Berry
+    /// term's overlap O = W₀†W).
+    pub fn with_slope(
+        &self,
+        slope: &CMat<D>,
+        left: &Node<D>,
+        berry: bool,
+    ) -> Result<Self, Mismatch> {
+        let mut node = *self;
+        let o = berry.then(|| mul_maybe_sparse(left.has_blocks(), &left.w.adjoint(), &self.w));
+        node.couplings(slope, o.as_ref())?;
+        Ok(node)
+    }
+
     /// G, F and k (integrators.md §3.3). `o` = W₀†W for the Berry term (None at the left node).
     fn couplings(&mut self, slope: &CMat<D>, o: Option<&CMat<D>>) -> Result<(), Mismatch> {
         let sparse = self.has_blocks();

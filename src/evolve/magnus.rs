@@ -4,10 +4,11 @@
 
 use num_complex::Complex64;
 
-use super::adiabatic::adiabatic_step;
+use super::adiabatic::{adiabatic_step, Piece};
 use super::eval::Evaluator;
 use super::flavour::{magnus46, traceless_norm, GAUSS3, MAX_PHASE_RAD};
 use super::frame::{Blocks, Node};
+use super::kinked::kinked_step;
 use super::options::{EvolveError, Record, SolverOptions};
 use super::track::{stops, Recorder, Stop};
 use super::Solution;
@@ -35,6 +36,8 @@ struct Driver<'a, const D: usize, H: PathHamiltonian<D> + ?Sized> {
     end_km: f64,
     /// Position at the start of the current stagnation window.
     window_x: f64,
+    /// Scratch for the pieces of a step across kinks (reused, not reallocated per step).
+    pieces: Vec<Piece<D>>,
 }
 
 /// Attempts per stagnation window: the progress over a window projects the attempts needed
@@ -79,6 +82,7 @@ pub fn solve_magnus_ablated<const D: usize, H: PathHamiltonian<D> + ?Sized>(
         berry,
         end_km,
         window_x: start_km,
+        pieces: Vec::new(),
     };
     let mut step = f64::INFINITY;
     for stop in &stop_list {
@@ -170,16 +174,32 @@ impl<const D: usize, H: PathHamiltonian<D> + ?Sized> Driver<'_, D, H> {
             } else {
                 x0 + hstep
             };
-            let xm = 0.5 * (x0 + x1);
-            let (hm, dm) = self.ev.h_and_slope(xm, Side::Right)?;
-            let (h1, d1) = self.ev.h_and_slope(x1, Side::Left)?;
-            let nodes = Node::matched(xm, &hm, &dm, &node0, self.berry)
-                .and_then(|nm| Node::matched(x1, &h1, &d1, &node0, self.berry).map(|n1| (nm, n1)));
-            let attempt = nodes.ok().and_then(|(nm, n1)| {
-                adiabatic_step([&node0, &nm, &n1], tol)
-                    .ok()
-                    .map(|a| (a, n1))
-            });
+            let kinks = self.ev.path().kinks();
+            let inside =
+                &kinks[kinks.partition_point(|&k| k <= x0)..kinks.partition_point(|&k| k < x1)];
+            let attempt = if inside.is_empty() {
+                let xm = 0.5 * (x0 + x1);
+                let (hm, dm) = self.ev.h_and_slope(xm, Side::Right)?;
+                let (h1, d1) = self.ev.h_and_slope(x1, Side::Left)?;
+                let nodes = Node::matched(xm, &hm, &dm, &node0, self.berry).and_then(|nm| {
+                    Node::matched(x1, &h1, &d1, &node0, self.berry).map(|n1| (nm, n1))
+                });
+                nodes.ok().and_then(|(nm, n1)| {
+                    adiabatic_step([&node0, &nm, &n1], tol)
+                        .ok()
+                        .map(|a| (a, n1))
+                })
+            } else {
+                kinked_step(
+                    &mut self.ev,
+                    &node0,
+                    x1,
+                    inside,
+                    tol,
+                    self.berry,
+                    &mut self.pieces,
+                )?
+            };
             match attempt {
                 Some((a, n1)) if a.err <= tol => {
                     self.ev.stats.accepted += 1;
@@ -190,8 +210,9 @@ impl<const D: usize, H: PathHamiltonian<D> + ?Sized> Driver<'_, D, H> {
                     } else {
                         hstep * fac
                     };
-                    // The right node is the next left node unless H may jump here.
-                    if !(x1 == stop.x_km && stop.breakpoint) {
+                    // The right node is the next left node unless H or H′ may jump here.
+                    let at_kink = kinks.binary_search_by(|k| k.total_cmp(&x1)).is_ok();
+                    if !(at_kink || x1 == stop.x_km && stop.breakpoint) {
                         let mut n = n1;
                         for a in 0..D {
                             n.k[(a, a)] = C::new(0.0, 0.0);
@@ -239,7 +260,15 @@ impl<const D: usize, H: PathHamiltonian<D> + ?Sized> Driver<'_, D, H> {
                     step_km: hf,
                 });
             }
-            let x1 = if hf == remaining { target } else { x0 + hf };
+            let mut x1 = if hf == remaining { target } else { x0 + hf };
+            // Magnus-6's Gauss points assume a smooth H: end on the next kink instead.
+            let kinks = self.ev.path().kinks();
+            if let Some(&k) = kinks.get(kinks.partition_point(|&k| k <= x0)) {
+                if k < x1 {
+                    x1 = k;
+                    hf = k - x0;
+                }
+            }
             let xm = 0.5 * (x0 + x1);
             let mut hs = [CMat::<D>::zeros(); 3];
             for (k, hk) in hs.iter_mut().enumerate() {

@@ -3,10 +3,12 @@
 //! - [`solve`]: the entry point; [`Method`] selects the integrator:
 //!   - `magnus` (default, [`magnus`], [`adiabatic`], [`frame`], [`omega2`], [`divdiff`]):
 //!     the adiabatic-frame exponential integrator of integrators.md §2–§3, with the
-//!     flavour-frame Magnus-6 fallback of [`flavour`];
+//!     flavour-frame Magnus-6 fallback of [`flavour`]; steps across the kinks of
+//!     piecewise-linear tables integrate each smooth piece on its own (`kinked`);
 //!   - `dop853` ([`dop853`]): ode_solvers' DOP853, the independent reference;
 //!   - `layers` ([`layers`]): exact exponentiation on piecewise-constant media.
 //! - [`options`]: options, record points, statistics, solution and errors.
+//! - [`starts`]: one integration for many start points on one track ([`solve_starts`]).
 //! - [`constant`]: the exact propagator exp(−iHL) of a constant medium.
 //! - [`probabilities`] and [`unitarity_error`]: the observables of a propagator.
 //!
@@ -21,15 +23,18 @@ pub mod dop853;
 mod eval;
 pub mod flavour;
 pub mod frame;
+mod kinked;
 pub mod layers;
 pub mod magnus;
 pub mod omega2;
 pub mod options;
+pub mod starts;
 mod track;
 
 pub use crate::linalg::unitarity_error;
 pub use constant::{propagate_constant, propagator_constant};
 pub use options::{EvolveError, Method, Record, Solution, SolverOptions, Stats};
+pub use starts::{averaged_probabilities, solve_starts, StartsSolution};
 
 use crate::hamiltonian::{CMat, PathHamiltonian};
 

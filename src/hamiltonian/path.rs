@@ -15,8 +15,14 @@ pub trait PathHamiltonian<const D: usize>: Sync {
     /// H and dH/dx (km⁻² ) at `x_km`, one-sided at breakpoints.
     fn h_and_slope(&self, x_km: f64, side: Side) -> Result<(CMat<D>, CMat<D>), MediumError>;
 
-    /// Sorted positions where H or H′ jumps; steps end exactly on them.
+    /// Sorted positions where H jumps; steps end exactly on them.
     fn breakpoints(&self) -> &[f64];
+
+    /// Sorted positions where H is continuous but H′ jumps (kinks of piecewise-linear tables),
+    /// none of them a breakpoint. Default: none.
+    fn kinks(&self) -> &[f64] {
+        &[]
+    }
 
     /// Entries of H that can ever be nonzero (true on the diagonal): decoupled blocks are the
     /// connected components of this graph.
@@ -33,6 +39,7 @@ pub struct MediumHamiltonian<'a, const D: usize> {
     hamiltonian: EnergyHamiltonian<D>,
     medium: &'a dyn Medium,
     breakpoints: Vec<f64>,
+    kinks: Vec<f64>,
     pattern: [[bool; D]; D],
 }
 
@@ -42,11 +49,16 @@ impl<'a, const D: usize> MediumHamiltonian<'a, D> {
         let mut breakpoints = medium.breakpoints();
         breakpoints.sort_by(f64::total_cmp);
         breakpoints.dedup();
+        let mut kinks = medium.kinks();
+        kinks.sort_by(f64::total_cmp);
+        kinks.dedup();
+        kinks.retain(|k| breakpoints.binary_search_by(|b| b.total_cmp(k)).is_err());
         let pattern = hamiltonian.coupling_pattern(medium.present_quantities());
         MediumHamiltonian {
             hamiltonian,
             medium,
             breakpoints,
+            kinks,
             pattern,
         }
     }
@@ -75,6 +87,10 @@ impl<const D: usize> PathHamiltonian<D> for MediumHamiltonian<'_, D> {
 
     fn breakpoints(&self) -> &[f64] {
         &self.breakpoints
+    }
+
+    fn kinks(&self) -> &[f64] {
+        &self.kinks
     }
 
     fn coupling_pattern(&self) -> [[bool; D]; D] {

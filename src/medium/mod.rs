@@ -9,7 +9,8 @@
 //! - [`chord`]: [`EarthChord`], one direction through the Earth with its weight.
 //! - [`sample`]: the quantities along a track, as written by `nuspin medium sample`.
 //! - The [`Medium`] trait: quantities and their x-derivatives at any position, one-sided at the
-//!   declared discontinuities ([`Medium::breakpoints`]), which integrators land on exactly.
+//!   declared discontinuities ([`Medium::breakpoints`]), which integrators land on exactly, and
+//!   at the kinks of piecewise-linear interpolation ([`Medium::kinks`]).
 
 pub mod chord;
 pub mod config;
@@ -114,9 +115,17 @@ pub trait Medium: Send + Sync {
         side: Side,
     ) -> Result<(MediumPoint, MediumPoint), MediumError>;
 
-    /// Sorted positions where a quantity or its derivative jumps (shocks, table rows of
-    /// `linear`/`steps` tables, layer boundaries): steps must end exactly on them.
+    /// Sorted positions where a quantity jumps (shocks, repeated rows of tables, rows of
+    /// `steps` tables, layer boundaries): steps must end exactly on them.
     fn breakpoints(&self) -> Vec<f64>;
+
+    /// Sorted positions where the quantities are continuous but their derivative jumps (the
+    /// rows of `linear` and `log-linear` tables): the `magnus` method steps across them,
+    /// integrating each smooth piece on its own (integrators.md §3.10); the other methods end
+    /// steps on them. Default: none.
+    fn kinks(&self) -> Vec<f64> {
+        Vec::new()
+    }
 
     /// Which quantities can be nonzero anywhere (default: all).
     fn present_quantities(&self) -> PresentQuantities {

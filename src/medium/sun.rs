@@ -4,8 +4,9 @@
 //!   `profiles/nele_bs05op.dat`, linear in log10(n_e/N_A) against r; n_n = ρ N_A (1 − X_H)/2
 //!   from `profiles/bs05op.dat`, linear in r, and beyond that table's last radius n_n = n_e
 //!   times the ratio n_n/n_e at that radius. Below a table's first radius (r < 0.0016 R_sun)
-//!   its first row is held (the centre is flat). Every row of either table is a kink, hence a
-//!   breakpoint; the repeated radius r = R_sun in the n_e table is a declared discontinuity.
+//!   its first row is held (the centre is flat). Every row of either table is a kink
+//!   ([`Medium::kinks`]); the repeated radius r = R_sun in the n_e table is a declared
+//!   discontinuity (a breakpoint).
 //!   The tables are embedded in the binary, so it runs from any directory.
 //! - `exponential`: n_e = 245 N_A exp(−10.54 r/R_sun) cm⁻³ with Y_e = 0.7, so
 //!   n_n = n_e (1 − Y_e)/Y_e.
@@ -209,6 +210,17 @@ impl Medium for SolarMedium {
     }
 
     fn breakpoints(&self) -> Vec<f64> {
+        let Some(b) = &self.bs05 else {
+            return Vec::new();
+        };
+        let mut out = b.log_ne.discontinuities();
+        out.extend(b.nn.discontinuities());
+        out.sort_by(f64::total_cmp);
+        out.dedup();
+        out
+    }
+
+    fn kinks(&self) -> Vec<f64> {
         let Some(b) = &self.bs05 else {
             return Vec::new();
         };

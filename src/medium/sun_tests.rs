@@ -54,10 +54,11 @@ fn nn_follows_composition_then_holds_the_ratio() {
 #[test]
 fn surface_discontinuity_and_breakpoints() {
     let sun = bs05();
-    let bp = sun.breakpoints();
-    assert!(bp.len() > 3000, "{}", bp.len());
-    assert!(bp.windows(2).all(|w| w[0] < w[1]));
-    assert!(bp.contains(&R_SUN_KM));
+    // The repeated surface radius is the only jump; every row is a kink.
+    assert_eq!(sun.breakpoints(), vec![R_SUN_KM]);
+    let kinks = sun.kinks();
+    assert!(kinks.len() > 3000, "{}", kinks.len());
+    assert!(kinks.windows(2).all(|w| w[0] < w[1]));
     let l = sun.point(R_SUN_KM, Side::Left).unwrap().ne_cm3;
     let r = sun.point(R_SUN_KM, Side::Right).unwrap().ne_cm3;
     assert!((l / (AVOGADRO * 10f64.powf(-6.817592)) - 1.0).abs() < 1e-12);
@@ -71,7 +72,7 @@ fn derivatives_match_finite_differences() {
         bs05(),
         SolarMedium::new(SolarModel::Exponential, 0.05, None).unwrap(),
     ] {
-        let bp = sun.breakpoints();
+        let bp = sun.kinks();
         let xs: Vec<f64> = if bp.is_empty() {
             vec![1e4, 2e5, 6e5]
         } else {
@@ -104,7 +105,7 @@ fn exponential_model() {
     assert!((p.nn_cm3 / p.ne_cm3 - 0.3 / 0.7).abs() < 1e-15);
     let s = sun.point(R_SUN_KM, Side::Left).unwrap();
     assert!((s.ne_cm3 / p.ne_cm3 - (-10.54f64).exp()).abs() < 1e-15);
-    assert!(sun.breakpoints().is_empty());
+    assert!(sun.breakpoints().is_empty() && sun.kinks().is_empty());
     assert_eq!(sun.natural_track_km(), Some((0.1 * R_SUN_KM, R_SUN_KM)));
     assert!(sun.averaged_starts_km().is_none());
 }

@@ -33,6 +33,7 @@ pub struct TableMedium {
     /// Interpolants of the 9 non-density quantities (QUANTITY_NAMES[2..]); None = zero.
     others: Vec<Option<Interpolant>>,
     breakpoints: Vec<f64>,
+    kinks: Vec<f64>,
     present: PresentQuantities,
 }
 
@@ -90,10 +91,17 @@ impl TableMedium {
                     message: format!("column 'x_km': {e}"),
                 }]
             })?;
-        let breakpoints = if interpolation.rows_are_breakpoints() {
+        // Steps tables jump at every row; linear and log-linear ones only bend there (kinks).
+        let breakpoints = if interpolation == Interpolation::Steps {
             x_axis.rows()
         } else {
             x_axis.discontinuities()
+        };
+        let kinks = if interpolation.rows_are_breakpoints() && interpolation != Interpolation::Steps
+        {
+            x_axis.rows()
+        } else {
+            Vec::new()
         };
         let nonzero = |c: &str| data.column(c).is_some_and(|v| v.iter().any(|&y| y != 0.0));
         let present = PresentQuantities {
@@ -109,6 +117,7 @@ impl TableMedium {
             matter,
             others,
             breakpoints,
+            kinks,
             present,
         })
     }
@@ -175,6 +184,10 @@ impl Medium for TableMedium {
 
     fn breakpoints(&self) -> Vec<f64> {
         self.breakpoints.clone()
+    }
+
+    fn kinks(&self) -> Vec<f64> {
+        self.kinks.clone()
     }
 
     fn present_quantities(&self) -> PresentQuantities {

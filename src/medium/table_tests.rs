@@ -127,7 +127,8 @@ fn rho_ye_table_gives_number_densities() {
     assert!((p.ne_cm3 / (3.0 * 0.5 * AVOGADRO) - 1.0).abs() < 1e-15);
     assert!((p.nn_cm3 / (3.0 * 0.5 * AVOGADRO) - 1.0).abs() < 1e-15);
     assert!((dp.ne_cm3 / (0.2 * 0.5 * AVOGADRO) - 1.0).abs() < 1e-15);
-    assert_eq!(m.breakpoints(), vec![0.0, 10.0]);
+    assert!(m.breakpoints().is_empty());
+    assert_eq!(m.kinks(), vec![0.0, 10.0]);
     assert_eq!(m.domain_km(), Some((0.0, 10.0)));
     assert!(matches!(
         m.point(10.5, Side::Left),
@@ -148,7 +149,10 @@ fn table_derivatives_match_finite_differences() {
         let m = TableMedium::from_text(text, NAME, method).unwrap();
         assert_eq!(m.is_piecewise_constant(), method == Interpolation::Steps);
         let bp = m.breakpoints();
-        assert_eq!(bp.contains(&7.0), method != Interpolation::Pchip);
+        // Rows jump only in a steps table; linear and log-linear ones bend there (kinks).
+        assert_eq!(bp.contains(&7.0), method == Interpolation::Steps);
+        let kinked = matches!(method, Interpolation::Linear | Interpolation::LogLinear);
+        assert_eq!(m.kinks().contains(&7.0), kinked);
         assert!(bp.contains(&3.0));
         let (l, r) = (
             m.point(3.0, Side::Left).unwrap(),
@@ -178,7 +182,8 @@ fn shipped_supernova_template_matches_the_model() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("profiles/supernova_shock_example.csv");
     assert!(check_table(&path).is_empty());
     let m = TableMedium::from_file(&path, Interpolation::LogLinear).unwrap();
-    assert_eq!(m.breakpoints().len(), 42); // 41 radii and the shock
+    assert_eq!(m.breakpoints(), vec![5e4]); // the shock
+    assert_eq!(m.kinks().len(), 42); // every distinct radius (the shock's too)
     let rho = |x: f64, s: Side| m.point(x, s).unwrap().rho_g_cm3();
     assert!((rho(5e4, Side::Left) / 800.0 - 1.0).abs() < 1e-12);
     assert!((rho(5e4, Side::Right) / 80.0 - 1.0).abs() < 1e-12);

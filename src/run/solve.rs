@@ -64,14 +64,23 @@ impl Point<'_> {
         let eh = EnergyHamiltonian::<D>::new(&physics.model, mev_to_ev(self.energy_mev));
         let path = MediumHamiltonian::new(eh, physics.medium.as_ref());
         let from = |start_km: f64| self.solve_from::<D>(&path, start_km);
-        // A production-region average (physics.md §8, solar) runs each start point to the end
-        // and averages P, never amplitudes (validation refuses amplitudes and record points
-        // that lie before a start).
+        // A production-region average (physics.md §8, solar; `[arrival] production`) averages
+        // P over the start points, never amplitudes (validation refuses amplitudes and record
+        // points that lie before a start). One integration from the innermost start gives
+        // every start's propagator (evolve::solve_starts); recording every step needs one run
+        // each.
         let mut result = match physics.averaged_starts_km() {
             Some(starts) => {
+                let ones: Vec<EnergyResult> = if physics.record == Record::AllSteps {
+                    starts
+                        .iter()
+                        .map(|&(start_km, _)| from(start_km))
+                        .collect::<Result<_, _>>()?
+                } else {
+                    self.solve_all_starts::<D>(&path, &starts)?
+                };
                 let mut acc: Option<EnergyResult> = None;
-                for (start_km, weight) in starts {
-                    let one = from(start_km)?;
+                for (&(_, weight), one) in starts.iter().zip(ones) {
                     match acc.as_mut() {
                         None => acc = Some(scaled(one, weight)),
                         Some(acc) => accumulate(acc, &one, weight),
@@ -89,6 +98,47 @@ impl Point<'_> {
             .finish::<D>(physics, self.energy_mev, &mut result)
             .map_err(|e| self.evolve_err(e))?;
         Ok(result)
+    }
+
+    /// Every start point's result from one integration from the innermost start
+    /// (S(end, r_k) = S(end, r_1) S(r_k, r_1)†); the work is counted once.
+    fn solve_all_starts<const D: usize>(
+        &self,
+        path: &MediumHamiltonian<'_, D>,
+        starts: &[(f64, f64)],
+    ) -> Result<Vec<EnergyResult>, RunError> {
+        let physics = self.physics;
+        let starts_km: Vec<f64> = starts.iter().map(|s| s.0).collect();
+        let all = evolve::solve_starts(
+            path,
+            &starts_km,
+            physics.end_km,
+            &physics.record,
+            &physics.solver,
+        )
+        .map_err(|e| self.evolve_err(e))?;
+        let mut per_start = all.per_start;
+        per_start[0].stats = evolve::Stats {
+            max_unitarity_error: per_start[0].stats.max_unitarity_error,
+            ..all.stats
+        };
+        starts_km
+            .iter()
+            .zip(&per_start)
+            .map(|(&start_km, solution)| {
+                let input = PointInput {
+                    physics,
+                    energy_mev: self.energy_mev,
+                    path,
+                    start_km,
+                };
+                let extras = self
+                    .datasets
+                    .slabs(&input, solution)
+                    .map_err(|e| self.evolve_err(e))?;
+                Ok(self.result_of(solution, extras))
+            })
+            .collect()
     }
 
     /// One solve from `start_km` to the end, as a result.

@@ -1,0 +1,186 @@
+//! An adiabatic step across kinks (integrators.md §3.10): H is continuous but H′ jumps at the
+//! rows of `linear` and `log-linear` tables, so λ′ and the couplings k are only piecewise
+//! smooth. The step is split at the kinks inside it (and at its midpoint and Gauss points,
+//! where Ω₂ samples K); each smooth piece gets its own three nodes (ends with their one-sided
+//! H′, and its midpoint), its own quintic Hermite phases and its own Filon quadrature of Ω₁,
+//! exactly as a smooth step does. The pieces' phases and Ω₁ add up to the step's; their error
+//! indicators add up too. Ω₂ and R then use the step-wide models of [`super::adiabatic`],
+//! with k sampled (not interpolated) at the Gauss points, plus an indicator for the jumps and
+//! curvature of k that their linear-in-x coupling model cannot follow; the slow part of Ω₂ is
+//! summed piece by piece.
+//!
+//! The result is the propagator of the medium the user's interpolation defines (the pieces
+//! are integrated as given, not smoothed); a step costs two eigendecompositions per piece,
+//! but one step spans as many rows as the medium's variation allows.
+
+use num_complex::Complex64;
+
+use super::adiabatic::{assemble, filon_pair, phases, Attempt, Core, Piece};
+use super::eval::Evaluator;
+use super::flavour::GAUSS3;
+use super::frame::Node;
+use super::options::EvolveError;
+use crate::hamiltonian::{CMat, PathHamiltonian};
+use crate::medium::Side;
+
+type C = Complex64;
+
+/// One adiabatic step from `node0` to `x1` across the sorted `kinks`, all strictly inside
+/// (x₀, x₁): the attempt and the right node (left slope at x₁), or None on a structural
+/// rejection (a mismatch, a crossing, |Ω| too large).
+pub(crate) fn kinked_step<const D: usize, H: PathHamiltonian<D> + ?Sized>(
+    ev: &mut Evaluator<'_, D, H>,
+    node0: &Node<D>,
+    x1: f64,
+    kinks: &[f64],
+    tol: f64,
+    berry: bool,
+    pieces: &mut Vec<Piece<D>>,
+) -> Result<Option<(Attempt<D>, Node<D>)>, EvolveError> {
+    pieces.clear();
+    let x0 = node0.x_km;
+    let h = x1 - x0;
+    let xm = 0.5 * (x0 + x1);
+    let special = GAUSS3.map(|g| xm + g * h);
+    let zero = C::new(0.0, 0.0);
+    let mut phi = [0.0; D];
+    let mut omega1 = CMat::<D>::zeros();
+    let mut filon_err = [[0.0f64; D]; D];
+    let mut phase_err = 0.0;
+    let mut k_gauss = [CMat::<D>::zeros(); 3];
+    let mut phi_gauss = [[0.0; D]; 3];
+    let mut max_jump: f64 = 0.0;
+    let mut left = *node0;
+    let (mut ik, mut is) = (0, 0);
+    let n1 = loop {
+        let nk = kinks.get(ik).copied().unwrap_or(f64::INFINITY);
+        let ns = special.get(is).copied().unwrap_or(f64::INFINITY);
+        let s1 = nk.min(ns).min(x1);
+        let last = s1 >= x1;
+        let is_kink = !last && nk == s1;
+        let special_idx = (!last && ns == s1).then_some(is);
+        ik += usize::from(is_kink);
+        is += usize::from(special_idx.is_some());
+        let s0 = left.x_km;
+        let dx = s1 - s0;
+        if dx <= 0.0 {
+            continue;
+        }
+        let xmid = 0.5 * (s0 + s1);
+        let (hm, dm) = ev.h_and_slope(xmid, Side::Right)?;
+        let Ok(mid) = Node::matched(xmid, &hm, &dm, node0, berry) else {
+            return Ok(None);
+        };
+        // The piece ends with H′ from its own side.
+        let side = if last || is_kink {
+            Side::Left
+        } else {
+            Side::Right
+        };
+        let (he, de) = ev.h_and_slope(s1, side)?;
+        let Ok(end) = Node::matched(s1, &he, &de, node0, berry) else {
+            return Ok(None);
+        };
+        let ph = phases([&left, &mid, &end], dx);
+        phase_err += ph.err;
+        let mut piece_omega1 = CMat::<D>::zeros();
+        for a in 0..D {
+            piece_omega1[(a, a)] =
+                C::new(0.0, -dx / 6.0) * (left.k[(a, a)] + mid.k[(a, a)] * 4.0 + end.k[(a, a)]);
+            for b in (a + 1)..D {
+                if node0.block[a] != node0.block[b] {
+                    continue;
+                }
+                let k = [left.k[(a, b)], mid.k[(a, b)], end.k[(a, b)]];
+                if k.iter().all(|z| *z == zero) {
+                    continue;
+                }
+                let g0 = node0.lambda[a] - node0.lambda[b];
+                let gap = [&left, &mid, &end].map(|n| n.lambda[a] - n.lambda[b]);
+                if gap.iter().any(|g| g * g0 <= 0.0) {
+                    return Ok(None);
+                }
+                let u = [0.0, ph.mid[a] - ph.mid[b], ph.end[a] - ph.end[b]];
+                let Ok((quad, lin)) = filon_pair(k, gap, u, dx) else {
+                    return Ok(None);
+                };
+                filon_err[a][b] += (quad - lin).norm();
+                let v = quad * C::from_polar(1.0, phi[a] - phi[b]) * C::new(0.0, -1.0);
+                piece_omega1[(a, b)] = v;
+                piece_omega1[(b, a)] = -v.conj();
+            }
+        }
+        omega1 += piece_omega1;
+        let phased = |k: &CMat<D>, phi: &[f64; D]| {
+            CMat::<D>::from_fn(|a, b| k[(a, b)] * C::from_polar(1.0, phi[a] - phi[b]))
+        };
+        let k_left = phased(&left.k, &phi);
+        for (p, e) in phi.iter_mut().zip(&ph.end) {
+            *p += e;
+        }
+        pieces.push(Piece {
+            len: dx,
+            k_left,
+            k_right: phased(&end.k, &phi),
+            omega1: piece_omega1,
+        });
+        if last {
+            break end;
+        }
+        let right = if is_kink {
+            let (_, dr) = ev.h_and_slope(s1, Side::Right)?;
+            let Ok(r) = end.with_slope(&dr, node0, berry) else {
+                return Ok(None);
+            };
+            for a in 0..D {
+                for b in 0..D {
+                    if a != b {
+                        max_jump = max_jump.max((r.k[(a, b)] - end.k[(a, b)]).norm());
+                    }
+                }
+            }
+            r
+        } else {
+            end
+        };
+        if let Some(g) = special_idx {
+            k_gauss[g] = right.k;
+            phi_gauss[g] = phi;
+        }
+        left = right;
+    };
+    let p = k_gauss[1];
+    let q = (n1.k - node0.k) * C::new(1.0 / h, 0.0);
+    // How far k departs from the linear model of Ω₂ and R: its jumps at the kinks and its
+    // curvature, seen at the outer Gauss points. Smooth steps are kept short enough for that
+    // model by their phase indicator; here the phases are exact piece by piece, so nothing
+    // else would limit a step that spans a large change of the couplings.
+    let mut scale: f64 = 0.0;
+    let mut deviation = max_jump;
+    for a in 0..D {
+        for b in 0..D {
+            if a != b {
+                scale = scale.max(p[(a, b)].norm() + 0.5 * h * q[(a, b)].norm());
+                for g in [0, 2] {
+                    let model = p[(a, b)] + q[(a, b)] * (special[g] - xm);
+                    deviation = deviation.max((k_gauss[g][(a, b)] - model).norm());
+                }
+            }
+        }
+    }
+    let core = Core {
+        omega1,
+        phase_err,
+        filon_err: filon_err.iter().flatten().fold(0.0, |m: f64, e| m.max(*e)),
+        phi_m: phi_gauss[1],
+        phi_1: phi,
+        k_gauss,
+        phi_gauss,
+        p,
+        q,
+        model_rel: if scale > 0.0 { deviation / scale } else { 0.0 },
+    };
+    Ok(assemble(node0, &n1, &core, pieces, tol)
+        .ok()
+        .map(|a| (a, n1)))
+}

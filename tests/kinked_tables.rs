@@ -1,0 +1,95 @@
+//! Piecewise-linear tables: the `magnus` method steps across the rows (kinks) and still
+//! solves the medium as interpolated (integrators.md §3.10). The truth is DOP853 at rtol
+//! 1e-12 on the same table, which ends a step on every row.
+
+mod evolve_common;
+use evolve_common::*;
+use nuspin::evolve::{solve, Method, Record, SolverOptions};
+use nuspin::hamiltonian::MediumHamiltonian;
+use nuspin::medium::{Interpolation, TableMedium};
+use nuspin::prelude::*;
+use nuspin::units::{AVOGADRO, R_SUN_KM};
+
+/// The exponential Sun of BENCHMARKS.md's `solar-exp` as a table of `rows` equally spaced
+/// radii over [0, R_sun], with a transverse field `b_gauss` twisting at `twist` rad/km.
+fn exp_sun_table(rows: usize, b_gauss: f64, twist: f64, method: Interpolation) -> TableMedium {
+    let mut text = String::from("x_km,ne_cm3,nn_cm3,b_perp_gauss,b_phi_rad\n");
+    for i in 0..rows {
+        let r = R_SUN_KM * i as f64 / (rows - 1) as f64;
+        let ne = 245.0 * AVOGADRO * (-10.54 * r / R_SUN_KM).exp();
+        let nn = ne * 0.3 / 0.7;
+        text.push_str(&format!("{r},{ne},{nn},{b_gauss},{}\n", twist * r));
+    }
+    TableMedium::from_text(&text, "exp-sun.csv", method).expect("a valid table")
+}
+
+fn path<'a>(model: &Model, e_mev: f64, medium: &'a TableMedium) -> MediumHamiltonian<'a, 6> {
+    MediumHamiltonian::new(EnergyHamiltonian::<6>::new(model, e_mev * 1e6), medium)
+}
+
+#[test]
+fn a_linear_table_of_300_rows_matches_dop853_on_the_same_medium() {
+    let model = model3(Basis::DiracNeutrino, Some(("e_mu", 1e-11)));
+    let table = exp_sun_table(300, 1e5, 1e-5, Interpolation::Linear);
+    let h = path(&model, 10.0, &table);
+    let (a, b) = (0.05 * R_SUN_KM, R_SUN_KM);
+    let m = solve(&h, a, b, &Record::End, &SolverOptions::default()).expect("magnus");
+    let truth = SolverOptions {
+        max_steps: 100_000_000,
+        ..opts(Method::Dop853, 1e-12)
+    };
+    let d = solve(&h, a, b, &Record::End, &truth).expect("the DOP853 truth succeeds");
+    let dp = max_dp(&last(&m), &last(&d));
+    println!(
+        "magnus {:?}, dop853 {:?}, max |ΔP| = {dp:e}",
+        m.stats, d.stats
+    );
+    assert!(dp <= 1e-6, "max |ΔP| = {dp:e}");
+    // The long-track bound of tests/evolve_long.rs (the field's twist, not the rows, sets
+    // the steps here: ~600, about the smooth analytic profile's count).
+    assert!(m.stats.accepted <= 2000, "{:?}", m.stats);
+    assert!(m.stats.max_unitarity_error <= 1e-10);
+}
+
+#[test]
+fn a_4001_row_linear_table_costs_about_what_its_pchip_reading_costs() {
+    let model = model3(Basis::DiracNeutrino, None);
+    let (a, b) = (0.05 * R_SUN_KM, R_SUN_KM);
+    let steps = |method| {
+        let table = exp_sun_table(4001, 0.0, 0.0, method);
+        let h = path(&model, 10.0, &table);
+        solve(&h, a, b, &Record::End, &SolverOptions::default())
+            .expect("magnus")
+            .stats
+    };
+    let (linear, pchip) = (steps(Interpolation::Linear), steps(Interpolation::Pchip));
+    println!("linear {linear:?}, pchip {pchip:?}");
+    assert!(
+        linear.accepted as f64 <= 1.5 * pchip.accepted as f64,
+        "linear {linear:?}, pchip {pchip:?}"
+    );
+}
+
+#[test]
+#[ignore = "exploration"]
+fn explore_rtol() {
+    let model = model3(Basis::DiracNeutrino, Some(("e_mu", 1e-11)));
+    for (b, tw) in [(1e5, 1e-5), (0.0, 0.0)] {
+        let table = exp_sun_table(300, b, tw, Interpolation::Linear);
+        let h = path(&model, 10.0, &table);
+        let (a, bb) = (0.05 * R_SUN_KM, R_SUN_KM);
+        let truth = SolverOptions {
+            max_steps: 100_000_000,
+            ..opts(Method::Dop853, 1e-12)
+        };
+        let d = solve(&h, a, bb, &Record::End, &truth).expect("the DOP853 truth succeeds");
+        for rtol in [1e-5, 1e-6, 1e-7, 1e-8] {
+            let m = solve(&h, a, bb, &Record::End, &opts(Method::Magnus, rtol)).expect("magnus");
+            let dp = max_dp(&last(&m), &last(&d));
+            println!(
+                "b {b} rtol {rtol:e}: magnus {:?}, max |ΔP| = {dp:e}",
+                m.stats
+            );
+        }
+    }
+}

@@ -36,6 +36,7 @@
 
 pub mod basis;
 pub mod cli;
+pub mod collective;
 pub mod detector;
 pub mod evolve;
 pub mod hamiltonian;

@@ -8,7 +8,6 @@ use collective_common::*;
 
 use nalgebra::DVector;
 use nuspin::basis::Nature;
-use nuspin::collective::emission::ERG_PER_MEV;
 use nuspin::collective::observables::{trace_p, vacuum_lepton_number};
 use nuspin::collective::{
     solve_dop853_collective, solve_lie, CollectiveProblem, CollectiveState, Emission, EnergyBins,
@@ -364,5 +363,4 @@ fn spectral_swap_and_split() {
     for p in &last.psi[5..] {
         assert!((p[(2, 2)].norm_sqr() - s2).abs() < 0.01);
     }
-    let _ = ERG_PER_MEV;
 }

@@ -202,7 +202,7 @@ pub fn solve_lie<const D: usize>(
             "tol, initial_step_km and max_step_km must be > 0".into(),
         ));
     }
-    if !(end_km > start.r_km) {
+    if end_km.is_nan() || end_km <= start.r_km {
         return Err(CollectiveError::Input(format!(
             "end {end_km} km must be beyond the start {} km",
             start.r_km

@@ -1,7 +1,7 @@
 //! Transition-moment scan in the single-angle bulb of collective.md §7.2 (no matter), for the
 //! de Gouvêa–Shalgar configurations: μ from 1e-21 to 1e-15 μ_B, B₀ = 1e12 or 1e15 G at R_ν
 //! falling as r⁻² or r⁻³. Prints, per case, the change of the final spectra against μ = 0.
-//! `cargo run --release --example collective_moment_scan -- [bins] [tol]`.
+//! `cargo run --release --example collective_moment_scan -- [bins] [tol] [dm2_ev2] [no-trace]`.
 
 use std::time::Instant;
 
@@ -25,7 +25,15 @@ struct Outcome {
     wall_s: f64,
 }
 
-fn run(bins: &EnergyBins, tol: f64, mu_mub: f64, b0: f64, n: f64, dm2: f64) -> Outcome {
+fn run(
+    bins: &EnergyBins,
+    tol: f64,
+    mu_mub: f64,
+    b0: f64,
+    n: f64,
+    dm2: f64,
+    trace: bool,
+) -> Outcome {
     let mixing = Mixing::new(
         OscillationParams::Two(TwoFlavourParams {
             theta_deg: 0.1f64.to_degrees(),
@@ -83,6 +91,11 @@ fn run(bins: &EnergyBins, tol: f64, mu_mub: f64, b0: f64, n: f64, dm2: f64) -> O
         bins,
     )
     .unwrap();
+    let problem = if trace {
+        problem
+    } else {
+        problem.without_trace_term()
+    };
     let t = Instant::now();
     let sol = solve_lie(
         &problem,
@@ -120,24 +133,31 @@ fn main() {
     let tol: f64 = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(1e-8);
     let dm2: f64 = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(-3e-3);
     let bins = EnergyBins::uniform(nbins, 80.0);
-    let base = run(&bins, tol, 0.0, 0.0, 2.0, dm2);
+    let trace = args.get(4).map(|s| s.as_str()) != Some("no-trace");
+    let cases: Vec<(f64, f64, f64)> = if trace {
+        vec![
+            (1e-15, 1e15, 2.0),
+            (1e-15, 1e12, 2.0),
+            (1e-15, 1e12, 3.0),
+            (1e-18, 1e15, 2.0),
+            (1e-21, 1e15, 2.0),
+            (1e-21, 1e15, 3.0),
+            (1e-21, 1e12, 2.0),
+            (1e-15, 1e15, 3.0),
+            (1e-18, 1e12, 2.0),
+        ]
+    } else {
+        // Pitfall 1 of collective.md §8: the same strong and weak cases without Tr(P) 1.
+        vec![(1e-15, 1e15, 2.0), (1e-15, 1e12, 2.0), (1e-21, 1e15, 2.0)]
+    };
+    let base = run(&bins, tol, 0.0, 0.0, 2.0, dm2, trace);
     println!(
         "baseline (mu = 0): Tr P ratio {:.6}, {} steps, {:.1} s",
         base.trace_p, base.steps, base.wall_s
     );
     println!("mu_muB   B0_G   n  TrP/TrP0  flip_frac  max|dpop|  steps  wall_s");
-    for &(mu, b0, n) in &[
-        (1e-15, 1e15, 2.0),
-        (1e-15, 1e12, 2.0),
-        (1e-15, 1e12, 3.0),
-        (1e-18, 1e15, 2.0),
-        (1e-21, 1e15, 2.0),
-        (1e-21, 1e15, 3.0),
-        (1e-21, 1e12, 2.0),
-        (1e-15, 1e15, 3.0),
-        (1e-18, 1e12, 2.0),
-    ] {
-        let o = run(&bins, tol, mu, b0, n, dm2);
+    for &(mu, b0, n) in &cases {
+        let o = run(&bins, tol, mu, b0, n, dm2, trace);
         let dpop = o
             .pops
             .iter()

@@ -214,3 +214,62 @@ fn numbers_and_spectrum_are_conserved_without_moment() {
         assert!((psi.adjoint() * psi - CMat::<4>::identity()).camax() < 1e-13);
     }
 }
+
+#[test]
+fn trace_term_matters_only_with_a_moment() {
+    use nuspin::basis::Nature;
+    use nuspin::collective::Geometry;
+    use nuspin::medium::{ConstantMedium, MediumPoint};
+    use nuspin::moments::{MomentInput, Moments};
+    let mixing = mixing_for_omega(THETA, -OMEGA);
+    let run = |medium: &ConstantMedium, moments: &Moments, trace: bool| {
+        let p = CollectiveProblem::<4>::new(
+            Nature::Majorana,
+            &mixing,
+            moments,
+            medium,
+            Geometry::Constant { g: 1.0 },
+            &[1.0],
+            vec![[1.0, 0.0, 0.8, 0.0]],
+        )
+        .unwrap();
+        let p = if trace { p } else { p.without_trace_term() };
+        solve_lie(
+            &p,
+            CollectiveState::initial(&p, 0.0),
+            20.0,
+            &[],
+            &LieOptions::default(),
+        )
+        .unwrap()
+        .records
+        .pop()
+        .unwrap()
+        .rho[0]
+    };
+    let diff = |a: CMat<4>, b: CMat<4>| (a - b).iter().map(|z| z.norm()).fold(0.0, f64::max);
+    // No moment: Tr(P) G commutes with every block-diagonal H and Tr P is constant.
+    let vacuum = vacuum();
+    let none = Moments::zero();
+    assert!(diff(run(&vacuum, &none, true), run(&vacuum, &none, false)) < 1e-9);
+    // A moment in a field: μB = 0.29 km⁻¹ against Tr P = 0.2 km⁻¹ — the trace term moves
+    // the ν ↔ ν̄ levels and changes the answer at O(1).
+    let field = ConstantMedium::new(MediumPoint {
+        b_perp_gauss: 1e13,
+        ..Default::default()
+    })
+    .unwrap();
+    let moment = Moments::new(
+        &MomentInput {
+            basis: None,
+            magnetic_mu_b: vec![("e_mu".into(), num_complex::Complex64::new(1e-15, 0.0))],
+            electric_mu_b: vec![],
+        },
+        Nature::Majorana,
+        &mixing,
+    )
+    .unwrap();
+    let d = diff(run(&field, &moment, true), run(&field, &moment, false));
+    eprintln!("with a moment, trace term changes ρ by {d:.3}");
+    assert!(d > 1e-2, "{d}");
+}

@@ -54,6 +54,8 @@ pub struct CollectiveProblem<'a, const D: usize> {
     hamiltonians: Vec<EnergyHamiltonian<D>>,
     /// Diagonal of ρ at the start, same indexing (km⁻¹).
     initial_diagonal: Vec<[f64; D]>,
+    /// Keep Tr(P) 1 in A (the Standard-Model direct term). Only for pitfall studies.
+    trace_term: bool,
 }
 
 impl<'a, const D: usize> CollectiveProblem<'a, D> {
@@ -104,7 +106,15 @@ impl<'a, const D: usize> CollectiveProblem<'a, D> {
             energies_mev: energies_mev.to_vec(),
             hamiltonians,
             initial_diagonal,
+            trace_term: true,
         })
+    }
+
+    /// The same problem with the direct (trace) term of A dropped: A = P. Not the Standard
+    /// Model when helicities mix (collective.md §8.1); for studying that pitfall only.
+    pub fn without_trace_term(mut self) -> Self {
+        self.trace_term = false;
+        self
     }
 
     /// The bulb of collective.md §4: bins, emitted weights, g = D(r/R_ν). For Dirac the
@@ -229,7 +239,11 @@ impl<'a, const D: usize> CollectiveProblem<'a, D> {
         let s = scalars(&point);
         let n = self.flavours;
         let p = self.potential_matrix(rho);
-        let trace: Complex64 = (0..n).map(|a| p[(a, a)]).sum();
+        let trace: Complex64 = if self.trace_term {
+            (0..n).map(|a| p[(a, a)]).sum()
+        } else {
+            Complex64::new(0.0, 0.0)
+        };
         let g = self.geometry.g(r_km);
         // A = P + Tr(P) 1 (collective.md (E2)), times g.
         let mut a = p;

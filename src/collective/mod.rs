@@ -10,7 +10,7 @@
 //! - [`lie`]: the default integrator, a fourth-order commutator-free Lie-group method
 //!   (Celledoni–Marthinsen–Owren CF4) with an embedded Magnus estimate: every ρ is moved by a
 //!   unitary, so its spectrum is exact to round-off, and constant diagonal phases cost nothing.
-//! - [`reference`]: DOP853 on the stacked real system, the independent reference.
+//! - [`mod@reference`]: DOP853 on the stacked real system, the independent reference.
 //! - [`observables`]: Tr P, lepton numbers, helicity-flip fraction, channel probabilities.
 
 pub mod emission;

@@ -1,7 +1,7 @@
 //! Transition-moment scan in the single-angle bulb of collective.md §7.2 (no matter), for the
 //! de Gouvêa–Shalgar configurations: μ from 1e-21 to 1e-15 μ_B, B₀ = 1e12 or 1e15 G at R_ν
 //! falling as r⁻² or r⁻³. Prints, per case, the change of the final spectra against μ = 0.
-//! `cargo run --release --example collective_moment_scan -- [bins] [tol] [dm2_ev2] [no-trace]`.
+//! `cargo run --release --example collective_moment_scan -- [bins] [tol] [dm2_ev2] [no-trace|dirac]`.
 
 use std::time::Instant;
 
@@ -25,6 +25,12 @@ struct Outcome {
     wall_s: f64,
 }
 
+#[derive(Clone, Copy)]
+struct Case {
+    nature: Nature,
+    trace: bool,
+}
+
 fn run(
     bins: &EnergyBins,
     tol: f64,
@@ -32,8 +38,9 @@ fn run(
     b0: f64,
     n: f64,
     dm2: f64,
-    trace: bool,
+    case: &Case,
 ) -> Outcome {
+    let Case { nature, trace } = *case;
     let mixing = Mixing::new(
         OscillationParams::Two(TwoFlavourParams {
             theta_deg: 0.1f64.to_degrees(),
@@ -52,7 +59,7 @@ fn run(
                 magnetic_mu_b: vec![("e_mu".into(), Complex64::new(mu_mub, 0.0))],
                 electric_mu_b: vec![],
             },
-            Nature::Majorana,
+            nature,
             &mixing,
         )
         .unwrap()
@@ -82,15 +89,8 @@ fn run(
         nu_x: s(20.0),
         nubar_x: s(20.0),
     };
-    let problem = CollectiveProblem::<4>::bulb(
-        Nature::Majorana,
-        &mixing,
-        &moments,
-        &medium,
-        &emission,
-        bins,
-    )
-    .unwrap();
+    let problem =
+        CollectiveProblem::<4>::bulb(nature, &mixing, &moments, &medium, &emission, bins).unwrap();
     let problem = if trace {
         problem
     } else {
@@ -133,8 +133,17 @@ fn main() {
     let tol: f64 = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(1e-8);
     let dm2: f64 = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(-3e-3);
     let bins = EnergyBins::uniform(nbins, 80.0);
-    let trace = args.get(4).map(|s| s.as_str()) != Some("no-trace");
-    let cases: Vec<(f64, f64, f64)> = if trace {
+    let mode = args.get(4).map(|s| s.as_str()).unwrap_or("");
+    let trace = mode != "no-trace";
+    let nature = if mode == "dirac" {
+        Nature::Dirac
+    } else {
+        Nature::Majorana
+    };
+    let case = Case { nature, trace };
+    let cases: Vec<(f64, f64, f64)> = if mode == "dirac" {
+        vec![(1e-15, 1e15, 2.0), (1e-15, 1e12, 2.0), (1e-21, 1e15, 2.0)]
+    } else if trace {
         vec![
             (1e-15, 1e15, 2.0),
             (1e-15, 1e12, 2.0),
@@ -150,14 +159,14 @@ fn main() {
         // Pitfall 1 of collective.md §8: the same strong and weak cases without Tr(P) 1.
         vec![(1e-15, 1e15, 2.0), (1e-15, 1e12, 2.0), (1e-21, 1e15, 2.0)]
     };
-    let base = run(&bins, tol, 0.0, 0.0, 2.0, dm2, trace);
+    let base = run(&bins, tol, 0.0, 0.0, 2.0, dm2, &case);
     println!(
         "baseline (mu = 0): Tr P ratio {:.6}, {} steps, {:.1} s",
         base.trace_p, base.steps, base.wall_s
     );
     println!("mu_muB   B0_G   n  TrP/TrP0  flip_frac  max|dpop|  steps  wall_s");
     for &(mu, b0, n) in &cases {
-        let o = run(&bins, tol, mu, b0, n, dm2, trace);
+        let o = run(&bins, tol, mu, b0, n, dm2, &case);
         let dpop = o
             .pops
             .iter()

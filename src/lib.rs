@@ -14,6 +14,8 @@
 //! - [`hamiltonian`]: the effective potential and H(E, x) in km⁻¹.
 //! - [`linalg`]: Hermitian eigensolver and exponentials on fixed-size matrices.
 //! - [`evolve`]: propagators (exact for constant media) and probabilities.
+//! - [`collective`]: neutrino–neutrino (collective) evolution of all energies of a single-angle
+//!   supernova bulb as one coupled state, on the same Hamiltonian and media.
 //! - [`observables`]: mass-state populations, decoherent arrival (day/night), resolution averaging.
 //! - [`detector`]: effective moment, ν–e cross sections, recoil spectra, SM moments, bounds.
 //! - [`flux`], [`quadrature`]: flux tables and quadrature rules shared by the layers above.
@@ -45,6 +47,7 @@
 
 pub mod basis;
 pub mod cli;
+pub mod collective;
 pub mod detector;
 pub mod error;
 pub mod evolve;

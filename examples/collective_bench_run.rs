@@ -1,0 +1,111 @@
+//! The BENCHMARKS.md collective runs: a Majorana single-angle bulb with 200 bins from R_ν to
+//! 1000 km, two or three flavours (inverted ordering, no matter, no moment), Lie-group CF4.
+//! Prints steps, H evaluations and wall time; run under `/usr/bin/time -v` for memory.
+//! `cargo run --release --example collective_bench_run -- [2|3] [bins] [tol] [end_km]`.
+
+use std::time::Instant;
+
+use nuspin::basis::Nature;
+use nuspin::collective::{
+    solve_lie, CollectiveProblem, CollectiveState, Emission, EnergyBins, LieOptions,
+    SpeciesEmission, SpectrumShape,
+};
+use nuspin::medium::{ConstantMedium, MediumPoint};
+use nuspin::mixing::{Mixing, OscillationParams, ThreeFlavourParams, TwoFlavourParams};
+use nuspin::moments::Moments;
+
+fn emission() -> Emission {
+    let s = |e: f64| SpeciesEmission {
+        luminosity_erg_s: 1e51,
+        mean_energy_mev: e,
+        shape: SpectrumShape::FermiDirac { eta: 0.0 },
+    };
+    Emission {
+        r_nu_km: 10.0,
+        nu_e: s(10.0),
+        nubar_e: s(15.0),
+        nu_x: s(20.0),
+        nubar_x: s(20.0),
+    }
+}
+
+fn run<const D: usize>(mixing: &Mixing, bins: &EnergyBins, tol: f64, end_km: f64) {
+    let medium = ConstantMedium::new(MediumPoint::default()).unwrap();
+    let problem = CollectiveProblem::<D>::bulb(
+        Nature::Majorana,
+        mixing,
+        &Moments::zero(),
+        &medium,
+        &emission(),
+        bins,
+    )
+    .unwrap();
+    let t = Instant::now();
+    let sol = solve_lie(
+        &problem,
+        CollectiveState::initial(&problem, 10.0),
+        end_km,
+        &[],
+        &LieOptions {
+            tol,
+            ..LieOptions::default()
+        },
+    )
+    .unwrap();
+    let last = sol.records.last().unwrap();
+    let pee_low = last.psi[bins.centres_mev.len() / 20]
+        .get((0, 0))
+        .unwrap()
+        .norm_sqr();
+    let pee_high = last.psi[bins.centres_mev.len() / 4]
+        .get((0, 0))
+        .unwrap()
+        .norm_sqr();
+    println!(
+        "D = {D}, {} bins, tol {tol:e}, R_nu → {end_km} km: {} accepted, {} rejected, {} H evaluations, wall {:.1} s, threads {}; P_ee(nu) at bins {}/{}: {pee_low:.4} {pee_high:.4}",
+        bins.centres_mev.len(),
+        sol.stats.accepted,
+        sol.stats.rejected,
+        sol.stats.h_evaluations,
+        t.elapsed().as_secs_f64(),
+        rayon::current_num_threads(),
+        bins.centres_mev.len() / 20,
+        bins.centres_mev.len() / 4,
+    );
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let flavours: usize = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(2);
+    let nbins: usize = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(200);
+    let tol: f64 = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(1e-8);
+    let end_km: f64 = args.get(4).and_then(|s| s.parse().ok()).unwrap_or(1000.0);
+    let bins = EnergyBins::uniform(nbins, 80.0);
+    if flavours == 3 {
+        let mixing = Mixing::new(
+            OscillationParams::Three(ThreeFlavourParams {
+                theta12_deg: 33.4,
+                theta13_deg: 8.6,
+                theta23_deg: 49.0,
+                delta_cp_deg: 0.0,
+                dm21_ev2: 7.4e-5,
+                dm31_ev2: -2.5e-3,
+            }),
+            0.0,
+            &[],
+        )
+        .unwrap();
+        run::<6>(&mixing, &bins, tol, end_km);
+    } else {
+        let mixing = Mixing::new(
+            OscillationParams::Two(TwoFlavourParams {
+                theta_deg: 0.1f64.to_degrees(),
+                dm2_ev2: -3e-3,
+            }),
+            0.0,
+            &[],
+        )
+        .unwrap();
+        run::<4>(&mixing, &bins, tol, end_km);
+    }
+}

@@ -1,0 +1,218 @@
+//! The reference method: ode_solvers' DOP853 on the stacked real system i dρ_i/dr = [H_i, ρ_i]
+//! for all systems at once (2D² reals each) plus the position τ as a last component with
+//! dτ/dr = 1, which keeps the eighth order despite ode_solvers 0.6.2's c₁₂ = 0 (see
+//! [`crate::evolve::dop853`]). ode_solvers keeps every step in memory, so each segment is
+//! integrated in restarted chunks of [`CHUNK_STEPS`] steps. Not unitary: ρ's spectrum drifts
+//! at the tolerance level (collective.md §6.1). Amplitudes Ψ are not evolved here.
+
+use std::cell::RefCell;
+
+use nalgebra::DVector;
+use num_complex::Complex64;
+use ode_solvers::dop853::Dop853;
+use ode_solvers::dop_shared::{IntegrationError, OutputType};
+use ode_solvers::System;
+
+use super::lie::{CollectiveSolution, CollectiveState, CollectiveStats};
+use super::system::CollectiveProblem;
+use super::CollectiveError;
+use crate::hamiltonian::CMat;
+
+/// Steps per restarted chunk (bounds ode_solvers' stored output).
+pub const CHUNK_STEPS: u64 = 2_000;
+
+/// Options of [`solve_dop853_collective`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ReferenceOptions {
+    pub rtol: f64,
+    pub atol: f64,
+    pub max_steps: u64,
+}
+
+impl Default for ReferenceOptions {
+    fn default() -> Self {
+        ReferenceOptions {
+            rtol: 1e-10,
+            atol: 1e-12,
+            max_steps: 20_000_000,
+        }
+    }
+}
+
+fn pack<const D: usize>(rho: &[CMat<D>], scale: &[f64], tau: f64) -> DVector<f64> {
+    let n = 2 * D * D;
+    let mut y = DVector::<f64>::zeros(rho.len() * n + 1);
+    for (k, r) in rho.iter().enumerate() {
+        for (m, z) in r.iter().enumerate() {
+            y[k * n + 2 * m] = z.re / scale[k];
+            y[k * n + 2 * m + 1] = z.im / scale[k];
+        }
+    }
+    y[rho.len() * n] = tau;
+    y
+}
+
+fn unpack<const D: usize>(y: &DVector<f64>, scale: &[f64], out: &mut [CMat<D>]) {
+    let n = 2 * D * D;
+    for (k, r) in out.iter_mut().enumerate() {
+        for (m, z) in r.iter_mut().enumerate() {
+            *z = Complex64::new(y[k * n + 2 * m], y[k * n + 2 * m + 1]) * scale[k];
+        }
+    }
+}
+
+struct Stacked<'p, 'm, const D: usize> {
+    problem: &'p CollectiveProblem<'m, D>,
+    r0: f64,
+    /// Each system's trace: ρ is integrated normalised, so atol means the same in every bin.
+    scale: &'p [f64],
+    scratch: RefCell<(Vec<CMat<D>>, Vec<CMat<D>>)>,
+    error: &'p RefCell<Option<CollectiveError>>,
+    steps: u64,
+}
+
+impl<const D: usize> System<f64, DVector<f64>> for Stacked<'_, '_, D> {
+    fn system(&self, _t: f64, y: &DVector<f64>, dy: &mut DVector<f64>) {
+        let last = y.len() - 1;
+        let r = self.r0 + y[last];
+        let mut guard = self.scratch.borrow_mut();
+        let (rho, h) = &mut *guard;
+        unpack(y, self.scale, rho);
+        if let Err(e) = self.problem.hamiltonians(r, rho, h) {
+            self.error.borrow_mut().get_or_insert(e);
+            dy.fill(0.0);
+            return;
+        }
+        let n = 2 * D * D;
+        for k in 0..rho.len() {
+            // dρ/dr = −i [H, ρ], ρ normalised by its trace.
+            let d = (h[k] * rho[k] - rho[k] * h[k]) * Complex64::new(0.0, -1.0 / self.scale[k]);
+            for (m, z) in d.iter().enumerate() {
+                dy[k * n + 2 * m] = z.re;
+                dy[k * n + 2 * m + 1] = z.im;
+            }
+        }
+        dy[last] = 1.0;
+    }
+
+    fn solout(&mut self, _t: f64, _y: &DVector<f64>, _dy: &DVector<f64>) -> bool {
+        self.steps += 1;
+        self.error.borrow().is_some() || self.steps >= CHUNK_STEPS
+    }
+}
+
+/// DOP853 from `start` to `end_km`, recording like [`super::solve_lie`] (Ψ is left at its
+/// start value in the records).
+pub fn solve_dop853_collective<const D: usize>(
+    problem: &CollectiveProblem<'_, D>,
+    start: CollectiveState<D>,
+    end_km: f64,
+    record_km: &[f64],
+    options: &ReferenceOptions,
+) -> Result<CollectiveSolution<D>, CollectiveError> {
+    if !(options.rtol > 0.0 && options.atol > 0.0) {
+        return Err(CollectiveError::Input("dop853 needs rtol, atol > 0".into()));
+    }
+    let mut stops: Vec<f64> = record_km
+        .iter()
+        .copied()
+        .filter(|&x| x > start.r_km && x < end_km)
+        .collect();
+    stops.sort_by(f64::total_cmp);
+    stops.dedup();
+    stops.push(end_km);
+    let scale: Vec<f64> = start
+        .rho
+        .iter()
+        .map(|r| {
+            let t: f64 = (0..D).map(|i| r[(i, i)].re).sum();
+            if t > 0.0 {
+                t
+            } else {
+                1.0
+            }
+        })
+        .collect();
+    let mut state = start;
+    let mut stats = CollectiveStats::default();
+    let mut records = Vec::new();
+    let error = RefCell::new(None);
+    let mut h_last = 0.0;
+    for &stop in &stops {
+        let length = stop - state.r_km;
+        let mut t = 0.0;
+        while t < length {
+            let used = stats.accepted + stats.rejected;
+            if used >= options.max_steps {
+                return Err(CollectiveError::TooManySteps {
+                    r_km: state.r_km + t,
+                    steps: options.max_steps,
+                });
+            }
+            let system = Stacked::<D> {
+                problem,
+                r0: state.r_km,
+                scale: &scale,
+                scratch: RefCell::new((state.rho.clone(), state.rho.clone())),
+                error: &error,
+                steps: 0,
+            };
+            let mut solver = Dop853::from_param(
+                system,
+                t,
+                length,
+                length,
+                pack(&state.rho, &scale, t),
+                options.rtol,
+                options.atol,
+                0.9,
+                0.0,
+                0.333,
+                6.0,
+                length,
+                h_last,
+                (options.max_steps - used).min(u32::MAX as u64) as u32,
+                u32::MAX,
+                OutputType::Sparse,
+            );
+            let result = solver.integrate();
+            if let Some(e) = error.borrow_mut().take() {
+                return Err(e);
+            }
+            match result {
+                Ok(st) => {
+                    stats.h_evaluations += st.num_eval as u64;
+                    stats.accepted += st.accepted_steps as u64;
+                    stats.rejected += st.rejected_steps as u64;
+                }
+                Err(IntegrationError::StepSizeUnderflow { x }) => {
+                    return Err(CollectiveError::StepUnderflow {
+                        r_km: state.r_km + x,
+                    })
+                }
+                Err(_) => {
+                    return Err(CollectiveError::TooManySteps {
+                        r_km: state.r_km + t,
+                        steps: options.max_steps,
+                    })
+                }
+            }
+            let xs = solver.x_out();
+            let ys = solver.y_out();
+            let (Some(&x_end), Some(y_end)) = (xs.last(), ys.last()) else {
+                break;
+            };
+            if xs.len() >= 2 {
+                h_last = x_end - xs[xs.len() - 2];
+            }
+            t = y_end[y_end.len() - 1].max(x_end);
+            unpack(y_end, &scale, &mut state.rho);
+            if t >= length * (1.0 - 1e-14) {
+                t = length;
+            }
+        }
+        state.r_km = stop;
+        records.push(state.clone());
+    }
+    Ok(CollectiveSolution { records, stats })
+}

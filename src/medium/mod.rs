@@ -13,6 +13,8 @@
 pub mod config;
 pub mod constant;
 pub mod earth;
+mod earth_config;
+pub mod earth_model;
 pub mod interpolate;
 pub mod params;
 pub mod point;
@@ -26,6 +28,7 @@ pub mod table_parse;
 pub use config::{build_medium, MediumConfigError};
 pub use constant::ConstantMedium;
 pub use earth::EarthMedium;
+pub use earth_model::{EarthGeometry, EarthShells};
 pub use interpolate::{Interpolant, Interpolation};
 pub use point::{MediumPoint, MediumPointError, QUANTITY_NAMES, QUANTITY_UNITS};
 pub use rotating_star::RotatingStarMedium;

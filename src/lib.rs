@@ -39,6 +39,7 @@ pub mod cli;
 pub mod detector;
 pub mod evolve;
 pub mod hamiltonian;
+pub mod layer_run;
 pub mod linalg;
 pub mod medium;
 pub mod mixing;

@@ -204,11 +204,12 @@ pub fn derived_datasets(
     v.extend(crate::detector::datasets::derived_datasets(
         scenario, header, results,
     ));
+    v.extend(crate::scenario::scan_track::derived_datasets(scenario));
     v
 }
 
 /// Probabilities (and amplitudes) of the initial states from a solution.
-fn result_of<const D: usize>(
+pub(crate) fn result_of<const D: usize>(
     scenario: &Scenario,
     grid_index: usize,
     start_km: f64,
@@ -271,7 +272,13 @@ where
         threads: options.threads.unwrap_or(0),
         message: e.to_string(),
     })?;
-    let grid = shard_grid_points(scenario.n_grid(), options.shard);
+    let mut grid = shard_grid_points(scenario.n_grid(), options.shard);
+    let layer_run = crate::layer_run::LayerRun::new(scenario);
+    if layer_run.is_some() {
+        // Energy-major: the grid points of one energy share its layer eigendecompositions.
+        let n_e = scenario.energies_mev.len();
+        grid.sort_by_key(|&g| (g % n_e, g / n_e));
+    }
     let n = grid.len();
     let stop = Arc::new(AtomicBool::new(false));
     let (tx, rx) = mpsc::channel::<Result<EnergyResult, RunError>>();
@@ -289,7 +296,10 @@ where
                     if cancel.load(Ordering::Relaxed) || stop_workers.load(Ordering::Relaxed) {
                         return;
                     }
-                    let _ = tx.send(solve_energy(scenario, i));
+                    let _ = tx.send(match &layer_run {
+                        Some(fast) => fast.solve(scenario, i),
+                        None => solve_energy(scenario, i),
+                    });
                 });
             });
         });

@@ -8,6 +8,8 @@
 //!   - `layers` ([`layers`]): exact exponentiation on piecewise-constant media.
 //! - [`options`]: options, record points, statistics, solution and errors.
 //! - [`constant`]: the exact propagator exp(−iHL) of a constant medium.
+//! - [`shared_layers`]: exact layer propagation of state vectors, one eigendecomposition per
+//!   distinct layer and energy shared by every chord.
 //! - [`probabilities`] and [`unitarity_error`]: the observables of a propagator.
 //!
 //! Every method lands exactly on the medium's breakpoints and the record points, evaluates H
@@ -25,6 +27,7 @@ pub mod layers;
 pub mod magnus;
 pub mod omega2;
 pub mod options;
+pub mod shared_layers;
 mod track;
 
 pub use crate::linalg::unitarity_error;

@@ -7,12 +7,14 @@
 //! - [`scan`]: `[scan]`, one validated scenario per scan point.
 //! - [`detector`]: `[detector]`, the recoil grid, flux and target of the detector datasets.
 //! - [`error`]: the error type, [`ScenarioError`].
+//! - [`scan_track`]: scans that change the track, and `/track/x_km`.
 
 pub mod detector;
 pub mod error;
 pub mod grid;
 pub mod raw;
 pub mod scan;
+pub mod scan_track;
 pub mod validate;
 
 use std::path::{Path, PathBuf};

@@ -124,7 +124,7 @@ impl<const D: usize> LayerRunDim<D> {
             LayerEigens::new(&eh, &self.layers, self.needed)
         });
         let chord = &self.chords[s];
-        let steps = chord.len() as u64;
+        let steps = chord.segments.len() as u64;
         if self.full {
             let solution = Solution {
                 x_km: vec![point.end_km],
@@ -144,10 +144,11 @@ impl<const D: usize> LayerRunDim<D> {
         let n_initial = point.initial.len();
         let mut probability = Vec::with_capacity(n_initial * D);
         let mut amplitude = Vec::with_capacity(n_initial * D);
+        let mut scratch = Vec::new();
         for &i in &point.initial {
             let mut psi = CVec::<D>::zeros();
             psi[i] = Complex64::new(1.0, 0.0);
-            eig.propagate(chord, &mut psi);
+            eig.propagate_with(chord, &mut psi, &mut scratch);
             for a in psi.iter() {
                 probability.push(a.norm_sqr());
             }

@@ -281,7 +281,10 @@ where
     }
     let n = grid.len();
     let stop = Arc::new(AtomicBool::new(false));
-    let (tx, rx) = mpsc::channel::<Result<EnergyResult, RunError>>();
+    let (tx, rx) = mpsc::channel::<Vec<Result<EnergyResult, RunError>>>();
+    // Grid points that take microseconds (shared layers) go to the writer in chunks, so the
+    // channel and the thread switches do not outweigh the physics.
+    let chunk = if layer_run.is_some() { 64 } else { 1 };
     let mut summary = RunSummary {
         energies_total: n,
         ..Default::default()
@@ -292,14 +295,19 @@ where
         let cancel = Arc::clone(&options.cancel);
         scope.spawn(move || {
             pool.install(|| {
-                grid.par_iter().for_each_with(tx, |tx, &i| {
+                grid.par_chunks(chunk).for_each_with(tx, |tx, points| {
                     if cancel.load(Ordering::Relaxed) || stop_workers.load(Ordering::Relaxed) {
                         return;
                     }
-                    let _ = tx.send(match &layer_run {
-                        Some(fast) => fast.solve(scenario, i),
-                        None => solve_energy(scenario, i),
-                    });
+                    let _ = tx.send(
+                        points
+                            .iter()
+                            .map(|&i| match &layer_run {
+                                Some(fast) => fast.solve(scenario, i),
+                                None => solve_energy(scenario, i),
+                            })
+                            .collect(),
+                    );
                 });
             });
         });
@@ -307,7 +315,7 @@ where
         // when solving outpaces writing, the writer syncs once per batch, not per energy.
         while let Ok(first) = rx.recv() {
             let mut batch = Vec::new();
-            for result in std::iter::once(first).chain(rx.try_iter()) {
+            for result in first.into_iter().chain(rx.try_iter().flatten()) {
                 match result {
                     Ok(r) => batch.push(r),
                     Err(e) => {

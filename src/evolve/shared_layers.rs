@@ -31,7 +31,13 @@ use nalgebra::SMatrix;
 pub type CVec<const D: usize> = SVector<Complex64, D>;
 
 /// One chord: consecutive (length_km, layer index) segments.
-pub type Chord = Vec<(f64, u32)>;
+#[derive(Debug, Clone, PartialEq)]
+pub struct Chord {
+    pub segments: Vec<(f64, u32)>,
+    /// The segments read the same backwards (an Earth chord with detector and production at
+    /// the surface): the phases e^{−iλL} of the second half are those of the first.
+    pub palindrome: bool,
+}
 
 /// The distinct layers of a set of chords.
 #[derive(Debug, Clone)]
@@ -109,7 +115,7 @@ impl LayerSet {
             .collect();
         edges.sort_by(f64::total_cmp);
         edges.dedup();
-        let mut chord = Vec::with_capacity(edges.len() + 1);
+        let mut chord: Vec<(f64, u32)> = Vec::with_capacity(edges.len() + 1);
         let mut x = start_km;
         for &next in edges.iter().chain(std::iter::once(&end_km)) {
             let point = medium.point(0.5 * (x + next), Side::Right)?;
@@ -121,7 +127,23 @@ impl LayerSet {
             chord.push((next - x, layer));
             x = next;
         }
-        Ok(chord)
+        // Mirrored segments differ in length by round-off of the edges (a few ulps of the
+        // track's end); they are given the same length, which moves the phase by < 1e-14.
+        let tol = 8.0 * f64::EPSILON * start_km.abs().max(end_km.abs());
+        let n = chord.len();
+        let palindrome = (0..n / 2).all(|k| {
+            let (a, b) = (chord[k], chord[n - 1 - k]);
+            a.1 == b.1 && (a.0 - b.0).abs() <= tol
+        });
+        if palindrome {
+            for k in 0..n / 2 {
+                chord[n - 1 - k].0 = chord[k].0;
+            }
+        }
+        Ok(Chord {
+            segments: chord,
+            palindrome,
+        })
     }
 
     /// The distinct layers, indexed as in the chords.
@@ -185,34 +207,64 @@ impl<const D: usize> LayerEigens<D> {
     }
 
     /// ψ ← S(chord) ψ.
-    pub fn propagate(&self, chord: &[(f64, u32)], psi: &mut CVec<D>) {
+    pub fn propagate(&self, chord: &Chord, psi: &mut CVec<D>) {
+        let mut scratch = Vec::new();
+        self.propagate_with(chord, psi, &mut scratch);
+    }
+
+    /// [`LayerEigens::propagate`] with a caller-owned buffer for the phases of a palindromic
+    /// chord (no allocation once it has grown to the longest chord).
+    pub fn propagate_with(
+        &self,
+        chord: &Chord,
+        psi: &mut CVec<D>,
+        scratch: &mut Vec<[Complex64; D]>,
+    ) {
         let n = D / 2;
         let blocks: &[(usize, usize)] = if self.halves {
             &[(0, n), (n, D)]
         } else {
             &[(0, D)]
         };
+        let segments = &chord.segments;
+        let count = segments.len();
+        if chord.palindrome {
+            scratch.clear();
+            scratch.resize(count.div_ceil(2), [Complex64::new(0.0, 0.0); D]);
+        }
         for &(lo, hi) in blocks {
             if (lo..hi).all(|i| psi[i] == Complex64::new(0.0, 0.0)) {
                 continue;
             }
-            for &(length_km, layer) in chord {
+            for (k, &(length_km, layer)) in segments.iter().enumerate() {
                 let w = &self.vectors[layer as usize];
                 let lam = &self.values[layer as usize];
+                let mirror = count - 1 - k;
+                let mut phase = [Complex64::new(0.0, 0.0); D];
+                if chord.palindrome && mirror < k {
+                    phase[lo..hi].copy_from_slice(&scratch[mirror][lo..hi]);
+                } else {
+                    for j in lo..hi {
+                        let (s, c) = (lam[j] * length_km).sin_cos();
+                        phase[j] = Complex64::new(c, -s);
+                    }
+                    if chord.palindrome {
+                        scratch[k][lo..hi].copy_from_slice(&phase[lo..hi]);
+                    }
+                }
                 let mut t = [Complex64::new(0.0, 0.0); D];
-                for k in lo..hi {
-                    let col = w.column(k);
+                for j in lo..hi {
+                    let col = w.column(j);
                     let mut acc = Complex64::new(0.0, 0.0);
                     for i in lo..hi {
                         acc += col[i].conj() * psi[i];
                     }
-                    let (s, c) = (lam[k] * length_km).sin_cos();
-                    t[k] = acc * Complex64::new(c, -s);
+                    t[j] = acc * phase[j];
                 }
                 for i in lo..hi {
                     let mut acc = Complex64::new(0.0, 0.0);
-                    for k in lo..hi {
-                        acc += w[(i, k)] * t[k];
+                    for j in lo..hi {
+                        acc += w[(i, j)] * t[j];
                     }
                     psi[i] = acc;
                 }
@@ -221,7 +273,7 @@ impl<const D: usize> LayerEigens<D> {
     }
 
     /// The full propagator S(chord): every basis state propagated.
-    pub fn propagator(&self, chord: &[(f64, u32)]) -> CMat<D> {
+    pub fn propagator(&self, chord: &Chord) -> CMat<D> {
         let mut s = CMat::<D>::zeros();
         for j in 0..D {
             let mut psi = CVec::<D>::zeros();

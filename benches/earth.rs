@@ -8,7 +8,7 @@
 use std::path::Path;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use nuspin::layer_run::LayerRun;
+use nuspin::run::layers::LayerRun;
 use nuspin::scenario::{parse, Scenario};
 
 fn scenario(medium: &str, energies: usize, rest: &str) -> Scenario {

@@ -6,23 +6,16 @@
 //! scenario, so every rule and error message of a plain run applies to it. What a scan may
 //! not change is the shape of the output: the energies, the states and the record positions
 //! must be the same at every point. The track may change (`"medium.cos_zenith"`,
-//! `"track.end_km"`): every point has its own, see [`super::scan_track`].
+//! `"track.end_km"`): every point has its own, see `run::datasets::track`.
 
 use std::path::Path;
 
 use super::grid::{energy_grid, Scale};
-use super::{Scenario, ScenarioError};
+use super::{DetectorSpec, Scenario, ScenarioError};
 
 type Result<T> = std::result::Result<T, ScenarioError>;
 
-/// One scanned field and its values.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ScanAxis {
-    /// Dotted path of the scenario field, e.g. `moments.magnetic_mu_b.e_mu`.
-    pub field: String,
-    /// The values, in axis order.
-    pub values: Vec<f64>,
-}
+pub use crate::output::ScanAxis;
 
 /// The axes of a scan and one validated scenario per scan point (C order: the last axis
 /// varies fastest).
@@ -231,7 +224,7 @@ pub(crate) fn build(
 }
 
 /// A scan point must have the output grid of the scenario as written. Its track may differ
-/// (a zenith scan): [`super::scan_track`] records each point's positions.
+/// (a zenith scan): `run::datasets::track` records each point's positions.
 fn same_grid(path: &Path, text: &str, key: &str, base: &Scenario, point: &Scenario) -> Result<()> {
     let differs = [
         ("energies", base.energies_mev != point.energies_mev),
@@ -248,7 +241,8 @@ fn same_grid(path: &Path, text: &str, key: &str, base: &Scenario, point: &Scenar
         ),
         (
             "detector recoil grid or flux energies",
-            crate::detector::datasets::grid_key(base) != crate::detector::datasets::grid_key(point),
+            base.detector.as_ref().map(DetectorSpec::grid_key)
+                != point.detector.as_ref().map(DetectorSpec::grid_key),
         ),
     ];
     match differs.iter().find(|(_, d)| *d) {

@@ -3,23 +3,23 @@
 //! run's distinct layers once, and per energy (and per distinct model among the scan points)
 //! every layer is eigendecomposed once, on first use, for all chords.
 //!
-//! It applies when every scan point uses `layers`, records only the end of the track and has
-//! no production-region average; otherwise [`crate::run::solve_energy`] solves each grid point
-//! on its own. Without extra datasets only the initial states are propagated (vectors);
-//! with them the full propagator is built column by column. The propagator is unitary by
-//! construction, so its unitarity error is reported as 0 (not measured).
+//! It applies when every scan point uses `layers`, records only the end of the track, has no
+//! production-region average and asks for no dataset beyond `/probability` (`/amplitude`
+//! included); otherwise [`super::solve_grid_point`] solves each grid point on its own. Only the
+//! initial states are propagated (vectors). The propagator is unitary by construction, so
+//! its unitarity error is reported as 0 (not measured).
 
 use std::sync::OnceLock;
 
 use num_complex::Complex64;
 
+use super::RunError;
 use crate::basis::Flavours;
 use crate::evolve::shared_layers::{CVec, Chord, LayerEigens, LayerSet};
-use crate::evolve::{EvolveError, Solution, Stats};
+use crate::evolve::{Method, Record};
 use crate::hamiltonian::{EnergyHamiltonian, Model};
 use crate::output::EnergyResult;
-use crate::run::RunError;
-use crate::scenario::{MethodName, RecordSpec, Scenario};
+use crate::scenario::Scenario;
 use crate::units::mev_to_ev;
 
 /// Shared-layer state of one run.
@@ -39,8 +39,6 @@ pub struct LayerRunDim<const D: usize> {
     n_energies: usize,
     /// `[model][energy]`, filled on first use.
     eigens: Vec<OnceLock<LayerEigens<D>>>,
-    /// The full propagator is needed (extra datasets); else only the initial states.
-    full: bool,
     /// The helicity blocks the initial states live in ([0, N), [N, 2N)).
     needed: [bool; 2],
 }
@@ -66,16 +64,18 @@ impl LayerRun {
 impl<const D: usize> LayerRunDim<D> {
     fn new(scenario: &Scenario) -> Option<Self> {
         let n_points = scenario.n_grid() / scenario.energies_mev.len().max(1);
-        let full = !crate::run::extra_specs(scenario).is_empty();
+        if !super::extra_specs(scenario).is_empty() {
+            return None;
+        }
         let mut layers = LayerSet::new();
         let mut chords = Vec::with_capacity(n_points);
         let mut models: Vec<Model> = Vec::new();
         let mut model_of = Vec::with_capacity(n_points);
-        let mut needed = [full, full];
+        let mut needed = [false, false];
         for s in 0..n_points {
             let point = scenario.scan_point(s);
-            let applies = point.solver.method == MethodName::Layers
-                && point.record == RecordSpec::End
+            let applies = point.solver.method == Method::Layers
+                && point.record == Record::End
                 && point.averaged_starts_km().is_none()
                 && point.medium.is_piecewise_constant();
             if !applies {
@@ -108,7 +108,6 @@ impl<const D: usize> LayerRunDim<D> {
             model_of,
             n_energies,
             eigens,
-            full,
             needed,
         })
     }
@@ -125,22 +124,6 @@ impl<const D: usize> LayerRunDim<D> {
         });
         let chord = &self.chords[s];
         let steps = chord.segments.len() as u64;
-        if self.full {
-            let solution = Solution {
-                x_km: vec![point.end_km],
-                propagators: vec![eig.propagator(chord)],
-                stats: Stats {
-                    accepted: steps,
-                    ..Default::default()
-                },
-            };
-            let evolve_err = |source: EvolveError| RunError::Evolve { energy_mev, source };
-            let mut result =
-                crate::run::result_of::<D>(point, grid_index, point.start_km, &solution)
-                    .map_err(evolve_err)?;
-            crate::observables::finish::<D>(point, &mut result).map_err(evolve_err)?;
-            return Ok(result);
-        }
         let n_initial = point.initial.len();
         let mut probability = Vec::with_capacity(n_initial * D);
         let mut amplitude = Vec::with_capacity(n_initial * D);

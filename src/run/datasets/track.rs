@@ -5,7 +5,8 @@
 
 use crate::output::DerivedDataset;
 
-use super::{RecordSpec, Scenario};
+use crate::evolve::Record;
+use crate::scenario::Scenario;
 
 /// Whether the scan points of `scenario` differ in their track.
 pub fn changes_track(scenario: &Scenario) -> bool {
@@ -19,8 +20,8 @@ pub fn changes_track(scenario: &Scenario) -> bool {
 /// The record positions of one scan point: the `[nX]` of `/x_km` (for all-steps, the end).
 pub fn record_positions_km(point: &Scenario) -> Vec<f64> {
     match &point.record {
-        RecordSpec::Points(xs) => xs.clone(),
-        RecordSpec::End | RecordSpec::AllSteps => vec![point.end_km],
+        Record::Points(xs) => xs.clone(),
+        Record::End | Record::AllSteps => vec![point.end_km],
     }
 }
 

@@ -60,7 +60,8 @@ fn good_scenario_parses_with_defaults() {
     assert_eq!(s.energies_mev[3], 10.0);
     assert_eq!(s.labels, ["nu_e", "nu_mu", "nuR_e", "nuR_mu"]);
     assert_eq!(s.initial, vec![0, 1, 2, 3]);
-    assert_eq!(s.solver.method, Method::Magnus);
+    // A constant medium: `layers` (exact) is the default on piecewise-constant media.
+    assert_eq!(s.solver.method, Method::Layers);
     assert_eq!(s.solver.rtol, 1e-6);
     assert_eq!(s.record, Record::End);
     assert_eq!(s.output.file, Path::new("out/lab.h5"));

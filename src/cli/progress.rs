@@ -1,5 +1,7 @@
 //! The progress bar on stderr (the only user of indicatif): energies done, rate, ETA. Hidden
-//! when stderr is not a terminal or with `--quiet`.
+//! when stderr is not a terminal or with `--quiet`. With the environment variable
+//! `NUSPIN_PROGRESS=lines` it prints `done <grid index>` per finished grid point instead (for
+//! batch logs and scripts).
 
 use std::io::IsTerminal;
 
@@ -10,6 +12,7 @@ use crate::run::Progress;
 /// An indicatif bar counting finished energies.
 pub struct EnergyBar {
     bar: ProgressBar,
+    lines: bool,
 }
 
 impl EnergyBar {
@@ -26,7 +29,11 @@ impl EnergyBar {
         } else {
             bar.set_draw_target(ProgressDrawTarget::hidden());
         }
-        EnergyBar { bar }
+        let lines = visible && std::env::var("NUSPIN_PROGRESS").is_ok_and(|v| v == "lines");
+        if lines {
+            bar.set_draw_target(ProgressDrawTarget::hidden());
+        }
+        EnergyBar { bar, lines }
     }
 
     /// Removes the bar from the terminal.
@@ -36,7 +43,10 @@ impl EnergyBar {
 }
 
 impl Progress for EnergyBar {
-    fn energy_done(&self, _energy_index: usize) {
+    fn energy_done(&self, energy_index: usize) {
+        if self.lines {
+            eprintln!("done {energy_index}");
+        }
         self.bar.inc(1);
     }
 }

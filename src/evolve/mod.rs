@@ -10,6 +10,8 @@
 //! - [`options`]: options, record points, statistics, solution and errors.
 //! - [`starts`]: one integration for many start points on one track ([`solve_starts`]).
 //! - [`constant`]: the exact propagator exp(−iHL) of a constant medium.
+//! - [`shared_layers`]: exact layer propagation of state vectors, one eigendecomposition per
+//!   distinct layer and energy shared by every chord.
 //! - [`probabilities`] and [`unitarity_error`]: the observables of a propagator.
 //!
 //! Every method lands exactly on the medium's breakpoints and the record points, evaluates H
@@ -28,6 +30,7 @@ pub mod layers;
 pub mod magnus;
 pub mod omega2;
 pub mod options;
+pub mod shared_layers;
 pub mod starts;
 mod track;
 

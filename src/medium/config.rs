@@ -12,7 +12,6 @@ use std::path::Path;
 
 use serde::de::DeserializeOwned;
 
-use super::earth::EarthMedium;
 use super::interpolate::Interpolation;
 use super::params::*;
 use super::rotating_star::{RotatingStarMedium, RotatingStarParams};
@@ -77,7 +76,7 @@ pub fn build_medium(
         "solar" => build_solar(parse(table)?),
         "supernova" => build_supernova(parse(table)?),
         "rotating-star" => build_rotating_star(parse(table)?),
-        "earth" => build_earth(parse(table)?),
+        "earth" => build_earth(parse(table)?, base_dir),
         other => Err(MediumConfigError::UnknownKind(other.to_string())),
     }
 }
@@ -104,7 +103,7 @@ fn parse<T: DeserializeOwned>(table: toml::Table) -> Result<T, MediumConfigError
 }
 
 /// Checks `value` with `ok`, else an error saying it must be `expected`.
-fn check(
+pub(super) fn check(
     field: &'static str,
     value: f64,
     expected: &str,
@@ -388,16 +387,8 @@ fn build_rotating_star(s: RotatingStarConfig) -> Result<Box<dyn Medium>, MediumC
     Ok(Box::new(star))
 }
 
-fn build_earth(e: EarthParams) -> Result<Box<dyn Medium>, MediumConfigError> {
-    let c = check(
-        "cos_zenith",
-        e.cos_zenith,
-        "in [-1, 0) (a chord through the Earth)",
-        |v| (-1.0..0.0).contains(&v),
-    )?;
-    Ok(Box::new(
-        EarthMedium::new(c).map_err(MediumConfigError::Model)?,
-    ))
+fn build_earth(e: EarthParams, base_dir: &Path) -> Result<Box<dyn Medium>, MediumConfigError> {
+    Ok(Box::new(super::earth_config::build(e, base_dir)?))
 }
 
 #[cfg(test)]

@@ -1,48 +1,19 @@
-//! [`EarthMedium`]: PREM along a chord (physics.md §8, `kind = "earth"`).
+//! [`EarthMedium`]: an Earth model along a chord (physics.md §8, `kind = "earth"`).
 //!
-//! The Earth is the piecewise-constant radial profile of `profiles/prem_earth.dat`
-//! (Dziewonski & Anderson, PEPI 25 (1981) 297; Y_e 0.4656 core, 0.4957 mantle): shell i spans
-//! [r_i, r_{i+1}) with row i's ρ and Y_e (the last row only closes the last shell). A neutrino
-//! arriving at zenith angle θ_z (cos θ_z < 0) crosses the chord of length L = −2 R_⊕ cos θ_z;
-//! x_km is the distance from the entry point, so the distance from the centre is
-//! R(x)² = b² + (x − L/2)² with b² = R_⊕² − (L/2)². Every shell boundary the chord crosses is a
-//! declared discontinuity, and the medium is constant between them, so `layers` is exact.
+//! The Earth is a set of concentric constant shells ([`EarthShells`]: PREM's 200, Prob3++'s
+//! 4, or the user's), the detector at depth d below the surface of radius R (R_d = R − d), the
+//! neutrino made at height h above it (vacuum outside R). It arrives at zenith angle θ_z, so
+//! it starts at distance L = −R_d cos θ_z + √((R + h)² − R_d² sin²θ_z) from the detector;
+//! x_km is the distance from the start, and the distance from the centre is
+//! r(x)² = b² + (x − x_c)² with b² = R_d² sin²θ_z and x_c = L + R_d cos θ_z (for d = h = 0:
+//! L = −2 R cos θ_z, x_c = L/2). Every shell boundary (and, for h > 0, the surface) the chord
+//! crosses is a declared discontinuity, and the medium is constant between them, so `layers`
+//! is exact.
 
+use super::earth_model::{EarthGeometry, EarthShells};
 use super::{Medium, MediumError, MediumPoint, PresentQuantities, Side};
-use crate::units::{AVOGADRO, R_EARTH_KM};
 
-const PREM: &str = include_str!("../../profiles/prem_earth.dat");
-
-/// The PREM shells: (r_i/R_⊕, ρ_i, Y_e,i) for i = 0..=200.
-fn prem_rows() -> Result<Vec<[f64; 3]>, String> {
-    let mut rows = Vec::new();
-    for (i, line) in PREM.lines().enumerate() {
-        let line = line.trim();
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
-        let f: Vec<f64> = line
-            .split_whitespace()
-            .map(str::parse)
-            .collect::<Result<_, _>>()
-            .map_err(|e| format!("profiles/prem_earth.dat:{}: {e}", i + 1))?;
-        match f.as_slice() {
-            [r, rho, ye] => rows.push([*r, *rho, *ye]),
-            _ => {
-                return Err(format!(
-                    "profiles/prem_earth.dat:{}: expected 3 columns",
-                    i + 1
-                ))
-            }
-        }
-    }
-    if rows.len() < 2 {
-        return Err("profiles/prem_earth.dat: no shells".into());
-    }
-    Ok(rows)
-}
-
-/// PREM along one chord.
+/// An Earth model along one chord.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EarthMedium {
     cos_zenith: f64,
@@ -54,48 +25,71 @@ pub struct EarthMedium {
 }
 
 impl EarthMedium {
-    /// The chord for `cos_zenith` in [−1, 0) (checked by the caller, [`super::config`]).
+    /// PREM's chord for `cos_zenith` in [−1, 0), detector and start at the surface.
     pub fn new(cos_zenith: f64) -> Result<Self, String> {
-        let rows = prem_rows()?;
-        let length_km = -2.0 * R_EARTH_KM * cos_zenith;
-        let half = 0.5 * length_km;
-        let b2 = (R_EARTH_KM * R_EARTH_KM - half * half).max(0.0);
-        // Shell boundaries r_1 .. r_{n-2} (r_0 = 0 and r_{n-1} = R_⊕ are no crossings).
+        Ok(Self::with_model(
+            &EarthShells::prem()?,
+            &EarthGeometry::surface(cos_zenith),
+        ))
+    }
+
+    /// The chord of `geometry` through `shells`. The caller checks the geometry: depth in
+    /// [0, R), height >= 0, cos θ_z in [−1, 1], and cos θ_z < 0 for the plain surface chord.
+    pub fn with_model(shells: &EarthShells, geometry: &EarthGeometry) -> Self {
+        let radius = shells.radius_km();
+        let c = geometry.cos_zenith;
+        let h = geometry.production_height_km;
+        let (length_km, x_c, b2) = if geometry.is_surface_chord() {
+            let length_km = -2.0 * radius * c;
+            let half = 0.5 * length_km;
+            (length_km, half, (radius * radius - half * half).max(0.0))
+        } else {
+            let r_d = radius - geometry.detector_depth_km;
+            let b2 = (r_d * r_d * (1.0 - c * c)).max(0.0);
+            let top = radius + h;
+            let length_km = -r_d * c + (top * top - b2).max(0.0).sqrt();
+            (length_km, length_km + r_d * c, b2)
+        };
+        // Inner shell boundaries, and the surface when the neutrino starts above it.
+        let n = shells.outer_km.len();
+        let boundaries = if h > 0.0 {
+            &shells.outer_km[..]
+        } else {
+            &shells.outer_km[..n - 1]
+        };
         let mut edges = vec![0.0, length_km];
-        for row in &rows[1..rows.len() - 1] {
-            let r = row[0] * R_EARTH_KM;
+        for &r in boundaries {
             if r * r > b2 {
                 let s = (r * r - b2).sqrt();
-                edges.extend([half - s, half + s]);
+                edges.extend(
+                    [x_c - s, x_c + s]
+                        .into_iter()
+                        .filter(|&x| x > 0.0 && x < length_km),
+                );
             }
         }
         edges.sort_by(f64::total_cmp);
         edges.dedup();
-        let shells: Vec<f64> = rows.iter().map(|r| r[0] * R_EARTH_KM).collect();
         let layers = edges
             .windows(2)
             .map(|w| {
-                let mid = 0.5 * (w[0] + w[1]) - half;
-                let radius = (b2 + mid * mid).sqrt();
-                // Shell i with r_i <= R < r_{i+1}, the last shell closed at R_⊕.
-                let i = shells
-                    .partition_point(|&r| r <= radius)
-                    .clamp(1, rows.len() - 1)
-                    - 1;
-                let [_, rho, ye] = rows[i];
-                MediumPoint {
-                    ne_cm3: rho * ye * AVOGADRO,
-                    nn_cm3: rho * (1.0 - ye) * AVOGADRO,
-                    ..Default::default()
+                let mid = 0.5 * (w[0] + w[1]) - x_c;
+                let r_mid = (b2 + mid * mid).sqrt();
+                // The shell with outer radius above r_mid (the last one at the surface).
+                let i = shells.outer_km.partition_point(|&r| r <= r_mid);
+                if i >= n && h > 0.0 && r_mid > radius {
+                    MediumPoint::default()
+                } else {
+                    shells.points[i.min(n - 1)]
                 }
             })
             .collect();
-        Ok(EarthMedium {
-            cos_zenith,
+        EarthMedium {
+            cos_zenith: c,
             length_km,
             edges,
             layers,
-        })
+        }
     }
 
     /// The chord length −2 R_⊕ cos θ_z, km.
@@ -170,6 +164,7 @@ impl Medium for EarthMedium {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::units::{AVOGADRO, R_EARTH_KM};
 
     #[test]
     fn vertical_chord_crosses_the_core() {
@@ -217,3 +212,7 @@ mod tests {
         assert_eq!(d, MediumPoint::default());
     }
 }
+
+#[cfg(test)]
+#[path = "earth_tests.rs"]
+mod model_tests;

@@ -192,13 +192,26 @@ fn d_direction() -> [f64; 3] {
     [0.0, 1.0, 0.0]
 }
 
-/// `kind = "earth"`: PREM along a chord.
+/// `kind = "earth"`: an Earth model along a chord.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EarthParams {
-    /// cos θ_z in [−1, 0) (default −1: through the centre).
+    /// cos θ_z (default −1: through the centre): in [−1, 0) for the plain surface chord, in
+    /// [−1, 1] with a detector depth or production height.
     #[serde(default = "d_cos_zenith")]
     pub cos_zenith: f64,
+    /// `"prem"` (default, 200 shells), `"prem4"` (Prob3++'s 4 layers) or `"file"`.
+    #[serde(default)]
+    pub model: Option<String>,
+    /// The shells file of `model = "file"` (relative to the scenario's folder).
+    #[serde(default)]
+    pub file: Option<String>,
+    /// Detector depth below the surface, km (default 0).
+    #[serde(default)]
+    pub detector_depth_km: f64,
+    /// Production height above the surface, km (default 0).
+    #[serde(default)]
+    pub production_height_km: f64,
 }
 
 fn d_cos_zenith() -> f64 {

@@ -1,9 +1,10 @@
 //! The HDF5 output of a run (output.md), independent of the physics.
 //!
 //! A run writes in two stages:
-//! 1. [`check_writable`] before any work, then [`PartialWriter::create`] and one
-//!    [`PartialWriter::append`] per finished energy into `<out>.partial` (crash-safe:
-//!    after a hard kill every appended energy is readable);
+//! 1. [`check_writable`] before any work, then [`PartialWriter::create`] and appends of
+//!    finished energies into `<out>.partial` (crash-safe: after a hard kill every appended
+//!    energy is readable); the CLI appends through [`TimedPartial`], which writes on its own
+//!    thread at most once a second, so a hard kill loses at most the last second;
 //! 2. [`write_final`] at the end, on success or on Ctrl-C/error, writing `<out>` whole
 //!    under a temporary name, renaming it and removing the partial file.
 //!
@@ -14,7 +15,8 @@
 //!   consistency checks;
 //! - [`layout`]: output.md as data — every item's path, unit and description;
 //! - `encode`: attributes, the `{r, i}` complex compound, chunk shapes;
-//! - `final_file`: [`write_final`]; `partial`: [`PartialWriter`];
+//! - `final_file`: [`write_final`]; `partial`: [`PartialWriter`]; `background`:
+//!   [`TimedPartial`];
 //! - `read` and `decode`: [`read_output`];
 //! - `paths`: `<out>.partial`, `<out>.tmp-<pid>`, [`check_writable`], write-sync-rename;
 //! - `merge`: [`merge_shards`], joining `--shard` files;
@@ -24,6 +26,7 @@
 //! Not here: running the physics, progress reporting, and the CLI (`nuspin inspect` uses
 //! [`read_output`]).
 
+mod background;
 mod decode;
 mod encode;
 mod error;
@@ -36,6 +39,7 @@ mod paths;
 mod read;
 mod time;
 
+pub use background::TimedPartial;
 pub use error::{OutputError, Result};
 pub use final_file::{write_final, write_final_with};
 pub use header::{DerivedDataset, EnergyResult, ExtraSpec, MediumSamples, RunHeader, ScanAxis};

@@ -108,10 +108,19 @@ where
         threads: options.threads.unwrap_or(0),
         message: e.to_string(),
     })?;
-    let grid = shard_grid_points(plan.n_grid(), options.shard);
+    let mut grid = shard_grid_points(plan.n_grid(), options.shard);
+    let layers = super::layers::LayerRun::new(plan);
+    if layers.is_some() {
+        // Energy-major: the grid points of one energy share its layer eigensystems.
+        let n_e = plan.energies_mev.len();
+        grid.sort_by_key(|&g| (g % n_e, g / n_e));
+    }
     let n = grid.len();
     let stop = Arc::new(AtomicBool::new(false));
-    let (tx, rx) = mpsc::channel::<Result<EnergyResult, RunError>>();
+    let (tx, rx) = mpsc::channel::<Vec<Result<EnergyResult, RunError>>>();
+    // Grid points that take microseconds (shared layers) go to the sink in chunks, so the
+    // channel and the thread switches do not outweigh the physics.
+    let chunk = if layers.is_some() { 64 } else { 1 };
     let mut summary = RunSummary {
         energies_total: n,
         ..Default::default()
@@ -122,11 +131,19 @@ where
         let cancel = Arc::clone(&options.cancel);
         scope.spawn(move || {
             pool.install(|| {
-                grid.par_iter().for_each_with(tx, |tx, &i| {
+                grid.par_chunks(chunk).for_each_with(tx, |tx, points| {
                     if cancel.load(Ordering::Relaxed) || stop_workers.load(Ordering::Relaxed) {
                         return;
                     }
-                    let _ = tx.send(solve_grid_point(plan, datasets, i));
+                    let _ = tx.send(
+                        points
+                            .iter()
+                            .map(|&i| match &layers {
+                                Some(fast) => fast.solve(plan, i),
+                                None => solve_grid_point(plan, datasets, i),
+                            })
+                            .collect(),
+                    );
                 });
             });
         });
@@ -134,7 +151,7 @@ where
         // when solving outpaces writing, the writer syncs once per batch, not per energy.
         while let Ok(first) = rx.recv() {
             let mut batch = Vec::new();
-            for result in std::iter::once(first).chain(rx.try_iter()) {
+            for result in first.into_iter().chain(rx.try_iter().flatten()) {
                 match result {
                     Ok(r) => batch.push(r),
                     Err(e) => {

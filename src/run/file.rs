@@ -1,5 +1,5 @@
 //! A run into an output file: the [`RunHeader`] of a plan, the `<out>.partial` file finished
-//! grid points are appended to, and the final file written at the end (also after Ctrl-C or a
+//! grid points are appended to (by a writer thread, at most once a second), and the final file written at the end (also after Ctrl-C or a
 //! failed grid point: what finished is kept), with the whole-run datasets of the producers.
 
 use std::path::Path;
@@ -84,7 +84,10 @@ pub fn run_to_file(
     options: &RunOptions,
     progress: &dyn Progress,
 ) -> Result<FileRun, Error> {
-    let mut partial = PartialWriter::create(out, header).map_err(Error::input)?;
+    let partial = PartialWriter::create(out, header).map_err(Error::input)?;
+    // Synced at most once a second, off the solving threads: a hard kill loses at most the
+    // last second of finished grid points.
+    let partial = output::TimedPartial::start(partial, std::time::Duration::from_secs(1));
     let datasets = Datasets::new(plan);
     let n_points = grid::shard_grid_points(plan.n_grid(), options.shard).len();
     let mut results: Vec<EnergyResult> = Vec::with_capacity(n_points);
@@ -93,12 +96,13 @@ pub fn run_to_file(
         // After Ctrl-C the energies already computed are kept in memory and go straight into
         // the final file, so the stop is prompt even when the writer is behind.
         if !stopping.load(Ordering::Relaxed) {
-            partial.append_batch(&batch)?;
+            partial.push(batch.clone())?;
         }
         results.extend(batch);
         Ok(())
     });
-    drop(partial);
+    // Releases the .partial file; an append error already stopped the run through `push`.
+    let _ = partial.finish();
     let summary = match outcome {
         Ok(s) => s,
         Err(e) => {

@@ -11,6 +11,8 @@
 //! - [`driver`]: the parallel loop over grid points (rayon), results to a sink as they finish.
 //! - [`file`](mod@file): the output header of a plan, and a run into `<out>.partial` and the final file.
 //! - [`merge`]: one output file from the shard files of a run.
+//! - [`layers`]: the shared-layer fast path of the `layers` method (one eigensystem per layer
+//!   and energy for every chord and scan point).
 //!
 //! ## What the plan holds, and where the seams for what is coming are
 //! A [`Scenario`] is the plan: what a scan cannot change — energies, states, track and
@@ -35,6 +37,7 @@ pub mod datasets;
 pub mod driver;
 pub mod file;
 pub mod grid;
+pub mod layers;
 pub mod merge;
 pub mod solve;
 

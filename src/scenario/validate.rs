@@ -139,7 +139,13 @@ impl Checker<'_> {
         let track = raw.track.unwrap_or_default();
         let (start_km, end_km) = self.track(&track, &medium_kind, medium.as_ref())?;
         let record = self.record(track.record.as_ref(), start_km, end_km)?;
-        let solver = self.solver(raw.solver.unwrap_or_default())?;
+        // Exact and fastest where it applies: `layers` on piecewise-constant media.
+        let default_method = if medium.is_piecewise_constant() {
+            "layers"
+        } else {
+            "magnus"
+        };
+        let solver = self.solver(raw.solver.unwrap_or_default(), default_method)?;
         let output = self.output(raw.output.unwrap_or_default(), &raw.name)?;
         let mut arrival = self.arrival(raw.arrival.as_ref(), &output, &record, end_km)?;
         arrival.production = self.production(raw.arrival.as_ref(), medium.as_ref(), end_km)?;
@@ -631,8 +637,8 @@ impl Checker<'_> {
         }
     }
 
-    fn solver(&self, s: RawSolver) -> Result<SolverOptions> {
-        let method = match s.method.as_deref().unwrap_or("magnus") {
+    fn solver(&self, s: RawSolver, default_method: &str) -> Result<SolverOptions> {
+        let method = match s.method.as_deref().unwrap_or(default_method) {
             "magnus" => Method::Magnus,
             "dop853" => Method::Dop853,
             "layers" => Method::Layers,

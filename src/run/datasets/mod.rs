@@ -19,6 +19,7 @@
 
 pub mod detector;
 pub mod observables;
+pub mod track;
 
 use crate::evolve::{EvolveError, Solution};
 use crate::hamiltonian::MediumHamiltonian;
@@ -149,6 +150,8 @@ impl Datasets {
                 Producer::Detector(p) => out.extend(p.derived(plan, header, results)),
             }
         }
+        // Scans that change the track: each scan point's record positions.
+        out.extend(track::derived_datasets(plan));
         out
     }
 }

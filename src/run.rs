@@ -201,6 +201,10 @@ pub fn derived_datasets(
     results: &[EnergyResult],
 ) -> Vec<DerivedDataset> {
     let mut v = crate::observables::derived_datasets(scenario, header, results);
+    v.extend(crate::observables::solar::solar_datasets(scenario));
+    v.extend(crate::observables::night_bins::night_bin_datasets(
+        scenario, header, results,
+    ));
     v.extend(crate::detector::datasets::derived_datasets(
         scenario, header, results,
     ));

@@ -7,7 +7,10 @@
 //!   (day, night, A_DN): `earth`.
 //! - [`averaged`]: probabilities averaged over a Gaussian energy resolution from one solution,
 //!   without sampling the oscillation: `averaged`.
+//! - [`exposure`]: a detector site's annual exposure in the Sun's zenith angle, night chords.
+//! - [`night_bins`]: the named night bins of `[arrival] site`.
 //! - [`production`]: the Gaussian start-point distribution of `[arrival] production`.
+//! - [`solar`]: the solar model's provenance and total fluxes (`/solar/total_flux`).
 //!
 //! The run layer ([`crate::run`]) calls three hooks: [`extra_specs`] (the per-grid-point
 //! datasets), [`extras_of`] (their slabs for one solved start point; every slab is linear in
@@ -19,8 +22,11 @@
 
 pub mod arrival;
 pub mod averaged;
+pub mod exposure;
 pub mod mass;
+pub mod night_bins;
 pub mod production;
+pub mod solar;
 
 use crate::evolve::{EvolveError, Solution};
 use crate::hamiltonian::{EnergyHamiltonian, MediumHamiltonian};
@@ -36,6 +42,8 @@ pub const ARRIVAL_DAY: &str = "observables/arrival_day";
 pub const ARRIVAL_NIGHT: &str = "observables/arrival_night";
 /// `/observables/arrival_night_zenith`.
 pub const ARRIVAL_NIGHT_ZENITH: &str = "observables/arrival_night_zenith";
+/// `/observables/arrival_night_bins` (derived, `[arrival] site`).
+pub const ARRIVAL_NIGHT_BINS: &str = "observables/arrival_night_bins";
 /// `/observables/day_night_asymmetry` (derived).
 pub const DAY_NIGHT_ASYMMETRY: &str = "observables/day_night_asymmetry";
 /// `/observables/averaged_probability`.

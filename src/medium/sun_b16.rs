@@ -123,7 +123,7 @@ pub fn production_table(model: SolarModel) -> Option<ProductionTable> {
 pub fn citation(model: SolarModel) -> &'static str {
     match model {
         SolarModel::Bs05 => "BS05(OP): Bahcall, Serenelli, Basu, ApJ 621 (2005) L85, astro-ph/0412440; n_e profiles/nele_bs05op.dat, n_n from profiles/bs05op.dat, production zones and fluxes profiles/bs2005opflux.dat",
-        SolarModel::B16Agss09 => "B16(AGSS09met): Vinyoles et al., ApJ 835 (2017) 202, arXiv:1611.09867; n_e from the log10(n_e/N_A) column of profiles/nudistr_b16_agss09.dat (r <= 0.5 R_sun; BS05(OP) n_e shape joined beyond), n_n = n_e (n_n/n_e of BS05(OP)); production zones profiles/nudistr_b16_agss09.dat; fluxes profiles/fluxes_b16.dat (AGSS09met)",
+        SolarModel::B16Agss09 => "B16(AGSS09met): Vinyoles et al., ApJ 835 (2017) 202, arXiv:1611.09867; n_e = BS05(OP) n_e times a smooth degree-6 Chebyshev fit of the B16/BS05 ratio to the (3-decimal) log10(n_e/N_A) column of profiles/nudistr_b16_agss09.dat (r <= 0.5 R_sun; ratio held beyond), n_n = n_e (n_n/n_e of BS05(OP)); production zones profiles/nudistr_b16_agss09.dat; fluxes profiles/fluxes_b16.dat (AGSS09met)",
         SolarModel::B16Gs98 => "B16(GS98): Vinyoles et al., ApJ 835 (2017) 202, arXiv:1611.09867; total fluxes profiles/fluxes_b16.dat (GS98); no B16-GS98 structure or production table is shipped: density and production zones are B16(AGSS09met)'s (profiles/nudistr_b16_agss09.dat)",
         SolarModel::Exponential => "exponential Sun n_e = 245 N_A exp(-10.54 r/R_sun) cm^-3, Y_e = 0.7 (no production table, no fluxes)",
     }
@@ -153,7 +153,7 @@ pub fn production_starts(
         Some(table) => Ok((
             table.nodes_km(source, points),
             format!(
-                "{} production zones of {} ({}), {points} Gauss-Legendre nodes weighted by the tabulated density",
+                "{} production zones of {} ({}), Gauss rule of the tabulated distribution with {points} nodes",
                 source.name(),
                 model.name(),
                 table.file

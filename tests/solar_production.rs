@@ -10,7 +10,7 @@ use rayon::prelude::*;
 use nuspin::evolve::{solve, Record};
 use nuspin::hamiltonian::{EnergyHamiltonian, MediumHamiltonian};
 use nuspin::observables::{arrival, mass};
-use nuspin::run::{solve_energy, solver_options};
+use nuspin::run::solve_energy;
 use nuspin::scenario::{parse, Scenario};
 use nuspin::units::{mev_to_ev, R_SUN_KM};
 
@@ -109,7 +109,7 @@ fn independent_one_solve(model: &str, energy_mev: f64, rows: &[(f64, f64)]) -> f
         xs[0],
         s.end_km,
         &Record::Points(xs.clone()),
-        &solver_options(&s),
+        &s.solver,
     )
     .unwrap();
     let s_end = sol.propagators[sol.propagators.len() - 1];

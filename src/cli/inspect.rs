@@ -1,7 +1,8 @@
 //! `nuspin inspect FILE.h5`: what an output file holds and a probability table at one energy
 //! and position, so users can look without Python. Reads `.h5.partial` files too.
 
-use super::{CliError, InspectArgs};
+use super::InspectArgs;
+use crate::error::Error;
 use crate::output::{read_output, OutputFile};
 
 /// Index of the grid value nearest to `target` (the last one when `target` is None).
@@ -139,8 +140,8 @@ pub fn describe(file: &OutputFile, energy_mev: Option<f64>, x_km: Option<f64>) -
 }
 
 /// Runs `nuspin inspect`.
-pub fn execute(args: &InspectArgs) -> Result<(), CliError> {
-    let file = read_output(&args.file).map_err(|e| CliError::Input(e.to_string()))?;
+pub fn execute(args: &InspectArgs) -> Result<(), Error> {
+    let file = read_output(&args.file).map_err(Error::input)?;
     print!("{}", describe(&file, args.energy_mev, args.x_km));
     Ok(())
 }

@@ -3,9 +3,12 @@
 //! [scan..., nE, nBins, nI, 2N]; attributes give each bin's cos θ_z range and its share of
 //! the year.
 
-use super::{ARRIVAL_NIGHT_BINS, ARRIVAL_NIGHT_ZENITH};
+use super::observables::ARRIVAL_NIGHT_ZENITH;
 use crate::output::{DerivedDataset, EnergyResult, RunHeader};
 use crate::scenario::Scenario;
+
+/// `/observables/arrival_night_bins`.
+pub const ARRIVAL_NIGHT_BINS: &str = "observables/arrival_night_bins";
 
 /// The dataset (none without night bins or without the per-chord night slab).
 pub fn night_bin_datasets(

@@ -152,7 +152,8 @@ mod tests {
             .iter()
             .zip(gauss_legendre(5))
         {
-            assert!((xm - xl).abs() < 1e-8, "{xm} {xl}");
+            // The trapezoid measure differs from dx by O(h²) = 1e-8.
+            assert!((xm - xl).abs() < 1e-7, "{xm} {xl}");
         }
         assert!(gauss_rule_of_measure(&[1.0, 2.0], &[0.0, 1.0], 4) == vec![(2.0, 1.0)]);
     }

@@ -76,7 +76,7 @@ pub struct SolarParams {
     pub production_average_points: Option<usize>,
     /// Average over the model's own production zones of this source (`"pp"`, `"pep"`,
     /// `"hep"`, `"7Be"`, `"8B"`, `"13N"`, `"15O"`, `"17F"`); validated in
-    /// [`super::sun_config`].
+    /// the solar medium builder.
     pub production: Option<String>,
 }
 

@@ -118,7 +118,7 @@ fn describe(
     };
     format!(
         "Solved {}/{} {what} × {} initial states of \"{}\" ({}×{} {:?}, medium \"{}\", \
-         track {}–{} km) with {} at rtol {:e}: {} accepted steps ({:.0} per energy), {} rejected, \
+         {}) with {} at rtol {:e}: {} accepted steps ({:.0} per energy), {} rejected, \
          {}. Wrote {} in {:.2} s.",
         s.energies_done,
         s.energies_total,
@@ -128,8 +128,7 @@ fn describe(
         dim,
         scenario.model.basis,
         scenario.medium_kind,
-        scenario.start_km,
-        scenario.end_km,
+        track_text(scenario),
         scenario.solver.method.as_str(),
         scenario.solver.rtol,
         s.accepted_steps,
@@ -143,4 +142,24 @@ fn describe(
         out.display(),
         seconds
     )
+}
+
+/// The track as the run solved it: with a start-point average, the range of its start
+/// points (the scenario's own start is not used then).
+fn track_text(scenario: &Scenario) -> String {
+    match scenario.averaged_starts_km() {
+        Some(starts) => {
+            let (lo, hi) = starts
+                .iter()
+                .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), s| {
+                    (lo.min(s.0), hi.max(s.0))
+                });
+            format!(
+                "tracks from {} start points at {lo:.0}–{hi:.0} km to {} km, averaged",
+                starts.len(),
+                scenario.end_km
+            )
+        }
+        None => format!("track {}–{} km", scenario.start_km, scenario.end_km),
+    }
 }

@@ -15,7 +15,6 @@ use serde::de::DeserializeOwned;
 use super::interpolate::Interpolation;
 use super::params::*;
 use super::rotating_star::{RotatingStarMedium, RotatingStarParams};
-use super::sun::{SolarMedium, SolarModel};
 use super::supernova::{Shock, SupernovaMedium, SupernovaParams};
 use super::table::TableMedium;
 use super::table_parse::TableProblem;
@@ -201,46 +200,7 @@ fn build_table(t: TableParams, base_dir: &Path) -> Result<Box<dyn Medium>, Mediu
 }
 
 fn build_solar(s: SolarParams) -> Result<Box<dyn Medium>, MediumConfigError> {
-    let model = match s.model.as_str() {
-        "bs05" => SolarModel::Bs05,
-        "exponential" => SolarModel::Exponential,
-        other => {
-            return Err(MediumConfigError::Invalid {
-                field: "model",
-                expected: "\"bs05\" or \"exponential\"".into(),
-                got: format!("'{other}'"),
-            })
-        }
-    };
-    if s.production_average && s.production_radius_rsun.is_some() {
-        return Err(MediumConfigError::Conflict(
-            "production_radius_rsun and production_average = true exclude each other".into(),
-        ));
-    }
-    if s.production_average_points.is_some() && !s.production_average {
-        return Err(MediumConfigError::Conflict(
-            "production_average_points needs production_average = true".into(),
-        ));
-    }
-    let r0 = s
-        .production_radius_rsun
-        .unwrap_or(super::sun::PRODUCTION_MEAN_RSUN);
-    let r0 = check("production_radius_rsun", r0, "in [0, 1)", |v| {
-        (0.0..1.0).contains(&v)
-    })?;
-    let points = s
-        .production_average_points
-        .unwrap_or(super::sun::DEFAULT_PRODUCTION_POINTS);
-    if points == 0 {
-        return Err(MediumConfigError::Invalid {
-            field: "production_average_points",
-            expected: ">= 1".into(),
-            got: "0".into(),
-        });
-    }
-    let average = s.production_average.then_some(points);
-    let sun = SolarMedium::new(model, r0, average).map_err(MediumConfigError::Model)?;
-    Ok(Box::new(sun))
+    super::sun_config::build_solar(s)
 }
 
 fn shock(

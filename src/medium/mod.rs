@@ -23,7 +23,10 @@ pub mod params;
 pub mod point;
 pub mod rotating_star;
 pub mod sample;
+pub mod solar_production;
 pub mod sun;
+pub mod sun_b16;
+mod sun_config;
 pub mod supernova;
 pub mod table;
 pub mod table_parse;
@@ -37,6 +40,7 @@ pub use interpolate::{Interpolant, Interpolation};
 pub use point::{MediumPoint, MediumPointError, QUANTITY_NAMES, QUANTITY_UNITS};
 pub use rotating_star::RotatingStarMedium;
 pub use sample::{sample_medium, MediumSamples, SampleError};
+pub use solar_production::{ProductionTable, SolarSource};
 pub use sun::{production_average_nodes, SolarMedium, SolarModel};
 pub use supernova::SupernovaMedium;
 pub use table::TableMedium;
@@ -175,6 +179,11 @@ pub trait Medium: Send + Sync {
     /// `production_average`), those positions in km with weights summing to 1; the run layer
     /// then runs each start to the track's end and averages P (never amplitudes). `None`: one
     /// start, the track's.
+    /// The solar medium, for the provenance datasets of a solar run (`None` for the others).
+    fn as_solar(&self) -> Option<&SolarMedium> {
+        None
+    }
+
     fn averaged_starts_km(&self) -> Option<Vec<(f64, f64)>> {
         None
     }

@@ -61,7 +61,8 @@ fn default_interpolation() -> String {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SolarParams {
-    /// `"bs05"` (default, the BS05(OP) tables) | `"exponential"`.
+    /// `"bs05"` (default, the BS05(OP) tables) | `"b16-agss09"` | `"b16-gs98"` |
+    /// `"exponential"`.
     #[serde(default = "default_solar_model")]
     pub model: String,
     /// Start radius in R_sun (default 0.05, the ⁸B production peak). Excludes
@@ -70,8 +71,13 @@ pub struct SolarParams {
     /// Average P over the Gaussian production region (default false).
     #[serde(default)]
     pub production_average: bool,
-    /// Number of start radii of that average (default 12; nuspin's addition).
+    /// Number of start radii of that average (default 12; nuspin's addition), or of the
+    /// `production` average (default 8).
     pub production_average_points: Option<usize>,
+    /// Average over the model's own production zones of this source (`"pp"`, `"pep"`,
+    /// `"hep"`, `"7Be"`, `"8B"`, `"13N"`, `"15O"`, `"17F"`); validated in
+    /// the solar medium builder.
+    pub production: Option<String>,
 }
 
 fn default_solar_model() -> String {

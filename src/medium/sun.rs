@@ -18,7 +18,7 @@ use super::interpolate::{Interpolant, Interpolation};
 use super::{Medium, MediumError, MediumPoint, PresentQuantities, Side};
 use crate::units::{AVOGADRO, R_SUN_KM};
 
-const NELE_BS05OP: &str = include_str!("../../profiles/nele_bs05op.dat");
+pub(super) const NELE_BS05OP: &str = include_str!("../../profiles/nele_bs05op.dat");
 const BS05OP: &str = include_str!("../../profiles/bs05op.dat");
 
 /// Mean of the Gaussian production weight in r, R_sun (the ⁸B production peak).
@@ -33,17 +33,49 @@ pub const DEFAULT_PRODUCTION_POINTS: usize = 12;
 pub enum SolarModel {
     /// The BS05(OP) tables.
     Bs05,
+    /// B16(AGSS09met), arXiv:1611.09867: n_e from its production table (see [`super::sun_b16`]).
+    B16Agss09,
+    /// B16(GS98) total fluxes; no GS98 structure or production table is shipped, so the
+    /// density and production zones are B16(AGSS09met)'s (said in the provenance).
+    B16Gs98,
     /// n_e = 245 N_A exp(−10.54 r/R_sun), Y_e = 0.7.
     Exponential,
 }
 
-/// The BS05(OP) profile: log10(n_e/N_A) and n_n against r in km.
+impl SolarModel {
+    /// The scenario spellings.
+    pub const NAMES: [&'static str; 4] = ["bs05", "b16-agss09", "b16-gs98", "exponential"];
+
+    /// The model spelled `name`.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "bs05" => Some(SolarModel::Bs05),
+            "b16-agss09" => Some(SolarModel::B16Agss09),
+            "b16-gs98" => Some(SolarModel::B16Gs98),
+            "exponential" => Some(SolarModel::Exponential),
+            _ => None,
+        }
+    }
+
+    /// The scenario spelling.
+    pub fn name(self) -> &'static str {
+        match self {
+            SolarModel::Bs05 => "bs05",
+            SolarModel::B16Agss09 => "b16-agss09",
+            SolarModel::B16Gs98 => "b16-gs98",
+            SolarModel::Exponential => "exponential",
+        }
+    }
+}
+
+/// A tabulated profile (BS05(OP), or B16 built by [`super::sun_b16`]): log10(n_e/N_A) and
+/// n_n against r in km.
 #[derive(Debug, Clone, PartialEq)]
-struct Bs05 {
-    log_ne: Interpolant,
-    nn: Interpolant,
+pub(super) struct Bs05 {
+    pub(super) log_ne: Interpolant,
+    pub(super) nn: Interpolant,
     /// n_n/n_e at the last radius of the structure table.
-    tail_ratio: f64,
+    pub(super) tail_ratio: f64,
 }
 
 /// The Sun along a radial path from the production point to the surface.
@@ -53,6 +85,9 @@ pub struct SolarMedium {
     bs05: Option<Bs05>,
     production_radius_rsun: f64,
     average_points: Option<usize>,
+    /// `production = "<source>"`: the averaged start radii (km) and weights, and how they
+    /// were obtained (provenance).
+    production: Option<(Vec<(f64, f64)>, String)>,
 }
 
 impl SolarMedium {
@@ -66,6 +101,7 @@ impl SolarMedium {
     ) -> Result<Self, String> {
         let bs05 = match model {
             SolarModel::Bs05 => Some(Bs05::load()?),
+            SolarModel::B16Agss09 | SolarModel::B16Gs98 => Some(super::sun_b16::load()?),
             SolarModel::Exponential => None,
         };
         Ok(SolarMedium {
@@ -73,7 +109,26 @@ impl SolarMedium {
             bs05,
             production_radius_rsun,
             average_points,
+            production: None,
         })
+    }
+
+    /// The same Sun with the start point averaged over `starts_km` (weights summing to 1),
+    /// `how` saying where they come from (see [`super::sun_b16::production_starts`]).
+    pub fn with_production(mut self, starts_km: Vec<(f64, f64)>, how: String) -> Self {
+        self.production = Some((starts_km, how));
+        self
+    }
+
+    /// How the start point is chosen, for the output's provenance.
+    pub fn production_provenance(&self) -> String {
+        match (&self.production, self.average_points) {
+            (Some((_, how)), _) => how.clone(),
+            (None, Some(n)) => format!(
+                "Gaussian approximation of the 8B production region (mean {PRODUCTION_MEAN_RSUN} R_sun, sigma {PRODUCTION_SIGMA_RSUN} R_sun, {n} Gauss-Legendre nodes)"
+            ),
+            (None, None) => format!("single start radius {} R_sun", self.production_radius_rsun),
+        }
     }
 
     /// The density model.
@@ -138,7 +193,7 @@ impl SolarMedium {
 }
 
 impl Bs05 {
-    fn load() -> Result<Self, String> {
+    pub(super) fn load() -> Result<Self, String> {
         let nele = parse_columns(NELE_BS05OP, "profiles/nele_bs05op.dat", 2)?;
         let r: Vec<f64> = nele.iter().map(|row| row[0] * R_SUN_KM).collect();
         let l: Vec<f64> = nele.iter().map(|row| row[1]).collect();
@@ -168,7 +223,11 @@ impl Bs05 {
 }
 
 /// Whitespace-separated numeric rows with at least `columns` fields; `#` lines are comments.
-fn parse_columns(text: &str, name: &str, columns: usize) -> Result<Vec<Vec<f64>>, String> {
+pub(super) fn parse_columns(
+    text: &str,
+    name: &str,
+    columns: usize,
+) -> Result<Vec<Vec<f64>>, String> {
     let mut rows = Vec::new();
     for (i, line) in text.lines().enumerate() {
         let line = line.trim();
@@ -253,7 +312,14 @@ impl Medium for SolarMedium {
             .or(Some((0.0, f64::INFINITY)))
     }
 
+    fn as_solar(&self) -> Option<&SolarMedium> {
+        Some(self)
+    }
+
     fn averaged_starts_km(&self) -> Option<Vec<(f64, f64)>> {
+        if let Some((starts, _)) = &self.production {
+            return Some(starts.clone());
+        }
         self.average_points.map(|n| {
             production_average_nodes(n)
                 .into_iter()

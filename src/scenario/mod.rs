@@ -13,6 +13,7 @@ pub mod error;
 pub mod grid;
 pub mod raw;
 pub mod scan;
+pub mod site;
 pub mod validate;
 
 use std::path::{Path, PathBuf};
@@ -52,6 +53,17 @@ pub struct ObservableSet {
     pub averaged: bool,
 }
 
+/// A named night bin of `[arrival] site`: its cos θ_z range, its share of the year's
+/// exposure, and the indices of its chords in [`ArrivalSpec::chords`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct NightBin {
+    pub name: String,
+    pub cos_zenith: (f64, f64),
+    /// Fraction of the year (all of it, day included) the Sun spends in this bin.
+    pub exposure: f64,
+    pub chords: Vec<usize>,
+}
+
 /// `[arrival]`: how the state leaving the track reaches a detector.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ArrivalSpec {
@@ -62,6 +74,8 @@ pub struct ArrivalSpec {
     /// `production`: start points (km) and weights summing to 1 over which every dataset is
     /// averaged (a Gaussian or a tabulated distribution of the start point).
     pub production: Option<Vec<(f64, f64)>>,
+    /// `site`: the named night bins over the chords (empty without a site).
+    pub night_bins: Vec<NightBin>,
 }
 
 /// A validated scenario: everything a run needs, consistent by construction.

@@ -110,6 +110,9 @@ pub struct RawArrival {
     pub energy_resolution: Option<f64>,
     /// `{ mean_km, sigma_km, points }` or `{ file }` (interpreted in validation).
     pub production: Option<toml::Table>,
+    /// `{ latitude_deg | livetime_file, inverse_square, chords, night_bins }` (interpreted in
+    /// [`super::site`]).
+    pub site: Option<toml::Table>,
 }
 
 /// `[detector]` (validated in [`super::detector`]).

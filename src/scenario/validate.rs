@@ -857,6 +857,30 @@ impl Checker<'_> {
         Ok(set)
     }
 
+    /// `[arrival] site` (see [`super::site`]): the night chords of a detector site.
+    fn site(
+        &self,
+        table: &toml::Table,
+        has_earth: bool,
+        earth_observable: bool,
+        mut spec: ArrivalSpec,
+    ) -> Result<ArrivalSpec> {
+        if has_earth {
+            return Err(self.err("arrival.site", "excludes arrival.earth (give one of them)"));
+        }
+        if !earth_observable {
+            return Err(self.err(
+                "arrival.site",
+                "is only used by the \"earth\" observable; add it to [output] observables",
+            ));
+        }
+        let base = self.path.parent().unwrap_or(Path::new("."));
+        let site = super::site::validate(table, base).map_err(|(f, m)| self.err(&f, m))?;
+        spec.chords = site.chords;
+        spec.night_bins = site.bins;
+        Ok(spec)
+    }
+
     /// `[arrival]`: only with the observables that use it; `earth` and `averaged` describe
     /// the state leaving the track, so the track's end must be recorded.
     fn arrival(
@@ -897,6 +921,9 @@ impl Checker<'_> {
                 "arrival.energy_resolution",
                 "is required by the \"averaged\" observable (sigma_E/E, e.g. 0.1)",
             ));
+        }
+        if let Some(site) = &raw.site {
+            return self.site(site, raw.earth.is_some(), obs.earth, spec);
         }
         let Some(earth) = &raw.earth else {
             return Ok(spec);

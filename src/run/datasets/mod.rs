@@ -18,7 +18,9 @@
 //! test that reads the dataset back from a run.
 
 pub mod detector;
+pub mod night_bins;
 pub mod observables;
+pub mod solar;
 pub mod track;
 
 use crate::evolve::{EvolveError, Solution};
@@ -152,6 +154,9 @@ impl Datasets {
         }
         // Scans that change the track: each scan point's record positions.
         out.extend(track::derived_datasets(plan));
+        // Whole-run only: the solar model's provenance and the site's night bins.
+        out.extend(solar::solar_datasets(plan));
+        out.extend(night_bins::night_bin_datasets(plan, header, results));
         out
     }
 }

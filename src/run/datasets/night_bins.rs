@@ -1,0 +1,71 @@
+//! `/observables/arrival_night_bins` (derived, with `[arrival] site`): the night arrival
+//! probabilities averaged over each named night bin's chords with their exposure weights
+//! [scan..., nE, nBins, nI, 2N]; attributes give each bin's cos θ_z range and its share of
+//! the year.
+
+use super::observables::ARRIVAL_NIGHT_ZENITH;
+use crate::output::{DerivedDataset, EnergyResult, RunHeader};
+use crate::scenario::Scenario;
+
+/// `/observables/arrival_night_bins`.
+pub const ARRIVAL_NIGHT_BINS: &str = "observables/arrival_night_bins";
+
+/// The dataset (none without night bins or without the per-chord night slab).
+pub fn night_bin_datasets(
+    scenario: &Scenario,
+    header: &RunHeader,
+    results: &[EnergyResult],
+) -> Vec<DerivedDataset> {
+    let bins = &scenario.arrival.night_bins;
+    let Some(iz) = header
+        .extras
+        .iter()
+        .position(|e| e.path == ARRIVAL_NIGHT_ZENITH)
+    else {
+        return Vec::new();
+    };
+    if bins.is_empty() {
+        return Vec::new();
+    }
+    let chords = &scenario.arrival.chords;
+    let slab = header.initial_states.len() * header.final_states.len();
+    let nb = bins.len();
+    let mut values = vec![f64::NAN; header.n_grid() * nb * slab];
+    for r in results {
+        let zenith = &r.extras[iz];
+        for (b, bin) in bins.iter().enumerate() {
+            let total: f64 = bin.chords.iter().map(|&c| chords[c].weight).sum();
+            let out = &mut values[(r.grid_index * nb + b) * slab..][..slab];
+            out.iter_mut().for_each(|v| *v = 0.0);
+            for &c in &bin.chords {
+                for (o, z) in out.iter_mut().zip(&zenith[c * slab..(c + 1) * slab]) {
+                    *o += chords[c].weight / total * z;
+                }
+            }
+        }
+    }
+    let mut shape = header.grid_shape();
+    shape.extend([nb, header.initial_states.len(), header.final_states.len()]);
+    let names: Vec<String> = bins
+        .iter()
+        .map(|b| format!("{} [{}, {})", b.name, b.cos_zenith.0, b.cos_zenith.1))
+        .collect();
+    let mut f64_attrs: Vec<(String, f64)> = bins
+        .iter()
+        .map(|b| (format!("exposure_{}", b.name), b.exposure))
+        .collect();
+    let night: f64 = bins.iter().map(|b| b.exposure).sum();
+    f64_attrs.push(("exposure_night".into(), night));
+    vec![DerivedDataset {
+        path: ARRIVAL_NIGHT_BINS.into(),
+        unit: "1".into(),
+        description: format!(
+            "night arrival averaged over each named night bin (cos zenith of the Sun) with the site's exposure [scan..., nE, nBins, nI, 2N]; bins: {}; attributes exposure_<bin>: fraction of the year in the bin",
+            names.join(", ")
+        ),
+        shape,
+        values,
+        f64_attrs,
+        text_attrs: vec![("bins".into(), names.join("; "))],
+    }]
+}

@@ -7,7 +7,9 @@
 //! - [`moments`]: `nuspin moments` → SM moments, decay rates, published bounds.
 //! - [`merge`]: `nuspin merge SHARDS... -o OUT` → one file from `nuspin run --shard` files.
 //! - [`progress`]: the progress bar.
+//! - [`format`]: numbers and counts in messages.
 
+pub mod format;
 pub mod inspect;
 pub mod medium;
 pub mod merge;

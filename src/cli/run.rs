@@ -86,6 +86,9 @@ pub fn execute(args: &RunArgs) -> Result<(), CliError> {
         (None, None) => scenario.output.file.clone(),
         (None, Some(shard)) => shard_file_name(&scenario.output.file, shard),
     };
+    for warning in scenario::limits::warnings(&scenario) {
+        eprintln!("warning: {warning}");
+    }
     if args.threads == Some(0) {
         return Err(CliError::Input("--threads must be >= 1".into()));
     }
@@ -190,19 +193,19 @@ fn describe(
         "energies".to_string()
     };
     format!(
-        "Solved {}/{} {what} × {} initial states of \"{}\" ({}×{} {:?}, medium \"{}\", \
+        "Solved {}/{} {what} × {} of \"{}\" ({}×{} {:?}, medium \"{}\", \
          track {}–{} km) with {} at rtol {:e}: {} accepted steps ({:.0} per energy), {} rejected, \
          max unitarity error {:.1e}. Wrote {} in {:.2} s.",
         s.energies_done,
         s.energies_total,
-        scenario.initial.len(),
+        super::format::count(scenario.initial.len(), "initial state", "initial states"),
         scenario.name,
         dim,
         dim,
         scenario.model.basis,
         scenario.medium_kind,
-        scenario.start_km,
-        scenario.end_km,
+        super::format::short(scenario.start_km),
+        super::format::short(scenario.end_km),
         scenario.solver.method.as_str(),
         scenario.solver.rtol,
         s.accepted_steps,

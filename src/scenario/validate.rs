@@ -158,6 +158,16 @@ impl Checker<'_> {
                 super::detector::validate(d, base, flavours, &energies_mev, &err)
             })
             .transpose()?;
+        let limits = super::limits::Inputs {
+            model: &model,
+            energies_mev: &energies_mev,
+            medium: medium.as_ref(),
+            medium_kind: &medium_kind,
+            start_km,
+            end_km,
+            solver: &solver,
+        };
+        super::limits::check(&limits, &|f, m| self.err(f, m))?;
         Ok(Scenario {
             path: self.path.to_path_buf(),
             text: self.text.to_string(),

@@ -7,8 +7,9 @@
 mod common;
 
 use criterion::{criterion_group, criterion_main, Criterion};
+use nuspin::evolve::Method;
 use nuspin::run::solve_energy;
-use nuspin::scenario::{MethodName, Scenario};
+use nuspin::scenario::Scenario;
 
 fn bench_energy(
     g: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
@@ -45,10 +46,10 @@ fn methods_on(c: &mut Criterion, name: &str, mut scenario: Scenario, e_mev: f64)
     let mut g = c.benchmark_group(format!("methods/{name}"));
     let i = common::nearest_energy(&scenario, e_mev);
     let methods = [
-        ("magnus", MethodName::Magnus, 1e-6, 1e-9),
-        ("dop853-1e-10", MethodName::Dop853, 1e-10, 1e-10),
-        ("dop853-1e-6", MethodName::Dop853, 1e-6, 1e-6),
-        ("layers", MethodName::Layers, 1e-6, 1e-9),
+        ("magnus", Method::Magnus, 1e-6, 1e-9),
+        ("dop853-1e-10", Method::Dop853, 1e-10, 1e-10),
+        ("dop853-1e-6", Method::Dop853, 1e-6, 1e-6),
+        ("layers", Method::Layers, 1e-6, 1e-9),
     ];
     for (label, method, rtol, atol) in methods {
         scenario.solver.method = method;

@@ -13,9 +13,10 @@ mod common;
 use std::collections::HashMap;
 use std::time::Instant;
 
+use nuspin::evolve::Method;
 use nuspin::output::EnergyResult;
 use nuspin::run::{run, solve_energy, NoProgress, RunOptions};
-use nuspin::scenario::{MethodName, Scenario};
+use nuspin::scenario::Scenario;
 
 /// utime + stime, seconds, from a /proc `stat` line (fields 14 and 15; USER_HZ = 100).
 fn stat_seconds(stat: &str) -> Option<f64> {
@@ -145,10 +146,10 @@ fn accuracy(name: &str, mut scenario: Scenario, e_mev: f64) {
         (scenario.solver.rtol, scenario.solver.atol) = (rtol, atol);
         solve_energy(&scenario, i).expect("solve")
     };
-    let exact = solve_with(MethodName::Layers, 1e-6, 1e-9);
-    let magnus = solve_with(MethodName::Magnus, 1e-6, 1e-9);
-    let dop = solve_with(MethodName::Dop853, 1e-10, 1e-10);
-    let dop6 = solve_with(MethodName::Dop853, 1e-6, 1e-6);
+    let exact = solve_with(Method::Layers, 1e-6, 1e-9);
+    let magnus = solve_with(Method::Magnus, 1e-6, 1e-9);
+    let dop = solve_with(Method::Dop853, 1e-10, 1e-10);
+    let dop6 = solve_with(Method::Dop853, 1e-6, 1e-6);
     println!(
         "| {name} | {:.4} | {} | {:.1e} | {} | {:.1e} | {} | {:.1e} | {} |",
         scenario.energies_mev[i],

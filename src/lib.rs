@@ -16,6 +16,15 @@
 //! - [`evolve`]: propagators (exact for constant media) and probabilities.
 //! - [`observables`]: mass-state populations, decoherent arrival (day/night), resolution averaging.
 //! - [`detector`]: effective moment, ν–e cross sections, recoil spectra, SM moments, bounds.
+//! - [`flux`], [`quadrature`]: flux tables and quadrature rules shared by the layers above.
+//!
+//! None of these knows about scenario files or HDF5. Around them:
+//! - [`scenario`]: a scenario file parsed and validated into a [`scenario::Scenario`], the
+//!   run plan (one validated scenario per scan point).
+//! - [`run`]: the run layer — the grid, one grid point solved, the dataset producers, the
+//!   parallel driver, the output header and the final write.
+//! - [`output`]: the HDF5 layout, the partial and final files, reading them back.
+//! - [`cli`]: argument parsing and printing; [`error`]: the crate's error, with its causes.
 //!
 //! ## Your first probability
 //! ```
@@ -37,7 +46,9 @@
 pub mod basis;
 pub mod cli;
 pub mod detector;
+pub mod error;
 pub mod evolve;
+pub mod flux;
 pub mod hamiltonian;
 pub mod linalg;
 pub mod medium;

@@ -1,20 +1,15 @@
-//! The `nuspin` command: parse arguments, run, print the error chain, exit 2 for bad input
-//! and 1 for a failure while running.
+//! The `nuspin` command: parse arguments, run, print the error and its causes, exit 2 for bad
+//! input and 1 for a failure while running.
 
 use clap::Parser;
 
 fn main() {
     let cli = nuspin::cli::Cli::parse();
-    match nuspin::cli::execute(cli) {
-        Ok(()) => {}
-        Err(e) => {
-            eprintln!("error: {e}");
-            let mut source = std::error::Error::source(&e);
-            while let Some(s) = source {
-                eprintln!("  caused by: {s}");
-                source = s.source();
-            }
-            std::process::exit(e.exit_code());
+    if let Err(e) = nuspin::cli::execute(cli) {
+        eprintln!("error: {e}");
+        for cause in e.cause_lines() {
+            eprintln!("  caused by: {cause}");
         }
+        std::process::exit(e.exit_code());
     }
 }

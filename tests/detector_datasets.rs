@@ -4,10 +4,10 @@
 
 use std::path::Path;
 
-use nuspin::detector::datasets::{
+use nuspin::output::{EnergyResult, RunHeader, ScanAxis};
+use nuspin::run::datasets::detector::{
     COMPOSITION, DSIGMA_DT, DSIGMA_DT_SM, MU_EFF_SQ, RATIO, SPECTRUM, SPECTRUM_SM,
 };
-use nuspin::output::{EnergyResult, RunHeader, ScanAxis};
 use nuspin::run::{derived_datasets, extra_specs, solve_energy};
 use nuspin::scenario::{parse, Scenario};
 

@@ -357,7 +357,7 @@ fn b8_day_follows_the_adiabatic_formula_and_night_regenerates_nu_e() {
 fn derived_asymmetry_matches_the_arrival_datasets() {
     let s = scenario(&MAJORANA_SLAB.replace("ENERGIES", "8.0, 12.0"));
     let results = solve_all(&s);
-    let header = nuspin::cli::run::header_for(&s, "test".into()).unwrap();
+    let header = nuspin::run::header_for(&s, "test".into()).unwrap();
     let derived = nuspin::run::derived_datasets(&s, &header, &results);
     let a = derived
         .iter()

@@ -3,7 +3,8 @@
 
 use std::path::Path;
 
-use nuspin::scenario::{parse, MethodName, RecordSpec};
+use nuspin::evolve::{Method, Record};
+use nuspin::scenario::parse;
 
 const GOOD: &str = r#"
 name = "lab"
@@ -59,9 +60,9 @@ fn good_scenario_parses_with_defaults() {
     assert_eq!(s.energies_mev[3], 10.0);
     assert_eq!(s.labels, ["nu_e", "nu_mu", "nuR_e", "nuR_mu"]);
     assert_eq!(s.initial, vec![0, 1, 2, 3]);
-    assert_eq!(s.solver.method, MethodName::Magnus);
+    assert_eq!(s.solver.method, Method::Magnus);
     assert_eq!(s.solver.rtol, 1e-6);
-    assert_eq!(s.record, RecordSpec::End);
+    assert_eq!(s.record, Record::End);
     assert_eq!(s.output.file, Path::new("out/lab.h5"));
     assert_eq!(s.output.profile_samples, 2000);
     assert_eq!((s.start_km, s.end_km), (0.0, 1000.0));
@@ -190,7 +191,7 @@ fn record_rules() {
         &with("end_km = 1000", "end_km = 1000\nrecord = { points = 3 }"),
     )
     .unwrap();
-    assert_eq!(s.record, RecordSpec::Points(vec![0.0, 500.0, 1000.0]));
+    assert_eq!(s.record, Record::Points(vec![0.0, 500.0, 1000.0]));
 }
 
 #[test]

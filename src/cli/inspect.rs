@@ -1,7 +1,8 @@
 //! `nuspin inspect FILE.h5`: what an output file holds and a probability table at one energy
 //! and position, so users can look without Python. Reads `.h5.partial` files too.
 
-use super::{CliError, InspectArgs};
+use super::InspectArgs;
+use crate::error::Error;
 use crate::output::{read_output, OutputFile};
 
 /// Index of the grid value nearest to `target` (the last one when `target` is None).
@@ -140,15 +141,15 @@ pub fn describe(file: &OutputFile, energy_mev: Option<f64>, x_km: Option<f64>) -
 }
 
 /// Runs `nuspin inspect`.
-pub fn execute(args: &InspectArgs) -> Result<(), CliError> {
+pub fn execute(args: &InspectArgs) -> Result<(), Error> {
     for (flag, value) in [("--energy-mev", args.energy_mev), ("--x-km", args.x_km)] {
         if let Some(v) = value.filter(|v| !v.is_finite()) {
-            return Err(CliError::Input(format!(
+            return Err(Error::usage(format!(
                 "{flag}: expected a finite number, got {v}"
             )));
         }
     }
-    let file = read_output(&args.file).map_err(|e| CliError::Input(e.to_string()))?;
+    let file = read_output(&args.file).map_err(Error::input)?;
     print!("{}", describe(&file, args.energy_mev, args.x_km));
     Ok(())
 }

@@ -3,28 +3,31 @@
 
 use std::io::Write;
 
-use super::{CliError, MediumCommand};
+use super::MediumCommand;
+use crate::error::Error;
 use crate::medium::{check_table, sample_medium};
 use crate::scenario;
 
 /// Runs a `nuspin medium` subcommand.
-pub fn execute(cmd: &MediumCommand) -> Result<(), CliError> {
+pub fn execute(cmd: &MediumCommand) -> Result<(), Error> {
     match cmd {
         MediumCommand::Sample {
             scenario: path,
             points,
             csv,
         } => {
-            let sc = scenario::load(path).map_err(|e| CliError::Input(e.to_string()))?;
+            let sc = scenario::load(path)?;
             let samples = sample_medium(sc.medium.as_ref(), sc.start_km, sc.end_km, *points)
-                .map_err(|e| CliError::Input(format!("{}: [medium] {e}", path.display())))?;
+                .map_err(|e| Error::input_with(format!("{}: [medium] {e}", path.display()), e))?;
             let text = samples.to_csv();
             match csv {
                 Some(out) => std::fs::write(out, text).map_err(|e| {
-                    CliError::Runtime(format!("{}: cannot write: {e}", out.display()))
+                    let message = format!("{}: cannot write: {e}", out.display());
+                    Error::runtime_with(message, Some(e.into()))
                 })?,
                 None => std::io::stdout().write_all(text.as_bytes()).map_err(|e| {
-                    CliError::Runtime(format!("cannot write to standard output: {e}"))
+                    let message = format!("cannot write to standard output: {e}");
+                    Error::runtime_with(message, Some(e.into()))
                 })?,
             }
             Ok(())
@@ -36,7 +39,7 @@ pub fn execute(cmd: &MediumCommand) -> Result<(), CliError> {
                 Ok(())
             } else {
                 let lines: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
-                Err(CliError::Input(format!(
+                Err(Error::usage(format!(
                     "{} problem(s) in {}:\n{}",
                     problems.len(),
                     file.display(),

@@ -21,6 +21,8 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
+use crate::error::Error;
+
 /// nuspin: neutrino spin-flavour evolution in stars, supernovae and the Earth.
 #[derive(Debug, Parser)]
 #[command(name = "nuspin", version, about, long_about = None)]
@@ -125,27 +127,8 @@ pub enum MediumCommand {
     },
 }
 
-/// A CLI failure: bad input (exit 2) or a failure while running (exit 1).
-#[derive(Debug, thiserror::Error)]
-pub enum CliError {
-    #[error("{0}")]
-    Input(String),
-    #[error("{0}")]
-    Runtime(String),
-}
-
-impl CliError {
-    /// The process exit code.
-    pub fn exit_code(&self) -> i32 {
-        match self {
-            CliError::Input(_) => 2,
-            CliError::Runtime(_) => 1,
-        }
-    }
-}
-
 /// Runs a parsed command line.
-pub fn execute(cli: Cli) -> Result<(), CliError> {
+pub fn execute(cli: Cli) -> Result<(), Error> {
     match cli.command {
         Command::Run(args) => run::execute(&args),
         Command::Inspect(args) => inspect::execute(&args),

@@ -5,12 +5,12 @@
 
 use std::fmt::Write as _;
 
-use super::CliError;
 use crate::basis::Nature;
 use crate::detector::bounds::BOUNDS;
 use crate::detector::sm_moments::{
     sm_electric_moments_mu_b, sm_moments_mu_b, sm_radiative_decay_rate_per_s,
 };
+use crate::error::Error;
 use crate::mixing::{Mixing, Preset};
 
 /// Largest `--lightest-mass-ev` accepted, eV.
@@ -37,16 +37,16 @@ pub struct MomentsArgs {
 const SECONDS_PER_YEAR: f64 = 3.15576e7;
 
 /// Runs `nuspin moments` and prints the report.
-pub fn execute(args: &MomentsArgs) -> Result<(), CliError> {
+pub fn execute(args: &MomentsArgs) -> Result<(), Error> {
     print!("{}", report(args)?);
     Ok(())
 }
 
 /// The report `nuspin moments` prints.
-pub fn report(args: &MomentsArgs) -> Result<String, CliError> {
+pub fn report(args: &MomentsArgs) -> Result<String, Error> {
     let preset = Preset::from_name(&args.preset).ok_or_else(|| {
         let names: Vec<&str> = Preset::ALL.iter().map(|(n, _)| *n).collect();
-        CliError::Input(format!(
+        Error::usage(format!(
             "--preset: unknown preset `{}`; expected one of {}",
             args.preset,
             names.join(", ")
@@ -56,19 +56,19 @@ pub fn report(args: &MomentsArgs) -> Result<String, CliError> {
         "dirac" => Nature::Dirac,
         "majorana" => Nature::Majorana,
         other => {
-            return Err(CliError::Input(format!(
+            return Err(Error::usage(format!(
                 "--nature: expected `dirac` or `majorana`, got `{other}`"
             )))
         }
     };
     let phases = &args.majorana_phases_deg;
     if nature == Nature::Dirac && !phases.is_empty() {
-        return Err(CliError::Input(
-            "--majorana-phases-deg: applies only to --nature majorana".into(),
+        return Err(Error::usage(
+            "--majorana-phases-deg: applies only to --nature majorana",
         ));
     }
     if !(phases.is_empty() || phases.len() == 2) || phases.iter().any(|p| !p.is_finite()) {
-        return Err(CliError::Input(format!(
+        return Err(Error::usage(format!(
             "--majorana-phases-deg: expected two finite angles a21,a31 in degrees, got {phases:?}"
         )));
     }
@@ -76,12 +76,12 @@ pub fn report(args: &MomentsArgs) -> Result<String, CliError> {
     // 90 % CL, arXiv:2406.13516), and 1e30 eV would only print overflowed rates.
     let m = args.lightest_mass_ev;
     if !(0.0..=MAX_LIGHTEST_MASS_EV).contains(&m) {
-        return Err(CliError::Input(format!(
+        return Err(Error::usage(format!(
             "--lightest-mass-ev: must be in [0, {MAX_LIGHTEST_MASS_EV}] eV (the laboratory bound is 0.45 eV), got {m:e}"
         )));
     }
     let mixing = Mixing::from_preset(preset, args.lightest_mass_ev, phases)
-        .map_err(|e| CliError::Input(format!("--lightest-mass-ev: {e}")))?;
+        .map_err(|e| Error::usage(format!("--lightest-mass-ev: {e}")))?;
     let phase_text = match phases.as_slice() {
         [a, b] => format!("Majorana phases {a}, {b} deg"),
         _ => "Majorana phases 0".to_string(),

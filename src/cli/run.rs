@@ -1,68 +1,16 @@
-//! `nuspin run`: scenario in, HDF5 out, with a progress bar and a closing summary.
-//!
-//! Finished energies are appended to `<out>.partial` as they come; at the end (also after
-//! Ctrl-C or a failed energy) the final file is written whole and renamed into place
-//! (output.md).
+//! `nuspin run`: scenario in, HDF5 out, with a progress bar and a closing summary. The run
+//! itself, the partial file and the final write are the run layer's ([`crate::run::file`]).
 
 use std::path::PathBuf;
 use std::sync::atomic::Ordering;
 use std::time::Instant;
 
 use super::progress::EnergyBar;
-use super::{CliError, RunArgs};
-use crate::output::{self, EnergyResult, PartialWriter, RunHeader};
+use super::RunArgs;
+use crate::error::Error;
+use crate::output::{self, RunHeader};
 use crate::run::{self, RunOptions};
-use crate::scenario::{self, RecordSpec, Scenario};
-
-/// Builds the output header of a scenario (everything known before the run).
-pub fn header_for(scenario: &Scenario, command: String) -> Result<RunHeader, CliError> {
-    let x_km = match &scenario.record {
-        RecordSpec::End | RecordSpec::AllSteps => vec![scenario.end_km],
-        RecordSpec::Points(xs) => xs.clone(),
-    };
-    let medium_samples = if scenario.output.profile_samples > 0 {
-        let samples = crate::medium::sample_medium(
-            scenario.medium.as_ref(),
-            scenario.start_km,
-            scenario.end_km,
-            scenario.output.profile_samples.max(2),
-        )
-        .map_err(|e| CliError::Input(format!("{}: [medium] {e}", scenario.path.display())))?;
-        Some(output::MediumSamples::from(&samples))
-    } else {
-        None
-    };
-    Ok(RunHeader {
-        nuspin_version: env!("CARGO_PKG_VERSION").to_string(),
-        scenario_name: scenario.name.clone(),
-        scenario_toml: scenario.text.clone(),
-        scenario_file: std::path::absolute(&scenario.path)
-            .map(|p| p.display().to_string())
-            .unwrap_or_default(),
-        created_utc: output::now_utc_iso8601(),
-        command,
-        energy_mev: scenario.energies_mev.clone(),
-        x_km,
-        initial_states: scenario.initial_labels(),
-        final_states: scenario.labels.clone(),
-        solver_method: scenario.solver.method.as_str().to_string(),
-        rtol: scenario.solver.rtol,
-        atol: scenario.solver.atol,
-        amplitudes: scenario.output.amplitudes,
-        all_steps: scenario.record == RecordSpec::AllSteps,
-        medium_samples,
-        extras: run::extra_specs(scenario),
-        scan: scenario
-            .scan_axes()
-            .iter()
-            .map(|a| output::ScanAxis {
-                field: a.field.clone(),
-                values: a.values.clone(),
-            })
-            .collect(),
-        shard: None,
-    })
-}
+use crate::scenario::{self, Scenario};
 
 /// `out/run.h5` → `out/run.shard-2-of-8.h5`.
 pub fn shard_file_name(out: &std::path::Path, (k, n): (usize, usize)) -> PathBuf {
@@ -78,9 +26,9 @@ pub fn shard_file_name(out: &std::path::Path, (k, n): (usize, usize)) -> PathBuf
 }
 
 /// Runs `nuspin run`.
-pub fn execute(args: &RunArgs) -> Result<(), CliError> {
+pub fn execute(args: &RunArgs) -> Result<(), Error> {
     let started = Instant::now();
-    let scenario = scenario::load(&args.scenario).map_err(|e| CliError::Input(e.to_string()))?;
+    let scenario = scenario::load(&args.scenario)?;
     let out: PathBuf = match (&args.output, args.shard) {
         (Some(out), _) => out.clone(),
         (None, None) => scenario.output.file.clone(),
@@ -90,17 +38,14 @@ pub fn execute(args: &RunArgs) -> Result<(), CliError> {
         eprintln!("warning: {warning}");
     }
     if args.threads == Some(0) {
-        return Err(CliError::Input("--threads must be >= 1".into()));
+        return Err(Error::usage("--threads must be >= 1"));
     }
-    output::check_writable(&out, args.force).map_err(|e| CliError::Input(e.to_string()))?;
+    output::check_writable(&out, args.force).map_err(Error::input)?;
     let command: Vec<String> = std::env::args().collect();
     let header = RunHeader {
         shard: args.shard,
-        ..header_for(&scenario, command.join(" "))?
+        ..run::header_for(&scenario, command.join(" "))?
     };
-    let mut partial =
-        PartialWriter::create(&out, &header).map_err(|e| CliError::Input(e.to_string()))?;
-
     let options = RunOptions {
         threads: args.threads,
         shard: args.shard,
@@ -113,58 +58,40 @@ pub fn execute(args: &RunArgs) -> Result<(), CliError> {
 
     let n_points = run::shard_grid_points(scenario.n_grid(), args.shard).len();
     let bar = EnergyBar::new(n_points, !args.quiet);
-    let mut results: Vec<EnergyResult> = Vec::with_capacity(n_points);
-    let stopping = options.cancel.clone();
-    let outcome = run::run(&scenario, &options, &bar, |batch| {
-        // After Ctrl-C the energies already computed are kept in memory and go straight into
-        // the final file, so the stop is prompt even when the writer is behind.
-        if !stopping.load(Ordering::Relaxed) {
-            partial.append_batch(&batch)?;
-        }
-        results.extend(batch);
-        Ok(())
-    });
+    let outcome = run::run_to_file(&scenario, &header, &out, &options, &bar);
     bar.finish();
-    drop(partial);
-    let summary = match outcome {
-        Ok(s) => s,
-        Err(e) => {
-            // The sink failed (e.g. disk full): keep what finished.
-            let _ = output::write_final(&out, &header, &results, false);
-            return Err(CliError::Runtime(format!(
-                "{e}; kept the finished energies in {}",
-                out.display()
-            )));
-        }
-    };
-    let complete = summary.energies_done == summary.energies_total;
-    let derived = run::derived_datasets(&scenario, &header, &results);
-    output::write_final_with(&out, &header, &results, complete, &derived)
-        .map_err(|e| CliError::Runtime(e.to_string()))?;
+    let done = outcome?;
+    let summary = &done.summary;
     if !args.quiet {
         eprintln!(
             "{}",
-            describe(&scenario, &summary, &out, started.elapsed().as_secs_f64())
+            describe(&scenario, summary, &out, started.elapsed().as_secs_f64())
         );
     }
-    for warning in crate::observables::warnings(&derived) {
+    for warning in &done.warnings {
         eprintln!("warning: {warning}");
     }
-    if let Some(failure) = summary.failure {
-        return Err(CliError::Runtime(format!(
-            "{failure}; {} of {} energies finished and were written to {} (complete = 0)",
-            summary.energies_done,
-            summary.energies_total,
-            out.display()
-        )));
+    if let Some(failure) = &summary.failure {
+        return Err(Error::runtime_with(
+            format!(
+                "{failure}; {} of {} energies finished and were written to {} (complete = 0)",
+                summary.energies_done,
+                summary.energies_total,
+                out.display()
+            ),
+            None,
+        ));
     }
-    if summary.cancelled && !complete {
-        return Err(CliError::Runtime(format!(
-            "interrupted: {} of {} energies finished and were written to {} (complete = 0)",
-            summary.energies_done,
-            summary.energies_total,
-            out.display()
-        )));
+    if summary.cancelled && !done.complete() {
+        return Err(Error::runtime_with(
+            format!(
+                "interrupted: {} of {} energies finished and were written to {} (complete = 0)",
+                summary.energies_done,
+                summary.energies_total,
+                out.display()
+            ),
+            None,
+        ));
     }
     Ok(())
 }

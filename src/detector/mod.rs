@@ -7,30 +7,33 @@
 //!   composition that weights the weak cross sections.
 //! - [`cross_section`]: dσ/dT for ν–e and ν̄–e scattering: weak (g_V, g_A, charge radius),
 //!   magnetic and millicharge parts; totals; the kinematic limits.
-//! - [`flux`]: tabulated neutrino spectra (the shipped ⁸B table or a user CSV).
+//! - [`flux`] (re-exported from [`crate::flux`]): tabulated neutrino spectra (the shipped ⁸B
+//!   table or a user CSV).
 //! - [`spectrum`]: dN/dT folded over a flux on a recoil grid.
 //! - [`sm_moments`]: minimally extended SM Dirac and Majorana moments, radiative decay rates.
 //! - [`bounds`]: published experimental and astrophysical upper limits, with citations.
-//! - [`datasets`]: a scenario's `[detector]` as `/detector/...` datasets (the run hooks).
+//! - [`state`]: the interaction of an evolved state with a detector, and a beam tabulated over
+//!   energy for folding.
 //!
-//! Apart from [`datasets`], nothing here knows about scenarios, runs or HDF5: these are plain
-//! functions of energies, amplitudes and model parameters, for the run layer (or a user) to
-//! call. Energies are in
+//! Nothing here knows about scenarios, runs or HDF5: these are plain functions of energies,
+//! amplitudes and model parameters, for the run layer (`run::datasets::detector` shapes them
+//! into `/detector/...` datasets) or a user to call. Energies are in
 //! MeV, cross sections in cm² (dσ/dT in cm²/MeV), moments in μ_B, charges in units of e.
 
 pub mod bounds;
 pub mod cross_section;
-pub mod datasets;
 pub mod effective_moment;
-pub mod flux;
 pub mod sm_moments;
 pub mod spectrum;
+pub mod state;
 
+/// Flux tables live below the physics modules ([`crate::flux`]), so scenario validation can
+/// read them without importing the detector.
+pub use crate::flux::{self, FluxTable};
 pub use cross_section::{Composition, Interaction};
 pub use effective_moment::{
     composition, effective_moment_sq, interaction_from_state, BlockMoments,
 };
-pub use flux::FluxTable;
 pub use spectrum::fold_recoil_spectrum;
 
 /// An invalid input to the detector functions; the message names the argument.

@@ -16,6 +16,17 @@ pub enum Method {
     Layers,
 }
 
+impl Method {
+    /// The scenario spelling (`[solver] method`), also written to the output file.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Magnus => "magnus",
+            Method::Dop853 => "dop853",
+            Method::Layers => "layers",
+        }
+    }
+}
+
 /// Solver settings (scenario.md `[solver]`).
 ///
 /// For `magnus`, `rtol` is the tolerance of each step's error estimate (integrators.md §3.9);
@@ -53,6 +64,26 @@ pub enum Record {
     AllSteps,
     /// At these positions (km), sorted, within [start, end]; steps land on them exactly.
     Points(Vec<f64>),
+}
+
+impl Record {
+    /// The states of a solution that go into the `[.., nX, ..]` datasets: with `AllSteps`
+    /// only the last (the steps have their own groups), otherwise every recorded one.
+    pub fn recorded<'a, T>(&self, states: &'a [T]) -> &'a [T] {
+        match self {
+            Record::AllSteps => &states[states.len().saturating_sub(1)..],
+            _ => states,
+        }
+    }
+
+    /// Number of record positions nX of the `[.., nX, ..]` datasets (the end only for
+    /// `AllSteps`).
+    pub fn n_recorded(&self) -> usize {
+        match self {
+            Record::Points(xs) => xs.len(),
+            Record::End | Record::AllSteps => 1,
+        }
+    }
 }
 
 /// Work done for one energy.

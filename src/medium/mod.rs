@@ -6,10 +6,12 @@
 //! - [`table_parse`] and [`table`]: user tables (CSV) — reading, checking, interpolating.
 //! - [`sun`], [`supernova`], [`rotating_star`], [`earth`]: the built-in media of physics.md §8.
 //! - [`config`]: one strict serde struct per medium kind and [`build_medium`].
+//! - [`chord`]: [`EarthChord`], one direction through the Earth with its weight.
 //! - [`sample`]: the quantities along a track, as written by `nuspin medium sample`.
 //! - The [`Medium`] trait: quantities and their x-derivatives at any position, one-sided at the
 //!   declared discontinuities ([`Medium::breakpoints`]), which integrators land on exactly.
 
+pub mod chord;
 pub mod config;
 pub mod constant;
 pub mod earth;
@@ -23,6 +25,7 @@ pub mod supernova;
 pub mod table;
 pub mod table_parse;
 
+pub use chord::EarthChord;
 pub use config::{build_medium, MediumConfigError};
 pub use constant::ConstantMedium;
 pub use earth::EarthMedium;

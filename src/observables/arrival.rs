@@ -21,7 +21,7 @@
 use super::mass::vacuum_basis;
 use crate::evolve::{self, EvolveError, Method, Record, SolverOptions};
 use crate::hamiltonian::{CMat, EnergyHamiltonian, MediumHamiltonian, Model};
-use crate::scenario::EarthChord;
+use crate::medium::EarthChord;
 use crate::units::mev_to_ev;
 
 /// A transfer matrix `T[β][k]`: P(β) = Σ_k `T[β][k]` p_k.

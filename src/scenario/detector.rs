@@ -1,6 +1,7 @@
 //! `[detector]`: the recoil grid, the neutrino flux at the detector, the target and the
 //! electromagnetic parameters of ν–e scattering, validated into a [`DetectorSpec`] that
-//! [`crate::detector::datasets`] turns into `/detector/...` datasets.
+//! the run layer turns into `/detector/...` datasets (plain data: the detector physics never
+//! sees this type).
 
 use std::path::{Path, PathBuf};
 
@@ -8,7 +9,7 @@ use super::grid::{energy_grid, Scale};
 use super::raw::RawDetector;
 use super::ScenarioError;
 use crate::basis::Flavours;
-use crate::detector::FluxTable;
+use crate::flux::FluxTable;
 
 type Result<T> = std::result::Result<T, ScenarioError>;
 
@@ -36,6 +37,17 @@ pub struct DetectorSpec {
     pub millicharge_e: f64,
     /// Charge radii ⟨r²_ν_ℓ⟩ (e, μ, τ) in cm².
     pub charge_radius_cm2: [f64; 3],
+}
+
+impl DetectorSpec {
+    /// What must agree between scan points for the detector datasets to share a shape: the
+    /// recoil grid and the flux table's energies.
+    pub fn grid_key(&self) -> (Vec<f64>, Option<Vec<f64>>) {
+        (
+            self.recoil_mev.clone(),
+            self.flux.as_ref().map(|f| f.table.energy_mev().to_vec()),
+        )
+    }
 }
 
 /// Validates `[detector]`. `err(field, message)` builds an error about `detector.<field>`;

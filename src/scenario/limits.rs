@@ -17,8 +17,9 @@
 
 use num_complex::Complex64;
 
-use super::{MethodName, ScenarioError, SolverSpec};
+use super::ScenarioError;
 use crate::basis::Flavours;
+use crate::evolve::{Method, SolverOptions};
 use crate::hamiltonian::potential::{idx, scalars};
 use crate::hamiltonian::{CMat, EnergyHamiltonian, Model, N_SCALARS};
 use crate::medium::{Medium, Side};
@@ -221,7 +222,7 @@ pub struct Inputs<'a> {
     pub medium_kind: &'a str,
     pub start_km: f64,
     pub end_km: f64,
-    pub solver: &'a SolverSpec,
+    pub solver: &'a SolverOptions,
 }
 
 /// Applies every rule of the module; `err(field, message)` builds the error (with the file
@@ -252,7 +253,7 @@ pub fn check(
         ));
     }
     let length_km = inputs.end_km - inputs.start_km;
-    if solver.method != MethodName::Layers && solver.max_step_km.is_finite() {
+    if solver.method != Method::Layers && solver.max_step_km.is_finite() {
         let needed = length_km / solver.max_step_km;
         if needed > solver.max_steps as f64 {
             return Err(err(
@@ -264,7 +265,7 @@ pub fn check(
             ));
         }
     }
-    if solver.method == MethodName::Layers && !inputs.medium.is_piecewise_constant() {
+    if solver.method == Method::Layers && !inputs.medium.is_piecewise_constant() {
         return Err(err(
             "solver.method",
             format!(

@@ -27,60 +27,10 @@ pub use scan::{Scan, ScanAxis};
 pub use validate::{load, parse};
 
 use crate::basis::Flavours;
+use crate::evolve::{Record, SolverOptions};
 use crate::hamiltonian::Model;
-use crate::medium::{EarthMedium, Medium};
-
-/// Where to record the state along the track.
-#[derive(Debug, Clone, PartialEq)]
-pub enum RecordSpec {
-    /// Only the end of the track.
-    End,
-    /// Every accepted step (positions differ per energy).
-    AllSteps,
-    /// These positions (km), strictly increasing, within the track.
-    Points(Vec<f64>),
-}
-
-impl RecordSpec {
-    /// The states of a solution that go into the `[.., nX, ..]` datasets: with `AllSteps`
-    /// only the last (the steps have their own groups), otherwise every recorded one.
-    pub fn recorded<'a, T>(&self, states: &'a [T]) -> &'a [T] {
-        match self {
-            RecordSpec::AllSteps => &states[states.len().saturating_sub(1)..],
-            _ => states,
-        }
-    }
-}
-
-/// The integration method named in `[solver] method`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum MethodName {
-    Magnus,
-    Dop853,
-    Layers,
-}
-
-impl MethodName {
-    /// The scenario spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            MethodName::Magnus => "magnus",
-            MethodName::Dop853 => "dop853",
-            MethodName::Layers => "layers",
-        }
-    }
-}
-
-/// `[solver]`.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct SolverSpec {
-    pub method: MethodName,
-    pub rtol: f64,
-    pub atol: f64,
-    pub max_step_km: f64,
-    /// Step attempts allowed per energy and start point before giving up.
-    pub max_steps: u64,
-}
+pub use crate::medium::EarthChord;
+use crate::medium::Medium;
 
 /// `[output]`.
 #[derive(Debug, Clone, PartialEq)]
@@ -103,15 +53,6 @@ pub struct ObservableSet {
     pub earth: bool,
     /// Probabilities averaged over the energy resolution `[arrival] energy_resolution`.
     pub averaged: bool,
-}
-
-/// One Earth chord of `[arrival] earth`: PREM along cos θ_z, with its normalised weight.
-#[derive(Debug, Clone, PartialEq)]
-pub struct EarthChord {
-    pub cos_zenith: f64,
-    /// Weights of all chords sum to 1.
-    pub weight: f64,
-    pub medium: EarthMedium,
 }
 
 /// `[arrival]`: how the state leaving the track reaches a detector.
@@ -143,8 +84,10 @@ pub struct Scenario {
     pub medium: Arc<dyn Medium>,
     pub start_km: f64,
     pub end_km: f64,
-    pub record: RecordSpec,
-    pub solver: SolverSpec,
+    /// `[track] record`.
+    pub record: Record,
+    /// `[solver]`.
+    pub solver: SolverOptions,
     pub output: OutputSpec,
     /// `[detector]`: the `/detector/...` datasets; `None` without the table.
     pub detector: Option<DetectorSpec>,

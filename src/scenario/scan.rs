@@ -10,18 +10,11 @@
 use std::path::Path;
 
 use super::grid::{energy_grid, Scale};
-use super::{Scenario, ScenarioError};
+use super::{DetectorSpec, Scenario, ScenarioError};
 
 type Result<T> = std::result::Result<T, ScenarioError>;
 
-/// One scanned field and its values.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ScanAxis {
-    /// Dotted path of the scenario field, e.g. `moments.magnetic_mu_b.e_mu`.
-    pub field: String,
-    /// The values, in axis order.
-    pub values: Vec<f64>,
-}
+pub use crate::output::ScanAxis;
 
 /// The axes of a scan and one validated scenario per scan point (C order: the last axis
 /// varies fastest).
@@ -281,7 +274,8 @@ fn same_grid(path: &Path, text: &str, key: &str, base: &Scenario, point: &Scenar
         ),
         (
             "detector recoil grid or flux energies",
-            crate::detector::datasets::grid_key(base) != crate::detector::datasets::grid_key(point),
+            base.detector.as_ref().map(DetectorSpec::grid_key)
+                != point.detector.as_ref().map(DetectorSpec::grid_key),
         ),
     ];
     match differs.iter().find(|(_, d)| *d) {

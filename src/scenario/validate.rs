@@ -7,11 +7,9 @@ use num_complex::Complex64;
 
 use super::grid::{energy_grid, Scale};
 use super::raw::{RawEnergy, RawMixing, RawMoments, RawNeutrino, RawScenario, RawSolver, RawTrack};
-use super::{
-    ArrivalSpec, EarthChord, MethodName, ObservableSet, OutputSpec, RecordSpec, Scenario,
-    ScenarioError, SolverSpec,
-};
+use super::{ArrivalSpec, EarthChord, ObservableSet, OutputSpec, Scenario, ScenarioError};
 use crate::basis::{state_labels, Basis, Flavours, Nature, Particle};
+use crate::evolve::{Method, Record, SolverOptions};
 use crate::hamiltonian::Model;
 use crate::medium::{self, Medium};
 use crate::mixing::{Mixing, OscillationParams, Preset, ThreeFlavourParams, TwoFlavourParams};
@@ -539,15 +537,15 @@ impl Checker<'_> {
         Ok((start, end))
     }
 
-    fn record(&self, v: Option<&toml::Value>, start: f64, end: f64) -> Result<RecordSpec> {
+    fn record(&self, v: Option<&toml::Value>, start: f64, end: f64) -> Result<Record> {
         let field = "track.record";
         let expected = "expected \"end\", \"all-steps\", { points = N } or { values_km = [...] }";
         let Some(v) = v else {
-            return Ok(RecordSpec::End);
+            return Ok(Record::End);
         };
         match v {
-            toml::Value::String(s) if s == "end" => Ok(RecordSpec::End),
-            toml::Value::String(s) if s == "all-steps" => Ok(RecordSpec::AllSteps),
+            toml::Value::String(s) if s == "end" => Ok(Record::End),
+            toml::Value::String(s) if s == "all-steps" => Ok(Record::AllSteps),
             toml::Value::Table(t) if t.len() == 1 && t.contains_key("points") => {
                 let n = match &t["points"] {
                     toml::Value::Integer(n) if *n >= 1 => *n as usize,
@@ -559,12 +557,12 @@ impl Checker<'_> {
                     }
                 };
                 if n == 1 {
-                    return Ok(RecordSpec::Points(vec![end]));
+                    return Ok(Record::Points(vec![end]));
                 }
                 let step = (end - start) / (n - 1) as f64;
                 let mut xs: Vec<f64> = (0..n).map(|i| start + i as f64 * step).collect();
                 xs[n - 1] = end;
-                Ok(RecordSpec::Points(xs))
+                Ok(Record::Points(xs))
             }
             toml::Value::Table(t) if t.len() == 1 && t.contains_key("values_km") => {
                 let toml::Value::Array(items) = &t["values_km"] else {
@@ -599,7 +597,7 @@ impl Checker<'_> {
                         self.err("track.record.values_km", "must list at least one position")
                     );
                 }
-                Ok(RecordSpec::Points(xs))
+                Ok(Record::Points(xs))
             }
             other => Err(self.err(field, format!("{expected}, got {}", describe(other)))),
         }
@@ -611,7 +609,7 @@ impl Checker<'_> {
     fn averaged_starts(
         &self,
         starts: Option<Vec<(f64, f64)>>,
-        record: &RecordSpec,
+        record: &Record,
         output: &OutputSpec,
     ) -> Result<()> {
         let Some(starts) = starts else {
@@ -628,12 +626,12 @@ impl Checker<'_> {
             ));
         }
         match record {
-            RecordSpec::End => Ok(()),
-            RecordSpec::AllSteps => Err(self.err(
+            Record::End => Ok(()),
+            Record::AllSteps => Err(self.err(
                 "track.record",
                 "\"all-steps\" cannot be combined with a production-region average (each start has its own steps)",
             )),
-            RecordSpec::Points(xs) => match xs.iter().find(|&&x| x < last_start) {
+            Record::Points(xs) => match xs.iter().find(|&&x| x < last_start) {
                 Some(x) => Err(self.err(
                     "track.record",
                     format!("record point {x} km lies before the last averaged start point {last_start} km"),
@@ -643,11 +641,11 @@ impl Checker<'_> {
         }
     }
 
-    fn solver(&self, s: RawSolver) -> Result<SolverSpec> {
+    fn solver(&self, s: RawSolver) -> Result<SolverOptions> {
         let method = match s.method.as_deref().unwrap_or("magnus") {
-            "magnus" => MethodName::Magnus,
-            "dop853" => MethodName::Dop853,
-            "layers" => MethodName::Layers,
+            "magnus" => Method::Magnus,
+            "dop853" => Method::Dop853,
+            "layers" => Method::Layers,
             other => {
                 return Err(self.err(
                     "solver.method",
@@ -668,7 +666,7 @@ impl Checker<'_> {
         if max_steps < 1 {
             return Err(self.err("solver.max_steps", format!("must be >= 1, got {max_steps}")));
         }
-        Ok(SolverSpec {
+        Ok(SolverOptions {
             method,
             rtol,
             atol,
@@ -807,7 +805,7 @@ impl Checker<'_> {
             if a >= b {
                 return Err(self.err(field, format!("mean_km ± 5 sigma_km = [{}, {}] km has no overlap with the medium before end_km = {end_km}", mean - 5.0 * sigma, mean + 5.0 * sigma)));
             }
-            crate::observables::production::gaussian_nodes(mean, sigma, a, b, points as usize)
+            crate::quadrature::gaussian_nodes(mean, sigma, a, b, points as usize)
         } else {
             return Err(self.err(
                 field,
@@ -869,14 +867,14 @@ impl Checker<'_> {
         &self,
         raw: Option<&super::raw::RawArrival>,
         output: &OutputSpec,
-        record: &RecordSpec,
+        record: &Record,
         end_km: f64,
     ) -> Result<ArrivalSpec> {
         let obs = output.observables;
         let default = super::raw::RawArrival::default();
         let raw = raw.unwrap_or(&default);
         if (obs.earth || obs.averaged)
-            && matches!(record, RecordSpec::Points(xs) if xs.last() != Some(&end_km))
+            && matches!(record, Record::Points(xs) if xs.last() != Some(&end_km))
         {
             return Err(self.err(
                 "track.record",

@@ -9,7 +9,7 @@
 use std::path::Path;
 
 /// The ⁸B spectrum table as shipped.
-pub const B8_TABLE: &str = include_str!("../../profiles/b8_spectrum.dat");
+pub const B8_TABLE: &str = include_str!("../profiles/b8_spectrum.dat");
 
 /// A bad flux table; `line` is 1-based (0 when the problem is the table as a whole).
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]

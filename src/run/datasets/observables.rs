@@ -1,0 +1,313 @@
+//! The `[output] observables` as datasets (group `/observables`): mass-state populations,
+//! decoherent arrival (day, night, A_DN) and resolution-averaged probabilities. The physics
+//! is in [`crate::observables`].
+
+use super::{derived, slab_index, spec, PointInput};
+use crate::evolve::{EvolveError, Solution};
+use crate::hamiltonian::CMat;
+use crate::observables::{arrival, averaged, mass};
+use crate::output::{DerivedDataset, EnergyResult, ExtraSpec, RunHeader};
+use crate::scenario::Scenario;
+
+/// `/observables/mass_population`.
+pub const MASS_POPULATION: &str = "observables/mass_population";
+/// `/observables/arrival_day`.
+pub const ARRIVAL_DAY: &str = "observables/arrival_day";
+/// `/observables/arrival_night`.
+pub const ARRIVAL_NIGHT: &str = "observables/arrival_night";
+/// `/observables/arrival_night_zenith`.
+pub const ARRIVAL_NIGHT_ZENITH: &str = "observables/arrival_night_zenith";
+/// `/observables/day_night_asymmetry` (derived).
+pub const DAY_NIGHT_ASYMMETRY: &str = "observables/day_night_asymmetry";
+/// `/observables/averaged_probability`.
+pub const AVERAGED_PROBABILITY: &str = "observables/averaged_probability";
+/// `/observables/averaged_min_phase_spread_rad`.
+pub const AVERAGED_SPREAD: &str = "observables/averaged_min_phase_spread_rad";
+/// `/observables/energy_resolution` (derived; carries the `warning` attribute).
+pub const ENERGY_RESOLUTION: &str = "observables/energy_resolution";
+
+/// The vacuum mass populations of every initial state from propagator `s` (`w0`: the
+/// vacuum basis of [`mass::vacuum_basis`]).
+fn populations<const D: usize>(physics: &Scenario, w0: &CMat<D>, s: &CMat<D>) -> Vec<f64> {
+    physics
+        .initial
+        .iter()
+        .flat_map(|&i| mass::populations(w0, s, i))
+        .collect()
+}
+
+/// `mass`: the populations of the vacuum propagation eigenstates at every record point.
+#[derive(Debug, Clone, Copy)]
+pub struct MassPopulations;
+
+impl MassPopulations {
+    pub(super) fn specs(&self, plan: &Scenario) -> Vec<ExtraSpec> {
+        let (ni, d) = (plan.initial.len(), plan.labels.len());
+        let labels = mass::mass_labels(plan.model.basis, d / 2).join(", ");
+        vec![spec(
+            MASS_POPULATION,
+            "1",
+            format!(
+                "populations of the vacuum propagation eigenstates (mass i x helicity block, each block in its own vacuum basis) [scan..., nE, nX, nI, 2N]; last axis: {labels}"
+            ),
+            vec![plan.record.n_recorded(), ni, d],
+        )]
+    }
+
+    pub(super) fn slabs<const D: usize>(
+        &self,
+        input: &PointInput<'_, D>,
+        solution: &Solution<D>,
+        out: &mut Vec<Vec<f64>>,
+    ) {
+        let w0 = mass::vacuum_basis::<D>(&input.physics.model);
+        let recorded = input.physics.record.recorded(&solution.propagators);
+        out.push(
+            recorded
+                .iter()
+                .flat_map(|s| populations(input.physics, &w0, s))
+                .collect(),
+        );
+    }
+}
+
+/// `earth`: decoherent arrival at a distant detector, day and (with `[arrival] earth`) night.
+/// Until `finish` its slabs hold the exit mass populations (linear in the state,
+/// so a production average stays exact); `finish` crosses the Earth chords once per energy.
+#[derive(Debug, Clone, Copy)]
+pub struct Arrival {
+    /// Number of night chords (0: day only).
+    n_chords: usize,
+}
+
+impl Arrival {
+    pub(super) fn new(plan: &Scenario) -> Arrival {
+        Arrival {
+            n_chords: plan.arrival.chords.len(),
+        }
+    }
+
+    pub(super) fn specs(&self, plan: &Scenario) -> Vec<ExtraSpec> {
+        let (ni, d) = (plan.initial.len(), plan.labels.len());
+        let mut specs = vec![spec(
+            ARRIVAL_DAY,
+            "1",
+            "decoherent arrival at a distant detector without the Earth (day): P(initial -> final) = sum_k |W0_final,k|^2 p_k from the exit mass populations p_k [scan..., nE, nI, 2N]".into(),
+            vec![ni, d],
+        )];
+        let nz = self.n_chords;
+        if nz > 0 {
+            specs.push(spec(
+                ARRIVAL_NIGHT,
+                "1",
+                "decoherent arrival after the Earth (night), each mass state through the PREM chords of [arrival] earth, averaged with their weights [scan..., nE, nI, 2N]".into(),
+                vec![ni, d],
+            ));
+            let cos: Vec<String> = plan
+                .arrival
+                .chords
+                .iter()
+                .map(|c| format!("{}", c.cos_zenith))
+                .collect();
+            specs.push(spec(
+                ARRIVAL_NIGHT_ZENITH,
+                "1",
+                format!(
+                    "night arrival per chord [scan..., nE, nZ, nI, 2N]; cos_zenith = [{}]",
+                    cos.join(", ")
+                ),
+                vec![nz, ni, d],
+            ));
+        }
+        specs
+    }
+
+    pub(super) fn slabs<const D: usize>(
+        &self,
+        input: &PointInput<'_, D>,
+        solution: &Solution<D>,
+        out: &mut Vec<Vec<f64>>,
+    ) {
+        let s_end = &solution.propagators[solution.propagators.len() - 1];
+        let w0 = mass::vacuum_basis::<D>(&input.physics.model);
+        out.push(populations(input.physics, &w0, s_end));
+        if self.n_chords > 0 {
+            let slab = input.physics.initial.len() * D;
+            out.push(vec![0.0; slab]);
+            out.push(vec![0.0; self.n_chords * slab]);
+        }
+    }
+
+    /// Turns the (averaged) exit populations in `slabs[0]` into probabilities at the
+    /// detector: day in `slabs[0]`, weighted night in `slabs[1]`, night per chord in
+    /// `slabs[2]`.
+    pub(super) fn finish<const D: usize>(
+        &self,
+        physics: &Scenario,
+        energy_mev: f64,
+        slabs: &mut [Vec<f64>],
+    ) -> Result<(), EvolveError> {
+        let populations = slabs[0].clone();
+        let day_t = arrival::day_transfer::<D>(&physics.model);
+        for (p, out) in populations.chunks(D).zip(slabs[0].chunks_mut(D)) {
+            arrival::apply(&day_t, p, out);
+        }
+        let chords = &physics.arrival.chords;
+        if chords.is_empty() {
+            return Ok(());
+        }
+        let nights = arrival::night_transfers::<D>(&physics.model, energy_mev, chords)?;
+        let slab = populations.len();
+        let mut night = vec![0.0; slab];
+        let mut zenith = vec![0.0; chords.len() * slab];
+        let mut tmp = [0.0; D];
+        for (c, (t, chord)) in nights.iter().zip(chords).enumerate() {
+            for (k, p) in populations.chunks(D).enumerate() {
+                arrival::apply(t, p, &mut tmp);
+                let at = c * slab + k * D;
+                zenith[at..at + D].copy_from_slice(&tmp);
+                for (n, v) in night[k * D..(k + 1) * D].iter_mut().zip(&tmp) {
+                    *n += chord.weight * v;
+                }
+            }
+        }
+        slabs[1] = night;
+        slabs[2] = zenith;
+        Ok(())
+    }
+
+    /// A_DN of the active flavours (with Earth chords).
+    pub(super) fn derived(
+        &self,
+        header: &RunHeader,
+        results: &[EnergyResult],
+    ) -> Vec<DerivedDataset> {
+        let (Some(iday), Some(inight)) = (
+            slab_index(header, ARRIVAL_DAY),
+            slab_index(header, ARRIVAL_NIGHT),
+        ) else {
+            return Vec::new();
+        };
+        let ni = header.initial_states.len();
+        let d = header.final_states.len();
+        let n = d / 2;
+        let mut values = vec![f64::NAN; header.n_grid() * ni * n];
+        for r in results {
+            for i in 0..ni {
+                for beta in 0..n {
+                    let (dv, nv) = (r.extras[iday][i * d + beta], r.extras[inight][i * d + beta]);
+                    values[(r.grid_index * ni + i) * n + beta] =
+                        arrival::day_night_asymmetry(dv, nv);
+                }
+            }
+        }
+        let mut shape = header.grid_shape();
+        shape.extend([ni, n]);
+        vec![derived(
+            DAY_NIGHT_ASYMMETRY,
+            "1",
+            "A_DN = 2(D - N)/(D + N) of the active flavours from arrival_day and arrival_night [scan..., nE, nI, N] (NaN where a grid point did not finish)".into(),
+            shape,
+            values,
+        )]
+    }
+}
+
+/// `averaged`: probabilities averaged over the energy resolution `[arrival]
+/// energy_resolution`, from the solution and the Hamiltonian it was solved with.
+#[derive(Debug, Clone, Copy)]
+pub struct Averaged;
+
+impl Averaged {
+    pub(super) fn specs(&self, plan: &Scenario) -> Vec<ExtraSpec> {
+        let (ni, d) = (plan.initial.len(), plan.labels.len());
+        let sigma = plan.arrival.energy_resolution.unwrap_or(0.0);
+        vec![
+            spec(
+                AVERAGED_PROBABILITY,
+                "1",
+                format!(
+                    "P(initial -> final) at the end of the track averaged over a Gaussian energy resolution sigma_E/E = {sigma} (fast phases damped, slow part Gauss-Hermite averaged) [scan..., nE, nI, 2N]"
+                ),
+                vec![ni, d],
+            ),
+            spec(
+                AVERAGED_SPREAD,
+                "rad",
+                format!(
+                    "smallest phase spread sigma_E |dPhi_ab/dE| of a contributing interference term (weighted mean over averaged start points; {} = none); below {} rad the term is only partly averaged [scan..., nE, nI]",
+                    averaged::NO_SPREAD_RAD,
+                    averaged::WARN_SPREAD_RAD
+                ),
+                vec![ni],
+            ),
+        ]
+    }
+
+    pub(super) fn slabs<const D: usize>(
+        &self,
+        input: &PointInput<'_, D>,
+        solution: &Solution<D>,
+        out: &mut Vec<Vec<f64>>,
+    ) -> Result<(), EvolveError> {
+        let physics = input.physics;
+        let s_end = &solution.propagators[solution.propagators.len() - 1];
+        let a = averaged::averaged(
+            &physics.model,
+            input.path,
+            physics.arrival.energy_resolution.unwrap_or(0.0),
+            input.start_km,
+            physics.end_km,
+            s_end,
+            &physics.initial,
+        )?;
+        out.push(a.probability);
+        out.push(a.min_spread_rad);
+        Ok(())
+    }
+
+    /// The energy resolution with its `warning` attribute.
+    pub(super) fn derived(
+        &self,
+        plan: &Scenario,
+        header: &RunHeader,
+        results: &[EnergyResult],
+    ) -> Vec<DerivedDataset> {
+        let (Some(sigma), Some(ispread)) = (
+            plan.arrival.energy_resolution,
+            slab_index(header, AVERAGED_SPREAD),
+        ) else {
+            return Vec::new();
+        };
+        let (mut min, mut worst) = (f64::INFINITY, None);
+        for r in results {
+            for (i, &s) in r.extras[ispread].iter().enumerate() {
+                if s < min {
+                    min = s;
+                    worst = Some((r.grid_index, i));
+                }
+            }
+        }
+        let warning = match worst {
+            Some((g, i)) if min < averaged::WARN_SPREAD_RAD => format!(
+                "averaged: at E = {} MeV (grid point {g}), initial state {}, an interference term has a phase spread of only {min:.3} rad across sigma_E/E = {sigma}: it is not averaged away, so averaged_probability there still depends on the phase and on the shape of the resolution",
+                header.energy_mev[g % header.n_energies()],
+                header.initial_states[i]
+            ),
+            _ => "none".into(),
+        };
+        let mut ds = derived(
+            ENERGY_RESOLUTION,
+            "1",
+            "sigma_E/E of the averaged observable; attribute min_phase_spread_rad is the smallest contributing phase spread of the run, warning says where averaging is incomplete".into(),
+            vec![1],
+            vec![sigma],
+        );
+        ds.f64_attrs = vec![(
+            "min_phase_spread_rad".into(),
+            min.min(averaged::NO_SPREAD_RAD),
+        )];
+        ds.text_attrs = vec![("warning".into(), warning)];
+        vec![ds]
+    }
+}

@@ -1,0 +1,172 @@
+//! The parallel driver: every grid point of a plan solved on a rayon pool, each result handed
+//! to a sink on the calling thread as soon as it is final. The library never prints; progress
+//! goes through the [`Progress`] trait.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use super::datasets::Datasets;
+use super::grid::shard_grid_points;
+use super::solve::solve_grid_point;
+use crate::evolve::EvolveError;
+use crate::medium::SampleError;
+use crate::output::EnergyResult;
+use crate::scenario::Scenario;
+
+/// Receives progress reports (the CLI draws a bar; tests count).
+pub trait Progress: Sync {
+    /// One more energy is final.
+    fn energy_done(&self, _energy_index: usize) {}
+}
+
+/// A [`Progress`] that ignores everything.
+pub struct NoProgress;
+
+impl Progress for NoProgress {}
+
+/// Run-time settings that are not part of the scenario.
+#[derive(Debug, Clone, Default)]
+pub struct RunOptions {
+    /// Worker threads (None: rayon's default, one per core).
+    pub threads: Option<usize>,
+    /// Set to stop starting new energies (Ctrl-C); finished energies are kept.
+    pub cancel: Arc<AtomicBool>,
+    /// `Some((k, n))`: solve only shard k of n (1-based) of the grid, the grid points `g`
+    /// with `g % n == k - 1`.
+    pub shard: Option<(usize, usize)>,
+}
+
+/// A failure while running.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error("at E = {energy_mev} MeV: {source}")]
+    Evolve {
+        energy_mev: f64,
+        #[source]
+        source: EvolveError,
+    },
+    #[error("could not start {threads} worker threads: {message}")]
+    Threads { threads: usize, message: String },
+    #[error(transparent)]
+    Sink(Box<dyn std::error::Error + Send + Sync>),
+    /// The medium could not be sampled for `/medium` (bad input: found before any work).
+    #[error("{}: [medium] {source}", path.display())]
+    MediumSamples {
+        path: std::path::PathBuf,
+        #[source]
+        source: SampleError,
+    },
+}
+
+/// What a finished (or stopped) run did.
+#[derive(Debug, Clone, Default)]
+pub struct RunSummary {
+    pub energies_done: usize,
+    pub energies_total: usize,
+    pub accepted_steps: u64,
+    pub rejected_steps: u64,
+    pub max_unitarity_error: f64,
+    pub cancelled: bool,
+    /// The first failure, when one energy failed (the others may have finished).
+    pub failure: Option<String>,
+}
+
+/// Solves every energy in parallel and passes the finished ones to `sink` in batches (on the
+/// calling thread, in the order they finish; a batch is whatever finished since the last call). Stops starting new energies when `options.cancel` is
+/// set or an energy fails; the summary says which.
+pub fn run<F>(
+    plan: &Scenario,
+    options: &RunOptions,
+    progress: &dyn Progress,
+    sink: F,
+) -> Result<RunSummary, RunError>
+where
+    F: FnMut(Vec<EnergyResult>) -> Result<(), Box<dyn std::error::Error + Send + Sync>>,
+{
+    run_with(plan, &Datasets::new(plan), options, progress, sink)
+}
+
+/// [`run`] with the plan's dataset producers already built.
+pub fn run_with<F>(
+    plan: &Scenario,
+    datasets: &Datasets,
+    options: &RunOptions,
+    progress: &dyn Progress,
+    mut sink: F,
+) -> Result<RunSummary, RunError>
+where
+    F: FnMut(Vec<EnergyResult>) -> Result<(), Box<dyn std::error::Error + Send + Sync>>,
+{
+    let mut builder = rayon::ThreadPoolBuilder::new();
+    if let Some(t) = options.threads {
+        builder = builder.num_threads(t);
+    }
+    let pool = builder.build().map_err(|e| RunError::Threads {
+        threads: options.threads.unwrap_or(0),
+        message: e.to_string(),
+    })?;
+    let grid = shard_grid_points(plan.n_grid(), options.shard);
+    let n = grid.len();
+    let stop = Arc::new(AtomicBool::new(false));
+    let (tx, rx) = mpsc::channel::<Result<EnergyResult, RunError>>();
+    let mut summary = RunSummary {
+        energies_total: n,
+        ..Default::default()
+    };
+    let mut sink_error = None;
+    std::thread::scope(|scope| {
+        let stop_workers = Arc::clone(&stop);
+        let cancel = Arc::clone(&options.cancel);
+        scope.spawn(move || {
+            pool.install(|| {
+                grid.par_iter().for_each_with(tx, |tx, &i| {
+                    if cancel.load(Ordering::Relaxed) || stop_workers.load(Ordering::Relaxed) {
+                        return;
+                    }
+                    let _ = tx.send(solve_grid_point(plan, datasets, i));
+                });
+            });
+        });
+        // Drain whatever has finished since the last write and hand it over as one batch:
+        // when solving outpaces writing, the writer syncs once per batch, not per energy.
+        while let Ok(first) = rx.recv() {
+            let mut batch = Vec::new();
+            for result in std::iter::once(first).chain(rx.try_iter()) {
+                match result {
+                    Ok(r) => batch.push(r),
+                    Err(e) => {
+                        stop.store(true, Ordering::Relaxed);
+                        summary.failure.get_or_insert(e.to_string());
+                    }
+                }
+            }
+            if sink_error.is_some() || batch.is_empty() {
+                continue;
+            }
+            let indices: Vec<usize> = batch.iter().map(|r| r.grid_index).collect();
+            for r in &batch {
+                summary.accepted_steps += r.steps;
+                summary.rejected_steps += r.rejected;
+                summary.max_unitarity_error = summary.max_unitarity_error.max(r.unitarity_error);
+            }
+            match sink(batch) {
+                Ok(()) => {
+                    summary.energies_done += indices.len();
+                    indices.iter().for_each(|&i| progress.energy_done(i));
+                }
+                Err(e) => {
+                    stop.store(true, Ordering::Relaxed);
+                    sink_error = Some(e);
+                }
+            }
+        }
+    });
+    if let Some(e) = sink_error {
+        return Err(RunError::Sink(e));
+    }
+    summary.cancelled = options.cancel.load(Ordering::Relaxed);
+    Ok(summary)
+}

@@ -1,0 +1,120 @@
+//! A run into an output file: the [`RunHeader`] of a plan, the `<out>.partial` file finished
+//! grid points are appended to, and the final file written at the end (also after Ctrl-C or a
+//! failed grid point: what finished is kept), with the whole-run datasets of the producers.
+
+use std::path::Path;
+use std::sync::atomic::Ordering;
+
+use super::datasets::{self, Datasets};
+use super::{grid, run_with, Progress, RunError, RunOptions, RunSummary};
+use crate::error::Error;
+use crate::evolve::Record;
+use crate::output::{self, EnergyResult, PartialWriter, RunHeader};
+use crate::scenario::Scenario;
+
+/// Everything known before the run: the grid, the states, the solver, the datasets, the
+/// sampled medium. `command` is stored as the root attribute `command`.
+pub fn header_for(plan: &Scenario, command: String) -> Result<RunHeader, RunError> {
+    let medium_samples = if plan.output.profile_samples > 0 {
+        let samples = crate::medium::sample_medium(
+            plan.medium.as_ref(),
+            plan.start_km,
+            plan.end_km,
+            plan.output.profile_samples.max(2),
+        )
+        .map_err(|source| RunError::MediumSamples {
+            path: plan.path.clone(),
+            source,
+        })?;
+        Some(output::MediumSamples::from(&samples))
+    } else {
+        None
+    };
+    Ok(RunHeader {
+        nuspin_version: env!("CARGO_PKG_VERSION").to_string(),
+        scenario_name: plan.name.clone(),
+        scenario_toml: plan.text.clone(),
+        scenario_file: std::path::absolute(&plan.path)
+            .map(|p| p.display().to_string())
+            .unwrap_or_default(),
+        created_utc: output::now_utc_iso8601(),
+        command,
+        energy_mev: plan.energies_mev.clone(),
+        x_km: match &plan.record {
+            Record::End | Record::AllSteps => vec![plan.end_km],
+            Record::Points(xs) => xs.clone(),
+        },
+        initial_states: plan.initial_labels(),
+        final_states: plan.labels.clone(),
+        solver_method: plan.solver.method.as_str().to_string(),
+        rtol: plan.solver.rtol,
+        atol: plan.solver.atol,
+        amplitudes: plan.output.amplitudes,
+        all_steps: plan.record == Record::AllSteps,
+        medium_samples,
+        extras: Datasets::new(plan).specs().to_vec(),
+        scan: plan.scan_axes().to_vec(),
+        shard: None,
+    })
+}
+
+/// What a run into a file did.
+#[derive(Debug, Clone, Default)]
+pub struct FileRun {
+    pub summary: RunSummary,
+    /// Warnings of the whole-run datasets worth printing (`warning` attributes).
+    pub warnings: Vec<String>,
+}
+
+impl FileRun {
+    /// Whether every grid point of the file finished.
+    pub fn complete(&self) -> bool {
+        self.summary.energies_done == self.summary.energies_total
+    }
+}
+
+/// Runs `plan` into `out` with `header` (its `shard` must match `options.shard`): appends
+/// each finished batch to `<out>.partial`, then writes `out` whole. The returned summary says
+/// whether a grid point failed or the run was cancelled; the file holds what finished either
+/// way. [`output::check_writable`] is the caller's job (before any work).
+pub fn run_to_file(
+    plan: &Scenario,
+    header: &RunHeader,
+    out: &Path,
+    options: &RunOptions,
+    progress: &dyn Progress,
+) -> Result<FileRun, Error> {
+    let mut partial = PartialWriter::create(out, header).map_err(Error::input)?;
+    let datasets = Datasets::new(plan);
+    let n_points = grid::shard_grid_points(plan.n_grid(), options.shard).len();
+    let mut results: Vec<EnergyResult> = Vec::with_capacity(n_points);
+    let stopping = options.cancel.clone();
+    let outcome = run_with(plan, &datasets, options, progress, |batch| {
+        // After Ctrl-C the energies already computed are kept in memory and go straight into
+        // the final file, so the stop is prompt even when the writer is behind.
+        if !stopping.load(Ordering::Relaxed) {
+            partial.append_batch(&batch)?;
+        }
+        results.extend(batch);
+        Ok(())
+    });
+    drop(partial);
+    let summary = match outcome {
+        Ok(s) => s,
+        Err(e) => {
+            // The sink failed (e.g. disk full): keep what finished.
+            let _ = output::write_final(out, header, &results, false);
+            return Err(Error::runtime_with(
+                format!("{e}; kept the finished energies in {}", out.display()),
+                Some(e.into()),
+            ));
+        }
+    };
+    let complete = summary.energies_done == summary.energies_total;
+    let derived = datasets.derived(plan, header, &results);
+    output::write_final_with(out, header, &results, complete, &derived).map_err(Error::runtime)?;
+    Ok(FileRun {
+        summary,
+        warnings: datasets::warnings(&derived),
+    })
+}

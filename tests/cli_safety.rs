@@ -501,3 +501,37 @@ fn moments_refuses_an_absurd_lightest_mass() {
     let o = case.nuspin(&["moments", "--lightest-mass-ev", "0.05"]);
     assert!(o.status.success(), "{}", stderr(&o));
 }
+
+// --- files that cannot be lost ----------------------------------------------------------------
+
+#[test]
+fn output_over_an_input_is_refused_even_with_force() {
+    let text = LAB.replace(
+        "kind = \"constant\"\nrho_g_cm3 = 3\nye = 0.5",
+        "kind = \"table\"\nfile = \"m.csv\"",
+    );
+    let case = Case::new(&text);
+    let table = "x_km,rho_g_cm3\n0,1\n300,1\n";
+    std::fs::write(case.path("m.csv"), table).unwrap();
+    for target in ["s.toml", "m.csv", "./sub/../m.csv"] {
+        std::fs::create_dir_all(case.path("sub")).unwrap();
+        let o = case.nuspin(&["run", "s.toml", "-o", target, "--force"]);
+        assert_eq!(o.status.code(), Some(2), "{target}: {}", stderr(&o));
+        assert!(
+            stderr(&o).contains("is an input of this run"),
+            "{}",
+            stderr(&o)
+        );
+    }
+    assert_eq!(std::fs::read_to_string(case.path("s.toml")).unwrap(), text);
+    assert_eq!(std::fs::read_to_string(case.path("m.csv")).unwrap(), table);
+    assert!(case.outputs().is_empty(), "{:?}", case.outputs());
+}
+
+#[test]
+fn a_name_cannot_place_the_default_output_outside_out() {
+    let case = Case::new(&LAB.replace("name = \"lab\"", "name = \"../../escaped\""));
+    let o = case.nuspin(&["run", "s.toml", "--quiet"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(case.outputs(), vec!["out/.._.._escaped.h5".to_string()]);
+}

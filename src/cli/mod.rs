@@ -8,8 +8,10 @@
 //! - [`merge`]: `nuspin merge SHARDS... -o OUT` → one file from `nuspin run --shard` files.
 //! - [`progress`]: the progress bar.
 //! - [`format`]: numbers and counts in messages.
+//! - [`inputs`]: the run's input files, which an output may never replace.
 
 pub mod format;
+pub mod inputs;
 pub mod inspect;
 pub mod medium;
 pub mod merge;

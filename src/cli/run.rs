@@ -40,6 +40,7 @@ pub fn execute(args: &RunArgs) -> Result<(), Error> {
     if args.threads == Some(0) {
         return Err(Error::usage("--threads must be >= 1"));
     }
+    super::inputs::refuse_input_as_output(&scenario, &out)?;
     output::check_writable(&out, args.force).map_err(Error::input)?;
     let command: Vec<String> = std::env::args().collect();
     let header = RunHeader {

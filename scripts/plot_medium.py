@@ -70,6 +70,9 @@ def main():
     if args.output:
         matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from plot_probability import require_display
+
+    require_display(args.output)
 
     panels = []
     for title, names, scale in GROUPS:
@@ -98,6 +101,7 @@ def main():
     fig.tight_layout()
     if args.output:
         fig.savefig(args.output, dpi=120)
+        print(f"wrote {args.output}")
     else:
         plt.show()
 

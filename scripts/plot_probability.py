@@ -398,6 +398,20 @@ def save(fig, path, dpi):
     img.quantize(colors=256, method=mediancut, dither=no_dither).save(path, optimize=True)
 
 
+
+def require_display(output):
+    """Without -o the figure is shown in a window; when matplotlib has no display (a
+    non-interactive backend, e.g. over ssh without X) nothing would be drawn, so stop with a
+    message instead of exiting 0 with nothing drawn. Call after importing pyplot."""
+    if output:
+        return
+    import matplotlib
+
+    backend = matplotlib.get_backend()
+    if backend.lower() in ("agg", "cairo", "pdf", "pgf", "ps", "svg", "template"):
+        sys.exit(f"error: no display to show the figure (matplotlib backend {backend}); "
+                 "give -o FILE.png to write it to a file")
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -435,6 +449,7 @@ def main():
         matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    require_display(args.output)
     if args.vs == "map":
         fig = vs_map(run, args, plt)
         if args.title:

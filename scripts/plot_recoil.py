@@ -46,6 +46,9 @@ def main():
     if args.output:
         matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from plot_probability import require_display
+
+    require_display(args.output)
 
     try:
         f = h5py.File(args.file, "r")
@@ -82,6 +85,7 @@ def main():
     fig.tight_layout()
     if args.output:
         fig.savefig(args.output, dpi=120)
+        print(f"wrote {args.output}")
     else:
         plt.show()
 

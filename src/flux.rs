@@ -177,6 +177,15 @@ enum Separator {
     Whitespace,
 }
 
+/// A hint for a row that uses a separator nuspin does not read.
+fn separator_hint(line: &str) -> &'static str {
+    if line.contains(';') {
+        " (columns separated by ';': use commas or spaces)"
+    } else {
+        ""
+    }
+}
+
 /// The file's name (for errors) and text.
 fn read(path: &Path) -> Result<(String, String), FluxError> {
     let name = path.display().to_string();
@@ -195,6 +204,8 @@ fn parse(text: &str, source_name: &str, sep: Separator) -> Result<FluxTable, Flu
     let mut flux = Vec::new();
     let mut data_lines = Vec::new();
     let mut header_seen = false;
+    // A byte-order mark (spreadsheet exports) is not part of the first line, comment or not.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     for (n, raw) in text.lines().enumerate() {
         let line = raw.trim();
         if line.is_empty() || line.starts_with('#') {
@@ -217,7 +228,10 @@ fn parse(text: &str, source_name: &str, sep: Separator) -> Result<FluxTable, Flu
                 return Err(FluxError {
                     source_name: source_name.into(),
                     line: n + 1,
-                    message: format!("expected two numbers (E_MeV, flux), got `{line}`"),
+                    message: format!(
+                        "expected two numbers (E_MeV, flux), got `{line}`{}",
+                        separator_hint(line)
+                    ),
                 })
             }
         }

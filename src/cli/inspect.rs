@@ -128,7 +128,8 @@ pub fn describe(file: &OutputFile, energy_mev: Option<f64>, x_km: Option<f64>) -
     for (ii, init) in h.initial_states.iter().enumerate() {
         out += &format!("{init:>width$}");
         for j in 0..h.final_states.len() {
-            out += &format!(" {:>width$.6e}", file.probability[[ie, ix, ii, j]]);
+            out += " ";
+            out += &super::format::probability(file.probability[[ie, ix, ii, j]], width);
         }
         out += "\n";
     }
@@ -141,6 +142,13 @@ pub fn describe(file: &OutputFile, energy_mev: Option<f64>, x_km: Option<f64>) -
 
 /// Runs `nuspin inspect`.
 pub fn execute(args: &InspectArgs) -> Result<(), Error> {
+    for (flag, value) in [("--energy-mev", args.energy_mev), ("--x-km", args.x_km)] {
+        if let Some(v) = value.filter(|v| !v.is_finite()) {
+            return Err(Error::usage(format!(
+                "{flag}: expected a finite number, got {v}"
+            )));
+        }
+    }
     let file = read_output(&args.file).map_err(Error::input)?;
     print!("{}", describe(&file, args.energy_mev, args.x_km));
     Ok(())

@@ -7,7 +7,11 @@
 //! - [`moments`]: `nuspin moments` → SM moments, decay rates, published bounds.
 //! - [`merge`]: `nuspin merge SHARDS... -o OUT` → one file from `nuspin run --shard` files.
 //! - [`progress`]: the progress bar.
+//! - [`format`](mod@format): numbers and counts in messages.
+//! - [`inputs`]: the run's input files, which an output may never replace.
 
+pub mod format;
+pub mod inputs;
 pub mod inspect;
 pub mod medium;
 pub mod merge;

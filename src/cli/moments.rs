@@ -13,6 +13,9 @@ use crate::detector::sm_moments::{
 use crate::error::Error;
 use crate::mixing::{Mixing, Preset};
 
+/// Largest `--lightest-mass-ev` accepted, eV.
+const MAX_LIGHTEST_MASS_EV: f64 = 10.0;
+
 /// Arguments of `nuspin moments`.
 #[derive(Debug, clap::Args)]
 pub struct MomentsArgs {
@@ -67,6 +70,14 @@ pub fn report(args: &MomentsArgs) -> Result<String, Error> {
     if !(phases.is_empty() || phases.len() == 2) || phases.iter().any(|p| !p.is_finite()) {
         return Err(Error::usage(format!(
             "--majorana-phases-deg: expected two finite angles a21,a31 in degrees, got {phases:?}"
+        )));
+    }
+    // Beyond a few eV the mass scale is excluded many times over (KATRIN: m < 0.45 eV at
+    // 90 % CL, arXiv:2406.13516), and 1e30 eV would only print overflowed rates.
+    let m = args.lightest_mass_ev;
+    if !(0.0..=MAX_LIGHTEST_MASS_EV).contains(&m) {
+        return Err(Error::usage(format!(
+            "--lightest-mass-ev: must be in [0, {MAX_LIGHTEST_MASS_EV}] eV (the laboratory bound is 0.45 eV), got {m:e}"
         )));
     }
     let mixing = Mixing::from_preset(preset, args.lightest_mass_ev, phases)

@@ -34,9 +34,13 @@ pub fn execute(args: &RunArgs) -> Result<(), Error> {
         (None, None) => scenario.output.file.clone(),
         (None, Some(shard)) => shard_file_name(&scenario.output.file, shard),
     };
+    for warning in scenario::limits::warnings(&scenario) {
+        eprintln!("warning: {warning}");
+    }
     if args.threads == Some(0) {
         return Err(Error::usage("--threads must be >= 1"));
     }
+    super::inputs::refuse_input_as_output(&scenario, &out)?;
     output::check_writable(&out, args.force).map_err(Error::input)?;
     let command: Vec<String> = std::env::args().collect();
     let header = RunHeader {
@@ -117,12 +121,12 @@ fn describe(
         "energies".to_string()
     };
     format!(
-        "Solved {}/{} {what} × {} initial states of \"{}\" ({}×{} {:?}, medium \"{}\", \
+        "Solved {}/{} {what} × {} of \"{}\" ({}×{} {:?}, medium \"{}\", \
          {}) with {} at rtol {:e}: {} accepted steps ({:.0} per energy), {} rejected, \
          {}. Wrote {} in {:.2} s.",
         s.energies_done,
         s.energies_total,
-        scenario.initial.len(),
+        super::format::count(scenario.initial.len(), "initial state", "initial states"),
         scenario.name,
         dim,
         dim,
@@ -157,9 +161,13 @@ fn track_text(scenario: &Scenario) -> String {
             format!(
                 "tracks from {} start points at {lo:.0}–{hi:.0} km to {} km, averaged",
                 starts.len(),
-                scenario.end_km
+                super::format::short(scenario.end_km)
             )
         }
-        None => format!("track {}–{} km", scenario.start_km, scenario.end_km),
+        None => format!(
+            "track {}–{} km",
+            super::format::short(scenario.start_km),
+            super::format::short(scenario.end_km)
+        ),
     }
 }

@@ -119,6 +119,19 @@ pub fn parse_table(text: &str, path: &str) -> Result<TableData, Vec<TableProblem
         );
         return Err(problems);
     };
+    if !header.contains(',') && (header.contains('\t') || header.contains(';')) {
+        let sep = if header.contains('\t') {
+            "tabs"
+        } else {
+            "semicolons"
+        };
+        report(
+            Some(header_line),
+            None,
+            format!("the columns are separated by {sep}; medium tables are CSV: separate them with commas (e.g. 'x_km,rho_g_cm3,ye')"),
+        );
+        return Err(problems);
+    }
     let names: Vec<&str> = header.split(',').map(str::trim).collect();
     check_header(&names, &mut |col, msg| report(Some(header_line), col, msg));
     let x_index = names.iter().position(|n| *n == "x_km");

@@ -121,7 +121,12 @@ pub(crate) fn common_items(builder: &mut FileBuilder, header: &RunHeader) -> Gro
         );
         for axis in &header.scan {
             let ds = group.create_dataset(&axis.field);
-            with_unit(ds, "see name", layout::SCAN_AXIS_DESCRIPTION).with_f64_data(&axis.values);
+            with_unit(
+                ds,
+                super::field_unit::unit_of_field(&axis.field),
+                layout::SCAN_AXIS_DESCRIPTION,
+            )
+            .with_f64_data(&axis.values);
         }
         builder.add_group(group.finish());
     }

@@ -43,6 +43,25 @@ pub enum OutputError {
         /// What is missing or malformed.
         what: String,
     },
+    /// The file ends before the length its HDF5 superblock records.
+    #[error("{}: the file is truncated ({len} of {expected} bytes): it was cut while being written or copied; rerun or copy it again", path.display())]
+    Truncated {
+        /// The file.
+        path: PathBuf,
+        /// Its length, bytes.
+        len: u64,
+        /// The length its superblock records.
+        expected: u64,
+    },
+    /// Files given to `nuspin merge` that are valid output but do not belong together (a
+    /// different run, a shard twice, not a shard).
+    #[error("{}: cannot merge: {what}", path.display())]
+    Merge {
+        /// The offending file.
+        path: PathBuf,
+        /// Why it does not fit with the others.
+        what: String,
+    },
     /// The data handed to the writer does not match the run header (a caller bug).
     #[error("{}: cannot write energy result: {what}", path.display())]
     Mismatch {
@@ -83,6 +102,13 @@ impl OutputError {
         }
     }
 
+    pub(crate) fn merge(path: &Path, what: impl Into<String>) -> Self {
+        OutputError::Merge {
+            path: path.to_path_buf(),
+            what: what.into(),
+        }
+    }
+
     pub(crate) fn mismatch(path: &Path, what: impl Into<String>) -> Self {
         OutputError::Mismatch {
             path: path.to_path_buf(),
@@ -97,6 +123,8 @@ impl OutputError {
             | OutputError::Hdf5 { path, .. }
             | OutputError::Exists { path }
             | OutputError::Layout { path, .. }
+            | OutputError::Merge { path, .. }
+            | OutputError::Truncated { path, .. }
             | OutputError::Mismatch { path, .. }
             | OutputError::Poisoned { path } => path,
         }

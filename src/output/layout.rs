@@ -61,8 +61,7 @@ pub const SCAN_GROUP: &str = "scan";
 /// `/scan` attribute: the scanned fields, outermost axis first.
 pub const ATTR_SCAN_FIELDS: &str = "fields";
 /// Description of every `/scan/<field>` dataset.
-pub const SCAN_AXIS_DESCRIPTION: &str =
-    "values of this scenario field along its scan axis (its unit is in its name)";
+pub const SCAN_AXIS_DESCRIPTION: &str = "values of this scenario field along its scan axis";
 /// Root attribute (nuspin addition): the per-grid-point datasets beyond /probability.
 pub const ATTR_EXTRAS: &str = "extra_datasets";
 /// Root attribute (nuspin addition): the whole-run datasets computed at the end.

@@ -21,6 +21,7 @@
 //! - `paths`: `<out>.partial`, `<out>.tmp-<pid>`, [`check_writable`], write-sync-rename;
 //! - `merge`: [`merge_shards`], joining `--shard` files;
 //! - `time`: [`now_utc_iso8601`] for `created_utc`;
+//! - `field_unit`: the unit of a scanned field, from its name;
 //! - `error`: [`OutputError`], which always names the file.
 //!
 //! Not here: running the physics, progress reporting, and the CLI (`nuspin inspect` uses
@@ -30,6 +31,7 @@ mod background;
 mod decode;
 mod encode;
 mod error;
+mod field_unit;
 mod final_file;
 mod header;
 pub mod layout;

@@ -59,8 +59,39 @@ pub struct StepRecord {
     pub probability: Array3<f64>,
 }
 
-/// Reads a final output file or a `.partial` file.
+/// Reads a final output file or a `.partial` file. A file shorter than its own superblock
+/// says (copied or cut while being written) is reported as truncated, whatever the first
+/// unreadable item was.
 pub fn read_output(path: &Path) -> Result<OutputFile> {
+    read_whole(path).map_err(|e| match truncated(path) {
+        Some((len, expected)) => OutputError::Truncated {
+            path: path.to_path_buf(),
+            len,
+            expected,
+        },
+        None => e,
+    })
+}
+
+/// `(actual, expected)` length when `path` is an HDF5 file (superblock version 2 or 3, 8-byte
+/// addresses, as written here) shorter than the end-of-file address its superblock records.
+fn truncated(path: &Path) -> Option<(u64, u64)> {
+    use std::io::Read;
+    let mut head = [0u8; 36];
+    let mut f = std::fs::File::open(path).ok()?;
+    let len = f.metadata().ok()?.len();
+    f.read_exact(&mut head).ok()?;
+    let signature = head.starts_with(b"\x89HDF\r\n\x1a\n");
+    if !signature || !(2..=3).contains(&head[8]) || head[9] != 8 {
+        return None;
+    }
+    // Signature, version, offset and length sizes, flags (12 bytes); then the base address,
+    // the superblock extension address and the end-of-file address, 8 bytes each.
+    let eof = u64::from_le_bytes(head[28..36].try_into().ok()?);
+    (len < eof).then_some((len, eof))
+}
+
+fn read_whole(path: &Path) -> Result<OutputFile> {
     let file = File::open(path).map_err(|e| OutputError::hdf5(path, "cannot open", e))?;
     let r = Reader { path, file: &file };
     let root = r.attrs("")?;

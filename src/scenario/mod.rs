@@ -4,6 +4,8 @@
 //! - [`raw`]: the serde mirror of the file (strict: unknown fields are errors).
 //! - [`validate`]: raw → [`Scenario`], every rule of scenario.md, errors naming file and field.
 //! - [`grid`]: energy grids.
+//! - [`limits`]: the limits of validity (ultra-relativistic, no overflow, no phase beyond
+//!   double precision, tolerance ranges), checked at validation.
 //! - [`scan`]: `[scan]`, one validated scenario per scan point.
 //! - [`detector`]: `[detector]`, the recoil grid, flux and target of the detector datasets.
 //! - [`error`]: the error type, [`ScenarioError`].
@@ -11,6 +13,7 @@
 pub mod detector;
 pub mod error;
 pub mod grid;
+pub mod limits;
 pub mod raw;
 pub mod scan;
 pub mod site;

@@ -204,23 +204,54 @@ pub(crate) fn build(
             ScenarioError::new(path, "scan", format!("cannot build a scan point: {e}"))
         })?;
         let point = validate(&variant_text).map_err(|e| {
-            let what = if e.field.is_empty() {
-                e.message.clone()
-            } else {
-                format!("{}: {}", e.field, e.message)
+            let describe = |e: &ScenarioError| {
+                if e.field.is_empty() {
+                    e.message.clone()
+                } else {
+                    format!("{}: {}", e.field, e.message)
+                }
             };
-            let first = &axes[0].field;
-            scan_err(
-                path,
-                text,
-                first,
-                format!("at the scan point {}: {what}", here.join(", ")),
-            )
+            // Name the axis that breaks the scenario on its own (a misspelt field, a value
+            // out of range), not whichever axis comes first.
+            match culprit(&doc, &axes, &at, &validate) {
+                Some((k, alone)) => scan_err(
+                    path,
+                    text,
+                    &axes[k].field,
+                    format!(
+                        "at the scan point {}: {}",
+                        here.join(", "),
+                        describe(&alone)
+                    ),
+                ),
+                None => scan_err(
+                    path,
+                    text,
+                    &axes[0].field,
+                    format!("at the scan point {}: {}", here.join(", "), describe(&e)),
+                ),
+            }
         })?;
         same_grid(path, text, &axes[0].field, base, &point)?;
         points.push(point);
     }
     Ok(Some(Scan { axes, points }))
+}
+
+/// The first axis that makes the scenario invalid when it alone is set to its value at
+/// `at`, with that error; `None` when only the combination fails.
+fn culprit(
+    doc: &toml::Table,
+    axes: &[ScanAxis],
+    at: &[usize],
+    validate: &impl Fn(&str) -> Result<Scenario>,
+) -> Option<(usize, ScenarioError)> {
+    axes.iter().zip(at).enumerate().find_map(|(k, (axis, &i))| {
+        let mut alone = doc.clone();
+        set_field(&mut alone, &axis.field, axis.values[i]).ok()?;
+        let text = toml::to_string(&alone).ok()?;
+        validate(&text).err().map(|e| (k, e))
+    })
 }
 
 /// A scan point must have the output grid of the scenario as written. Its track may differ

@@ -39,6 +39,26 @@ fn parse_one(path: &Path, text: &str) -> Result<Scenario> {
     Checker { path, text }.scenario(raw)
 }
 
+/// `name` with every character other than letters, digits, `-`, `_`, `.` and `+` replaced by
+/// `_`, so that it is one plain file name (no `/`, no `..` component of its own).
+fn file_safe(name: &str) -> String {
+    let safe: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "-_.+".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if safe.chars().all(|c| c == '.') {
+        safe.replace('.', "_")
+    } else {
+        safe
+    }
+}
+
 fn line_of(text: &str, offset: usize) -> usize {
     text[..offset.min(text.len())].matches('\n').count() + 1
 }
@@ -162,6 +182,16 @@ impl Checker<'_> {
                 super::detector::validate(d, base, flavours, &energies_mev, &err)
             })
             .transpose()?;
+        let limits = super::limits::Inputs {
+            model: &model,
+            energies_mev: &energies_mev,
+            medium: medium.as_ref(),
+            medium_kind: &medium_kind,
+            start_km,
+            end_km,
+            solver: &solver,
+        };
+        super::limits::check(&limits, &|f, m| self.err(f, m))?;
         Ok(Scenario {
             path: self.path.to_path_buf(),
             text: self.text.to_string(),
@@ -677,7 +707,8 @@ impl Checker<'_> {
                 return Err(self.err("output.file", "must not be empty"))
             }
             Some(f) => PathBuf::from(f),
-            None => PathBuf::from("out").join(format!("{name}.h5")),
+            // The name is free text: keep the default file inside out/ whatever it holds.
+            None => PathBuf::from("out").join(format!("{}.h5", file_safe(name))),
         };
         let profile_samples = o.profile_samples.unwrap_or(2000);
         if profile_samples < 0 {

@@ -40,6 +40,7 @@ pub mod detector;
 pub mod evolve;
 pub mod hamiltonian;
 pub mod linalg;
+pub mod mass_matrix;
 pub mod medium;
 pub mod mixing;
 pub mod moments;

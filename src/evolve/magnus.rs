@@ -192,11 +192,7 @@ impl<const D: usize, H: PathHamiltonian<D> + ?Sized> Driver<'_, D, H> {
                     };
                     // The right node is the next left node unless H may jump here.
                     if !(x1 == stop.x_km && stop.breakpoint) {
-                        let mut n = n1;
-                        for a in 0..D {
-                            n.k[(a, a)] = C::new(0.0, 0.0);
-                        }
-                        left = Some(n);
+                        left = n1.into_left();
                     }
                 }
                 Some((a, _)) => {

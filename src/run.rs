@@ -204,6 +204,7 @@ pub fn derived_datasets(
     v.extend(crate::detector::datasets::derived_datasets(
         scenario, header, results,
     ));
+    v.extend(crate::mass_matrix::derived_datasets(&scenario.model.mixing));
     v
 }
 

@@ -332,7 +332,7 @@ pub fn derived_datasets(mixing: &crate::mixing::Mixing) -> Vec<crate::output::De
         crate::output::DerivedDataset {
             path: "mixing/pmns".into(),
             unit: "1".into(),
-            description: "U[alpha][i] (re, im) diagonalising [mixing] mass_matrix_ev;                           attributes: its PDG parameters"
+            description: "U[alpha][i] (re, im) diagonalising [mixing] mass_matrix_ev; attributes: its PDG parameters"
                 .into(),
             shape: vec![3, 3, 2],
             values: complex3(&fit.pmns),

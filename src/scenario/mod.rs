@@ -10,6 +10,7 @@
 
 pub mod detector;
 pub mod error;
+mod extensions;
 pub mod grid;
 pub mod raw;
 pub mod scan;

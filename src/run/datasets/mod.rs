@@ -149,6 +149,7 @@ impl Datasets {
                 Producer::Detector(p) => out.extend(p.derived(plan, header, results)),
             }
         }
+        out.extend(crate::mass_matrix::derived_datasets(&plan.model.mixing));
         out
     }
 }

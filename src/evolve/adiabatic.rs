@@ -160,7 +160,7 @@ fn simpson_pair(k: [C; 3], u: [f64; 3], h: f64) -> (C, C) {
 
 /// A pair inside a cluster: Filon where the gap keeps one sign and stays within a factor 4
 /// (so k/gap is smooth), Simpson in x otherwise.
-fn cluster_pair(k: [C; 3], gap: [f64; 3], u: [f64; 3], h: f64) -> (C, C) {
+pub(crate) fn cluster_pair(k: [C; 3], gap: [f64; 3], u: [f64; 3], h: f64) -> (C, C) {
     let lo = gap.iter().fold(f64::INFINITY, |m, g| m.min(g.abs()));
     let hi = gap.iter().fold(0.0f64, |m, g| m.max(g.abs()));
     let one_sign = gap[0] * gap[1] > 0.0 && gap[0] * gap[2] > 0.0;
@@ -434,6 +434,7 @@ mod tests {
             cluster: [0, 1],
             mu: lambda,
             e_off: CMat::<2>::zeros(),
+            z: CMat::<2>::identity(),
         }
     }
 

@@ -117,12 +117,19 @@ pub fn sylvester_sym<const D: usize>(a: &CMat<D>, r: &CMat<D>, p: &[usize]) -> C
         }
     }
     let e = hermitian_eigen(&am);
-    let cols: Vec<usize> = (0..D)
-        .filter(|&c| p.iter().map(|&i| e.vectors[(i, c)].norm_sqr()).sum::<f64>() >= 0.5)
-        .collect();
+    // A's eigenvectors supported on p (a fixed array: this runs per node, allocation-free).
+    let mut cols = [0usize; D];
+    let mut nc = 0;
+    for c in 0..D {
+        if p.iter().map(|&i| e.vectors[(i, c)].norm_sqr()).sum::<f64>() >= 0.5 {
+            cols[nc] = c;
+            nc += 1;
+        }
+    }
+    let cols = &cols[..nc];
     let mut k = CMat::<D>::zeros();
-    for &ci in &cols {
-        for &cj in &cols {
+    for &ci in cols {
+        for &cj in cols {
             let mut rt = C::new(0.0, 0.0);
             for &i in p {
                 for &j in p {

@@ -61,6 +61,10 @@ pub struct Node<const D: usize> {
     pub mu: [f64; D],
     /// Off-diagonal entries of the frame Hamiltonian E = W†HW inside clusters (else zero).
     pub e_off: CMat<D>,
+    /// The rotation inside clusters from the raw eigenvectors (moved to this node's columns)
+    /// to W: W = W_raw Z, block diagonal by cluster; the identity without clusters. Kept so
+    /// that [`Self::with_slope`] can redo the cluster couplings with another H′.
+    pub z: CMat<D>,
 }
 
 /// Why a node could not be matched to the left node: the step must shrink (§3.2, §3.5).
@@ -97,6 +101,7 @@ impl<const D: usize> Node<D> {
             cluster,
             mu: e.values,
             e_off: CMat::<D>::zeros(),
+            z: CMat::<D>::identity(),
         };
         if has_clusters(&cluster) {
             node.cluster_couplings(slope, &CMat::<D>::identity(), None);
@@ -164,14 +169,16 @@ impl<const D: usize> Node<D> {
             cluster: left.cluster,
             mu: lambda,
             e_off: CMat::<D>::zeros(),
+            z: CMat::<D>::identity(),
         };
         node.couplings(slope, berry.then_some(&v))?;
         Ok(node)
     }
 
     /// The same node with the other one-sided slope: at a kink H is continuous, so the
-    /// eigen-data stay and only G and k change. `left` is the step's left node (for the Berry
-    /// term's overlap O = W₀†W).
+    /// eigen-data (and, with clusters, the partition, gauge Z, μ and E's off-diagonal part)
+    /// stay and only G and k change. `left` is the step's left node (for the Berry term's
+    /// overlap O = W₀†W); `self` must have been matched to it.
     pub fn with_slope(
         &self,
         slope: &CMat<D>,
@@ -180,7 +187,14 @@ impl<const D: usize> Node<D> {
     ) -> Result<Self, Mismatch> {
         let mut node = *self;
         let o = berry.then(|| mul_maybe_sparse(left.has_blocks(), &left.w.adjoint(), &self.w));
-        node.couplings(slope, o.as_ref())?;
+        // The same rule as the node was built with: with clusters the couplings inside them
+        // are E_P plus the gauge term, and the phase slope is E′_aa (not λ′ from
+        // G/(λ_b − λ_a), which is meaningless, or infinite, there).
+        if has_clusters(&self.cluster) {
+            node.cluster_couplings(slope, &self.z, o.as_ref());
+        } else {
+            node.couplings(slope, o.as_ref())?;
+        }
         Ok(node)
     }
 
@@ -278,6 +292,7 @@ impl<const D: usize> Node<D> {
             cluster: left.cluster,
             mu,
             e_off,
+            z,
         };
         node.cluster_couplings(slope, &z, berry.then_some(&v));
         Ok(node)

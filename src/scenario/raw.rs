@@ -22,7 +22,7 @@ pub struct RawScenario {
     pub output: Option<RawOutput>,
     pub detector: Option<RawDetector>,
     pub arrival: Option<RawArrival>,
-    /// `[nsi]`: interpreted by [`super::extensions`].
+    /// `[nsi]`: interpreted by `scenario::extensions`.
     pub nsi: Option<toml::Table>,
     /// Interpreted by [`super::scan`] (field = values), after the file as written validated.
     pub scan: Option<toml::Table>,
@@ -52,7 +52,7 @@ pub struct RawMixing {
     pub dm2_ev2: Option<f64>,
     pub lightest_mass_ev: Option<f64>,
     pub majorana_phases_deg: Option<Vec<f64>>,
-    /// 3×3 rows of numbers or `[re, im]` (interpreted by [`super::extensions`]).
+    /// 3×3 rows of numbers or `[re, im]` (interpreted by `scenario::extensions`).
     pub mass_matrix_ev: Option<toml::Value>,
 }
 

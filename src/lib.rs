@@ -54,6 +54,7 @@ pub mod evolve;
 pub mod flux;
 pub mod hamiltonian;
 pub mod linalg;
+pub mod mass_matrix;
 pub mod medium;
 pub mod mixing;
 pub mod moments;

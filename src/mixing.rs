@@ -112,6 +112,8 @@ pub struct Mixing {
     dm2_ev2: [f64; 3],
     /// Absolute masses m_i in eV; entry 2 is 0 for two flavours.
     masses_ev: [f64; 3],
+    /// The decomposition, when the mixing came from `[mixing] mass_matrix_ev`.
+    mass_matrix: Option<Box<crate::mass_matrix::MassMatrixFit>>,
 }
 
 fn check_finite(name: &'static str, value: f64) -> Result<f64, MixingError> {
@@ -164,9 +166,6 @@ impl Mixing {
             OscillationParams::Two(p) => {
                 let theta = check_finite("theta_deg", p.theta_deg)?.to_radians();
                 let dm2 = check_finite("dm2_ev2", p.dm2_ev2)?;
-                if dm2 == 0.0 {
-                    return Err(MixingError::ZeroSplitting { name: "dm2_ev2" });
-                }
                 let (s, c) = theta.sin_cos();
                 let r = |x: f64| Complex64::new(x, 0.0);
                 #[rustfmt::skip]
@@ -189,9 +188,8 @@ impl Mixing {
                 let delta = check_finite("delta_cp_deg", p.delta_cp_deg)?.to_radians();
                 let dm21 = check_finite("dm21_ev2", p.dm21_ev2)?;
                 let dm31 = check_finite("dm31_ev2", p.dm31_ev2)?;
-                if dm21 == 0.0 {
-                    return Err(MixingError::ZeroSplitting { name: "dm21_ev2" });
-                }
+                // Δm²₂₁ = 0 is a degenerate pair (allowed: the integrators are exact there);
+                // Δm²₃₁ = 0 would leave the ordering undefined.
                 if dm31 == 0.0 {
                     return Err(MixingError::ZeroSplitting { name: "dm31_ev2" });
                 }
@@ -226,7 +224,40 @@ impl Mixing {
             pmns: rotation * majorana,
             dm2_ev2,
             masses_ev,
+            mass_matrix: None,
         })
+    }
+
+    /// Three-flavour mixing from a unitary U and masses m₁, m₂, m₃ (eV), e.g. from a mass
+    /// matrix ([`crate::mass_matrix`]); Δm²ᵢ₁ = mᵢ² − m₁².
+    pub fn from_pmns_and_masses(pmns: FlavourMatrix, masses_ev: [f64; 3]) -> Self {
+        let m2 = masses_ev.map(|m| m * m);
+        Mixing {
+            flavours: Flavours::Three,
+            pmns,
+            dm2_ev2: [0.0, m2[1] - m2[0], m2[2] - m2[0]],
+            masses_ev,
+            mass_matrix: None,
+        }
+    }
+
+    /// The mixing of a mass-matrix decomposition, which it keeps for the report and output.
+    pub fn from_mass_matrix_fit(fit: crate::mass_matrix::MassMatrixFit) -> Self {
+        Mixing {
+            mass_matrix: None,
+            ..Self::from_pmns_and_masses(fit.pmns, fit.masses_ev)
+        }
+        .with_fit(fit)
+    }
+
+    fn with_fit(mut self, fit: crate::mass_matrix::MassMatrixFit) -> Self {
+        self.mass_matrix = Some(Box::new(fit));
+        self
+    }
+
+    /// The mass-matrix decomposition this mixing came from, if any.
+    pub fn mass_matrix(&self) -> Option<&crate::mass_matrix::MassMatrixFit> {
+        self.mass_matrix.as_deref()
     }
 
     /// The preset's parameters with the given lightest mass and Majorana phases.
@@ -262,6 +293,11 @@ impl Mixing {
     pub fn masses_ev(&self) -> [f64; 3] {
         self.masses_ev
     }
+}
+
+/// R₂₃ U₁₃(δ) R₁₂ (PDG, no Majorana phases), angles in radians.
+pub(crate) fn pdg_matrix(t12: f64, t13: f64, t23: f64, delta: f64) -> FlavourMatrix {
+    pdg_rotation(t12, t13, t23, delta)
 }
 
 /// R₂₃ U₁₃(δ) R₁₂ of physics.md §2.

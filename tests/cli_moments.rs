@@ -127,3 +127,37 @@ fn bad_input_exits_2_and_names_the_flag() {
         );
     }
 }
+
+#[test]
+fn mass_matrix_option_prints_the_decomposition() {
+    let out = nuspin(&[
+        "moments",
+        "--nature",
+        "majorana",
+        "--mass-matrix-ev",
+        "0,0.05,0.05,0.05,0,0.05,0.05,0.05,0",
+    ]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for part in [
+        "m1 = 5.0000e-2",
+        "m3 = 1.0000e-1",
+        "theta13 = 35.26",
+        "theta23 = 45.0",
+    ] {
+        assert!(stdout.contains(part), "`{part}` not in: {stdout}");
+    }
+    let bad = nuspin(&[
+        "moments",
+        "--nature",
+        "majorana",
+        "--mass-matrix-ev",
+        "0,1,2,0,0,0,0,0,0",
+    ]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("symmetric"));
+}

@@ -46,7 +46,9 @@ fn a_linear_table_of_300_rows_matches_dop853_on_the_same_medium() {
     );
     assert!(dp <= 1e-6, "max |ΔP| = {dp:e}");
     // The long-track bound of tests/evolve_long.rs (the field's twist, not the rows, sets
-    // the steps here: ~600, about the smooth analytic profile's count).
+    // the steps here: ~1100, fewer than the same table read as pchip, ~1300; without the
+    // clustering of near-degenerate levels (which form at low density, where the helicity
+    // levels meet) it was ~600).
     assert!(m.stats.accepted <= 2000, "{:?}", m.stats);
     assert!(m.stats.max_unitarity_error <= 1e-10);
 }

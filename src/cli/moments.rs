@@ -5,6 +5,8 @@
 
 use std::fmt::Write as _;
 
+use num_complex::Complex64;
+
 use crate::basis::Nature;
 use crate::detector::bounds::BOUNDS;
 use crate::detector::sm_moments::{
@@ -31,6 +33,10 @@ pub struct MomentsArgs {
     /// Majorana phases α21,α31 in degrees (majorana only; default 0,0).
     #[arg(long, value_delimiter = ',', allow_hyphen_values = true)]
     pub majorana_phases_deg: Vec<f64>,
+    /// Mass matrix M in eV, row by row: 9 real entries, or 18 numbers (re,im pairs); replaces
+    /// the preset, and prints the masses, ordering, PMNS matrix and PDG parameters it gives.
+    #[arg(long, value_delimiter = ',', allow_hyphen_values = true)]
+    pub mass_matrix_ev: Vec<f64>,
 }
 
 /// Seconds per year (Julian), for lifetimes.
@@ -80,8 +86,12 @@ pub fn report(args: &MomentsArgs) -> Result<String, Error> {
             "--lightest-mass-ev: must be in [0, {MAX_LIGHTEST_MASS_EV}] eV (the laboratory bound is 0.45 eV), got {m:e}"
         )));
     }
-    let mixing = Mixing::from_preset(preset, args.lightest_mass_ev, phases)
-        .map_err(|e| Error::usage(format!("--lightest-mass-ev: {e}")))?;
+    let mixing = if args.mass_matrix_ev.is_empty() {
+        Mixing::from_preset(preset, args.lightest_mass_ev, phases)
+            .map_err(|e| Error::usage(format!("--lightest-mass-ev: {e}")))?
+    } else {
+        mass_matrix_mixing(args, nature)?
+    };
     let phase_text = match phases.as_slice() {
         [a, b] => format!("Majorana phases {a}, {b} deg"),
         _ => "Majorana phases 0".to_string(),
@@ -92,16 +102,27 @@ pub fn report(args: &MomentsArgs) -> Result<String, Error> {
     let mut out = String::new();
     let w = &mut out;
     // Writing to a String cannot fail.
-    let _ = writeln!(
-        w,
-        "Minimally extended SM, {} neutrinos, {} ({phase_text}), lightest mass {} eV",
-        args.nature, args.preset, args.lightest_mass_ev
-    );
+    if mixing.mass_matrix().is_some() {
+        let _ = writeln!(
+            w,
+            "Minimally extended SM, {} neutrinos, mixing from --mass-matrix-ev",
+            args.nature
+        );
+    } else {
+        let _ = writeln!(
+            w,
+            "Minimally extended SM, {} neutrinos, {} ({phase_text}), lightest mass {} eV",
+            args.nature, args.preset, args.lightest_mass_ev
+        );
+    }
     let _ = writeln!(
         w,
         "masses (eV): m1 = {:.4e}, m2 = {:.4e}, m3 = {:.4e}",
         m[0], m[1], m[2]
     );
+    if let Some(fit) = mixing.mass_matrix() {
+        let _ = write!(w, "{}", crate::mass_matrix::report_lines(fit));
+    }
     for (title, matrix) in [
         ("magnetic moments mu_ij", &mu),
         ("electric moments eps_ij", &eps),
@@ -157,4 +178,31 @@ pub fn report(args: &MomentsArgs) -> Result<String, Error> {
         );
     }
     Ok(out)
+}
+
+/// The mixing of `--mass-matrix-ev` (the other mixing options must be left at their defaults).
+fn mass_matrix_mixing(args: &MomentsArgs, nature: Nature) -> Result<Mixing, Error> {
+    if args.lightest_mass_ev != 0.0 || !args.majorana_phases_deg.is_empty() {
+        return Err(Error::usage(
+            "--mass-matrix-ev: fixes the masses and phases; drop --lightest-mass-ev and \
+             --majorana-phases-deg"
+                .to_string(),
+        ));
+    }
+    let v = &args.mass_matrix_ev;
+    let m = match v.len() {
+        9 => crate::mixing::FlavourMatrix::from_fn(|r, c| Complex64::new(v[3 * r + c], 0.0)),
+        18 => crate::mixing::FlavourMatrix::from_fn(|r, c| {
+            Complex64::new(v[6 * r + 2 * c], v[6 * r + 2 * c + 1])
+        }),
+        n => {
+            return Err(Error::usage(format!(
+                "--mass-matrix-ev: expected 9 real entries or 18 numbers (re,im pairs) row by \
+                 row, got {n}"
+            )))
+        }
+    };
+    let fit = crate::mass_matrix::fit_mass_matrix(&m, nature)
+        .map_err(|e| Error::usage(format!("--mass-matrix-ev: {e}")))?;
+    Ok(Mixing::from_mass_matrix_fit(fit))
 }

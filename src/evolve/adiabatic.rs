@@ -125,12 +125,7 @@ pub(crate) fn filon_pair(
 ) -> Result<(C, C), Structural> {
     let d = 0.5 * u[2];
     if d.abs() < 1e-6 {
-        // Essentially no phase: Simpson in x, trapezoid as the lower-order partner.
-        let kk: [C; 3] = std::array::from_fn(|j| k[j] * C::new(0.0, u[j]).exp());
-        return Ok((
-            (kk[0] + kk[1] * 4.0 + kk[2]) * (h / 6.0),
-            (kk[0] + kk[2]) * (h / 2.0),
-        ));
+        return Ok(simpson_pair(k, u, h));
     }
     let uc = d;
     let v = [-d, u[1] - uc, d];
@@ -150,6 +145,31 @@ pub(crate) fn filon_pair(
     let quad = e * (c0 * m[0] + c1 * m[1] + c2 * m[2]);
     let lin = e * ((g[0] + g[2]) * 0.5 * m[0] + (g[2] - g[0]) / (2.0 * d) * m[1]);
     Ok((quad, lin))
+}
+
+/// ∫ k_ab e^{iu} dx by Simpson in x, with the trapezoid as the lower-order partner: for
+/// pairs with essentially no phase, and inside a cluster where the gap may vanish or change
+/// sign (the phase there is tiny, [`super::cluster`]).
+fn simpson_pair(k: [C; 3], u: [f64; 3], h: f64) -> (C, C) {
+    let kk: [C; 3] = std::array::from_fn(|j| k[j] * C::new(0.0, u[j]).exp());
+    (
+        (kk[0] + kk[1] * 4.0 + kk[2]) * (h / 6.0),
+        (kk[0] + kk[2]) * (h / 2.0),
+    )
+}
+
+/// A pair inside a cluster: Filon where the gap keeps one sign and stays within a factor 4
+/// (so k/gap is smooth), Simpson in x otherwise.
+pub(crate) fn cluster_pair(k: [C; 3], gap: [f64; 3], u: [f64; 3], h: f64) -> (C, C) {
+    let lo = gap.iter().fold(f64::INFINITY, |m, g| m.min(g.abs()));
+    let hi = gap.iter().fold(0.0f64, |m, g| m.max(g.abs()));
+    let one_sign = gap[0] * gap[1] > 0.0 && gap[0] * gap[2] > 0.0;
+    if one_sign && lo >= 0.25 * hi {
+        if let Ok(r) = filon_pair(k, gap, u, h) {
+            return r;
+        }
+    }
+    simpson_pair(k, u, h)
 }
 
 /// One adiabatic-frame step over the nodes x₀, x_m, x₁ (matched and gauged to x₀).
@@ -186,11 +206,15 @@ pub fn adiabatic_step<const D: usize>(
                 continue;
             }
             let gap: [f64; 3] = std::array::from_fn(|j| n[j].lambda[a] - n[j].lambda[b]);
-            if gap[0] * gap[1] <= 0.0 || gap[0] * gap[2] <= 0.0 {
-                return Err(Structural::Crossing);
-            }
             let u: [f64; 3] = std::array::from_fn(|j| u_node(j, a, b));
-            let (quad, lin) = filon_pair(k, gap, u, h)?;
+            let (quad, lin) = if n[0].cluster[a] == n[0].cluster[b] {
+                cluster_pair(k, gap, u, h)
+            } else {
+                if gap[0] * gap[1] <= 0.0 || gap[0] * gap[2] <= 0.0 {
+                    return Err(Structural::Crossing);
+                }
+                filon_pair(k, gap, u, h)?
+            };
             filon_err = filon_err.max((quad - lin).norm_sqr().sqrt());
             omega1[(a, b)] = quad * C::new(0.0, -1.0);
             omega1[(b, a)] = -omega1[(a, b)].conj();
@@ -407,6 +431,10 @@ mod tests {
             g,
             block: [0, 0],
             k: CMat::<2>::zeros(),
+            cluster: [0, 1],
+            mu: lambda,
+            e_off: CMat::<2>::zeros(),
+            z: CMat::<2>::identity(),
         }
     }
 

@@ -5,6 +5,7 @@
 
 use num_complex::Complex64;
 
+use super::cluster::{cluster_labels, has_clusters, members, polar_factor, sylvester_sym};
 use crate::hamiltonian::CMat;
 use crate::linalg::{hermitian_eigen_from, hermitian_eigen_in_blocks, mul_maybe_sparse};
 
@@ -51,8 +52,19 @@ pub struct Node<const D: usize> {
     pub g: CMat<D>,
     /// Block label of each column.
     pub block: [usize; D],
-    /// k = −iW†W′ in this gauge: k_ab = −iG_ab/(λ_b − λ_a), k_aa the Berry term.
+    /// The step's couplings: k = −iW†W′ in this gauge (k_ab = −iG_ab/(λ_b − λ_a), k_aa the
+    /// Berry term), plus E_ab inside a cluster.
     pub k: CMat<D>,
+    /// Cluster label of each column ([`super::cluster`]); a singleton's is its own index.
+    pub cluster: [usize; D],
+    /// The eigenvalues of H at this node, by column (inside a cluster: those of E_P).
+    pub mu: [f64; D],
+    /// Off-diagonal entries of the frame Hamiltonian E = W†HW inside clusters (else zero).
+    pub e_off: CMat<D>,
+    /// The rotation inside clusters from the raw eigenvectors (moved to this node's columns)
+    /// to W: W = W_raw Z, block diagonal by cluster; the identity without clusters. Kept so
+    /// that [`Self::with_slope`] can redo the cluster couplings with another H′.
+    pub z: CMat<D>,
 }
 
 /// Why a node could not be matched to the left node: the step must shrink (§3.2, §3.5).
@@ -77,6 +89,7 @@ impl<const D: usize> Node<D> {
     ) -> Result<Self, Mismatch> {
         let e = hermitian_eigen_in_blocks(h, &blocks.label);
         let block = column_blocks(&e.vectors, blocks);
+        let cluster = cluster_labels(&e.values, &block);
         let mut node = Node {
             x_km,
             h: *h,
@@ -85,8 +98,16 @@ impl<const D: usize> Node<D> {
             g: CMat::<D>::zeros(),
             block,
             k: CMat::<D>::zeros(),
+            cluster,
+            mu: e.values,
+            e_off: CMat::<D>::zeros(),
+            z: CMat::<D>::identity(),
         };
-        node.couplings(slope, None)?;
+        if has_clusters(&cluster) {
+            node.cluster_couplings(slope, &CMat::<D>::identity(), None);
+        } else {
+            node.couplings(slope, None)?;
+        }
         Ok(node)
     }
 
@@ -102,6 +123,9 @@ impl<const D: usize> Node<D> {
     ) -> Result<Self, Mismatch> {
         // Warm start from the left node's eigenbasis: W = W₀ V, so the overlap O = W₀†W is V.
         let (values, o_raw) = hermitian_eigen_from(h, &left.w, &left.block);
+        if has_clusters(&left.cluster) {
+            return Self::matched_clusters(x_km, h, slope, left, berry, &values, &o_raw);
+        }
         let mut perm = [usize::MAX; D];
         let mut used = [false; D];
         for (a, p) in perm.iter_mut().enumerate() {
@@ -142,14 +166,19 @@ impl<const D: usize> Node<D> {
             g: CMat::<D>::zeros(),
             block: left.block,
             k: CMat::<D>::zeros(),
+            cluster: left.cluster,
+            mu: lambda,
+            e_off: CMat::<D>::zeros(),
+            z: CMat::<D>::identity(),
         };
         node.couplings(slope, berry.then_some(&v))?;
         Ok(node)
     }
 
     /// The same node with the other one-sided slope: at a kink H is continuous, so the
-    /// eigen-data stay and only G and k change. `left` is the step's left node (for the Berry
-    /// term's overlap O = W₀†W).
+    /// eigen-data (and, with clusters, the partition, gauge Z, μ and E's off-diagonal part)
+    /// stay and only G and k change. `left` is the step's left node (for the Berry term's
+    /// overlap O = W₀†W); `self` must have been matched to it.
     pub fn with_slope(
         &self,
         slope: &CMat<D>,
@@ -158,8 +187,192 @@ impl<const D: usize> Node<D> {
     ) -> Result<Self, Mismatch> {
         let mut node = *self;
         let o = berry.then(|| mul_maybe_sparse(left.has_blocks(), &left.w.adjoint(), &self.w));
-        node.couplings(slope, o.as_ref())?;
+        // The same rule as the node was built with: with clusters the couplings inside them
+        // are E_P plus the gauge term, and the phase slope is E′_aa (not λ′ from
+        // G/(λ_b − λ_a), which is meaningless, or infinite, there).
+        if has_clusters(&self.cluster) {
+            node.cluster_couplings(slope, &self.z, o.as_ref());
+        } else {
+            node.couplings(slope, o.as_ref())?;
+        }
         Ok(node)
+    }
+
+    /// [`Self::matched`] when the left node has clusters: each of the left node's clusters P
+    /// takes the new columns carrying most of their weight in P's subspace, rotated by the
+    /// polar factor Q so that O_PP is Hermitian positive definite (a singleton: the phase
+    /// gauge of [`Self::matched`]); E_P = Q† diag(μ) Q.
+    #[allow(clippy::too_many_arguments)]
+    fn matched_clusters(
+        x_km: f64,
+        h: &CMat<D>,
+        slope: &CMat<D>,
+        left: &Node<D>,
+        berry: bool,
+        values: &[f64; D],
+        o_raw: &CMat<D>,
+    ) -> Result<Self, Mismatch> {
+        let mut used = [false; D];
+        // z: new columns = raw columns (moved to the left node's positions) times z, block
+        // diagonal by cluster; `raw` holds the raw columns at those positions.
+        let mut z = CMat::<D>::zeros();
+        let mut raw = CMat::<D>::zeros();
+        let mut mu = [0.0; D];
+        for label in 0..D {
+            let (p, n) = members(&left.cluster, label);
+            if n == 0 {
+                continue;
+            }
+            let p = &p[..n];
+            let mut s = [0usize; D];
+            let mut ns = 0;
+            for b in 0..D {
+                let weight: f64 = p.iter().map(|&a| o_raw[(a, b)].norm_sqr()).sum();
+                if weight > 0.5 {
+                    if used[b] || ns == n {
+                        return Err(Mismatch::Overlap);
+                    }
+                    used[b] = true;
+                    s[ns] = b;
+                    ns += 1;
+                }
+            }
+            if ns != n {
+                return Err(Mismatch::Overlap);
+            }
+            // A = O restricted to (left positions p) × (new columns s), stored on p × p.
+            let mut a = CMat::<D>::zeros();
+            for (i, &pi) in p.iter().enumerate() {
+                mu[pi] = values[s[i]];
+                for r in 0..D {
+                    raw[(r, pi)] = o_raw[(r, s[i])];
+                }
+            }
+            for &pi in p {
+                for &pj in p {
+                    a[(pi, pj)] = raw[(pi, pj)];
+                }
+            }
+            let (q, sigma_min) = polar_factor(&a, p);
+            if sigma_min < MIN_OVERLAP {
+                return Err(Mismatch::Overlap);
+            }
+            for &pi in p {
+                for &pj in p {
+                    z[(pi, pj)] = q[(pi, pj)];
+                }
+            }
+        }
+        let v = raw * z;
+        let mut lambda = [0.0; D];
+        let mut e_off = CMat::<D>::zeros();
+        for a in 0..D {
+            for b in 0..D {
+                if left.cluster[a] != left.cluster[b] {
+                    continue;
+                }
+                // E = Z† diag(μ) Z on the cluster.
+                let e: C = (0..D).map(|c| z[(c, a)].conj() * mu[c] * z[(c, b)]).sum();
+                if a == b {
+                    lambda[a] = e.re;
+                } else {
+                    e_off[(a, b)] = e;
+                }
+            }
+        }
+        let w = orthonormalized(&mul_maybe_sparse(left.has_blocks(), &left.w, &v));
+        let mut node = Node {
+            x_km,
+            h: *h,
+            lambda,
+            w,
+            g: CMat::<D>::zeros(),
+            block: left.block,
+            k: CMat::<D>::zeros(),
+            cluster: left.cluster,
+            mu,
+            e_off,
+            z,
+        };
+        node.cluster_couplings(slope, &z, berry.then_some(&v));
+        Ok(node)
+    }
+
+    /// G and k with clusters. Between clusters P ≠ Q the invariant subspaces give
+    /// E_P Y − Y E_Q = −G_PQ for Y = W_P†W_Q′; in the raw eigenbasis (W = W_raw Z) that is
+    /// Y_raw = G_raw/(μ_Q − μ_P) entrywise, so F = Z† F_raw Z. Inside a cluster the gauge
+    /// keeps O_PP Hermitian: A k_PP + k_PP A = −(X + X†), A = O_PP, X = O_P,out k_out,P (the
+    /// Berry term of a singleton). The phase slope is E′_aa = G_aa − 2 Σ_b Im(E_ab k_ba).
+    fn cluster_couplings(&mut self, slope: &CMat<D>, z: &CMat<D>, o: Option<&CMat<D>>) {
+        let sparse = self.has_blocks();
+        let sw = mul_maybe_sparse(sparse, slope, &self.w);
+        self.g = mul_maybe_sparse(sparse, &self.w.adjoint(), &sw);
+        let g_raw = z * self.g * z.adjoint();
+        let mut f_raw = CMat::<D>::zeros();
+        for a in 0..D {
+            for b in 0..D {
+                if self.block[a] != self.block[b] || self.cluster[a] == self.cluster[b] {
+                    continue;
+                }
+                let gap = self.mu[b] - self.mu[a];
+                if g_raw[(a, b)] != C::new(0.0, 0.0) && gap != 0.0 {
+                    f_raw[(a, b)] = g_raw[(a, b)] / gap;
+                }
+            }
+        }
+        let f = z.adjoint() * f_raw * z;
+        self.k = f * C::new(0.0, -1.0);
+        if let Some(o) = o {
+            for label in 0..D {
+                let (p, n) = members(&self.cluster, label);
+                if n == 0 {
+                    continue;
+                }
+                let p = &p[..n];
+                // R = −(X + X†), X_ij = Σ_{c ∉ P} O_ic k_cj.
+                let mut x = CMat::<D>::zeros();
+                for &i in p {
+                    for &j in p {
+                        x[(i, j)] = (0..D)
+                            .filter(|&c| self.cluster[c] != label)
+                            .map(|c| o[(i, c)] * self.k[(c, j)])
+                            .sum();
+                    }
+                }
+                let r = -(x + x.adjoint());
+                let kp = sylvester_sym(o, &r, p);
+                for &i in p {
+                    for &j in p {
+                        self.k[(i, j)] = kp[(i, j)];
+                    }
+                }
+            }
+        }
+        for a in 0..D {
+            let correction: f64 = (0..D)
+                .filter(|&b| b != a && self.cluster[b] == self.cluster[a])
+                .map(|b| (self.e_off[(a, b)] * self.k[(b, a)]).im)
+                .sum();
+            self.g[(a, a)].re -= 2.0 * correction;
+        }
+        self.k += self.e_off;
+    }
+
+    /// This right node as the next step's left node (O = 1 there, so the gauge part of k
+    /// inside clusters vanishes), or None when its levels now group into different clusters:
+    /// the caller then builds a fresh left node.
+    pub fn into_left(mut self) -> Option<Self> {
+        if cluster_labels(&self.mu, &self.block) != self.cluster {
+            return None;
+        }
+        for a in 0..D {
+            for b in 0..D {
+                if self.cluster[a] == self.cluster[b] {
+                    self.k[(a, b)] = self.e_off[(a, b)];
+                }
+            }
+        }
+        Some(self)
     }
 
     /// G, F and k (integrators.md §3.3). `o` = W₀†W for the Berry term (None at the left node).

@@ -15,7 +15,7 @@
 
 use num_complex::Complex64;
 
-use super::adiabatic::{assemble, filon_pair, phases, Attempt, Core, Piece};
+use super::adiabatic::{assemble, cluster_pair, filon_pair, phases, Attempt, Core, Piece};
 use super::eval::Evaluator;
 use super::flavour::GAUSS3;
 use super::frame::Node;
@@ -95,14 +95,22 @@ pub(crate) fn kinked_step<const D: usize, H: PathHamiltonian<D> + ?Sized>(
                 if k.iter().all(|z| *z == zero) {
                     continue;
                 }
-                let g0 = node0.lambda[a] - node0.lambda[b];
                 let gap = [&left, &mid, &end].map(|n| n.lambda[a] - n.lambda[b]);
-                if gap.iter().any(|g| g * g0 <= 0.0) {
-                    return Ok(None);
-                }
                 let u = [0.0, ph.mid[a] - ph.mid[b], ph.end[a] - ph.end[b]];
-                let Ok((quad, lin)) = filon_pair(k, gap, u, dx) else {
-                    return Ok(None);
+                // As in a smooth step: a pair inside one of node0's clusters may touch or
+                // change order (its gap is that of diag E_P, its phase tiny); any other
+                // coupled pair must keep node0's order through every piece.
+                let (quad, lin) = if node0.cluster[a] == node0.cluster[b] {
+                    cluster_pair(k, gap, u, dx)
+                } else {
+                    let g0 = node0.lambda[a] - node0.lambda[b];
+                    if gap.iter().any(|g| g * g0 <= 0.0) {
+                        return Ok(None);
+                    }
+                    let Ok(r) = filon_pair(k, gap, u, dx) else {
+                        return Ok(None);
+                    };
+                    r
                 };
                 filon_err[a][b] += (quad - lin).norm();
                 let v = quad * C::from_polar(1.0, phi[a] - phi[b]) * C::new(0.0, -1.0);

@@ -213,11 +213,7 @@ impl<const D: usize, H: PathHamiltonian<D> + ?Sized> Driver<'_, D, H> {
                     // The right node is the next left node unless H or H′ may jump here.
                     let at_kink = kinks.binary_search_by(|k| k.total_cmp(&x1)).is_ok();
                     if !(at_kink || x1 == stop.x_km && stop.breakpoint) {
-                        let mut n = n1;
-                        for a in 0..D {
-                            n.k[(a, a)] = C::new(0.0, 0.0);
-                        }
-                        left = Some(n);
+                        left = n1.into_left();
                     }
                 }
                 Some((a, _)) => {

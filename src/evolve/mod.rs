@@ -1,7 +1,8 @@
 //! Evolution of the 2N×2N propagator S(x), i dS/dx = H S, S(x₀) = 1 (physics.md §7).
 //!
 //! - [`solve`]: the entry point; [`Method`] selects the integrator:
-//!   - `magnus` (default, [`magnus`], [`adiabatic`], [`frame`], [`omega2`], [`divdiff`]):
+//!   - `magnus` (default, [`magnus`], [`adiabatic`], [`frame`], [`cluster`], [`omega2`],
+//!     [`divdiff`]):
 //!     the adiabatic-frame exponential integrator of integrators.md §2–§3, with the
 //!     flavour-frame Magnus-6 fallback of [`flavour`]; steps across the kinks of
 //!     piecewise-linear tables integrate each smooth piece on its own (`kinked`);
@@ -19,6 +20,7 @@
 //! memory proportional to what is recorded.
 
 pub mod adiabatic;
+pub mod cluster;
 pub mod constant;
 pub mod divdiff;
 pub mod dop853;

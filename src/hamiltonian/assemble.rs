@@ -3,6 +3,7 @@
 use nalgebra::{SMatrix, Vector3};
 use num_complex::Complex64;
 
+use super::nsi::Nsi;
 use super::potential::{idx, scalars, scalars_and_slopes, N_SCALARS};
 use crate::basis::{Basis, Flavours};
 use crate::medium::{MediumPoint, PresentQuantities};
@@ -13,12 +14,14 @@ use crate::units::{EV_TO_INV_KM, MU_B_EV_PER_GAUSS};
 /// A D×D complex matrix (D = 2N = 4 or 6), the type of H and of propagators.
 pub type CMat<const D: usize> = SMatrix<Complex64, D, D>;
 
-/// The physics model: which basis, the mixing and the moments.
+/// The physics model: which basis, the mixing, the moments and the NSI.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Model {
     pub basis: Basis,
     pub mixing: Mixing,
     pub moments: Moments,
+    /// Vector NSI in propagation ([`super::nsi`]); zero unless set by [`Model::with_nsi`].
+    pub nsi: Nsi,
 }
 
 impl Model {
@@ -28,7 +31,15 @@ impl Model {
             basis,
             mixing,
             moments,
+            nsi: Nsi::zero(),
         }
+    }
+
+    /// The model with NSI `nsi`. Media with a transverse flow or polarisation are not
+    /// covered ([`Nsi::check_medium`]; the scenario validation rejects them).
+    pub fn with_nsi(mut self, nsi: Nsi) -> Self {
+        self.nsi = nsi;
+        self
     }
 
     /// Number of flavours.
@@ -280,5 +291,30 @@ fn blocks_for(model: &Model, energy_ev: f64) -> (Blocks, [Blocks; N_SCALARS]) {
             );
         }
     }
+    add_nsi(model, &mut t);
     (h0, t)
+}
+
+/// V_NSI on the blocks where the Standard Model vector potential acts ([`super::nsi`]).
+fn add_nsi(model: &Model, t: &mut [Blocks; N_SCALARS]) {
+    if model.nsi.is_zero() {
+        return;
+    }
+    let (ve, vmu) = model.nsi.v_terms();
+    match model.basis {
+        Basis::DiracNeutrino => {
+            t[idx::V_E].aa += ve;
+            t[idx::V_MU].aa += vmu;
+        }
+        Basis::Majorana => {
+            t[idx::V_E].aa += ve;
+            t[idx::V_MU].aa += vmu;
+            t[idx::V_E].bb -= ve.conjugate();
+            t[idx::V_MU].bb -= vmu.conjugate();
+        }
+        Basis::DiracAntineutrino => {
+            t[idx::V_E].aa -= ve.conjugate();
+            t[idx::V_MU].aa -= vmu.conjugate();
+        }
+    }
 }

@@ -11,9 +11,11 @@
 
 pub mod assemble;
 pub mod dual;
+pub mod nsi;
 pub mod path;
 pub mod potential;
 
 pub use assemble::{CMat, EnergyHamiltonian, Model};
+pub use nsi::Nsi;
 pub use path::{MediumHamiltonian, PathHamiltonian};
 pub use potential::{potential, Potential, N_SCALARS};

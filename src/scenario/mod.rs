@@ -12,6 +12,7 @@
 
 pub mod detector;
 pub mod error;
+mod extensions;
 pub mod grid;
 pub mod limits;
 pub mod raw;

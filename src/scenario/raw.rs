@@ -22,6 +22,8 @@ pub struct RawScenario {
     pub output: Option<RawOutput>,
     pub detector: Option<RawDetector>,
     pub arrival: Option<RawArrival>,
+    /// `[nsi]`: interpreted by `scenario::extensions`.
+    pub nsi: Option<toml::Table>,
     /// Interpreted by [`super::scan`] (field = values), after the file as written validated.
     pub scan: Option<toml::Table>,
 }
@@ -50,6 +52,8 @@ pub struct RawMixing {
     pub dm2_ev2: Option<f64>,
     pub lightest_mass_ev: Option<f64>,
     pub majorana_phases_deg: Option<Vec<f64>>,
+    /// 3×3 rows of numbers or `[re, im]` (interpreted by `scenario::extensions`).
+    pub mass_matrix_ev: Option<toml::Value>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -151,11 +151,14 @@ impl Checker<'_> {
         let (basis, flavours) = self.neutrino(&raw.neutrino)?;
         let mixing = self.mixing(raw.mixing.unwrap_or_default(), flavours, basis.nature())?;
         let moments = self.moments(raw.moments.unwrap_or_default(), basis.nature(), &mixing)?;
-        let model = Model::new(basis, mixing, moments);
+        let errf = |f: &str, m: String| self.err(f, m);
+        let nsi = super::extensions::nsi(raw.nsi.as_ref(), flavours, &errf)?;
+        let model = Model::new(basis, mixing, moments).with_nsi(nsi);
         let labels = state_labels(basis, flavours);
         let initial = self.initial(raw.neutrino.initial.as_ref(), &labels, basis, flavours)?;
         let energies_mev = self.energy(&raw.energy)?;
         let (medium_kind, medium) = self.medium(raw.medium)?;
+        super::extensions::check_nsi_medium(&model.nsi, medium.as_ref(), &errf)?;
         let track = raw.track.unwrap_or_default();
         let (start_km, end_km) = self.track(&track, &medium_kind, medium.as_ref())?;
         let record = self.record(track.record.as_ref(), start_km, end_km)?;
@@ -247,6 +250,10 @@ impl Checker<'_> {
     }
 
     fn mixing(&self, m: RawMixing, flavours: Flavours, nature: Nature) -> Result<Mixing> {
+        let errf = |f: &str, msg: String| self.err(f, msg);
+        if let Some(mixing) = super::extensions::mass_matrix_mixing(&m, flavours, nature, &errf)? {
+            return Ok(mixing);
+        }
         let three_only = [
             ("preset", m.preset.is_some()),
             ("theta12_deg", m.theta12_deg.is_some()),

@@ -157,6 +157,7 @@ impl Datasets {
         // Whole-run only: the solar model's provenance and the site's night bins.
         out.extend(solar::solar_datasets(plan));
         out.extend(night_bins::night_bin_datasets(plan, header, results));
+        out.extend(crate::mass_matrix::derived_datasets(&plan.model.mixing));
         out
     }
 }

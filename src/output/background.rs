@@ -5,8 +5,9 @@
 //! points are handed over a channel and written in one batch at most once per `interval`
 //! (1 s in the CLI), and within `interval` of arriving even when nothing else arrives. A hard
 //! kill therefore loses at most the last `interval` of finished work (plus the time of one
-//! sync); an orderly stop loses nothing, because the caller keeps every result and writes the
-//! final file from them.
+//! sync); an orderly stop loses nothing: [`TimedPartial::finish`] appends what is pending and
+//! hands back any results an append failed to write, and the final file is written from the
+//! partial file plus those.
 
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::sync::{Arc, Mutex};
@@ -23,6 +24,8 @@ pub struct TimedPartial {
     thread: Option<JoinHandle<()>>,
     /// The first failed append (the writer stops appending after it).
     error: Arc<Mutex<Option<OutputError>>>,
+    /// Results that did not reach the file (the failed append's and everything after it).
+    unwritten: Arc<Mutex<Vec<EnergyResult>>>,
 }
 
 impl TimedPartial {
@@ -31,21 +34,36 @@ impl TimedPartial {
     pub fn start(mut writer: PartialWriter, interval: Duration) -> Self {
         let (tx, rx) = mpsc::channel::<Vec<EnergyResult>>();
         let error = Arc::new(Mutex::new(None));
+        let unwritten = Arc::new(Mutex::new(Vec::new()));
         let failed = Arc::clone(&error);
+        let kept = Arc::clone(&unwritten);
         let thread = std::thread::spawn(move || {
             let mut pending: Vec<EnergyResult> = Vec::new();
             let mut last_sync = Instant::now();
+            let mut broken = false;
             let mut flush = |pending: &mut Vec<EnergyResult>, last_sync: &mut Instant| {
                 if pending.is_empty() {
                     return;
                 }
-                if let Err(e) = writer.append_batch(pending) {
-                    failed
-                        .lock()
-                        .unwrap_or_else(|p| p.into_inner())
-                        .get_or_insert(e);
+                if !broken {
+                    match writer.append_batch(pending) {
+                        Ok(()) => {
+                            pending.clear();
+                            *last_sync = Instant::now();
+                            return;
+                        }
+                        Err(e) => {
+                            broken = true;
+                            failed
+                                .lock()
+                                .unwrap_or_else(|p| p.into_inner())
+                                .get_or_insert(e);
+                        }
+                    }
                 }
-                pending.clear();
+                kept.lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .append(pending);
                 *last_sync = Instant::now();
             };
             loop {
@@ -62,8 +80,11 @@ impl TimedPartial {
                         }
                     }
                     Err(RecvTimeoutError::Timeout) => flush(&mut pending, &mut last_sync),
-                    // The run is over: the caller writes the final file from its own copy.
-                    Err(RecvTimeoutError::Disconnected) => break,
+                    // The run is over: what is pending goes to the file before it is closed.
+                    Err(RecvTimeoutError::Disconnected) => {
+                        flush(&mut pending, &mut last_sync);
+                        break;
+                    }
                 }
             }
         });
@@ -71,12 +92,19 @@ impl TimedPartial {
             tx: Some(tx),
             thread: Some(thread),
             error,
+            unwritten,
         }
     }
 
     /// Hands finished grid points to the writer; fails once an earlier append failed.
     pub fn push(&self, batch: Vec<EnergyResult>) -> Result<()> {
         if let Some(e) = self.error.lock().unwrap_or_else(|p| p.into_inner()).take() {
+            // Kept for the final file, like everything after the failed append.
+            let mut batch = batch;
+            self.unwritten
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .append(&mut batch);
             return Err(e);
         }
         if let Some(tx) = &self.tx {
@@ -87,14 +115,15 @@ impl TimedPartial {
         Ok(())
     }
 
-    /// Stops the writer (without a last sync: the final file holds everything) and releases
-    /// the `.partial` file; returns the first append error, if any.
-    pub fn finish(mut self) -> Result<()> {
+    /// Appends what is pending, stops the writer and releases the `.partial` file. Returns
+    /// the results that did not reach the file (empty unless an append failed) with the first
+    /// append error, if any.
+    pub fn finish(mut self) -> (Vec<EnergyResult>, Option<OutputError>) {
         self.stop();
-        match self.error.lock().unwrap_or_else(|p| p.into_inner()).take() {
-            Some(e) => Err(e),
-            None => Ok(()),
-        }
+        let unwritten =
+            std::mem::take(&mut *self.unwritten.lock().unwrap_or_else(|p| p.into_inner()));
+        let error = self.error.lock().unwrap_or_else(|p| p.into_inner()).take();
+        (unwritten, error)
     }
 
     fn stop(&mut self) {

@@ -1,12 +1,14 @@
 //! The final output file: written whole with `FileBuilder` under `<out>.tmp-<pid>`, fsynced,
-//! renamed onto `<out>`, and then `<out>.partial` removed (output.md, "Rules").
+//! renamed onto `<out>`, and then `<out>.partial` removed (output.md, "Rules"). The values
+//! come from results in memory or, for a run, from its partial file ([`super::grid_data`]).
 
 use std::path::Path;
 
-use hdf5_pure::{AttrValue, FileBuilder};
+use hdf5_pure::{make_f64_type, AttrValue, FileBuilder};
 
-use super::encode::{self, described};
+use super::encode::{self, described, COMPLEX_SIZE};
 use super::error::{OutputError, Result};
+use super::grid_data::{FromPartial, GridData, InMemory, Slab};
 use super::header::{check_added_path, DerivedDataset, EnergyResult, RunHeader};
 use super::layout;
 use super::paths;
@@ -43,6 +45,73 @@ pub fn write_final_with(
     derived: &[DerivedDataset],
 ) -> Result<()> {
     header.validate(final_path)?;
+    let data = InMemory::new(final_path, header, results)?;
+    write_grid(final_path, header, &data, complete, derived)
+}
+
+/// [`write_final_with`] from the closed `<final_path>.partial` of a run (written for
+/// `header`) and the results that never reached it (`late`): each dataset is read from the
+/// partial file straight into the bytes the writer stores, so the run's results are never
+/// held in memory twice.
+pub fn write_final_from_partial(
+    final_path: &Path,
+    header: &RunHeader,
+    late: &[EnergyResult],
+    complete: bool,
+    derived: &[DerivedDataset],
+) -> Result<()> {
+    header.validate(final_path)?;
+    let partial = paths::partial_path(final_path);
+    let data = FromPartial::open(&partial, final_path, header, late)?;
+    write_grid(final_path, header, &data, complete, derived)
+}
+
+/// The grid points' results with only the extras named in `paths` filled (the others empty,
+/// no probabilities): what whole-run datasets are computed from, read from the closed
+/// `<final_path>.partial` and `late` without loading the rest.
+pub fn partial_extras(
+    final_path: &Path,
+    header: &RunHeader,
+    late: &[EnergyResult],
+    paths: &[&str],
+) -> Result<Vec<EnergyResult>> {
+    let partial = paths::partial_path(final_path);
+    let data = FromPartial::open(&partial, final_path, header, late)?;
+    let done: Vec<usize> = (0..header.n_grid()).filter(|&g| data.done()[g]).collect();
+    let mut out: Vec<EnergyResult> = done
+        .iter()
+        .map(|&g| EnergyResult {
+            grid_index: g,
+            probability: Vec::new(),
+            amplitude: None,
+            steps: 0,
+            rejected: 0,
+            unitarity_error: f64::NAN,
+            step_x_km: None,
+            step_probability: None,
+            extras: vec![Vec::new(); header.extras.len()],
+        })
+        .collect();
+    for (k, extra) in header.extras.iter().enumerate() {
+        if !paths.contains(&extra.path.as_str()) {
+            continue;
+        }
+        let slab = extra.slab_len();
+        let mut bytes = vec![0u8; header.n_grid() * slab * 8];
+        data.fill(Slab::Extra(k), slab, &mut bytes)?;
+        for r in &mut out {
+            let b = &bytes[r.grid_index * slab * 8..(r.grid_index + 1) * slab * 8];
+            r.extras[k] = b
+                .chunks_exact(8)
+                .map(|c| f64::from_le_bytes(c.try_into().unwrap_or([0; 8])))
+                .collect();
+        }
+    }
+    Ok(out)
+}
+
+/// Checks the whole-run datasets against the header.
+fn check_derived(final_path: &Path, header: &RunHeader, derived: &[DerivedDataset]) -> Result<()> {
     for d in derived {
         check_added_path(&d.path).map_err(|what| OutputError::mismatch(final_path, what))?;
         if d.values.len() != d.shape.iter().product::<usize>() {
@@ -59,16 +128,30 @@ pub fn write_final_with(
             return Err(OutputError::mismatch(final_path, what));
         }
     }
+    Ok(())
+}
+
+/// `n` elements of NaN (f64, or a complex of two f64 for 16-byte elements) as bytes.
+fn nan_bytes(n: usize, element_size: usize) -> Vec<u8> {
+    let nan = f64::NAN.to_le_bytes();
+    let mut out = Vec::with_capacity(n * element_size);
+    for _ in 0..n * element_size / 8 {
+        out.extend_from_slice(&nan);
+    }
+    out
+}
+
+/// Writes the final file from `data`.
+fn write_grid(
+    final_path: &Path,
+    header: &RunHeader,
+    data: &dyn GridData,
+    complete: bool,
+    derived: &[DerivedDataset],
+) -> Result<()> {
+    check_derived(final_path, header, derived)?;
     let n_e = header.n_grid();
     let slab = header.slab_len();
-    let mut by_energy: Vec<Option<&EnergyResult>> = vec![None; n_e];
-    for r in results {
-        r.validate(header, final_path)?;
-        if by_energy[r.grid_index].replace(r).is_some() {
-            let what = format!("energy {} appears twice in the results", r.grid_index);
-            return Err(OutputError::mismatch(final_path, what));
-        }
-    }
 
     let mut builder = FileBuilder::new();
     encode::root_attrs(&mut builder, header, complete);
@@ -87,51 +170,33 @@ pub fn write_final_with(
     ]);
     let chunks = encode::chunk_shape(&shape, CHUNK_ELEMENTS);
 
-    let mut probability = vec![f64::NAN; n_e * slab];
-    for (e, r) in by_energy.iter().enumerate() {
-        if let Some(r) = r {
-            probability[e * slab..(e + 1) * slab].copy_from_slice(&r.probability);
-        }
-    }
+    // The bytes go to the builder as they are: one copy of each dataset in memory.
+    let mut probability = nan_bytes(n_e * slab, 8);
+    data.fill(Slab::Probability, slab, &mut probability)?;
     described(&mut builder, &layout::PROBABILITY)
-        .with_f64_data(&probability)
+        .with_raw_data(make_f64_type(), probability, (n_e * slab) as u64)
         .with_shape(&shape)
         .with_chunks(&chunks)
         .with_shuffle()
         .with_deflate(DEFLATE_LEVEL);
-    drop(probability);
 
     if header.amplitudes {
-        let nan = num_complex::Complex64::new(f64::NAN, f64::NAN);
-        let mut amplitude = vec![nan; n_e * slab];
-        for (e, r) in by_energy.iter().enumerate() {
-            if let Some(a) = r.and_then(|r| r.amplitude.as_ref()) {
-                amplitude[e * slab..(e + 1) * slab].copy_from_slice(a);
-            }
-        }
-        let raw = encode::complex_bytes(&amplitude);
+        let mut amplitude = nan_bytes(n_e * slab, COMPLEX_SIZE);
+        data.fill(Slab::Amplitude, slab, &mut amplitude)?;
         described(&mut builder, &layout::AMPLITUDE)
-            .with_compound_data(encode::complex_type(), raw, amplitude.len() as u64)
+            .with_compound_data(encode::complex_type(), amplitude, (n_e * slab) as u64)
             .with_shape(&shape)
             .with_chunks(&chunks)
             .with_shuffle()
             .with_deflate(DEFLATE_LEVEL);
     }
 
-    let done: Vec<u8> = by_energy.iter().map(|r| u8::from(r.is_some())).collect();
+    let done: Vec<u8> = data.done().iter().map(|&d| u8::from(d)).collect();
     described(&mut builder, &layout::ENERGY_DONE)
         .with_u8_data(&done)
         .with_shape(&grid_shape);
 
-    let steps: Vec<u64> = by_energy.iter().map(|r| r.map_or(0, |r| r.steps)).collect();
-    let rejected: Vec<u64> = by_energy
-        .iter()
-        .map(|r| r.map_or(0, |r| r.rejected))
-        .collect();
-    let unitarity: Vec<f64> = by_energy
-        .iter()
-        .map(|r| r.map_or(f64::NAN, |r| r.unitarity_error))
-        .collect();
+    let (steps, rejected, unitarity) = data.counters()?;
     described(&mut solver, &layout::SOLVER_STEPS)
         .with_u64_data(&steps)
         .with_shape(&grid_shape);
@@ -143,10 +208,10 @@ pub fn write_final_with(
         .with_shape(&grid_shape);
     builder.add_group(solver.finish());
 
-    add_extras(&mut builder, header, &by_energy, &grid_shape, derived);
+    add_extras(&mut builder, header, data, &grid_shape, derived)?;
 
     if header.all_steps {
-        add_steps(&mut builder, header, &by_energy);
+        add_steps(&mut builder, header, data)?;
     }
 
     paths::write_atomically(builder, final_path)?;
@@ -165,9 +230,15 @@ struct Added<'a> {
     unit: &'a str,
     description: &'a str,
     shape: Vec<u64>,
-    values: std::borrow::Cow<'a, [f64]>,
+    values: Values<'a>,
     f64_attrs: &'a [(String, f64)],
     text_attrs: &'a [(String, String)],
+}
+
+/// The values of an added dataset: bytes already in file order, or f64s to encode.
+enum Values<'a> {
+    Bytes(Vec<u8>),
+    F64(&'a [f64]),
 }
 
 /// The per-grid-point extras (NaN where not done) and the derived datasets, each group
@@ -175,19 +246,15 @@ struct Added<'a> {
 fn add_extras(
     builder: &mut FileBuilder,
     header: &RunHeader,
-    by_energy: &[Option<&EnergyResult>],
+    data: &dyn GridData,
     grid_shape: &[u64],
     derived: &[DerivedDataset],
-) {
+) -> Result<()> {
     let mut added: Vec<Added> = Vec::new();
     for (k, extra) in header.extras.iter().enumerate() {
         let slab = extra.slab_len();
-        let mut values = vec![f64::NAN; by_energy.len() * slab];
-        for (e, r) in by_energy.iter().enumerate() {
-            if let Some(r) = r {
-                values[e * slab..(e + 1) * slab].copy_from_slice(&r.extras[k]);
-            }
-        }
+        let mut values = nan_bytes(header.n_grid() * slab, 8);
+        data.fill(Slab::Extra(k), slab, &mut values)?;
         let mut shape = grid_shape.to_vec();
         shape.extend(extra.shape.iter().map(|&d| d as u64));
         added.push(Added {
@@ -195,7 +262,7 @@ fn add_extras(
             unit: &extra.unit,
             description: &extra.description,
             shape,
-            values: values.into(),
+            values: Values::Bytes(values),
             f64_attrs: &[],
             text_attrs: &[],
         });
@@ -206,32 +273,39 @@ fn add_extras(
             unit: &d.unit,
             description: &d.description,
             shape: d.shape.iter().map(|&n| n as u64).collect(),
-            values: d.values.as_slice().into(),
+            values: Values::F64(&d.values),
             f64_attrs: &d.f64_attrs,
             text_attrs: &d.text_attrs,
         });
     }
     let group_of = |a: &Added<'_>| a.path.split_once('/').map(|(g, _)| g.to_string());
     let mut groups: Vec<String> = added.iter().filter_map(group_of).collect();
-    groups.dedup();
     groups.sort();
     groups.dedup();
-    for a in added.iter().filter(|a| group_of(a).is_none()) {
-        write_added(builder, a, a.path);
+    let (grouped, top): (Vec<Added>, Vec<Added>) =
+        added.into_iter().partition(|a| group_of(a).is_some());
+    for a in top {
+        let name = a.path;
+        write_added(builder, a, name);
     }
+    let mut grouped: Vec<Option<Added>> = grouped.into_iter().map(Some).collect();
     for g in groups {
         let mut group = builder.create_group(&g);
-        for a in added
-            .iter()
-            .filter(|a| group_of(a).as_deref() == Some(g.as_str()))
-        {
-            write_added(&mut group, a, a.path.rsplit('/').next().unwrap_or(a.path));
+        for slot in grouped.iter_mut() {
+            if slot.as_ref().and_then(group_of).as_deref() != Some(g.as_str()) {
+                continue;
+            }
+            if let Some(a) = slot.take() {
+                let name = a.path.rsplit('/').next().unwrap_or(a.path);
+                write_added(&mut group, a, name);
+            }
         }
         builder.add_group(group.finish());
     }
+    Ok(())
 }
 
-fn write_added<C: encode::Container>(container: &mut C, a: &Added<'_>, name: &str) {
+fn write_added<C: encode::Container>(container: &mut C, a: Added<'_>, name: &str) {
     let ds = encode::with_unit(container.new_dataset(name), a.unit, a.description);
     for (key, value) in a.f64_attrs {
         ds.set_attr(key, AttrValue::F64(*value));
@@ -239,8 +313,12 @@ fn write_added<C: encode::Container>(container: &mut C, a: &Added<'_>, name: &st
     for (key, value) in a.text_attrs {
         ds.set_attr(key, encode::text(value));
     }
-    ds.with_f64_data(&a.values).with_shape(&a.shape);
     let elements: u64 = a.shape.iter().product();
+    match a.values {
+        Values::Bytes(bytes) => ds.with_raw_data(make_f64_type(), bytes, elements),
+        Values::F64(values) => ds.with_f64_data(values),
+    };
+    ds.with_shape(&a.shape);
     if elements > CHUNK_ELEMENTS {
         ds.with_chunks(&encode::chunk_shape(&a.shape, CHUNK_ELEMENTS))
             .with_shuffle()
@@ -249,16 +327,17 @@ fn write_added<C: encode::Container>(container: &mut C, a: &Added<'_>, name: &st
 }
 
 /// `/steps/<iE>/x_km` and `/steps/<iE>/probability` for every finished energy.
-fn add_steps(builder: &mut FileBuilder, header: &RunHeader, by_energy: &[Option<&EnergyResult>]) {
+fn add_steps(builder: &mut FileBuilder, header: &RunHeader, data: &dyn GridData) -> Result<()> {
     let mut steps = builder.create_group(layout::STEPS_GROUP);
     steps.set_attr(
         "description",
         encode::text("per finished energy index iE: the state after every accepted step"),
     );
-    for (e, r) in by_energy.iter().enumerate() {
-        let (Some(x), Some(p)) = r.map_or((None, None), |r| {
-            (r.step_x_km.as_ref(), r.step_probability.as_ref())
-        }) else {
+    for e in 0..header.n_grid() {
+        if !data.done()[e] {
+            continue;
+        }
+        let Some((x, p)) = data.steps_of(e)? else {
             continue;
         };
         let mut group = steps.create_group(&layout::step_group_name(e));
@@ -266,14 +345,14 @@ fn add_steps(builder: &mut FileBuilder, header: &RunHeader, by_energy: &[Option<
             "energy_mev",
             AttrValue::F64(header.energy_mev[e % header.n_energies()]),
         );
-        described(&mut group, &layout::STEP_X_KM).with_f64_data(x);
+        described(&mut group, &layout::STEP_X_KM).with_f64_data(&x);
         let shape = [
             x.len() as u64,
             header.initial_states.len() as u64,
             header.final_states.len() as u64,
         ];
         let ds = described(&mut group, &layout::STEP_PROBABILITY)
-            .with_f64_data(p)
+            .with_f64_data(&p)
             .with_shape(&shape);
         if !x.is_empty() {
             ds.with_chunks(&encode::chunk_shape(&shape, CHUNK_ELEMENTS))
@@ -283,4 +362,5 @@ fn add_steps(builder: &mut FileBuilder, header: &RunHeader, by_energy: &[Option<
         steps.add_group(group.finish());
     }
     builder.add_group(steps.finish());
+    Ok(())
 }

@@ -3,10 +3,12 @@
 //! A run writes in two stages:
 //! 1. [`check_writable`] before any work, then [`PartialWriter::create`] and appends of
 //!    finished energies into `<out>.partial` (crash-safe: after a hard kill every appended
-//!    energy is readable); the CLI appends through [`TimedPartial`], which writes on its own
+//!    energy is readable); the run appends through [`TimedPartial`], which writes on its own
 //!    thread at most once a second, so a hard kill loses at most the last second;
-//! 2. [`write_final`] at the end, on success or on Ctrl-C/error, writing `<out>` whole
-//!    under a temporary name, renaming it and removing the partial file.
+//! 2. [`write_final_from_partial`] at the end, on success or on Ctrl-C/error, writing
+//!    `<out>` whole from the partial file (plus any results that never reached it) under a
+//!    temporary name, renaming it and removing the partial file; [`write_final`] does the
+//!    same from results in memory (`nuspin merge`).
 //!
 //! [`read_output`] reads either kind of file back into an [`OutputFile`].
 //!
@@ -15,8 +17,9 @@
 //!   consistency checks;
 //! - [`layout`]: output.md as data — every item's path, unit and description;
 //! - `encode`: attributes, the `{r, i}` complex compound, chunk shapes;
-//! - `final_file`: [`write_final`]; `partial`: [`PartialWriter`]; `background`:
-//!   [`TimedPartial`];
+//! - `final_file`: [`write_final`], [`write_final_from_partial`]; `grid_data`: the values
+//!   by grid point, from memory or from the partial file a block at a time; `partial`:
+//!   [`PartialWriter`]; `background`: [`TimedPartial`];
 //! - `read` and `decode`: [`read_output`];
 //! - `paths`: `<out>.partial`, `<out>.tmp-<pid>`, [`check_writable`], write-sync-rename;
 //! - `merge`: [`merge_shards`], joining `--shard` files;
@@ -33,6 +36,7 @@ mod encode;
 mod error;
 mod field_unit;
 mod final_file;
+mod grid_data;
 mod header;
 pub mod layout;
 mod merge;
@@ -43,7 +47,7 @@ mod time;
 
 pub use background::TimedPartial;
 pub use error::{OutputError, Result};
-pub use final_file::{write_final, write_final_with};
+pub use final_file::{partial_extras, write_final, write_final_from_partial, write_final_with};
 pub use header::{DerivedDataset, EnergyResult, ExtraSpec, MediumSamples, RunHeader, ScanAxis};
 pub use merge::merge_shards;
 pub use partial::PartialWriter;

@@ -6,7 +6,7 @@ use std::path::Path;
 use std::sync::atomic::Ordering;
 
 use super::datasets::{self, Datasets};
-use super::{grid, run_with, Progress, RunError, RunOptions, RunSummary};
+use super::{run_with, Progress, RunError, RunOptions, RunSummary};
 use crate::error::Error;
 use crate::evolve::Record;
 use crate::output::{self, EnergyResult, PartialWriter, RunHeader};
@@ -74,7 +74,8 @@ impl FileRun {
 }
 
 /// Runs `plan` into `out` with `header` (its `shard` must match `options.shard`): appends
-/// each finished batch to `<out>.partial`, then writes `out` whole. The returned summary says
+/// each finished batch to `<out>.partial` and drops it, then writes `out` whole from the
+/// partial file, one dataset at a time (the results are never all in memory twice). The returned summary says
 /// whether a grid point failed or the run was cancelled; the file holds what finished either
 /// way. [`output::check_writable`] is the caller's job (before any work).
 pub fn run_to_file(
@@ -89,34 +90,44 @@ pub fn run_to_file(
     // last second of finished grid points.
     let partial = output::TimedPartial::start(partial, std::time::Duration::from_secs(1));
     let datasets = Datasets::new(plan);
-    let n_points = grid::shard_grid_points(plan.n_grid(), options.shard).len();
-    let mut results: Vec<EnergyResult> = Vec::with_capacity(n_points);
+    // Results live in the partial file; only those that never reach it stay in memory: a
+    // batch after Ctrl-C (so the stop is prompt even when the writer is behind) or the batch
+    // whose append failed.
+    let mut late: Vec<EnergyResult> = Vec::new();
     let stopping = options.cancel.clone();
     let outcome = run_with(plan, &datasets, options, progress, |batch| {
-        // After Ctrl-C the energies already computed are kept in memory and go straight into
-        // the final file, so the stop is prompt even when the writer is behind.
-        if !stopping.load(Ordering::Relaxed) {
-            partial.push(batch.clone())?;
+        if stopping.load(Ordering::Relaxed) {
+            late.extend(batch);
+            return Ok(());
         }
-        results.extend(batch);
-        Ok(())
+        Ok(partial.push(batch)?)
     });
-    // Releases the .partial file; an append error already stopped the run through `push`.
-    let _ = partial.finish();
+    // Everything pushed reaches the partial file here, except what an append failed to
+    // write, which stays in memory for the final file.
+    let (unwritten, append_error) = partial.finish();
+    late.extend(unwritten);
     let summary = match outcome {
         Ok(s) => s,
         Err(e) => {
             // The sink failed (e.g. disk full): keep what finished.
-            let _ = output::write_final(out, header, &results, false);
+            let _ = output::write_final_from_partial(out, header, &late, false, &[]);
             return Err(Error::runtime_with(
                 format!("{e}; kept the finished energies in {}", out.display()),
                 Some(e.into()),
             ));
         }
     };
+    if let Some(e) = append_error {
+        let _ = output::write_final_from_partial(out, header, &late, false, &[]);
+        return Err(Error::runtime(e));
+    }
     let complete = summary.energies_done == summary.energies_total;
-    let derived = datasets.derived(plan, header, &results);
-    output::write_final_with(out, header, &results, complete, &derived).map_err(Error::runtime)?;
+    let inputs = output::partial_extras(out, header, &late, &datasets.derived_inputs())
+        .map_err(Error::runtime)?;
+    let derived = datasets.derived(plan, header, &inputs);
+    drop(inputs);
+    output::write_final_from_partial(out, header, &late, complete, &derived)
+        .map_err(Error::runtime)?;
     Ok(FileRun {
         summary,
         warnings: datasets::warnings(&derived),

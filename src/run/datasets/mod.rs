@@ -96,6 +96,23 @@ impl Datasets {
         Datasets { slots, specs }
     }
 
+    /// The per-grid-point datasets the whole-run datasets are computed from (the other
+    /// slabs need not be loaded for [`Datasets::derived`]).
+    pub fn derived_inputs(&self) -> Vec<&'static str> {
+        let mut paths = Vec::new();
+        for slot in &self.slots {
+            match &slot.producer {
+                Producer::Mass(_) => {}
+                Producer::Arrival(_) => {
+                    paths.extend([observables::ARRIVAL_DAY, observables::ARRIVAL_NIGHT])
+                }
+                Producer::Averaged(_) => paths.push(observables::AVERAGED_SPREAD),
+                Producer::Detector(_) => paths.extend([detector::MU_EFF_SQ, detector::COMPOSITION]),
+            }
+        }
+        paths
+    }
+
     /// The per-grid-point datasets, in the order every result holds their slabs.
     pub fn specs(&self) -> &[ExtraSpec] {
         &self.specs

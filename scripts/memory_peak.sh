@@ -47,7 +47,9 @@ record = $1
 [output]
 file = "out.h5"
 TOML
-    if [ -n "$2" ]; then printf '[solver]\nmax_step_km = %s\n' "$2"; fi
+    # magnus: a constant medium defaults to layers, which takes no steps to force.
+    printf '[solver]\nmethod = "magnus"\n'
+    if [ -n "$2" ]; then printf 'max_step_km = %s\n' "$2"; fi
 }
 
 echo "| record | steps per energy | recorded (MB) | peak RSS (MB) | peak − recorded (MB) | file (MB) | CPU user (s) | wall (s) |"

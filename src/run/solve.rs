@@ -125,19 +125,7 @@ impl Point<'_> {
         starts_km
             .iter()
             .zip(&per_start)
-            .map(|(&start_km, solution)| {
-                let input = PointInput {
-                    physics,
-                    energy_mev: self.energy_mev,
-                    path,
-                    start_km,
-                };
-                let extras = self
-                    .datasets
-                    .slabs(&input, solution)
-                    .map_err(|e| self.evolve_err(e))?;
-                Ok(self.result_of(solution, extras))
-            })
+            .map(|(&start_km, solution)| self.result_with_slabs(path, start_km, solution))
             .collect()
     }
 
@@ -156,17 +144,27 @@ impl Point<'_> {
             &physics.solver,
         )
         .map_err(|e| self.evolve_err(e))?;
+        self.result_with_slabs(path, start_km, &solution)
+    }
+
+    /// The result of a solution from `start_km`, with every producer's slabs.
+    fn result_with_slabs<const D: usize>(
+        &self,
+        path: &MediumHamiltonian<'_, D>,
+        start_km: f64,
+        solution: &Solution<D>,
+    ) -> Result<EnergyResult, RunError> {
         let input = PointInput {
-            physics,
+            physics: self.physics,
             energy_mev: self.energy_mev,
             path,
             start_km,
         };
         let extras = self
             .datasets
-            .slabs(&input, &solution)
+            .slabs(&input, solution)
             .map_err(|e| self.evolve_err(e))?;
-        Ok(self.result_of(&solution, extras))
+        Ok(self.result_of(solution, extras))
     }
 
     /// Probabilities (and amplitudes) of the initial states from a solution.

@@ -1,12 +1,15 @@
 //! Tables read with kinks (`linear`) against the same table read smoothly (`pchip`): one
 //! energy (10 MeV) across the exponential Sun tabulated on 4001 radii, and the BS05 Sun's
 //! production average (`scenarios/solar-8b.toml`, one integration for its 8 start points).
-//! `cargo bench --bench tables`; the steps are printed before timing.
+//! A Dirac model without moments across the exponential Sun (as a 4001-row pchip table), 10
+//! MeV: `solve` (two 3×3 halves, [`nuspin::evolve::split`]) against the 6×6 path
+//! (`magnus::solve_magnus`). `cargo bench --bench tables`; the steps are printed before timing.
 
 #[path = "common/mod.rs"]
 mod common;
 
 use criterion::{criterion_group, criterion_main, Criterion};
+use nuspin::evolve::magnus::solve_magnus;
 use nuspin::evolve::{solve, Record, SolverOptions};
 use nuspin::hamiltonian::MediumHamiltonian;
 use nuspin::medium::{Interpolation, TableMedium};
@@ -47,6 +50,16 @@ fn tables(c: &mut Criterion) {
         eprintln!("{label}: {:?}", run().stats);
         g.bench_function(label, |b| b.iter(run));
     }
+    let table = exp_sun_table(4001, Interpolation::Pchip);
+    let h = MediumHamiltonian::new(EnergyHamiltonian::<6>::new(&model, 1e7), &table);
+    let (a, b) = (0.05 * R_SUN_KM, R_SUN_KM);
+    let options = SolverOptions::default();
+    let halves = || solve(&h, a, b, &Record::End, &options).expect("solve");
+    let full = || solve_magnus(&h, a, b, &Record::End, &options).expect("solve");
+    eprintln!("dirac-halves: {:?}", halves().stats);
+    eprintln!("dirac-6x6: {:?}", full().stats);
+    g.bench_function("dirac-halves-3x3", |bch| bch.iter(halves));
+    g.bench_function("dirac-full-6x6", |bch| bch.iter(full));
     let s = common::example("solar-8b");
     let i = common::nearest_energy(&s, 10.0);
     let r = solve_energy(&s, i).expect("solve");

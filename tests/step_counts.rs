@@ -12,9 +12,11 @@ use nuspin::scenario::load;
 /// `layers` by default: one exact exponential per layer (reactor-gemma: 1).
 const SNAPSHOTS: [(&str, u64); 8] = [
     // 8 start radii in one integration (evolve::solve_starts), stepping across the BS05 rows
-    // (kinks) instead of one step per row per start radius (was 15 379).
-    ("solar-8b", 19),
-    ("solar-8b-earth", 19),
+    // (kinks) instead of one step per row per start radius (was 15 379). Without moments the
+    // helicity halves decouple (evolve::split): 30 = the left-handed 3×3 half's steps plus
+    // the free-streaming right-handed half's (a few per record segment), was 19 6×6 steps.
+    ("solar-8b", 30),
+    ("solar-8b-earth", 30),
     ("sn-majorana-sfp", 375),
     ("sn-dirac-spin-flip", 751),
     ("rotating-star-spin", 3572),

@@ -6,6 +6,8 @@
 //!     the adiabatic-frame exponential integrator of integrators.md §2–§3, with the
 //!     flavour-frame Magnus-6 fallback of [`flavour`]; steps across the kinks of
 //!     piecewise-linear tables integrate each smooth piece on its own (`kinked`);
+//!     when the two halves of the basis never couple (no moments or fields), each half is
+//!     solved as an N×N problem ([`split`]);
 //!   - `dop853` ([`dop853`]): ode_solvers' DOP853, the independent reference;
 //!   - `layers` ([`layers`]): exact exponentiation on piecewise-constant media.
 //! - [`options`]: options, record points, statistics, solution and errors.
@@ -33,6 +35,7 @@ pub mod magnus;
 pub mod omega2;
 pub mod options;
 pub mod shared_layers;
+pub mod split;
 pub mod starts;
 mod track;
 
@@ -83,7 +86,13 @@ pub fn solve<const D: usize, H: PathHamiltonian<D> + ?Sized>(
         });
     }
     match options.method {
-        Method::Magnus => magnus::solve_magnus(h, start_km, end_km, record, options),
+        Method::Magnus => {
+            split::solve_magnus_halves::<D, 3, H>(h, start_km, end_km, record, options)
+                .or_else(|| {
+                    split::solve_magnus_halves::<D, 2, H>(h, start_km, end_km, record, options)
+                })
+                .unwrap_or_else(|| magnus::solve_magnus(h, start_km, end_km, record, options))
+        }
         Method::Dop853 => dop853::solve_dop853(h, start_km, end_km, record, options),
         Method::Layers => layers::solve_layers(h, start_km, end_km, record),
     }

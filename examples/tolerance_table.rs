@@ -10,7 +10,6 @@
 //! table prints achieved/rtol against both.
 
 #[path = "../tests/evolve_common/mod.rs"]
-#[allow(dead_code)]
 mod evolve_common;
 
 use evolve_common::*;

@@ -19,7 +19,7 @@
 //!   the two at the end of the run.
 
 use super::mass::vacuum_basis;
-use crate::evolve::shared_layers::{CVec, LayerEigens, LayerSet};
+use crate::evolve::shared_layers::{LayerEigens, LayerSet};
 use crate::evolve::{self, EvolveError, Method, Record, SolverOptions};
 use crate::hamiltonian::{CMat, EnergyHamiltonian, MediumHamiltonian, Model};
 use crate::medium::EarthChord;
@@ -71,19 +71,12 @@ pub fn night_transfers<const D: usize>(
         .collect::<Result<Vec<_>, _>>()?;
     let eh = EnergyHamiltonian::<D>::new(model, mev_to_ev(energy_mev));
     let eigens = LayerEigens::new(&eh, &layers, [true, true]);
-    let mut scratch = Vec::new();
     Ok(segments
         .iter()
         .map(|chord| {
-            let mut t = [[0.0; D]; D];
-            for k in 0..D {
-                let mut psi: CVec<D> = w0.column(k).into_owned();
-                eigens.propagate_with(chord, &mut psi, &mut scratch);
-                for (b, row) in t.iter_mut().enumerate() {
-                    row[k] = psi[b].norm_sqr();
-                }
-            }
-            t
+            let mut m = w0;
+            eigens.propagate_columns(chord, &mut m);
+            squared(&m)
         })
         .collect())
 }

@@ -129,7 +129,7 @@ pub fn day_night_datasets(
         let bins: Vec<Vec<f64>> = match izen {
             Some(iz) if nb > 0 => rows
                 .iter()
-                .map(|r| bin_averages(&point, &r.extras[iz], ni * dim))
+                .map(|r| bin_averages(point, &r.extras[iz], ni * dim))
                 .collect(),
             _ => Vec::new(),
         };

@@ -11,7 +11,7 @@
 //!   probability A(E) = 2(N − D)/(N + D) = a₀ + a₁(E − 10 MeV) with a₀ = 0.046 ± 0.031 (stat)
 //!   +0.014/−0.013 (syst), a₁ = −0.016 ± 0.025 ± 0.003.
 //!
-//! See the README ("Day and night at the detector") for where and why nuspin differs.
+//! See the README ("Published day–night asymmetries") for where and why nuspin differs.
 
 use std::path::Path;
 
@@ -183,8 +183,9 @@ fn super_kamiokande_i_expected_asymmetry() {
     let adn = rate_adn(&derived);
     println!("SK-I: nuspin A_DN = {:.3} % (paper: -2.1 %)", 100.0 * adn);
     // nuspin gives −2.68 %, 0.6 % (absolute) more negative than the paper's −2.1 %; the
-    // README ("Day and night at the detector") lists what this is not (resolution, window,
-    // solar model, exposure: each moves it by < 0.15 %) and the likely cause. The bound
+    // README ("Published day–night asymmetries") lists what this is not (resolution, solar
+    // model, exposure move it by < 0.06 %; a higher threshold makes it more negative) and the
+    // likely cause. The bound
     // keeps nuspin within that documented difference.
     assert!((adn + 0.021).abs() < 0.007, "{adn}");
     assert!(

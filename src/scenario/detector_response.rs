@@ -146,3 +146,59 @@ pub(crate) fn validate(
         max_mev,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(text: &str) -> Result<ResponseSpec> {
+        let table: toml::Table = toml::from_str(text).unwrap();
+        let err = |field: &str, message: String| {
+            ScenarioError::new(
+                std::path::Path::new("s.toml"),
+                format!("detector.{field}"),
+                message,
+            )
+        };
+        validate(Some(table), &err)
+    }
+
+    #[test]
+    fn presets_and_custom_resolutions() {
+        let r = check(r#"resolution = "sk-iv""#).unwrap();
+        assert_eq!(r.resolution, Some((-0.0839, 0.349, 0.0397)));
+        assert!(r.total_energy, "SK quotes total energy");
+        let r = check("resolution = { a_mev = 0.1, b_sqrt_mev = 0.2, c = 0 }\nthreshold_mev = 3")
+            .unwrap();
+        assert_eq!(
+            (r.resolution, r.total_energy, r.threshold_mev),
+            (Some((0.1, 0.2, 0.0)), false, 3.0)
+        );
+        assert_eq!(
+            validate(None, &|_, _| unreachable!()).unwrap(),
+            ResponseSpec::default()
+        );
+    }
+
+    #[test]
+    fn bad_responses_name_the_field() {
+        for (text, field) in [
+            (r#"resolution = "sk-v""#, "detector.response.resolution"),
+            (
+                r#"resolution = { a_mev = 0.1 }"#,
+                "detector.response.resolution.b_sqrt_mev",
+            ),
+            (r#"energy = "visible""#, "detector.response.energy"),
+            ("threshold_mev = -1", "detector.response.threshold_mev"),
+            (
+                "threshold_mev = 5\nmax_mev = 4",
+                "detector.response.max_mev",
+            ),
+            ("treshold_mev = 5", "detector.response.treshold_mev"),
+        ] {
+            let e = check(text).unwrap_err();
+            assert_eq!(e.field, field, "{text}: {e}");
+            assert!(e.to_string().contains("[detector] response."), "{e}");
+        }
+    }
+}

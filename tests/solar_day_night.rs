@@ -287,3 +287,63 @@ fn sno_day_night_asymmetry_of_the_survival_probability() {
     assert!((a1 + 0.016).abs() < 0.025, "{a1}");
     assert!(a0 > 0.015 && a0 < 0.04, "{a0}");
 }
+
+#[test]
+fn a_site_run_with_night_bins_and_a_detector_writes_its_file() {
+    // Through the command line and the final-from-partial writer: the night-bin and day/night
+    // datasets are computed from slabs read back from the partial file (a run of
+    // solar-8b-sk.toml panicked there when the per-chord night slab was not read back).
+    let dir = tempfile::tempdir().unwrap();
+    let flux = concat!(env!("CARGO_MANIFEST_DIR"), "/profiles/b8_spectrum.dat");
+    let text = format!(
+        r#"
+name = "site-file"
+[neutrino]
+flavours = 3
+nature = "dirac"
+initial = ["nu_e"]
+[energy]
+values_mev = [4.0, 8.0, 12.0]
+[medium]
+kind = "solar"
+model = "b16-agss09"
+production = "8B"
+production_average_points = 4
+[arrival]
+site = {{ latitude_deg = 36.43, night_bins = "sk", chords = 24 }}
+[output]
+profile_samples = 0
+observables = ["earth"]
+[detector]
+recoil_min_mev = 1.0
+recoil_max_mev = 15.0
+recoil_points = 60
+recoil_scale = "linear"
+flux_file = "{flux}"
+response = {{ resolution = "sk-iv", threshold_mev = 5.0 }}
+"#
+    );
+    let scenario = dir.path().join("s.toml");
+    std::fs::write(&scenario, text).unwrap();
+    let out = dir.path().join("s.h5");
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_nuspin"))
+        .args(["run", "-q", "-o"])
+        .arg(&out)
+        .arg(&scenario)
+        .output()
+        .unwrap();
+    assert!(
+        status.status.success(),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+    let bytes = std::fs::read(&out).unwrap();
+    let has = |name: &str| bytes.windows(name.len()).any(|w| w == name.as_bytes());
+    for name in [
+        "arrival_night_bins",
+        "rate_day_night_asymmetry",
+        "observed_spectrum_night_bins",
+    ] {
+        assert!(has(name), "{name} missing from the file");
+    }
+}

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Day and night solar P_ee at a detector site and the day-night asymmetry, from a run with
-[arrival] site (e.g. scenarios/solar-8b-sk.toml):
+"""Day and night solar P_ee at a detector site and its day-night asymmetry, and (with a
+[detector] flux) the observed electron-scattering spectra day and night with A_DN per recoil
+energy and for the rate, from a run with [arrival] site (e.g. scenarios/solar-8b-sk.toml):
 
     python3 scripts/plot_solar_sk.py out/solar-8b-sk.h5 docs/figures/solar-8b-sk.png
 """
@@ -26,7 +27,25 @@ def main(path, png):
         per_bin = bins[:, :, 0, 0]
         model = f["solar/total_flux"].attrs["solar_model"]
         model = model.decode() if isinstance(model, bytes) else str(model)
-    fig, (a, b) = plt.subplots(2, 1, figsize=(7, 7), sharex=True)
+        det = None
+        if "detector/observed_spectrum_day" in f:
+            t = f["detector/recoil_mev"][:]
+            rate = f["detector/rate_day"]
+            det = dict(
+                t=t,
+                day=f["detector/observed_spectrum_day"][0],
+                night=f["detector/observed_spectrum_night"][0],
+                adn=f["detector/day_night_asymmetry"][0],
+                rate_adn=f["detector/rate_day_night_asymmetry"][0],
+                lo=rate.attrs["threshold_mev"],
+                hi=rate.attrs["max_mev"],
+                energy=str(rate.attrs["energy"]),
+                res=str(rate.attrs["resolution"]).split(":")[0],
+            )
+    rows = 4 if det is not None else 2
+    fig = plt.figure(figsize=(7, 3.5 * rows / 1.0 * 0.75))
+    a = fig.add_subplot(rows, 1, 1)
+    b = fig.add_subplot(rows, 1, 2, sharex=a)
     a.plot(e, day, label="day", color="k")
     a.plot(e, night, label="night (exposure average)", color="C3")
     for k, name in enumerate(names):
@@ -39,6 +58,24 @@ def main(path, png):
     b.set_xscale("log")
     b.set_xlabel("E_ν [MeV]")
     b.set_ylabel("A_DN of P_ee [%]")
+    if det is not None:
+        c = fig.add_subplot(rows, 1, 3)
+        d = fig.add_subplot(rows, 1, 4, sharex=c)
+        kton_day = 86400.0
+        c.plot(det["t"], kton_day * det["day"], color="k", label="day")
+        c.plot(det["t"], kton_day * det["night"], color="C3", label="night")
+        c.set_ylabel("events / (kton day MeV)")
+        c.set_title(f"ν–e scattering, {det['res']} resolution, observed kinetic energy")
+        c.legend(fontsize=8)
+        sel = det["day"] > 1e-3 * det["day"].max()
+        d.plot(det["t"][sel], 100 * det["adn"][sel], color="C0")
+        d.axhline(100 * det["rate_adn"], color="C1", ls="--",
+                  label=f"rate, {det['lo']:g}–{det['hi']:g} MeV ({det['energy']}): "
+                        f"{100 * det['rate_adn']:.2f} %")
+        d.axhline(0, color="grey", lw=0.5)
+        d.set_xlabel("T_e [MeV]")
+        d.set_ylabel("A_DN of the spectrum [%]")
+        d.legend(fontsize=8)
     fig.tight_layout()
     fig.savefig(png, dpi=110)
 

@@ -12,6 +12,8 @@
 //! - [`spectrum`]: dN/dT folded over a flux on a recoil grid.
 //! - [`sm_moments`]: minimally extended SM Dirac and Majorana moments, radiative decay rates.
 //! - [`bounds`]: published experimental and astrophysical upper limits, with citations.
+//! - [`day_night`]: recoil spectra of a decoherent (day or night) arrival, detector response
+//!   (resolution, threshold in kinetic or total energy), window rates and A_DN.
 //! - [`state`]: the interaction of an evolved state with a detector, and a beam tabulated over
 //!   energy for folding.
 //!
@@ -22,6 +24,7 @@
 
 pub mod bounds;
 pub mod cross_section;
+pub mod day_night;
 pub mod effective_moment;
 pub mod sm_moments;
 pub mod spectrum;

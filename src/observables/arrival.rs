@@ -19,6 +19,7 @@
 //!   the two at the end of the run.
 
 use super::mass::vacuum_basis;
+use crate::evolve::shared_layers::{LayerEigens, LayerSet};
 use crate::evolve::{self, EvolveError, Method, Record, SolverOptions};
 use crate::hamiltonian::{CMat, EnergyHamiltonian, MediumHamiltonian, Model};
 use crate::medium::EarthChord;
@@ -53,21 +54,31 @@ pub fn chord_propagator<const D: usize>(
     Ok(sol.propagators[0])
 }
 
-/// The night transfer of each chord, |(S_c W₀)_βk|², in chord order.
+/// The night transfer of each chord, |(S_c W₀)_βk|², in chord order. Every chord crosses
+/// the same few PREM shells, so each distinct shell is eigendecomposed once per energy and
+/// shared by all chords ([`LayerEigens`]); each column of W₀ is then propagated through the
+/// chord's segments exactly (the same midpoint matter per shell as [`chord_propagator`]).
 pub fn night_transfers<const D: usize>(
     model: &Model,
     energy_mev: f64,
     chords: &[EarthChord],
 ) -> Result<Vec<Transfer<D>>, EvolveError> {
     let w0 = vacuum_basis::<D>(model);
-    chords
+    let mut layers = LayerSet::new();
+    let segments = chords
         .iter()
-        .map(|c| {
-            Ok(squared(
-                &(chord_propagator::<D>(model, energy_mev, c)? * w0),
-            ))
+        .map(|c| layers.chord(&c.medium, 0.0, c.medium.length_km()))
+        .collect::<Result<Vec<_>, _>>()?;
+    let eh = EnergyHamiltonian::<D>::new(model, mev_to_ev(energy_mev));
+    let eigens = LayerEigens::new(&eh, &layers, [true, true]);
+    Ok(segments
+        .iter()
+        .map(|chord| {
+            let mut m = w0;
+            eigens.propagate_columns(chord, &mut m);
+            squared(&m)
         })
-        .collect()
+        .collect())
 }
 
 /// T p for populations `p` (length D), written into `out`.
@@ -83,5 +94,48 @@ pub fn day_night_asymmetry(day: f64, night: f64) -> f64 {
         0.0
     } else {
         2.0 * (day - night) / (day + night)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::basis::Basis;
+    use crate::medium::EarthMedium;
+    use crate::mixing::{Mixing, Preset};
+    use crate::moments::Moments;
+
+    #[test]
+    fn shared_layer_nights_equal_one_solve_per_chord() {
+        // Independent: each chord solved on its own by the `layers` method (one
+        // eigendecomposition per segment), against the shared per-shell decompositions.
+        let mixing = Mixing::from_preset(Preset::Nufit52No, 0.0, &[]).unwrap();
+        let model = Model::new(Basis::DiracNeutrino, mixing, Moments::zero());
+        let chords: Vec<EarthChord> = [-0.05, -0.3, -0.7, -0.85, -0.99]
+            .iter()
+            .map(|&c| EarthChord {
+                cos_zenith: c,
+                weight: 0.2,
+                medium: EarthMedium::new(c).unwrap(),
+            })
+            .collect();
+        let w0 = vacuum_basis::<6>(&model);
+        for energy_mev in [3.0, 10.0] {
+            let shared = night_transfers::<6>(&model, energy_mev, &chords).unwrap();
+            for (c, t) in chords.iter().zip(&shared) {
+                let direct = squared(&(chord_propagator::<6>(&model, energy_mev, c).unwrap() * w0));
+                for b in 0..6 {
+                    for k in 0..6 {
+                        assert!(
+                            (t[b][k] - direct[b][k]).abs() < 1e-12,
+                            "{energy_mev} MeV cos {}: {b}{k} {} vs {}",
+                            c.cos_zenith,
+                            t[b][k],
+                            direct[b][k]
+                        );
+                    }
+                }
+            }
+        }
     }
 }

@@ -37,6 +37,8 @@ pub struct DetectorSpec {
     pub millicharge_e: f64,
     /// Charge radii ⟨r²_ν_ℓ⟩ (e, μ, τ) in cm².
     pub charge_radius_cm2: [f64; 3],
+    /// The energy response of the day/night spectra and rates.
+    pub response: super::detector_response::ResponseSpec,
 }
 
 impl DetectorSpec {
@@ -182,7 +184,9 @@ pub(crate) fn validate(
             charge_radius_cm2[k] = finite(&format!("charge_radius_cm2.{name}"), v.unwrap_or(0.0))?;
         }
     }
+    let response = super::detector_response::validate(raw.response, err)?;
     Ok(DetectorSpec {
+        response,
         recoil_mev,
         flux,
         electrons,

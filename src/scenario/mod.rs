@@ -11,6 +11,7 @@
 //! - [`error`]: the error type, [`ScenarioError`].
 
 pub mod detector;
+pub mod detector_response;
 pub mod error;
 mod extensions;
 pub mod grid;

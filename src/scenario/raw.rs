@@ -132,6 +132,9 @@ pub struct RawDetector {
     pub electrons: Option<f64>,
     pub millicharge_e: Option<f64>,
     pub charge_radius_cm2: Option<RawChargeRadius>,
+    /// `{ resolution, energy, threshold_mev, max_mev }` (interpreted in
+    /// [`super::detector_response`]).
+    pub response: Option<toml::Table>,
 }
 
 /// `[detector] charge_radius_cm2 = { e = .., mu = .., tau = .. }`.

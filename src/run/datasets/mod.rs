@@ -17,6 +17,7 @@
 //! add a producer here (a variant of [`Producer`] and a file beside this one), and give it a
 //! test that reads the dataset back from a run.
 
+pub mod day_night;
 pub mod detector;
 pub mod night_bins;
 pub mod observables;
@@ -103,9 +104,11 @@ impl Datasets {
         for slot in &self.slots {
             match &slot.producer {
                 Producer::Mass(_) => {}
-                Producer::Arrival(_) => {
-                    paths.extend([observables::ARRIVAL_DAY, observables::ARRIVAL_NIGHT])
-                }
+                Producer::Arrival(_) => paths.extend([
+                    observables::ARRIVAL_DAY,
+                    observables::ARRIVAL_NIGHT,
+                    observables::ARRIVAL_NIGHT_ZENITH,
+                ]),
                 Producer::Averaged(_) => paths.push(observables::AVERAGED_SPREAD),
                 Producer::Detector(_) => paths.extend([detector::MU_EFF_SQ, detector::COMPOSITION]),
             }
@@ -174,6 +177,7 @@ impl Datasets {
         // Whole-run only: the solar model's provenance and the site's night bins.
         out.extend(solar::solar_datasets(plan));
         out.extend(night_bins::night_bin_datasets(plan, header, results));
+        out.extend(day_night::day_night_datasets(plan, header, results));
         out.extend(crate::mass_matrix::derived_datasets(&plan.model.mixing));
         out
     }

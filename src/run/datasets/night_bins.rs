@@ -27,22 +27,12 @@ pub fn night_bin_datasets(
     if bins.is_empty() {
         return Vec::new();
     }
-    let chords = &scenario.arrival.chords;
     let slab = header.initial_states.len() * header.final_states.len();
     let nb = bins.len();
     let mut values = vec![f64::NAN; header.n_grid() * nb * slab];
     for r in results {
-        let zenith = &r.extras[iz];
-        for (b, bin) in bins.iter().enumerate() {
-            let total: f64 = bin.chords.iter().map(|&c| chords[c].weight).sum();
-            let out = &mut values[(r.grid_index * nb + b) * slab..][..slab];
-            out.iter_mut().for_each(|v| *v = 0.0);
-            for &c in &bin.chords {
-                for (o, z) in out.iter_mut().zip(&zenith[c * slab..(c + 1) * slab]) {
-                    *o += chords[c].weight / total * z;
-                }
-            }
-        }
+        let averaged = bin_averages(scenario, &r.extras[iz], slab);
+        values[r.grid_index * nb * slab..][..nb * slab].copy_from_slice(&averaged);
     }
     let mut shape = header.grid_shape();
     shape.extend([nb, header.initial_states.len(), header.final_states.len()]);
@@ -68,4 +58,22 @@ pub fn night_bin_datasets(
         f64_attrs,
         text_attrs: vec![("bins".into(), names.join("; "))],
     }]
+}
+
+/// The per-chord night slab `zenith` ([nZ, slab]) averaged over each night bin's chords with
+/// their exposure weights: [nBins, slab].
+pub fn bin_averages(scenario: &Scenario, zenith: &[f64], slab: usize) -> Vec<f64> {
+    let bins = &scenario.arrival.night_bins;
+    let chords = &scenario.arrival.chords;
+    let mut out = vec![0.0; bins.len() * slab];
+    for (b, bin) in bins.iter().enumerate() {
+        let total: f64 = bin.chords.iter().map(|&c| chords[c].weight).sum();
+        let o = &mut out[b * slab..(b + 1) * slab];
+        for &c in &bin.chords {
+            for (v, z) in o.iter_mut().zip(&zenith[c * slab..(c + 1) * slab]) {
+                *v += chords[c].weight / total * z;
+            }
+        }
+    }
+    out
 }

@@ -236,10 +236,10 @@ fn check_solver(raw: &RawScenario, err: ErrFn) -> Result<f64> {
     }
     match solver.and_then(|s| s.rtol) {
         None => Ok(DEFAULT_TOL),
-        Some(tol) if (1e-14..=1e-3).contains(&tol) => Ok(tol),
+        Some(tol) if (1e-13..=1e-3).contains(&tol) => Ok(tol),
         Some(tol) => Err(err(
             "solver.rtol",
-            format!("must lie in [1e-14, 1e-3] with [collective], got {tol}"),
+            format!("must lie in [1e-13, 1e-3] with [collective], got {tol}"),
         )),
     }
 }

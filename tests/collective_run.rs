@@ -239,6 +239,15 @@ fn scan_points_are_coupled_solves_written_to_the_file() {
     }
 }
 
+#[test]
+fn a_cancelled_coupled_solve_leaves_its_scan_point_undone() {
+    let plan = parse(&bulb("majorana", "neutrino")).unwrap();
+    let datasets = run::Datasets::new(&plan);
+    let stop = std::sync::atomic::AtomicBool::new(true);
+    let got = run::coupled::solve_scan_point(&plan, &datasets, 0, &stop).unwrap();
+    assert!(got.is_empty());
+}
+
 /// `(replace this, with this, the error names this field, and says this)`.
 const BAD: &[(&str, &str, &str, &str)] = &[
     (

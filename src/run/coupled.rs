@@ -14,8 +14,10 @@ use super::datasets::collective::CollectiveDatasets;
 use super::datasets::Datasets;
 use super::RunError;
 use crate::basis::{Basis, Flavours};
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use crate::collective::{
-    solve_lie, CollectiveError, CollectiveProblem, CollectiveState, EnergyBins, LieOptions,
+    solve_lie_until, CollectiveError, CollectiveProblem, CollectiveState, EnergyBins, LieOptions,
 };
 use crate::evolve::Record;
 use crate::hamiltonian::CMat;
@@ -35,19 +37,22 @@ pub fn energy_bins(energies_mev: &[f64]) -> EnergyBins {
     }
 }
 
-/// Solves scan point `scan` of a `[collective]` plan: every energy of it, as results.
+/// Solves scan point `scan` of a `[collective]` plan: every energy of it, as results. When
+/// `cancel` is set during the solve it stops at the next step and returns no results (the
+/// scan point stays undone).
 pub fn solve_scan_point(
     plan: &Scenario,
     datasets: &Datasets,
     scan: usize,
+    cancel: &AtomicBool,
 ) -> Result<Vec<EnergyResult>, RunError> {
     let physics = plan.scan_point(scan);
     let producer = datasets
         .collective()
         .expect("a coupled run has the /collective producer");
     match physics.flavours() {
-        Flavours::Two => solve::<4>(physics, producer, scan),
-        Flavours::Three => solve::<6>(physics, producer, scan),
+        Flavours::Two => solve::<4>(physics, producer, scan, cancel),
+        Flavours::Three => solve::<6>(physics, producer, scan, cancel),
     }
 }
 
@@ -55,6 +60,7 @@ fn solve<const D: usize>(
     physics: &Scenario,
     producer: &CollectiveDatasets,
     scan: usize,
+    cancel: &AtomicBool,
 ) -> Result<Vec<EnergyResult>, RunError> {
     let spec = physics
         .collective
@@ -83,14 +89,18 @@ fn solve<const D: usize>(
         max_steps: physics.solver.max_steps,
         ..LieOptions::default()
     };
-    let solution = solve_lie(
+    let solution = match solve_lie_until(
         &problem,
         start.clone(),
         physics.end_km,
         &record_km,
         &options,
-    )
-    .map_err(fail)?;
+        &|| cancel.load(Ordering::Relaxed),
+    ) {
+        Ok(s) => s,
+        Err(CollectiveError::Stopped { .. }) => return Ok(Vec::new()),
+        Err(e) => return Err(fail(e)),
+    };
     // The states at the plan's record positions (a position at the start is the start).
     let end_state = solution.records.last().expect("the end is recorded");
     let states: Vec<&CollectiveState<D>> = match &physics.record {

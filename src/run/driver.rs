@@ -153,7 +153,9 @@ where
                             .iter()
                             .flat_map(|&i| match &layers {
                                 _ if coupled => {
-                                    match super::coupled::solve_scan_point(plan, datasets, i) {
+                                    match super::coupled::solve_scan_point(
+                                        plan, datasets, i, &cancel,
+                                    ) {
                                         Ok(all) => all.into_iter().map(Ok).collect(),
                                         Err(e) => vec![Err(e)],
                                     }

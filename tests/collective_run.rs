@@ -239,6 +239,49 @@ fn scan_points_are_coupled_solves_written_to_the_file() {
     }
 }
 
+/// Three flavours with matter (ρ ∝ r⁻³) through the run layer: 6×6 per bin, each P(s → ·)
+/// sums to 1, Tr P is conserved without a moment, and the ν_e of the lowest bin (which matter
+/// and the collective field both act on) is a probability.
+#[test]
+fn three_flavours_with_matter_run_coupled() {
+    let text = bulb("majorana", "neutrino")
+        .replace("flavours = 2", "flavours = 3")
+        .replace(
+            "theta_deg = 5.7296\ndm2_ev2 = -3e-3",
+            "preset = \"nufit-5.2-io\"",
+        )
+        .replace(
+            "magnetic_mu_b = { e_mu = 1e-15 }",
+            "magnetic_mu_b = { e_mu = 0.0 }",
+        )
+        .replace("rho0_g_cm3 = 0.0", "rho0_g_cm3 = 1e6");
+    let plan = parse(&text).unwrap();
+    assert_eq!(plan.labels.len(), 6);
+    let results = run_all(&plan);
+    for r in &results {
+        assert_eq!(r.probability.len(), 3 * 6 * 6);
+        for x in 0..3 {
+            for i in 0..6 {
+                let sum: f64 = (0..6).map(|j| r.probability[(x * 6 + i) * 6 + j]).sum();
+                assert!((sum - 1.0).abs() < 1e-10, "{sum}");
+            }
+        }
+        assert!(r.unitarity_error < 1e-10);
+    }
+    let header = run::header_for(&plan, "test".into()).unwrap();
+    let derived = run::derived_datasets(&plan, &header, &results);
+    let tp = derived
+        .iter()
+        .find(|d| d.path == "collective/trace_p")
+        .unwrap();
+    assert!((tp.values[2] - tp.values[0]).abs() < 1e-9 * tp.values[0]);
+    let flip = derived
+        .iter()
+        .find(|d| d.path == "collective/flip_fraction")
+        .unwrap();
+    assert!(flip.values.iter().all(|&f| f < 1e-12));
+}
+
 #[test]
 fn a_cancelled_coupled_solve_leaves_its_scan_point_undone() {
     let plan = parse(&bulb("majorana", "neutrino")).unwrap();

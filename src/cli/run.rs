@@ -29,6 +29,12 @@ pub fn shard_file_name(out: &std::path::Path, (k, n): (usize, usize)) -> PathBuf
 pub fn execute(args: &RunArgs) -> Result<(), Error> {
     let started = Instant::now();
     let scenario = scenario::load(&args.scenario)?;
+    // Shard files hold grid points g % N; a coupled run solves whole scan points.
+    if scenario.collective.is_some() && args.shard.is_some() {
+        return Err(Error::usage(
+            "--shard is not supported for a [collective] run (its unit of work is a whole scan point)",
+        ));
+    }
     let out: PathBuf = match (&args.output, args.shard) {
         (Some(out), _) => out.clone(),
         (None, None) => scenario.output.file.clone(),

@@ -29,6 +29,12 @@ pub fn shard_file_name(out: &std::path::Path, (k, n): (usize, usize)) -> PathBuf
 pub fn execute(args: &RunArgs) -> Result<(), Error> {
     let started = Instant::now();
     let scenario = scenario::load(&args.scenario)?;
+    // Shard files hold grid points g % N; a coupled run solves whole scan points.
+    if scenario.collective.is_some() && args.shard.is_some() {
+        return Err(Error::usage(
+            "--shard is not supported for a [collective] run (its unit of work is a whole scan point)",
+        ));
+    }
     let out: PathBuf = match (&args.output, args.shard) {
         (Some(out), _) => out.clone(),
         (None, None) => scenario.output.file.clone(),
@@ -105,11 +111,25 @@ fn describe(
     seconds: f64,
 ) -> String {
     let dim = scenario.labels.len();
-    let per_energy = if s.energies_done > 0 {
-        s.accepted_steps as f64 / s.energies_done as f64
+    // A coupled ([collective]) run takes its steps once per scan point, for all its energies.
+    let coupled = scenario.collective.as_ref();
+    let (units_done, per) = match coupled {
+        Some(_) => (
+            s.energies_done / scenario.energies_mev.len().max(1),
+            "per scan point",
+        ),
+        None => (s.energies_done, "per energy"),
+    };
+    let per_energy = if units_done > 0 {
+        s.accepted_steps as f64 / units_done as f64
     } else {
         0.0
     };
+    let method = match coupled {
+        Some(_) => "cf4 (coupled)",
+        None => scenario.solver.method.as_str(),
+    };
+    let rtol = coupled.map_or(scenario.solver.rtol, |c| c.tol);
     // With a scan or a shard the unit of work is a grid point (an energy at a scan point).
     let what = if scenario.scan.is_some() {
         format!(
@@ -122,7 +142,7 @@ fn describe(
     };
     format!(
         "Solved {}/{} {what} × {} of \"{}\" ({}×{} {:?}, medium \"{}\", \
-         {}) with {} at rtol {:e}: {} accepted steps ({:.0} per energy), {} rejected, \
+         {}) with {} at rtol {:e}: {} accepted steps ({:.0} {per}), {} rejected, \
          {}. Wrote {} in {:.2} s.",
         s.energies_done,
         s.energies_total,
@@ -133,12 +153,12 @@ fn describe(
         scenario.model.basis,
         scenario.medium_kind,
         track_text(scenario),
-        scenario.solver.method.as_str(),
-        scenario.solver.rtol,
+        method,
+        rtol,
         s.accepted_steps,
         per_energy,
         s.rejected_steps,
-        if scenario.solver.method == crate::evolve::Method::Layers {
+        if coupled.is_none() && scenario.solver.method == crate::evolve::Method::Layers {
             "unitary by construction (exact layer exponentials; not measured)".to_string()
         } else {
             format!("max unitarity error {:.1e}", s.max_unitarity_error)

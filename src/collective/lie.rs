@@ -197,6 +197,19 @@ pub fn solve_lie<const D: usize>(
     record_km: &[f64],
     options: &LieOptions,
 ) -> Result<CollectiveSolution<D>, CollectiveError> {
+    solve_lie_until(problem, start, end_km, record_km, options, &|| false)
+}
+
+/// [`solve_lie`] that checks `stop` before every step and gives up with
+/// [`CollectiveError::Stopped`] when it returns true (Ctrl-C in a run).
+pub fn solve_lie_until<const D: usize>(
+    problem: &CollectiveProblem<'_, D>,
+    start: CollectiveState<D>,
+    end_km: f64,
+    record_km: &[f64],
+    options: &LieOptions,
+    stop_now: &dyn Fn() -> bool,
+) -> Result<CollectiveSolution<D>, CollectiveError> {
     if !(options.tol > 0.0 && options.initial_step_km > 0.0 && options.max_step_km > 0.0) {
         return Err(CollectiveError::Input(
             "tol, initial_step_km and max_step_km must be > 0".into(),
@@ -226,6 +239,9 @@ pub fn solve_lie<const D: usize>(
             .fixed_steps
             .map(|n| (stop - state.r_km) / n.max(1) as f64);
         while state.r_km < stop {
+            if stop_now() {
+                return Err(CollectiveError::Stopped { r_km: state.r_km });
+            }
             if stats.accepted + stats.rejected >= options.max_steps {
                 return Err(CollectiveError::TooManySteps {
                     r_km: state.r_km,

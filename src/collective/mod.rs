@@ -20,7 +20,9 @@ pub mod reference;
 pub mod system;
 
 pub use emission::{Emission, EnergyBins, SpeciesEmission, SpectrumShape};
-pub use lie::{solve_lie, CollectiveSolution, CollectiveState, CollectiveStats, LieOptions};
+pub use lie::{
+    solve_lie, solve_lie_until, CollectiveSolution, CollectiveState, CollectiveStats, LieOptions,
+};
 pub use reference::{solve_dop853_collective, ReferenceOptions};
 pub use system::{CollectiveProblem, Geometry};
 
@@ -45,4 +47,6 @@ pub enum CollectiveError {
     TooManySteps { r_km: f64, steps: u64 },
     #[error("step size underflow at r = {r_km} km")]
     StepUnderflow { r_km: f64 },
+    #[error("stopped at r = {r_km} km")]
+    Stopped { r_km: f64 },
 }

@@ -48,6 +48,12 @@ pub enum RunError {
         #[source]
         source: EvolveError,
     },
+    #[error("collective run, scan point {scan}: {source}")]
+    Collective {
+        scan: usize,
+        #[source]
+        source: crate::collective::CollectiveError,
+    },
     #[error("could not start {threads} worker threads: {message}")]
     Threads { threads: usize, message: String },
     #[error(transparent)]
@@ -108,11 +114,18 @@ where
         threads: options.threads.unwrap_or(0),
         message: e.to_string(),
     })?;
-    let mut grid = shard_grid_points(plan.n_grid(), options.shard);
-    let layers = super::layers::LayerRun::new(plan);
+    // A coupled run's unit of work is a scan point (all its energies as one state).
+    let coupled = plan.collective.is_some();
+    let n_e = plan.energies_mev.len();
+    let units = if coupled {
+        plan.n_scan_points()
+    } else {
+        plan.n_grid()
+    };
+    let mut grid = shard_grid_points(units, options.shard);
+    let layers = super::layers::LayerRun::new(plan).filter(|_| !coupled);
     if layers.is_some() {
         // Energy-major: the grid points of one energy share its layer eigensystems.
-        let n_e = plan.energies_mev.len();
         grid.sort_by_key(|&g| (g % n_e, g / n_e));
     }
     let n = grid.len();
@@ -122,7 +135,7 @@ where
     // channel and the thread switches do not outweigh the physics.
     let chunk = if layers.is_some() { 64 } else { 1 };
     let mut summary = RunSummary {
-        energies_total: n,
+        energies_total: if coupled { n * n_e } else { n },
         ..Default::default()
     };
     let mut sink_error = None;
@@ -138,9 +151,17 @@ where
                     let _ = tx.send(
                         points
                             .iter()
-                            .map(|&i| match &layers {
-                                Some(fast) => fast.solve(plan, i),
-                                None => solve_grid_point(plan, datasets, i),
+                            .flat_map(|&i| match &layers {
+                                _ if coupled => {
+                                    match super::coupled::solve_scan_point(
+                                        plan, datasets, i, &cancel,
+                                    ) {
+                                        Ok(all) => all.into_iter().map(Ok).collect(),
+                                        Err(e) => vec![Err(e)],
+                                    }
+                                }
+                                Some(fast) => vec![fast.solve(plan, i)],
+                                None => vec![solve_grid_point(plan, datasets, i)],
                             })
                             .collect(),
                     );
@@ -164,9 +185,12 @@ where
                 continue;
             }
             let indices: Vec<usize> = batch.iter().map(|r| r.grid_index).collect();
+            // Every bin of a coupled solve carries its steps: count them once.
             for r in &batch {
-                summary.accepted_steps += r.steps;
-                summary.rejected_steps += r.rejected;
+                if !coupled || r.grid_index % n_e == 0 {
+                    summary.accepted_steps += r.steps;
+                    summary.rejected_steps += r.rejected;
+                }
                 summary.max_unitarity_error = summary.max_unitarity_error.max(r.unitarity_error);
             }
             match sink(batch) {

@@ -46,8 +46,11 @@ pub fn header_for(plan: &Scenario, command: String) -> Result<RunHeader, RunErro
         },
         initial_states: plan.initial_labels(),
         final_states: plan.labels.clone(),
-        solver_method: plan.solver.method.as_str().to_string(),
-        rtol: plan.solver.rtol,
+        solver_method: match &plan.collective {
+            Some(_) => "cf4".to_string(),
+            None => plan.solver.method.as_str().to_string(),
+        },
+        rtol: plan.collective.as_ref().map_or(plan.solver.rtol, |c| c.tol),
         atol: plan.solver.atol,
         amplitudes: plan.output.amplitudes,
         all_steps: plan.record == Record::AllSteps,

@@ -8,6 +8,8 @@
 //!   production start points when asked), its datasets filled.
 //! - [`datasets`]: the named dataset producers, built once from the plan and handed each
 //!   solution with the Hamiltonian it was solved with.
+//! - [`coupled`]: a `[collective]` plan's unit of work, one scan point whose energies evolve as
+//!   one state (the coupled solve below).
 //! - [`driver`]: the parallel loop over grid points (rayon), results to a sink as they finish.
 //! - [`file`](mod@file): the output header of a plan, and a run into `<out>.partial` and the final file.
 //! - [`merge`]: one output file from the shard files of a run.
@@ -33,6 +35,7 @@
 //!   eigensystem per Earth shell and energy for all chords) belongs in a producer or solver
 //!   built once from the plan, like [`datasets::Datasets`].
 
+pub mod coupled;
 pub mod datasets;
 pub mod driver;
 pub mod file;

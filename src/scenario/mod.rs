@@ -8,8 +8,10 @@
 //!   double precision, tolerance ranges), checked at validation.
 //! - [`scan`]: `[scan]`, one validated scenario per scan point.
 //! - [`detector`]: `[detector]`, the recoil grid, flux and target of the detector datasets.
+//! - [`collective`]: `[collective]`, the emission of a coupled neutrino–neutrino run.
 //! - [`error`]: the error type, [`ScenarioError`].
 
+pub mod collective;
 pub mod detector;
 pub mod detector_response;
 pub mod error;
@@ -111,6 +113,8 @@ pub struct Scenario {
     pub arrival: ArrivalSpec,
     /// `[scan]`: the axes and one scenario per scan point; `None` without a scan.
     pub scan: Option<Box<Scan>>,
+    /// `[collective]`: all energies of a scan point evolve as one coupled state.
+    pub collective: Option<collective::CollectiveSpec>,
 }
 
 impl Scenario {

@@ -26,6 +26,8 @@ pub struct RawScenario {
     pub nsi: Option<toml::Table>,
     /// Interpreted by [`super::scan`] (field = values), after the file as written validated.
     pub scan: Option<toml::Table>,
+    /// `[collective]`: interpreted by `scenario::collective`.
+    pub collective: Option<toml::Table>,
 }
 
 #[derive(Debug, Deserialize)]

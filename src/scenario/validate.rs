@@ -148,6 +148,7 @@ impl Checker<'_> {
         if raw.name.trim().is_empty() {
             return Err(self.err("name", "must not be empty"));
         }
+        let collective = super::collective::validate(&raw, &|f: &str, m: String| self.err(f, m))?;
         let (basis, flavours) = self.neutrino(&raw.neutrino)?;
         let mixing = self.mixing(raw.mixing.unwrap_or_default(), flavours, basis.nature())?;
         let moments = self.moments(raw.moments.unwrap_or_default(), basis.nature(), &mixing)?;
@@ -214,6 +215,7 @@ impl Checker<'_> {
             detector,
             arrival,
             scan: None,
+            collective,
         })
     }
 

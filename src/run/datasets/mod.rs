@@ -17,6 +17,7 @@
 //! add a producer here (a variant of [`Producer`] and a file beside this one), and give it a
 //! test that reads the dataset back from a run.
 
+pub mod collective;
 pub mod day_night;
 pub mod detector;
 pub mod night_bins;
@@ -52,6 +53,8 @@ pub enum Producer {
     Averaged(observables::Averaged),
     /// `/detector/...`.
     Detector(detector::DetectorDatasets),
+    /// `/collective/...` (filled by the coupled solver, not per solution).
+    Collective(collective::CollectiveDatasets),
 }
 
 /// A producer and the index of its first slab in [`EnergyResult::extras`].
@@ -85,6 +88,11 @@ impl Datasets {
         if plan.detector.is_some() {
             producers.push(Producer::Detector(detector::DetectorDatasets));
         }
+        if plan.collective.is_some() {
+            producers.push(Producer::Collective(collective::CollectiveDatasets::new(
+                plan,
+            )));
+        }
         let mut specs = Vec::new();
         let slots = producers
             .into_iter()
@@ -111,9 +119,20 @@ impl Datasets {
                 ]),
                 Producer::Averaged(_) => paths.push(observables::AVERAGED_SPREAD),
                 Producer::Detector(_) => paths.extend([detector::MU_EFF_SQ, detector::COMPOSITION]),
+                Producer::Collective(_) => {
+                    paths.extend(collective::CollectiveDatasets::derived_inputs())
+                }
             }
         }
         paths
+    }
+
+    /// The `/collective/...` producer, when the plan is a coupled run.
+    pub fn collective(&self) -> Option<&collective::CollectiveDatasets> {
+        self.slots.iter().find_map(|s| match &s.producer {
+            Producer::Collective(p) => Some(p),
+            _ => None,
+        })
     }
 
     /// The per-grid-point datasets, in the order every result holds their slabs.
@@ -134,6 +153,8 @@ impl Datasets {
                 Producer::Arrival(p) => p.slabs(input, solution, &mut out),
                 Producer::Averaged(p) => p.slabs(input, solution, &mut out)?,
                 Producer::Detector(p) => p.slabs(input, solution, &mut out),
+                // A coupled run fills its slabs itself (run::coupled); never per solution.
+                Producer::Collective(_) => {}
             }
         }
         Ok(out)
@@ -170,6 +191,7 @@ impl Datasets {
                 Producer::Arrival(p) => out.extend(p.derived(header, results)),
                 Producer::Averaged(p) => out.extend(p.derived(plan, header, results)),
                 Producer::Detector(p) => out.extend(p.derived(plan, header, results)),
+                Producer::Collective(p) => out.extend(p.derived(header, results)),
             }
         }
         // Scans that change the track: each scan point's record positions.
@@ -191,6 +213,7 @@ impl Producer {
             Producer::Arrival(p) => p.specs(plan),
             Producer::Averaged(p) => p.specs(plan),
             Producer::Detector(p) => p.specs(plan),
+            Producer::Collective(p) => p.specs(plan),
         }
     }
 }

@@ -1,0 +1,272 @@
+//! `[collective]`: a coupled neutrino–neutrino (single-angle bulb) run, validated apart from
+//! [`super::validate`] (one call from there). The table gives the neutrinosphere radius and
+//! what each species emits; the energy bins are the `[energy]` grid (equally spaced centres),
+//! the track starts at or beyond R_ν, and the run layer solves all energies of a scan point
+//! as one state ([`crate::run::coupled`]).
+//!
+//! ```toml
+//! [collective]
+//! r_nu_km = 10.0
+//! nu_e    = { luminosity_erg_s = 1e51, mean_energy_mev = 10.0 }            # Fermi–Dirac, η = 0
+//! nubar_e = { luminosity_erg_s = 1e51, mean_energy_mev = 15.0, eta = 2.0 } # degenerate FD
+//! nu_x    = { luminosity_erg_s = 1e51, mean_energy_mev = 20.0, alpha = 3.0 } # pinched
+//! nubar_x = { luminosity_erg_s = 1e51, mean_energy_mev = 20.0 }
+//! ```
+//!
+//! Everything that cannot apply to a coupled run is refused here with the field that asks for
+//! it: other solver methods than the Lie-group one, all-steps recording, `[arrival]`,
+//! `[detector]`, observables beyond `flavour`, `[nsi]`.
+
+use super::error::ScenarioError;
+use super::raw::RawScenario;
+use crate::collective::{Emission, SpeciesEmission, SpectrumShape};
+
+type Result<T> = std::result::Result<T, ScenarioError>;
+
+/// Makes an error about a dotted field (the checker's `err`).
+type ErrFn<'a> = &'a dyn Fn(&str, String) -> ScenarioError;
+
+/// The default local tolerance of the collective integrator when `[solver] rtol` is not given
+/// (the single-particle default 1e-6 is too loose for the nonlinear swap; collective.md §7.2).
+pub const DEFAULT_TOL: f64 = 1e-9;
+
+/// A validated `[collective]` table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CollectiveSpec {
+    /// R_ν and the four species' emission.
+    pub emission: Emission,
+    /// Local error tolerance of the CF4 step (`[solver] rtol`, default [`DEFAULT_TOL`]).
+    pub tol: f64,
+}
+
+const SPECIES: [&str; 4] = ["nu_e", "nubar_e", "nu_x", "nubar_x"];
+
+fn number(v: &toml::Value) -> Option<f64> {
+    match v {
+        toml::Value::Float(x) => Some(*x),
+        toml::Value::Integer(i) => Some(*i as f64),
+        _ => None,
+    }
+}
+
+fn describe(v: &toml::Value) -> String {
+    match v {
+        toml::Value::String(s) => format!("\"{s}\""),
+        other => other.to_string(),
+    }
+}
+
+/// `[collective]` of `raw`, or None without the table. Called before any other table is
+/// consumed, so it sees what the user wrote (not the defaults filled in later).
+pub(super) fn validate(raw: &RawScenario, err: ErrFn) -> Result<Option<CollectiveSpec>> {
+    let Some(table) = &raw.collective else {
+        return Ok(None);
+    };
+    for key in table.keys() {
+        if key != "r_nu_km" && !SPECIES.contains(&key.as_str()) {
+            return Err(err(
+                &format!("collective.{key}"),
+                format!("unknown field (expected r_nu_km, {})", SPECIES.join(", ")),
+            ));
+        }
+    }
+    let r_nu_km = positive_number(table.get("r_nu_km"), "collective.r_nu_km", err)?;
+    let species = |name: &str| species(table.get(name), &format!("collective.{name}"), err);
+    let emission = Emission {
+        r_nu_km,
+        nu_e: species("nu_e")?,
+        nubar_e: species("nubar_e")?,
+        nu_x: species("nu_x")?,
+        nubar_x: species("nubar_x")?,
+    };
+    check_track(raw, r_nu_km, err)?;
+    check_energy(raw, err)?;
+    let tol = check_solver(raw, err)?;
+    check_unsupported(raw, err)?;
+    Ok(Some(CollectiveSpec { emission, tol }))
+}
+
+fn positive_number(v: Option<&toml::Value>, field: &str, err: ErrFn) -> Result<f64> {
+    let v = v.ok_or_else(|| err(field, "is required".into()))?;
+    match number(v) {
+        Some(x) if x.is_finite() && x > 0.0 => Ok(x),
+        Some(x) => Err(err(field, format!("must be > 0, got {x}"))),
+        None => Err(err(field, format!("must be a number, got {}", describe(v)))),
+    }
+}
+
+/// `{ luminosity_erg_s, mean_energy_mev, eta | alpha }`.
+fn species(v: Option<&toml::Value>, field: &str, err: ErrFn) -> Result<SpeciesEmission> {
+    let expected = "{ luminosity_erg_s = .., mean_energy_mev = .., eta = .. or alpha = .. }";
+    let v = v.ok_or_else(|| err(field, format!("is required: {expected}")))?;
+    let toml::Value::Table(t) = v else {
+        return Err(err(
+            field,
+            format!("must be a table {expected}, got {}", describe(v)),
+        ));
+    };
+    for key in t.keys() {
+        if !["luminosity_erg_s", "mean_energy_mev", "eta", "alpha"].contains(&key.as_str()) {
+            return Err(err(
+                &format!("{field}.{key}"),
+                format!("unknown field (expected {expected})"),
+            ));
+        }
+    }
+    let luminosity_erg_s = positive_number(
+        t.get("luminosity_erg_s"),
+        &format!("{field}.luminosity_erg_s"),
+        err,
+    )?;
+    let mean_energy_mev = positive_number(
+        t.get("mean_energy_mev"),
+        &format!("{field}.mean_energy_mev"),
+        err,
+    )?;
+    let finite = |key: &str| -> Result<Option<f64>> {
+        let Some(v) = t.get(key) else {
+            return Ok(None);
+        };
+        match number(v) {
+            Some(x) if x.is_finite() => Ok(Some(x)),
+            _ => Err(err(
+                &format!("{field}.{key}"),
+                format!("must be a finite number, got {}", describe(v)),
+            )),
+        }
+    };
+    let shape = match (finite("eta")?, finite("alpha")?) {
+        (Some(_), Some(_)) => return Err(err(
+            &format!("{field}.alpha"),
+            "cannot be combined with eta (give a Fermi–Dirac degeneracy eta or a pinching alpha)"
+                .into(),
+        )),
+        // Beyond |η| ~ 30 the Fermi integrals' fixed quadrature loses digits.
+        (Some(eta), None) if eta.abs() > 30.0 => {
+            return Err(err(
+                &format!("{field}.eta"),
+                format!("must lie in [-30, 30], got {eta}"),
+            ))
+        }
+        (Some(eta), None) => SpectrumShape::FermiDirac { eta },
+        (None, Some(alpha)) if alpha <= -1.0 => {
+            return Err(err(
+                &format!("{field}.alpha"),
+                format!("must be > -1 (a normalisable spectrum), got {alpha}"),
+            ))
+        }
+        (None, Some(alpha)) => SpectrumShape::Pinched { alpha },
+        (None, None) => SpectrumShape::FermiDirac { eta: 0.0 },
+    };
+    Ok(SpeciesEmission {
+        luminosity_erg_s,
+        mean_energy_mev,
+        shape,
+    })
+}
+
+/// The emitted state is the state at R_ν: the track must start there or beyond, explicitly.
+fn check_track(raw: &RawScenario, r_nu_km: f64, err: ErrFn) -> Result<()> {
+    let track = raw.track.as_ref();
+    let Some(start) = track.and_then(|t| t.start_km) else {
+        return Err(err(
+            "track.start_km",
+            format!("is required with [collective] (the emitted state is that at r_nu_km = {r_nu_km}; start there)"),
+        ));
+    };
+    if start.is_finite() && start < r_nu_km {
+        return Err(err(
+            "track.start_km",
+            format!("must be >= [collective] r_nu_km = {r_nu_km} (neutrinos are emitted there), got {start}"),
+        ));
+    }
+    if let Some(toml::Value::String(s)) = track.and_then(|t| t.record.as_ref()) {
+        if s == "all-steps" {
+            return Err(err(
+                "track.record",
+                "cannot be \"all-steps\" with [collective] (give \"end\", { points = N } or { values_km = [...] })".into(),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The bins are the `[energy]` grid: equally spaced centres, each bin holding f(E) dE.
+fn check_energy(raw: &RawScenario, err: ErrFn) -> Result<()> {
+    let e = &raw.energy;
+    if let Some(values) = &e.values_mev {
+        if values.len() >= 2 {
+            let width = values[1] - values[0];
+            let uneven = values
+                .windows(2)
+                .map(|w| w[1] - w[0])
+                .find(|d| !(*d > 0.0 && (d - width).abs() <= 1e-9 * width.abs()));
+            if let Some(d) = uneven {
+                return Err(err(
+                    "energy.values_mev",
+                    format!("must be increasing and equally spaced with [collective] (the bin centres), got spacings {width} and {d}"),
+                ));
+            }
+        }
+        return Ok(());
+    }
+    match e.scale.as_deref() {
+        Some("linear") => Ok(()),
+        other => Err(err(
+            "energy.scale",
+            format!(
+                "must be \"linear\" with [collective] (the energies are equally spaced bin centres), got {}",
+                other.map_or("the default \"log\"".to_string(), |s| format!("\"{s}\""))
+            ),
+        )),
+    }
+}
+
+/// Only the Lie-group integrator fills P(s → j) from evolved amplitudes; `rtol` is its
+/// tolerance.
+fn check_solver(raw: &RawScenario, err: ErrFn) -> Result<f64> {
+    let solver = raw.solver.as_ref();
+    if let Some(method) = solver.and_then(|s| s.method.as_deref()) {
+        if method != "magnus" {
+            return Err(err(
+                "solver.method",
+                format!("must be \"magnus\" with [collective] (the fourth-order commutator-free Lie-group step; DOP853 is the library's reference only), got \"{method}\""),
+            ));
+        }
+    }
+    match solver.and_then(|s| s.rtol) {
+        None => Ok(DEFAULT_TOL),
+        Some(tol) if (1e-13..=1e-3).contains(&tol) => Ok(tol),
+        Some(tol) => Err(err(
+            "solver.rtol",
+            format!("must lie in [1e-13, 1e-3] with [collective], got {tol}"),
+        )),
+    }
+}
+
+fn check_unsupported(raw: &RawScenario, err: ErrFn) -> Result<()> {
+    let refuse = |field: &str, what: &str| {
+        Err(err(
+            field,
+            format!("{what} does not apply to a [collective] run (remove it)"),
+        ))
+    };
+    if raw.arrival.is_some() {
+        return refuse("arrival.", "[arrival]");
+    }
+    if raw.detector.is_some() {
+        return refuse("detector.", "[detector]");
+    }
+    if raw.nsi.is_some() {
+        return refuse("nsi.", "[nsi]");
+    }
+    if let Some(obs) = raw.output.as_ref().and_then(|o| o.observables.as_ref()) {
+        if let Some(other) = obs.iter().find(|o| o.as_str() != "flavour") {
+            return refuse(
+                "output.observables",
+                &format!("the observable \"{other}\" (only \"flavour\")"),
+            );
+        }
+    }
+    Ok(())
+}

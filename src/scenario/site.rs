@@ -4,7 +4,7 @@
 //!
 //! - `latitude_deg` (in [−90, 90]) or `livetime_file` (a CSV of `cos_zenith,livetime` rows,
 //!   a livetime density linear between rows, covering [−1, 1]): where the exposure comes
-//!   from ([`crate::observables::exposure`]).
+//!   from ([`crate::medium::exposure`]).
 //! - `inverse_square` (default false): weight each moment of the year by 1/d² (the flux).
 //! - `chords` (default 200): about this many night chords in all. The night probability
 //!   oscillates in cos θ_z (Earth regeneration, ~25 periods across the night at 16 MeV), so
@@ -17,7 +17,8 @@
 use std::path::Path;
 
 use super::{EarthChord, NightBin};
-use crate::observables::exposure::{named_bins, split_at_core, Exposure, ZenithDistribution};
+use crate::medium::exposure::{named_bins, split_at_core, Exposure, ZenithDistribution};
+use crate::text_table::PairError;
 
 /// What a site gives the run: the night chords and the named bins over them.
 pub struct Site {
@@ -165,25 +166,21 @@ fn livetime(path: &Path, name: &str) -> Result<ZenithDistribution, (String, Stri
             format!("cannot read {}: {e}", path.display()),
         )
     })?;
+    let bad = |line: usize, what: &str| (field.clone(), format!("{name}:{line}: {what}"));
+    let rows = crate::text_table::pairs(&text, "cos_zenith").map_err(|(row, e)| match e {
+        PairError::Columns => bad(row.line, "expected two columns cos_zenith,livetime"),
+        PairError::NotNumbers => bad(row.line, "expected numbers"),
+    })?;
     let (mut x, mut f) = (Vec::new(), Vec::new());
-    for (i, line) in text.lines().enumerate() {
-        let line = line.trim();
-        if line.is_empty() || line.starts_with('#') || line.starts_with("cos_zenith") {
-            continue;
-        }
-        let bad = |what: &str| (field.clone(), format!("{name}:{}: {what}", i + 1));
-        let cols: Vec<&str> = line.split(',').map(str::trim).collect();
-        let [c, w] = cols.as_slice() else {
-            return Err(bad("expected two columns cos_zenith,livetime"));
-        };
-        let (Ok(c), Ok(w)) = (c.parse::<f64>(), w.parse::<f64>()) else {
-            return Err(bad("expected numbers"));
-        };
+    for (row, c, w) in rows {
         if !(c.is_finite() && w.is_finite() && w >= 0.0) {
-            return Err(bad("needs a finite cos_zenith and a livetime >= 0"));
+            return Err(bad(
+                row.line,
+                "needs a finite cos_zenith and a livetime >= 0",
+            ));
         }
         if x.last().is_some_and(|&l| c <= l) {
-            return Err(bad("cos_zenith must increase"));
+            return Err(bad(row.line, "cos_zenith must increase"));
         }
         x.push(c);
         f.push(w);

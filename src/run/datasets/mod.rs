@@ -18,6 +18,7 @@
 //! test that reads the dataset back from a run.
 
 pub mod detector;
+pub mod mixing;
 pub mod night_bins;
 pub mod observables;
 pub mod solar;
@@ -174,7 +175,7 @@ impl Datasets {
         // Whole-run only: the solar model's provenance and the site's night bins.
         out.extend(solar::solar_datasets(plan));
         out.extend(night_bins::night_bin_datasets(plan, header, results));
-        out.extend(crate::mass_matrix::derived_datasets(&plan.model.mixing));
+        out.extend(mixing::derived_datasets(&plan.model.mixing));
         out
     }
 }

@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::grid::{energy_grid, Scale};
+use super::grid::{range_grid, Range, RangeFields, Scale};
 use super::raw::RawDetector;
 use super::ScenarioError;
 use crate::basis::Flavours;
@@ -96,24 +96,6 @@ pub(crate) fn validate(
             "is required (the number of recoil energies)".into(),
         )
     })?;
-    if !(1..=100_000).contains(&points) {
-        return Err(err(
-            "recoil_points",
-            format!("must be an integer from 1 to 100000, got {points}"),
-        ));
-    }
-    if points == 1 && max != min {
-        return Err(err(
-            "recoil_max_mev",
-            format!("must equal recoil_min_mev when recoil_points = 1, got {max}"),
-        ));
-    }
-    if points > 1 && min >= max {
-        return Err(err(
-            "recoil_min_mev",
-            format!("must be < recoil_max_mev, got {min} and {max}"),
-        ));
-    }
     let scale = match raw.recoil_scale.as_deref().unwrap_or("log") {
         "log" => Scale::Log,
         "linear" => Scale::Linear,
@@ -124,7 +106,18 @@ pub(crate) fn validate(
             ))
         }
     };
-    let recoil_mev = energy_grid(scale, min, max, points as usize);
+    let names = RangeFields {
+        min: "recoil_min_mev",
+        max: "recoil_max_mev",
+        points: "recoil_points",
+    };
+    let range = Range {
+        scale,
+        min,
+        max,
+        points,
+    };
+    let recoil_mev = range_grid(range, names, 100_000).map_err(|(f, m)| err(&f, m))?;
 
     let flux = match raw.flux_file {
         None => {

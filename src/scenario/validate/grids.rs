@@ -1,6 +1,6 @@
 //! `[energy]`: the energy grid (explicit values or a range).
 
-use crate::scenario::grid::{energy_grid, Scale};
+use crate::scenario::grid::{range_grid, Range, RangeFields, Scale};
 use crate::scenario::raw::RawEnergy;
 
 use super::{Checker, Result};
@@ -55,21 +55,17 @@ impl Checker<'_> {
         let points = e
             .points
             .ok_or_else(|| self.err("energy.points", "is required"))?;
-        if points < 1 {
-            return Err(self.err("energy.points", format!("must be >= 1, got {points}")));
-        }
-        if points == 1 && max != min {
-            return Err(self.err(
-                "energy.max_mev",
-                format!("must equal min_mev when points = 1, got {max}"),
-            ));
-        }
-        if points > 1 && min >= max {
-            return Err(self.err(
-                "energy.min_mev",
-                format!("must be < max_mev, got min_mev = {min} and max_mev = {max}"),
-            ));
-        }
-        Ok(energy_grid(scale, min, max, points as usize))
+        let names = RangeFields {
+            min: "min_mev",
+            max: "max_mev",
+            points: "points",
+        };
+        let range = Range {
+            scale,
+            min,
+            max,
+            points,
+        };
+        range_grid(range, names, i64::MAX).map_err(|(f, m)| self.err(&format!("energy.{f}"), m))
     }
 }

@@ -50,6 +50,8 @@ impl DetectorSpec {
     }
 }
 
+type Err<'a> = &'a dyn Fn(&str, String) -> ScenarioError;
+
 /// Validates `[detector]`. `err(field, message)` builds an error about `detector.<field>`;
 /// `base_dir` resolves `flux_file`; the energy grid must overlap the flux table.
 pub(crate) fn validate(
@@ -57,8 +59,64 @@ pub(crate) fn validate(
     base_dir: &Path,
     flavours: Flavours,
     energies_mev: &[f64],
-    err: &dyn Fn(&str, String) -> ScenarioError,
+    err: Err,
 ) -> Result<DetectorSpec> {
+    let recoil_mev = recoil_grid(&raw, err)?;
+    let flux = match raw.flux_file {
+        None if raw.flux_scale.is_some() => {
+            return Err(err(
+                "flux_scale",
+                "scales flux_file; give flux_file as well".into(),
+            ));
+        }
+        None => None,
+        Some(file) => Some(flux(file, raw.flux_scale, base_dir, energies_mev, err)?),
+    };
+    let electrons = positive("electrons", raw.electrons.unwrap_or(1.0), err)?;
+    let millicharge_e = finite("millicharge_e", raw.millicharge_e.unwrap_or(0.0), err)?;
+    let mut charge_radius_cm2 = [0.0; 3];
+    if let Some(r) = raw.charge_radius_cm2 {
+        if r.tau.is_some() && flavours == Flavours::Two {
+            return Err(err(
+                "charge_radius_cm2.tau",
+                "there is no tau with flavours = 2 (give e and mu)".into(),
+            ));
+        }
+        for (k, (name, v)) in [("e", r.e), ("mu", r.mu), ("tau", r.tau)]
+            .into_iter()
+            .enumerate()
+        {
+            let field = format!("charge_radius_cm2.{name}");
+            charge_radius_cm2[k] = finite(&field, v.unwrap_or(0.0), err)?;
+        }
+    }
+    Ok(DetectorSpec {
+        recoil_mev,
+        flux,
+        electrons,
+        millicharge_e,
+        charge_radius_cm2,
+    })
+}
+
+fn positive(field: &str, x: f64, err: Err) -> Result<f64> {
+    if x.is_finite() && x > 0.0 {
+        Ok(x)
+    } else {
+        Err(err(field, format!("must be a finite number > 0, got {x}")))
+    }
+}
+
+fn finite(field: &str, x: f64, err: Err) -> Result<f64> {
+    if x.is_finite() {
+        Ok(x)
+    } else {
+        Err(err(field, format!("must be a finite number, got {x}")))
+    }
+}
+
+/// `recoil_min_mev`, `recoil_max_mev`, `recoil_points`, `recoil_scale`: the recoil grid.
+fn recoil_grid(raw: &RawDetector, err: Err) -> Result<Vec<f64>> {
     let need = |field: &str, v: Option<f64>| {
         v.ok_or_else(|| {
             err(
@@ -68,27 +126,15 @@ pub(crate) fn validate(
             )
         })
     };
-    let positive = |field: &str, x: f64| {
-        if x.is_finite() && x > 0.0 {
-            Ok(x)
-        } else {
-            Err(err(field, format!("must be a finite number > 0, got {x}")))
-        }
-    };
-    let finite = |field: &str, x: f64| {
-        if x.is_finite() {
-            Ok(x)
-        } else {
-            Err(err(field, format!("must be a finite number, got {x}")))
-        }
-    };
     let min = positive(
         "recoil_min_mev",
         need("recoil_min_mev", raw.recoil_min_mev)?,
+        err,
     )?;
     let max = positive(
         "recoil_max_mev",
         need("recoil_max_mev", raw.recoil_max_mev)?,
+        err,
     )?;
     let points = raw.recoil_points.ok_or_else(|| {
         err(
@@ -117,69 +163,41 @@ pub(crate) fn validate(
         max,
         points,
     };
-    let recoil_mev = range_grid(range, names, 100_000).map_err(|(f, m)| err(&f, m))?;
+    range_grid(range, names, 100_000).map_err(|(f, m)| err(&f, m))
+}
 
-    let flux = match raw.flux_file {
-        None => {
-            if raw.flux_scale.is_some() {
-                return Err(err(
-                    "flux_scale",
-                    "scales flux_file; give flux_file as well".into(),
-                ));
-            }
-            None
-        }
-        Some(file) => {
-            if file.trim().is_empty() {
-                return Err(err("flux_file", "must not be empty".into()));
-            }
-            let scale = positive("flux_scale", raw.flux_scale.unwrap_or(1.0))?;
-            let path: PathBuf = base_dir.join(&file);
-            let table = FluxTable::from_path(&path)
-                .map_err(|e| err("flux_file", format!("{e} (expected rows E_MeV, flux)")))?;
-            let e = table.energy_mev();
-            let (lo, hi) = (e[0], e[e.len() - 1]);
-            let grid_lo = energies_mev.iter().copied().fold(f64::INFINITY, f64::min);
-            let grid_hi = energies_mev.iter().copied().fold(0.0, f64::max);
-            if table.clipped(grid_lo, grid_hi).is_none() {
-                return Err(err(
-                    "flux_file",
-                    format!(
-                        "the table spans [{lo}, {hi}] MeV but the [energy] grid [{grid_lo}, {grid_hi}] MeV \
-                         does not overlap it: the folded spectrum needs evolved states over the flux's \
-                         energies (give an [energy] grid of at least two points across the table)"
-                    ),
-                ));
-            }
-            Some(FluxSpec {
-                file,
-                scale,
-                table: table.scaled(scale),
-            })
-        }
-    };
-    let electrons = positive("electrons", raw.electrons.unwrap_or(1.0))?;
-    let millicharge_e = finite("millicharge_e", raw.millicharge_e.unwrap_or(0.0))?;
-    let mut charge_radius_cm2 = [0.0; 3];
-    if let Some(r) = raw.charge_radius_cm2 {
-        if r.tau.is_some() && flavours == Flavours::Two {
-            return Err(err(
-                "charge_radius_cm2.tau",
-                "there is no tau with flavours = 2 (give e and mu)".into(),
-            ));
-        }
-        for (k, (name, v)) in [("e", r.e), ("mu", r.mu), ("tau", r.tau)]
-            .into_iter()
-            .enumerate()
-        {
-            charge_radius_cm2[k] = finite(&format!("charge_radius_cm2.{name}"), v.unwrap_or(0.0))?;
-        }
+/// `flux_file` × `flux_scale`: the table must overlap the `[energy]` grid.
+fn flux(
+    file: String,
+    scale: Option<f64>,
+    base_dir: &Path,
+    energies_mev: &[f64],
+    err: Err,
+) -> Result<FluxSpec> {
+    if file.trim().is_empty() {
+        return Err(err("flux_file", "must not be empty".into()));
     }
-    Ok(DetectorSpec {
-        recoil_mev,
-        flux,
-        electrons,
-        millicharge_e,
-        charge_radius_cm2,
+    let scale = positive("flux_scale", scale.unwrap_or(1.0), err)?;
+    let path: PathBuf = base_dir.join(&file);
+    let table = FluxTable::from_path(&path)
+        .map_err(|e| err("flux_file", format!("{e} (expected rows E_MeV, flux)")))?;
+    let e = table.energy_mev();
+    let (lo, hi) = (e[0], e[e.len() - 1]);
+    let grid_lo = energies_mev.iter().copied().fold(f64::INFINITY, f64::min);
+    let grid_hi = energies_mev.iter().copied().fold(0.0, f64::max);
+    if table.clipped(grid_lo, grid_hi).is_none() {
+        return Err(err(
+            "flux_file",
+            format!(
+                "the table spans [{lo}, {hi}] MeV but the [energy] grid [{grid_lo}, {grid_hi}] MeV \
+                 does not overlap it: the folded spectrum needs evolved states over the flux's \
+                 energies (give an [energy] grid of at least two points across the table)"
+            ),
+        ));
+    }
+    Ok(FluxSpec {
+        file,
+        scale,
+        table: table.scaled(scale),
     })
 }

@@ -28,7 +28,6 @@ pub struct Site {
 
 /// Validates `site` (the field `arrival.site`); errors are (field, message).
 pub fn validate(table: &toml::Table, base_dir: &Path) -> Result<Site, (String, String)> {
-    let field = |k: &str| format!("arrival.site.{k}");
     let known = [
         "latitude_deg",
         "inverse_square",
@@ -42,14 +41,54 @@ pub fn validate(table: &toml::Table, base_dir: &Path) -> Result<Site, (String, S
             format!("unknown key \"{k}\"; expected any of {}", known.join(", ")),
         ));
     }
-    let number = |k: &str| -> Result<Option<f64>, (String, String)> {
-        match table.get(k) {
-            None => Ok(None),
-            Some(toml::Value::Float(x)) if x.is_finite() => Ok(Some(*x)),
-            Some(toml::Value::Integer(i)) => Ok(Some(*i as f64)),
-            Some(other) => Err((field(k), format!("expected a finite number, got {other}"))),
+    let distribution = distribution(table, base_dir)?;
+    let n = number(table, "chords")?.unwrap_or(200.0);
+    if !(2.0..=2000.0).contains(&n) || n.fract() != 0.0 {
+        return Err((
+            field("chords"),
+            format!("must be a whole number in 2..=2000, got {n}"),
+        ));
+    }
+    let scheme = match table.get("night_bins") {
+        None => "core-mantle".to_string(),
+        Some(toml::Value::String(s)) => s.clone(),
+        Some(other) => {
+            return Err((
+                field("night_bins"),
+                format!("expected \"sk\" or \"core-mantle\", got {other}"),
+            ))
         }
     };
+    let named = named_bins(&scheme).ok_or_else(|| {
+        (
+            field("night_bins"),
+            format!("expected \"sk\" or \"core-mantle\", got \"{scheme}\""),
+        )
+    })?;
+    night_chords(&distribution, &named, n as usize)
+}
+
+/// `arrival.site.<k>`.
+fn field(k: &str) -> String {
+    format!("arrival.site.{k}")
+}
+
+/// An optional finite number `k` of the site table.
+fn number(table: &toml::Table, k: &str) -> Result<Option<f64>, (String, String)> {
+    match table.get(k) {
+        None => Ok(None),
+        Some(toml::Value::Float(x)) if x.is_finite() => Ok(Some(*x)),
+        Some(toml::Value::Integer(i)) => Ok(Some(*i as f64)),
+        Some(other) => Err((field(k), format!("expected a finite number, got {other}"))),
+    }
+}
+
+/// The site's exposure in cos θ_z: from `latitude_deg` (and `inverse_square`) or a
+/// `livetime_file`.
+fn distribution(
+    table: &toml::Table,
+    base_dir: &Path,
+) -> Result<ZenithDistribution, (String, String)> {
     let inverse_square = match table.get("inverse_square") {
         None => false,
         Some(toml::Value::Boolean(b)) => *b,
@@ -60,8 +99,8 @@ pub fn validate(table: &toml::Table, base_dir: &Path) -> Result<Site, (String, S
             ))
         }
     };
-    let latitude = number("latitude_deg")?;
-    let distribution = match (latitude, table.get("livetime_file")) {
+    let latitude = number(table, "latitude_deg")?;
+    Ok(match (latitude, table.get("livetime_file")) {
         (Some(_), Some(_)) => {
             return Err((
                 "arrival.site".into(),
@@ -99,30 +138,16 @@ pub fn validate(table: &toml::Table, base_dir: &Path) -> Result<Site, (String, S
                 format!("expected a file name, got {other}"),
             ))
         }
-    };
-    let n = number("chords")?.unwrap_or(200.0);
-    if !(2.0..=2000.0).contains(&n) || n.fract() != 0.0 {
-        return Err((
-            field("chords"),
-            format!("must be a whole number in 2..=2000, got {n}"),
-        ));
-    }
-    let scheme = match table.get("night_bins") {
-        None => "core-mantle".to_string(),
-        Some(toml::Value::String(s)) => s.clone(),
-        Some(other) => {
-            return Err((
-                field("night_bins"),
-                format!("expected \"sk\" or \"core-mantle\", got {other}"),
-            ))
-        }
-    };
-    let named = named_bins(&scheme).ok_or_else(|| {
-        (
-            field("night_bins"),
-            format!("expected \"sk\" or \"core-mantle\", got \"{scheme}\""),
-        )
-    })?;
+    })
+}
+
+/// `n` night chords drawn from `distribution` in the `named` night bins (split at the core
+/// shadow), each bin with its exposure and the indices of its chords.
+fn night_chords(
+    distribution: &ZenithDistribution,
+    named: &[(String, f64, f64)],
+    n: usize,
+) -> Result<Site, (String, String)> {
     let edges: Vec<(f64, f64)> = named.iter().map(|b| (b.1, b.2)).collect();
     let regions = split_at_core(&edges);
     let region_edges: Vec<(f64, f64)> = regions.iter().map(|r| r.0).collect();
@@ -137,7 +162,7 @@ pub fn validate(table: &toml::Table, base_dir: &Path) -> Result<Site, (String, S
         })
         .collect();
     let mut chords = Vec::new();
-    for (cos_zenith, weight, region) in distribution.night_chords(&region_edges, n as usize) {
+    for (cos_zenith, weight, region) in distribution.night_chords(&region_edges, n) {
         let medium = crate::medium::EarthMedium::new(cos_zenith)
             .map_err(|e| ("arrival.site".to_string(), e.to_string()))?;
         bins[regions[region].1].chords.push(chords.len());

@@ -1,7 +1,8 @@
 //! The one reader of the crate's text tables (medium tables, flux tables, production and
-//! livetime tables): comma-separated rows, `#` comment lines and blank lines skipped, a
+//! livetime tables, solar model files): comma- or whitespace-separated rows, `#` comment lines and blank lines skipped, a
 //! leading byte-order mark (spreadsheet exports) ignored, every row keeping its 1-based line
 //! number for error messages. What the columns mean, and the messages, stay with each table.
+//! (The Earth shell files keep their own reader: they also allow `#` after a row's numbers.)
 
 /// One data or header row: its 1-based line in the file and its trimmed text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

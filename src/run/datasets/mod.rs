@@ -104,9 +104,12 @@ impl Datasets {
         for slot in &self.slots {
             match &slot.producer {
                 Producer::Mass(_) => {}
-                Producer::Arrival(_) => {
-                    paths.extend([observables::ARRIVAL_DAY, observables::ARRIVAL_NIGHT])
-                }
+                // The per-chord night slab feeds the night bins of `[arrival] site`.
+                Producer::Arrival(_) => paths.extend([
+                    observables::ARRIVAL_DAY,
+                    observables::ARRIVAL_NIGHT,
+                    observables::ARRIVAL_NIGHT_ZENITH,
+                ]),
                 Producer::Averaged(_) => paths.push(observables::AVERAGED_SPREAD),
                 Producer::Detector(_) => paths.extend([detector::MU_EFF_SQ, detector::COMPOSITION]),
             }

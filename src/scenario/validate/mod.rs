@@ -42,6 +42,14 @@ pub fn parse(path: &Path, text: &str) -> Result<Scenario> {
     Ok(base)
 }
 
+/// Validates scenario `text` that has no file of its own (a TOML string, or a dict turned
+/// into one, from Python): `display_name` names it in error messages (`<string>: [table]
+/// field ...`), and relative table paths resolve against its folder (the current folder for a
+/// plain name).
+pub fn parse_str(display_name: &str, text: &str) -> Result<Scenario> {
+    parse(Path::new(display_name), text)
+}
+
 /// One scenario, ignoring any `[scan]`.
 fn parse_one(path: &Path, text: &str) -> Result<Scenario> {
     let raw = deserialize(path, text)?;

@@ -47,7 +47,7 @@ impl Checker<'_> {
         self.earth_chords(earth, spec)
     }
 
-    /// `[arrival] site` (see [`super::site`]): the night chords of a detector site.
+    /// `[arrival] site` (see [`crate::scenario::site`]): the night chords of a detector site.
     pub(super) fn site(
         &self,
         table: &toml::Table,

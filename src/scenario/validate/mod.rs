@@ -1,9 +1,9 @@
 //! Raw scenario → [`Scenario`]: every rule of scenario.md, checked before any work.
 //!
 //! This file reads the TOML, locates errors and assembles the [`Scenario`]; each table has
-//! its own file of [`Checker`] methods: [`neutrino`], [`mixing`], [`moments`], [`grids`]
-//! (`[energy]`), [`medium`], [`track`], [`solver`], [`output`], [`arrival`] and
-//! [`production`] (`[arrival] production`).
+//! its own file of `Checker` methods: `neutrino.rs`, `mixing.rs`, `moments.rs`, `grids.rs`
+//! (`[energy]`), `medium.rs`, `track.rs`, `solver.rs`, `output.rs`, `arrival.rs` and
+//! `production.rs` (`[arrival] production`).
 
 mod arrival;
 mod grids;

@@ -92,10 +92,7 @@ impl FluxTable {
     /// ignored).
     pub fn from_path(path: &Path) -> Result<Self, FluxError> {
         let (name, text) = read(path)?;
-        let comma = text
-            .lines()
-            .map(str::trim)
-            .any(|l| !l.starts_with('#') && l.contains(','));
+        let comma = crate::text_table::rows(&text).any(|r| r.text.contains(','));
         let sep = if comma {
             Separator::Comma
         } else {
@@ -204,30 +201,26 @@ fn parse(text: &str, source_name: &str, sep: Separator) -> Result<FluxTable, Flu
     let mut flux = Vec::new();
     let mut data_lines = Vec::new();
     let mut header_seen = false;
-    // A byte-order mark (spreadsheet exports) is not part of the first line, comment or not.
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    for (n, raw) in text.lines().enumerate() {
-        let line = raw.trim();
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
+    // Comments, blank lines and a byte-order mark (spreadsheet exports) are skipped.
+    for row in crate::text_table::rows(text) {
+        let line = row.text;
         let fields: Vec<&str> = match sep {
-            Separator::Comma => line.split(',').map(str::trim).collect(),
-            Separator::Whitespace => line.split_whitespace().collect(),
+            Separator::Comma => row.fields(),
+            Separator::Whitespace => row.whitespace_fields(),
         };
         let numbers: Option<Vec<f64>> = fields.iter().take(2).map(|f| f.parse().ok()).collect();
         match numbers {
             Some(v) if v.len() == 2 => {
                 energy.push(v[0]);
                 flux.push(v[1]);
-                data_lines.push(n + 1);
+                data_lines.push(row.line);
             }
             // One header row before the data is allowed.
             None if data_lines.is_empty() && !header_seen => header_seen = true,
             _ => {
                 return Err(FluxError {
                     source_name: source_name.into(),
-                    line: n + 1,
+                    line: row.line,
                     message: format!(
                         "expected two numbers (E_MeV, flux), got `{line}`{}",
                         separator_hint(line)

@@ -124,7 +124,7 @@ fn random_complex_symmetric_matrix_is_reconstructed_from_u_and_masses() {
         let ms = s.model.mixing.masses_ev();
         assert!(ms[1] >= ms[0]);
         // The derived output datasets carry the same U and masses.
-        let ds = nuspin::mass_matrix::derived_datasets(&s.model.mixing);
+        let ds = nuspin::run::datasets::mixing::derived_datasets(&s.model.mixing);
         let pmns = ds.iter().find(|d| d.path == "mixing/pmns").unwrap();
         assert_eq!(pmns.values[0], u[(0, 0)].re);
         assert_eq!(pmns.values[3], u[(0, 1)].im);

@@ -146,3 +146,60 @@ fn added_paths_may_not_clash_with_the_layout() {
         assert!(PartialWriter::create(&out, &h).is_err(), "{bad:?} accepted");
     }
 }
+
+/// A failed append (here: an energy appended twice) stops the timed writer; the partial file
+/// keeps what was appended before it, the next push reports the error and every later result
+/// is handed back by `finish` for the final file.
+#[test]
+fn timed_partial_hands_back_what_a_failed_append_did_not_write() {
+    use nuspin::output::TimedPartial;
+    use std::time::Duration;
+
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("run.h5");
+    let h = header(SMALL);
+    let writer = PartialWriter::create(&out, &h).unwrap();
+    let timed = TimedPartial::start(writer, Duration::ZERO);
+    timed.push(vec![result(&h, 0), result(&h, 1)]).unwrap();
+    // Sent alone, after the first batch was written (an interval of zero flushes at once).
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while read_output(&nuspin::output::partial_path(&out))
+        .map(|f| f.finished_results().len() < 2)
+        .unwrap_or(true)
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "first batch never written"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    timed.push(vec![result(&h, 1), result(&h, 2)]).unwrap();
+    // The failure surfaces on a later push, whose batch is kept as well.
+    let mut error = None;
+    let mut pushed = vec![1, 2];
+    for g in 3..h.n_grid() {
+        std::thread::sleep(Duration::from_millis(20));
+        pushed.push(g);
+        if let Err(e) = timed.push(vec![result(&h, g)]) {
+            error = Some(e);
+            break;
+        }
+    }
+    let (unwritten, finish_error) = timed.finish();
+    let error = error
+        .or(finish_error)
+        .expect("the duplicate append was not reported");
+    assert!(error.to_string().contains("already appended"), "{error}");
+    let kept: Vec<usize> = unwritten.iter().map(|r| r.grid_index).collect();
+    assert_eq!(
+        kept, pushed,
+        "results after the failed append must come back"
+    );
+    let partial = read_output(&nuspin::output::partial_path(&out)).unwrap();
+    let on_disk: Vec<usize> = partial
+        .finished_results()
+        .iter()
+        .map(|r| r.grid_index)
+        .collect();
+    assert_eq!(on_disk, vec![0, 1]);
+}

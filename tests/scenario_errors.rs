@@ -238,3 +238,18 @@ fn max_steps_is_a_solver_field_and_is_honoured() {
     let err = nuspin::run::solve_energy(&s, 0).unwrap_err().to_string();
     assert!(err.contains("more than 3 steps"), "{err}");
 }
+
+/// A scenario given as a string (the Python binding's path) validates like a file and names
+/// itself by the display name in errors.
+#[test]
+fn a_scenario_string_validates_under_its_display_name() {
+    let s = nuspin::scenario::parse_str("<string>", GOOD).unwrap();
+    assert_eq!(s.energies_mev.len(), 4);
+    let e = nuspin::scenario::parse_str("<string>", &GOOD.replace("points = 4", "points = 0"))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.starts_with("<string>") && e.contains("[energy] points"),
+        "{e}"
+    );
+}

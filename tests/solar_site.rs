@@ -150,3 +150,55 @@ fn bad_solar_input_is_rejected_naming_the_field() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A whole run through the CLI writes the night-bin dataset from the partial file: each bin
+/// is the exposure-weighted mean of its chords' `/observables/arrival_night_zenith` slabs.
+#[test]
+fn night_bins_are_written_by_a_run_to_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = dir.path().join("site.toml");
+    let text = site_scenario("{ latitude_deg = 36.43, night_bins = \"sk\", chords = 12 }");
+    std::fs::write(
+        &scenario,
+        text.replace(
+            "profile_samples = 0",
+            "profile_samples = 0\nfile = \"site.h5\"",
+        ),
+    )
+    .unwrap();
+    let out = dir.path().join("site.h5");
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_nuspin"))
+        .args(["run", "--quiet", "--threads", "1"])
+        .arg(&scenario)
+        .arg("-o")
+        .arg(&out)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let s = parse(&scenario, &std::fs::read_to_string(&scenario).unwrap()).unwrap();
+    let file = nuspin::output::read_output(&out).unwrap();
+    let bins = file
+        .derived("observables/arrival_night_bins")
+        .expect("night bins written");
+    let zenith = file.extra("observables/arrival_night_zenith").unwrap();
+    let shape = zenith.shape();
+    let slab = shape[shape.len() - 2] * shape[shape.len() - 1];
+    assert_eq!(bins.values.len(), s.arrival.night_bins.len() * slab);
+    assert!(bins.values.iter().sum::<f64>() > 0.0);
+    let z: Vec<f64> = zenith.iter().copied().collect();
+    for (b, bin) in s.arrival.night_bins.iter().enumerate() {
+        let total: f64 = bin.chords.iter().map(|&c| s.arrival.chords[c].weight).sum();
+        for f in 0..slab {
+            let mean: f64 = bin
+                .chords
+                .iter()
+                .map(|&c| s.arrival.chords[c].weight / total * z[c * slab + f])
+                .sum();
+            let got = bins.values[b * slab + f];
+            assert!(
+                (got - mean).abs() < 1e-14 && got >= 0.0,
+                "bin {b} flavour {f}: {got} vs {mean}"
+            );
+        }
+    }
+}

@@ -7,6 +7,7 @@
 //! - [`sun`], [`supernova`], [`rotating_star`], [`earth`]: the built-in media of physics.md §8.
 //! - [`config`]: one strict serde struct per medium kind and [`build_medium`].
 //! - [`chord`]: [`EarthChord`], one direction through the Earth with its weight.
+//! - [`exposure`]: a detector site's annual exposure in the Sun's zenith angle (night chords).
 //! - [`sample`]: the quantities along a track, as written by `nuspin medium sample`.
 //! - The [`Medium`] trait: quantities and their x-derivatives at any position, one-sided at the
 //!   declared discontinuities ([`Medium::breakpoints`]), which integrators land on exactly, and
@@ -18,6 +19,7 @@ pub mod constant;
 pub mod earth;
 mod earth_config;
 pub mod earth_model;
+pub mod exposure;
 pub mod interpolate;
 pub mod params;
 pub mod point;

@@ -229,18 +229,15 @@ pub(super) fn parse_columns(
     columns: usize,
 ) -> Result<Vec<Vec<f64>>, String> {
     let mut rows = Vec::new();
-    for (i, line) in text.lines().enumerate() {
-        let line = line.trim();
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
+    for line in crate::text_table::rows(text) {
         let row: Vec<f64> = line
-            .split_whitespace()
+            .whitespace_fields()
+            .iter()
             .map(|f| f.parse::<f64>())
             .collect::<Result<_, _>>()
-            .map_err(|e| format!("{name}:{}: {e}", i + 1))?;
+            .map_err(|e| format!("{name}:{}: {e}", line.line))?;
         if row.len() < columns {
-            return Err(format!("{name}:{}: expected {columns} columns", i + 1));
+            return Err(format!("{name}:{}: expected {columns} columns", line.line));
         }
         rows.push(row);
     }

@@ -104,12 +104,7 @@ pub fn parse_table(text: &str, path: &str) -> Result<TableData, Vec<TableProblem
             message,
         })
     };
-    let mut lines = text
-        .trim_start_matches('\u{feff}')
-        .lines()
-        .enumerate()
-        .map(|(i, l)| (i + 1, l.trim()))
-        .filter(|(_, l)| !l.is_empty() && !l.starts_with('#'));
+    let mut lines = crate::text_table::rows(text).map(|r| (r.line, r.text));
     let Some((header_line, header)) = lines.next() else {
         report(
             None,

@@ -8,7 +8,7 @@
 //!   (day, night, A_DN): `earth`.
 //! - [`averaged`]: probabilities averaged over a Gaussian energy resolution from one solution,
 //!   without sampling the oscillation: `averaged`.
-//! - [`exposure`]: a detector site's annual exposure in the Sun's zenith angle, night chords.
+//! - [`exposure`]: re-export of [`crate::medium::exposure`] (a site's annual exposure to the Sun).
 //! - [`production`]: the Gaussian start-point distribution of `[arrival] production`.
 //!
 //! Nothing here knows about scenario files, runs or HDF5: plain functions of the model,
@@ -16,6 +16,6 @@
 
 pub mod arrival;
 pub mod averaged;
-pub mod exposure;
+pub use crate::medium::exposure;
 pub mod mass;
 pub mod production;

@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::grid::{energy_grid, Scale};
+use super::grid::{range_grid, Range, RangeFields, Scale};
 use super::raw::RawDetector;
 use super::ScenarioError;
 use crate::basis::Flavours;
@@ -52,6 +52,8 @@ impl DetectorSpec {
     }
 }
 
+type Err<'a> = &'a dyn Fn(&str, String) -> ScenarioError;
+
 /// Validates `[detector]`. `err(field, message)` builds an error about `detector.<field>`;
 /// `base_dir` resolves `flux_file`; the energy grid must overlap the flux table.
 pub(crate) fn validate(
@@ -59,116 +61,21 @@ pub(crate) fn validate(
     base_dir: &Path,
     flavours: Flavours,
     energies_mev: &[f64],
-    err: &dyn Fn(&str, String) -> ScenarioError,
+    err: Err,
 ) -> Result<DetectorSpec> {
-    let need = |field: &str, v: Option<f64>| {
-        v.ok_or_else(|| {
-            err(
-                field,
-                "is required (the recoil grid: recoil_min_mev, recoil_max_mev, recoil_points)"
-                    .into(),
-            )
-        })
-    };
-    let positive = |field: &str, x: f64| {
-        if x.is_finite() && x > 0.0 {
-            Ok(x)
-        } else {
-            Err(err(field, format!("must be a finite number > 0, got {x}")))
-        }
-    };
-    let finite = |field: &str, x: f64| {
-        if x.is_finite() {
-            Ok(x)
-        } else {
-            Err(err(field, format!("must be a finite number, got {x}")))
-        }
-    };
-    let min = positive(
-        "recoil_min_mev",
-        need("recoil_min_mev", raw.recoil_min_mev)?,
-    )?;
-    let max = positive(
-        "recoil_max_mev",
-        need("recoil_max_mev", raw.recoil_max_mev)?,
-    )?;
-    let points = raw.recoil_points.ok_or_else(|| {
-        err(
-            "recoil_points",
-            "is required (the number of recoil energies)".into(),
-        )
-    })?;
-    if !(1..=100_000).contains(&points) {
-        return Err(err(
-            "recoil_points",
-            format!("must be an integer from 1 to 100000, got {points}"),
-        ));
-    }
-    if points == 1 && max != min {
-        return Err(err(
-            "recoil_max_mev",
-            format!("must equal recoil_min_mev when recoil_points = 1, got {max}"),
-        ));
-    }
-    if points > 1 && min >= max {
-        return Err(err(
-            "recoil_min_mev",
-            format!("must be < recoil_max_mev, got {min} and {max}"),
-        ));
-    }
-    let scale = match raw.recoil_scale.as_deref().unwrap_or("log") {
-        "log" => Scale::Log,
-        "linear" => Scale::Linear,
-        other => {
-            return Err(err(
-                "recoil_scale",
-                format!("must be \"log\" or \"linear\", got \"{other}\""),
-            ))
-        }
-    };
-    let recoil_mev = energy_grid(scale, min, max, points as usize);
-
+    let recoil_mev = recoil_grid(&raw, err)?;
     let flux = match raw.flux_file {
-        None => {
-            if raw.flux_scale.is_some() {
-                return Err(err(
-                    "flux_scale",
-                    "scales flux_file; give flux_file as well".into(),
-                ));
-            }
-            None
+        None if raw.flux_scale.is_some() => {
+            return Err(err(
+                "flux_scale",
+                "scales flux_file; give flux_file as well".into(),
+            ));
         }
-        Some(file) => {
-            if file.trim().is_empty() {
-                return Err(err("flux_file", "must not be empty".into()));
-            }
-            let scale = positive("flux_scale", raw.flux_scale.unwrap_or(1.0))?;
-            let path: PathBuf = base_dir.join(&file);
-            let table = FluxTable::from_path(&path)
-                .map_err(|e| err("flux_file", format!("{e} (expected rows E_MeV, flux)")))?;
-            let e = table.energy_mev();
-            let (lo, hi) = (e[0], e[e.len() - 1]);
-            let grid_lo = energies_mev.iter().copied().fold(f64::INFINITY, f64::min);
-            let grid_hi = energies_mev.iter().copied().fold(0.0, f64::max);
-            if table.clipped(grid_lo, grid_hi).is_none() {
-                return Err(err(
-                    "flux_file",
-                    format!(
-                        "the table spans [{lo}, {hi}] MeV but the [energy] grid [{grid_lo}, {grid_hi}] MeV \
-                         does not overlap it: the folded spectrum needs evolved states over the flux's \
-                         energies (give an [energy] grid of at least two points across the table)"
-                    ),
-                ));
-            }
-            Some(FluxSpec {
-                file,
-                scale,
-                table: table.scaled(scale),
-            })
-        }
+        None => None,
+        Some(file) => Some(flux(file, raw.flux_scale, base_dir, energies_mev, err)?),
     };
-    let electrons = positive("electrons", raw.electrons.unwrap_or(1.0))?;
-    let millicharge_e = finite("millicharge_e", raw.millicharge_e.unwrap_or(0.0))?;
+    let electrons = positive("electrons", raw.electrons.unwrap_or(1.0), err)?;
+    let millicharge_e = finite("millicharge_e", raw.millicharge_e.unwrap_or(0.0), err)?;
     let mut charge_radius_cm2 = [0.0; 3];
     if let Some(r) = raw.charge_radius_cm2 {
         if r.tau.is_some() && flavours == Flavours::Two {
@@ -181,7 +88,8 @@ pub(crate) fn validate(
             .into_iter()
             .enumerate()
         {
-            charge_radius_cm2[k] = finite(&format!("charge_radius_cm2.{name}"), v.unwrap_or(0.0))?;
+            let field = format!("charge_radius_cm2.{name}");
+            charge_radius_cm2[k] = finite(&field, v.unwrap_or(0.0), err)?;
         }
     }
     let response = super::detector_response::validate(raw.response, err)?;
@@ -192,5 +100,108 @@ pub(crate) fn validate(
         electrons,
         millicharge_e,
         charge_radius_cm2,
+    })
+}
+
+fn positive(field: &str, x: f64, err: Err) -> Result<f64> {
+    if x.is_finite() && x > 0.0 {
+        Ok(x)
+    } else {
+        Err(err(field, format!("must be a finite number > 0, got {x}")))
+    }
+}
+
+fn finite(field: &str, x: f64, err: Err) -> Result<f64> {
+    if x.is_finite() {
+        Ok(x)
+    } else {
+        Err(err(field, format!("must be a finite number, got {x}")))
+    }
+}
+
+/// `recoil_min_mev`, `recoil_max_mev`, `recoil_points`, `recoil_scale`: the recoil grid.
+fn recoil_grid(raw: &RawDetector, err: Err) -> Result<Vec<f64>> {
+    let need = |field: &str, v: Option<f64>| {
+        v.ok_or_else(|| {
+            err(
+                field,
+                "is required (the recoil grid: recoil_min_mev, recoil_max_mev, recoil_points)"
+                    .into(),
+            )
+        })
+    };
+    let min = positive(
+        "recoil_min_mev",
+        need("recoil_min_mev", raw.recoil_min_mev)?,
+        err,
+    )?;
+    let max = positive(
+        "recoil_max_mev",
+        need("recoil_max_mev", raw.recoil_max_mev)?,
+        err,
+    )?;
+    let points = raw.recoil_points.ok_or_else(|| {
+        err(
+            "recoil_points",
+            "is required (the number of recoil energies)".into(),
+        )
+    })?;
+    let scale = match raw.recoil_scale.as_deref().unwrap_or("log") {
+        "log" => Scale::Log,
+        "linear" => Scale::Linear,
+        other => {
+            return Err(err(
+                "recoil_scale",
+                format!("must be \"log\" or \"linear\", got \"{other}\""),
+            ))
+        }
+    };
+    let names = RangeFields {
+        min: "recoil_min_mev",
+        max: "recoil_max_mev",
+        points: "recoil_points",
+    };
+    let range = Range {
+        scale,
+        min,
+        max,
+        points,
+    };
+    range_grid(range, names, 100_000).map_err(|(f, m)| err(&f, m))
+}
+
+/// `flux_file` × `flux_scale`: the table must overlap the `[energy]` grid.
+fn flux(
+    file: String,
+    scale: Option<f64>,
+    base_dir: &Path,
+    energies_mev: &[f64],
+    err: Err,
+) -> Result<FluxSpec> {
+    if file.trim().is_empty() {
+        return Err(err("flux_file", "must not be empty".into()));
+    }
+    let scale = positive("flux_scale", scale.unwrap_or(1.0), err)?;
+    let path: PathBuf = base_dir.join(&file);
+    let table = FluxTable::from_path(&path)
+        .map_err(|e| err("flux_file", format!("{e} (expected rows E_MeV, flux)")))?;
+    let e = table.energy_mev();
+    let (lo, hi) = (e[0], e[e.len() - 1]);
+    let grid_lo = energies_mev.iter().copied().fold(f64::INFINITY, f64::min);
+    let grid_hi = energies_mev.iter().copied().fold(0.0, f64::max);
+    if table.clipped(grid_lo, grid_hi).is_none() {
+        return Err(err(
+            "flux_file",
+            format!(
+                "the table spans [{lo}, {hi}] MeV but the [energy] grid [{grid_lo}, {grid_hi}] MeV \
+                 does not overlap it: the folded spectrum needs evolved states over the flux's \
+                 energies (give an [energy] grid of at least two points across the table)"
+            ),
+        ));
+    }
+    Ok(FluxSpec {
+        file,
+        scale,
+        table: table.scaled(scale),
     })
 }

@@ -29,7 +29,7 @@ use std::sync::Arc;
 pub use detector::DetectorSpec;
 pub use error::ScenarioError;
 pub use scan::{Scan, ScanAxis};
-pub use validate::{load, parse};
+pub use validate::{load, parse, parse_str};
 
 use crate::basis::Flavours;
 use crate::evolve::{Record, SolverOptions};

@@ -10,7 +10,7 @@
 
 use std::path::Path;
 
-use super::grid::{energy_grid, Scale};
+use super::grid::{range_grid, Range, RangeFields, Scale};
 use super::{DetectorSpec, Scenario, ScenarioError};
 
 type Result<T> = std::result::Result<T, ScenarioError>;
@@ -82,18 +82,28 @@ fn axis_values(path: &Path, text: &str, key: &str, value: &toml::Value) -> Resul
                 Some(Some("log")) => Scale::Log,
                 Some(_) => return Err(err("scale must be \"linear\" or \"log\"".into())),
             };
-            if !(min.is_finite() && max.is_finite() && min <= max) {
-                return Err(err(format!("needs finite min <= max, got {min} and {max}")));
+            if !(min.is_finite() && max.is_finite()) {
+                return Err(err(format!(
+                    "needs finite min and max, got {min} and {max}"
+                )));
             }
             if points < 1.0 || points.fract() != 0.0 {
                 return Err(err(format!(
                     "points must be a whole number >= 1, got {points}"
                 )));
             }
-            if scale == Scale::Log && min <= 0.0 {
-                return Err(err(format!("a log range needs min > 0, got {min}")));
-            }
-            energy_grid(scale, min, max, points as usize)
+            let names = RangeFields {
+                min: "min",
+                max: "max",
+                points: "points",
+            };
+            let range = Range {
+                scale,
+                min,
+                max,
+                points: points.min(i64::MAX as f64) as i64,
+            };
+            range_grid(range, names, i64::MAX).map_err(|(f, m)| err(format!("{f} {m}")))?
         }
         other => {
             return Err(err(format!(

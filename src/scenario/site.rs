@@ -4,7 +4,7 @@
 //!
 //! - `latitude_deg` (in [−90, 90]) or `livetime_file` (a CSV of `cos_zenith,livetime` rows,
 //!   a livetime density linear between rows, covering [−1, 1]): where the exposure comes
-//!   from ([`crate::observables::exposure`]).
+//!   from ([`crate::medium::exposure`]).
 //! - `inverse_square` (default false): weight each moment of the year by 1/d² (the flux).
 //! - `chords` (default 200): about this many night chords in all. The night probability
 //!   oscillates in cos θ_z (Earth regeneration, ~25 periods across the night at 16 MeV), so
@@ -17,7 +17,8 @@
 use std::path::Path;
 
 use super::{EarthChord, NightBin};
-use crate::observables::exposure::{named_bins, split_at_core, Exposure, ZenithDistribution};
+use crate::medium::exposure::{named_bins, split_at_core, Exposure, ZenithDistribution};
+use crate::text_table::PairError;
 
 /// What a site gives the run: the night chords and the named bins over them.
 pub struct Site {
@@ -27,7 +28,6 @@ pub struct Site {
 
 /// Validates `site` (the field `arrival.site`); errors are (field, message).
 pub fn validate(table: &toml::Table, base_dir: &Path) -> Result<Site, (String, String)> {
-    let field = |k: &str| format!("arrival.site.{k}");
     let known = [
         "latitude_deg",
         "inverse_square",
@@ -41,14 +41,54 @@ pub fn validate(table: &toml::Table, base_dir: &Path) -> Result<Site, (String, S
             format!("unknown key \"{k}\"; expected any of {}", known.join(", ")),
         ));
     }
-    let number = |k: &str| -> Result<Option<f64>, (String, String)> {
-        match table.get(k) {
-            None => Ok(None),
-            Some(toml::Value::Float(x)) if x.is_finite() => Ok(Some(*x)),
-            Some(toml::Value::Integer(i)) => Ok(Some(*i as f64)),
-            Some(other) => Err((field(k), format!("expected a finite number, got {other}"))),
+    let distribution = distribution(table, base_dir)?;
+    let n = number(table, "chords")?.unwrap_or(200.0);
+    if !(2.0..=2000.0).contains(&n) || n.fract() != 0.0 {
+        return Err((
+            field("chords"),
+            format!("must be a whole number in 2..=2000, got {n}"),
+        ));
+    }
+    let scheme = match table.get("night_bins") {
+        None => "core-mantle".to_string(),
+        Some(toml::Value::String(s)) => s.clone(),
+        Some(other) => {
+            return Err((
+                field("night_bins"),
+                format!("expected \"sk\" or \"core-mantle\", got {other}"),
+            ))
         }
     };
+    let named = named_bins(&scheme).ok_or_else(|| {
+        (
+            field("night_bins"),
+            format!("expected \"sk\" or \"core-mantle\", got \"{scheme}\""),
+        )
+    })?;
+    night_chords(&distribution, &named, n as usize)
+}
+
+/// `arrival.site.<k>`.
+fn field(k: &str) -> String {
+    format!("arrival.site.{k}")
+}
+
+/// An optional finite number `k` of the site table.
+fn number(table: &toml::Table, k: &str) -> Result<Option<f64>, (String, String)> {
+    match table.get(k) {
+        None => Ok(None),
+        Some(toml::Value::Float(x)) if x.is_finite() => Ok(Some(*x)),
+        Some(toml::Value::Integer(i)) => Ok(Some(*i as f64)),
+        Some(other) => Err((field(k), format!("expected a finite number, got {other}"))),
+    }
+}
+
+/// The site's exposure in cos θ_z: from `latitude_deg` (and `inverse_square`) or a
+/// `livetime_file`.
+fn distribution(
+    table: &toml::Table,
+    base_dir: &Path,
+) -> Result<ZenithDistribution, (String, String)> {
     let inverse_square = match table.get("inverse_square") {
         None => false,
         Some(toml::Value::Boolean(b)) => *b,
@@ -59,8 +99,8 @@ pub fn validate(table: &toml::Table, base_dir: &Path) -> Result<Site, (String, S
             ))
         }
     };
-    let latitude = number("latitude_deg")?;
-    let distribution = match (latitude, table.get("livetime_file")) {
+    let latitude = number(table, "latitude_deg")?;
+    Ok(match (latitude, table.get("livetime_file")) {
         (Some(_), Some(_)) => {
             return Err((
                 "arrival.site".into(),
@@ -98,30 +138,16 @@ pub fn validate(table: &toml::Table, base_dir: &Path) -> Result<Site, (String, S
                 format!("expected a file name, got {other}"),
             ))
         }
-    };
-    let n = number("chords")?.unwrap_or(200.0);
-    if !(2.0..=2000.0).contains(&n) || n.fract() != 0.0 {
-        return Err((
-            field("chords"),
-            format!("must be a whole number in 2..=2000, got {n}"),
-        ));
-    }
-    let scheme = match table.get("night_bins") {
-        None => "core-mantle".to_string(),
-        Some(toml::Value::String(s)) => s.clone(),
-        Some(other) => {
-            return Err((
-                field("night_bins"),
-                format!("expected \"sk\" or \"core-mantle\", got {other}"),
-            ))
-        }
-    };
-    let named = named_bins(&scheme).ok_or_else(|| {
-        (
-            field("night_bins"),
-            format!("expected \"sk\" or \"core-mantle\", got \"{scheme}\""),
-        )
-    })?;
+    })
+}
+
+/// `n` night chords drawn from `distribution` in the `named` night bins (split at the core
+/// shadow), each bin with its exposure and the indices of its chords.
+fn night_chords(
+    distribution: &ZenithDistribution,
+    named: &[(String, f64, f64)],
+    n: usize,
+) -> Result<Site, (String, String)> {
     let edges: Vec<(f64, f64)> = named.iter().map(|b| (b.1, b.2)).collect();
     let regions = split_at_core(&edges);
     let region_edges: Vec<(f64, f64)> = regions.iter().map(|r| r.0).collect();
@@ -136,7 +162,7 @@ pub fn validate(table: &toml::Table, base_dir: &Path) -> Result<Site, (String, S
         })
         .collect();
     let mut chords = Vec::new();
-    for (cos_zenith, weight, region) in distribution.night_chords(&region_edges, n as usize) {
+    for (cos_zenith, weight, region) in distribution.night_chords(&region_edges, n) {
         let medium = crate::medium::EarthMedium::new(cos_zenith)
             .map_err(|e| ("arrival.site".to_string(), e.to_string()))?;
         bins[regions[region].1].chords.push(chords.len());
@@ -165,25 +191,21 @@ fn livetime(path: &Path, name: &str) -> Result<ZenithDistribution, (String, Stri
             format!("cannot read {}: {e}", path.display()),
         )
     })?;
+    let bad = |line: usize, what: &str| (field.clone(), format!("{name}:{line}: {what}"));
+    let rows = crate::text_table::pairs(&text, "cos_zenith").map_err(|(row, e)| match e {
+        PairError::Columns => bad(row.line, "expected two columns cos_zenith,livetime"),
+        PairError::NotNumbers => bad(row.line, "expected numbers"),
+    })?;
     let (mut x, mut f) = (Vec::new(), Vec::new());
-    for (i, line) in text.lines().enumerate() {
-        let line = line.trim();
-        if line.is_empty() || line.starts_with('#') || line.starts_with("cos_zenith") {
-            continue;
-        }
-        let bad = |what: &str| (field.clone(), format!("{name}:{}: {what}", i + 1));
-        let cols: Vec<&str> = line.split(',').map(str::trim).collect();
-        let [c, w] = cols.as_slice() else {
-            return Err(bad("expected two columns cos_zenith,livetime"));
-        };
-        let (Ok(c), Ok(w)) = (c.parse::<f64>(), w.parse::<f64>()) else {
-            return Err(bad("expected numbers"));
-        };
+    for (row, c, w) in rows {
         if !(c.is_finite() && w.is_finite() && w >= 0.0) {
-            return Err(bad("needs a finite cos_zenith and a livetime >= 0"));
+            return Err(bad(
+                row.line,
+                "needs a finite cos_zenith and a livetime >= 0",
+            ));
         }
         if x.last().is_some_and(|&l| c <= l) {
-            return Err(bad("cos_zenith must increase"));
+            return Err(bad(row.line, "cos_zenith must increase"));
         }
         x.push(c);
         f.push(w);

@@ -20,6 +20,7 @@
 pub mod collective;
 pub mod day_night;
 pub mod detector;
+pub mod mixing;
 pub mod night_bins;
 pub mod observables;
 pub mod solar;
@@ -112,6 +113,7 @@ impl Datasets {
         for slot in &self.slots {
             match &slot.producer {
                 Producer::Mass(_) => {}
+                // The per-chord night slab feeds the night bins of `[arrival] site`.
                 Producer::Arrival(_) => paths.extend([
                     observables::ARRIVAL_DAY,
                     observables::ARRIVAL_NIGHT,
@@ -200,7 +202,7 @@ impl Datasets {
         out.extend(solar::solar_datasets(plan));
         out.extend(night_bins::night_bin_datasets(plan, header, results));
         out.extend(day_night::day_night_datasets(plan, header, results));
-        out.extend(crate::mass_matrix::derived_datasets(&plan.model.mixing));
+        out.extend(mixing::derived_datasets(&plan.model.mixing));
         out
     }
 }

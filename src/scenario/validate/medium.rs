@@ -1,0 +1,37 @@
+//! `[medium]`: the kind and its own strict table (built in the medium module).
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::medium::{self, Medium};
+
+use super::{describe, Checker, Result};
+
+impl Checker<'_> {
+    pub(super) fn medium(&self, mut table: toml::Table) -> Result<(String, Arc<dyn Medium>)> {
+        let kind = match table.remove("kind") {
+            Some(toml::Value::String(k)) => k,
+            Some(other) => {
+                return Err(self.err(
+                    "medium.kind",
+                    format!("expected a string, got {}", describe(&other)),
+                ))
+            }
+            None => return Err(self.err("medium.kind", "is required")),
+        };
+        let base = self
+            .path
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| PathBuf::from("."));
+        let medium = medium::build_medium(&kind, table, &base).map_err(|e| {
+            let field = match &e {
+                medium::MediumConfigError::UnknownKind(_) => "medium.kind".to_string(),
+                medium::MediumConfigError::Invalid { field, .. } => format!("medium.{field}"),
+                _ => "medium.".to_string(),
+            };
+            self.err(&field, e.to_string())
+        })?;
+        Ok((kind, Arc::from(medium)))
+    }
+}

@@ -1,0 +1,156 @@
+//! `[track]`: the start and end of the track, what is recorded, and what a production-region average allows.
+
+use crate::evolve::Record;
+use crate::medium::Medium;
+use crate::scenario::raw::RawTrack;
+use crate::scenario::OutputSpec;
+
+use super::{as_f64, describe, Checker, Result};
+
+impl Checker<'_> {
+    pub(super) fn track(
+        &self,
+        t: &RawTrack,
+        kind: &str,
+        medium: &dyn Medium,
+    ) -> Result<(f64, f64)> {
+        let natural = medium.natural_track_km();
+        let start = match (t.start_km, natural) {
+            (Some(s), _) => self.finite("track.start_km", s)?,
+            (None, Some((s, _))) => s,
+            (None, None) => {
+                return Err(self.err(
+                    "track.start_km",
+                    format!("is required for medium kind \"{kind}\""),
+                ))
+            }
+        };
+        let end = match (t.end_km, natural) {
+            (Some(e), _) => self.finite("track.end_km", e)?,
+            (None, Some((_, e))) => e,
+            (None, None) => {
+                return Err(self.err(
+                    "track.end_km",
+                    format!("is required for medium kind \"{kind}\""),
+                ))
+            }
+        };
+        if end <= start {
+            return Err(self.err(
+                "track.end_km",
+                format!("must be > start_km, got start_km = {start} and end_km = {end}"),
+            ));
+        }
+        medium.check_track(start, end).map_err(|e| {
+            self.err(
+                "track.",
+                format!("the track [{start}, {end}] km does not fit the medium: {e}"),
+            )
+        })?;
+        Ok((start, end))
+    }
+
+    pub(super) fn record(&self, v: Option<&toml::Value>, start: f64, end: f64) -> Result<Record> {
+        let field = "track.record";
+        let expected = "expected \"end\", \"all-steps\", { points = N } or { values_km = [...] }";
+        let Some(v) = v else {
+            return Ok(Record::End);
+        };
+        match v {
+            toml::Value::String(s) if s == "end" => Ok(Record::End),
+            toml::Value::String(s) if s == "all-steps" => Ok(Record::AllSteps),
+            toml::Value::Table(t) if t.len() == 1 && t.contains_key("points") => {
+                let n = match &t["points"] {
+                    toml::Value::Integer(n) if *n >= 1 => *n as usize,
+                    other => {
+                        return Err(self.err(
+                            "track.record.points",
+                            format!("must be an integer >= 1, got {}", describe(other)),
+                        ))
+                    }
+                };
+                if n == 1 {
+                    return Ok(Record::Points(vec![end]));
+                }
+                let step = (end - start) / (n - 1) as f64;
+                let mut xs: Vec<f64> = (0..n).map(|i| start + i as f64 * step).collect();
+                xs[n - 1] = end;
+                Ok(Record::Points(xs))
+            }
+            toml::Value::Table(t) if t.len() == 1 && t.contains_key("values_km") => {
+                let toml::Value::Array(items) = &t["values_km"] else {
+                    return Err(self.err(
+                        "track.record.values_km",
+                        "expected a list of positions in km",
+                    ));
+                };
+                let mut xs = Vec::with_capacity(items.len());
+                for item in items {
+                    let x = as_f64(item).ok_or_else(|| {
+                        self.err(
+                            "track.record.values_km",
+                            format!("expected numbers, got {}", describe(item)),
+                        )
+                    })?;
+                    if !(x.is_finite() && (start..=end).contains(&x)) {
+                        return Err(self.err(
+                            "track.record.values_km",
+                            format!("{x} is outside the track [{start}, {end}] km"),
+                        ));
+                    }
+                    if xs.last().is_some_and(|&last| x <= last) {
+                        return Err(
+                            self.err("track.record.values_km", "must be strictly increasing")
+                        );
+                    }
+                    xs.push(x);
+                }
+                if xs.is_empty() {
+                    return Err(
+                        self.err("track.record.values_km", "must list at least one position")
+                    );
+                }
+                Ok(Record::Points(xs))
+            }
+            other => Err(self.err(field, format!("{expected}, got {}", describe(other)))),
+        }
+    }
+
+    /// A production-region average runs several starts to the same end and averages P:
+    /// amplitudes and per-step records are not averageable, and record points must lie after
+    /// every start.
+    pub(super) fn averaged_starts(
+        &self,
+        starts: Option<Vec<(f64, f64)>>,
+        record: &Record,
+        output: &OutputSpec,
+    ) -> Result<()> {
+        let Some(starts) = starts else {
+            return Ok(());
+        };
+        let last_start = starts
+            .iter()
+            .map(|(x, _)| *x)
+            .fold(f64::NEG_INFINITY, f64::max);
+        if output.amplitudes {
+            return Err(self.err(
+                "output.amplitudes",
+                "cannot be written with a production-region average (probabilities are averaged over start points, amplitudes are not)",
+            ));
+        }
+        match record {
+            Record::End => Ok(()),
+            Record::AllSteps => Err(self.err(
+                "track.record",
+                "\"all-steps\" cannot be combined with a production-region average (each start has its own steps)",
+            )),
+            Record::Points(xs) => match xs.iter().find(|&&x| x < last_start) {
+                Some(x) => Err(self.err(
+                    "track.record",
+                    format!("record point {x} km lies before the last averaged start point {last_start} km"),
+                )),
+                None => Ok(()),
+            },
+        }
+    }
+}

@@ -8,6 +8,7 @@
 //!     piecewise-linear tables integrate each smooth piece on its own (`kinked`);
 //!   - `dop853` ([`dop853`]): ode_solvers' DOP853, the independent reference;
 //!   - `layers` ([`layers`]): exact exponentiation on piecewise-constant media.
+//! - [`cancel`]: the stop flag (Ctrl-C, SIGTERM) the step loops check.
 //! - [`options`]: options, record points, statistics, solution and errors.
 //! - [`starts`]: one integration for many start points on one track ([`solve_starts`]).
 //! - [`constant`]: the exact propagator exp(−iHL) of a constant medium.
@@ -20,6 +21,7 @@
 //! memory proportional to what is recorded.
 
 pub mod adiabatic;
+pub mod cancel;
 pub mod cluster;
 pub mod constant;
 pub mod divdiff;

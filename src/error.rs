@@ -1,9 +1,9 @@
 //! The crate's [`Error`]: what went wrong, said as a sentence about the user's input or the
 //! run, with the typed error of the layer that found it as its [`source`](std::error::Error::source).
 //!
-//! Two kinds, for the exit code: [`Error::Input`] (bad input — the scenario, an argument, a
-//! table, an output path that exists; exit 2) and [`Error::Runtime`] (a failure while running
-//! or writing; exit 1). The message is what the user reads first; the [`Cause`] keeps the
+//! Three kinds, for the exit code: [`Error::Input`] (bad input — the scenario, an argument, a
+//! table, an output path that exists; exit 2), [`Error::Runtime`] (a failure while running
+//! or writing; exit 1) and [`Error::Interrupted`] (Ctrl-C or SIGTERM; exit 130). The message is what the user reads first; the [`Cause`] keeps the
 //! layer's own error (a [`ScenarioError`] with its field and line, an [`OutputError`] with its
 //! path, a [`RunError`] with its energy) for programs and for the cause chain `nuspin` prints.
 
@@ -46,6 +46,10 @@ pub enum Error {
         #[source]
         cause: Option<Box<Cause>>,
     },
+    /// The run was stopped by Ctrl-C or SIGTERM and kept what finished: exit code
+    /// [`Error::INTERRUPTED_EXIT_CODE`].
+    #[error("{message}")]
+    Interrupted { message: String },
 }
 
 impl Error {
@@ -91,11 +95,16 @@ impl Error {
         }
     }
 
-    /// The process exit code: 2 for bad input, 1 for a failure while running.
+    /// Exit code of a run stopped by Ctrl-C or SIGTERM (128 + SIGINT, as shells report it).
+    pub const INTERRUPTED_EXIT_CODE: i32 = 130;
+
+    /// The process exit code: 2 for bad input, 1 for a failure while running, 130 for a
+    /// run stopped by a signal.
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::Input { .. } => 2,
             Error::Runtime { .. } => 1,
+            Error::Interrupted { .. } => Self::INTERRUPTED_EXIT_CODE,
         }
     }
 

@@ -250,8 +250,20 @@ fn check_writable_refuses_existing_files_without_force() {
     fs::remove_file(&path).unwrap();
     fs::write(partial_path(&path), b"x").unwrap();
     let err = check_writable(&path, false).unwrap_err().to_string();
-    assert!(err.contains("run.h5.partial: already exists"), "{err}");
+    assert!(
+        err.contains("run.h5.partial: left by an interrupted run (no run is writing it)"),
+        "{err}"
+    );
+    // --force: the stale partial file is superseded (removed); the final name is untouched.
     check_writable(&path, true).unwrap();
+    assert!(!partial_path(&path).exists());
+    // A partial file some process holds the lock of is never taken over.
+    fs::write(partial_path(&path), b"x").unwrap();
+    let held = fs::File::open(partial_path(&path)).unwrap();
+    held.lock().unwrap();
+    let err = check_writable(&path, true).unwrap_err();
+    assert!(matches!(err, OutputError::InUse { .. }), "{err}");
+    drop(held);
 }
 
 #[test]

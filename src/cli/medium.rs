@@ -15,16 +15,23 @@ pub fn execute(cmd: &MediumCommand) -> Result<(), Error> {
             scenario: path,
             points,
             csv,
+            force,
         } => {
             let sc = scenario::load(path)?;
+            if let Some(out) = csv {
+                super::inputs::refuse_input_as_output(&sc, out)?;
+                if out.exists() && !force {
+                    return Err(Error::usage(format!(
+                        "{}: already exists (use --force to overwrite it)",
+                        out.display()
+                    )));
+                }
+            }
             let samples = sample_medium(sc.medium.as_ref(), sc.start_km, sc.end_km, *points)
                 .map_err(|e| Error::input_with(format!("{}: [medium] {e}", path.display()), e))?;
             let text = samples.to_csv();
             match csv {
-                Some(out) => std::fs::write(out, text).map_err(|e| {
-                    let message = format!("{}: cannot write: {e}", out.display());
-                    Error::runtime_with(message, Some(e.into()))
-                })?,
+                Some(out) => write_replacing(out, &text)?,
                 None => std::io::stdout().write_all(text.as_bytes()).map_err(|e| {
                     let message = format!("cannot write to standard output: {e}");
                     Error::runtime_with(message, Some(e.into()))
@@ -48,4 +55,18 @@ pub fn execute(cmd: &MediumCommand) -> Result<(), Error> {
             }
         }
     }
+}
+
+/// Writes `text` to a temporary name beside `out` and renames it onto `out`, so an old file
+/// there is replaced only by a complete new one.
+fn write_replacing(out: &std::path::Path, text: &str) -> Result<(), Error> {
+    let mut tmp = out.as_os_str().to_owned();
+    tmp.push(format!(".tmp-{}", std::process::id()));
+    let tmp = std::path::PathBuf::from(tmp);
+    let written = std::fs::write(&tmp, text).and_then(|()| std::fs::rename(&tmp, out));
+    written.map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        let message = format!("{}: cannot write: {e}", out.display());
+        Error::runtime_with(message, Some(e.into()))
+    })
 }

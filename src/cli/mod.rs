@@ -9,6 +9,7 @@
 //! - [`progress`]: the progress bar.
 //! - [`format`](mod@format): numbers and counts in messages.
 //! - [`inputs`]: the run's input files, which an output may never replace.
+//! - [`resume`]: `nuspin run --resume FILE`, what an interrupted run left.
 
 pub mod format;
 pub mod inputs;
@@ -17,6 +18,7 @@ pub mod medium;
 pub mod merge;
 pub mod moments;
 pub mod progress;
+pub mod resume;
 pub mod run;
 
 use std::path::PathBuf;
@@ -50,17 +52,26 @@ pub enum Command {
 
 #[derive(Debug, clap::Args)]
 pub struct RunArgs {
-    /// The scenario file (TOML, see scenario.md).
-    pub scenario: PathBuf,
+    /// The scenario file (TOML, see docs/scenario.md).
+    #[arg(required_unless_present = "resume")]
+    pub scenario: Option<PathBuf>,
     /// Output file (overrides `file` of the scenario's output table).
     #[arg(short, long)]
     pub output: Option<PathBuf>,
-    /// Overwrite an existing output file.
+    /// Replace an existing output file; it is replaced only when the new run finishes.
     #[arg(long)]
     pub force: bool,
-    /// Worker threads (default: one per core).
+    /// Finish an interrupted run: FILE is its output (`complete = 0`) or the `.partial` file
+    /// a killed run left. Solves only the missing energies, with the scenario stored in FILE.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["scenario", "output", "shard", "force"])]
+    pub resume: Option<PathBuf>,
+    /// Worker threads (default: one per core; at most 4 per core).
     #[arg(long)]
     pub threads: Option<usize>,
+    /// Refuse to start when the estimated memory peak exceeds this (e.g. 8G, 500M); the
+    /// machine's available memory is always a limit.
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    pub max_memory: Option<f64>,
     /// No progress bar and no summary.
     #[arg(long, short)]
     pub quiet: bool,
@@ -82,6 +93,11 @@ fn parse_shard(text: &str) -> Result<(usize, usize), String> {
             "expected K/N with 1 <= K <= N (e.g. 2/8), got \"{text}\""
         )),
     }
+}
+
+/// `--max-memory`: bytes.
+fn parse_size(text: &str) -> Result<f64, String> {
+    crate::run::estimate::parse_bytes(text)
 }
 
 #[derive(Debug, clap::Args)]
@@ -121,6 +137,9 @@ pub enum MediumCommand {
         /// Write the CSV here instead of standard output.
         #[arg(long)]
         csv: Option<PathBuf>,
+        /// Replace an existing CSV file.
+        #[arg(long)]
+        force: bool,
     },
     /// Check a medium table (CSV) and report every problem with its line and column.
     Check {

@@ -9,7 +9,7 @@ use super::progress::EnergyBar;
 use super::RunArgs;
 use crate::error::Error;
 use crate::output::{self, RunHeader};
-use crate::run::{self, RunOptions};
+use crate::run::{self, estimate, RunOptions};
 use crate::scenario::{self, Scenario};
 
 /// `out/run.h5` → `out/run.shard-2-of-8.h5`.
@@ -25,10 +25,22 @@ pub fn shard_file_name(out: &std::path::Path, (k, n): (usize, usize)) -> PathBuf
     out.with_file_name(name)
 }
 
-/// Runs `nuspin run`.
-pub fn execute(args: &RunArgs) -> Result<(), Error> {
-    let started = Instant::now();
-    let scenario = scenario::load(&args.scenario)?;
+/// A run ready to start: what it solves, where it writes, and what it starts from.
+struct Job {
+    scenario: Scenario,
+    out: PathBuf,
+    header: RunHeader,
+    previous: Vec<output::EnergyResult>,
+    replaces_subset: bool,
+}
+
+/// A new run from a scenario file: everything checked before any file is created.
+fn fresh_job(
+    args: &RunArgs,
+    scenario_path: &std::path::Path,
+    command: String,
+) -> Result<Job, Error> {
+    let scenario = scenario::load(scenario_path)?;
     // Shard files hold grid points g % N; a coupled run solves whole scan points.
     if scenario.collective.is_some() && args.shard.is_some() {
         return Err(Error::usage(
@@ -40,39 +52,104 @@ pub fn execute(args: &RunArgs) -> Result<(), Error> {
         (None, None) => scenario.output.file.clone(),
         (None, Some(shard)) => shard_file_name(&scenario.output.file, shard),
     };
-    for warning in scenario::limits::warnings(&scenario) {
-        eprintln!("warning: {warning}");
-    }
-    if args.threads == Some(0) {
-        return Err(Error::usage("--threads must be >= 1"));
-    }
     super::inputs::refuse_input_as_output(&scenario, &out)?;
     output::check_writable(&out, args.force).map_err(Error::input)?;
-    let command: Vec<String> = std::env::args().collect();
     let header = RunHeader {
         shard: args.shard,
-        ..run::header_for(&scenario, command.join(" "))?
+        ..run::header_for(&scenario, command)?
     };
+    Ok(Job {
+        scenario,
+        out,
+        header,
+        previous: Vec::new(),
+        replaces_subset: false,
+    })
+}
+
+/// `--threads`, checked and capped at [`estimate::THREADS_PER_CORE`] per core.
+fn thread_count(requested: Option<usize>) -> Result<usize, Error> {
+    let (cap, cores) = estimate::thread_cap();
+    match requested {
+        Some(0) => Err(Error::usage("--threads must be >= 1")),
+        Some(t) if t > cap => {
+            eprintln!(
+                "warning: --threads {t} capped at {cap} ({} per core on this machine's {cores} cores): each energy is solved by one thread, so more threads than cores only add switching and memory",
+                estimate::THREADS_PER_CORE
+            );
+            Ok(cap)
+        }
+        Some(t) => Ok(t),
+        None => Ok(cores),
+    }
+}
+
+/// Runs `nuspin run`.
+pub fn execute(args: &RunArgs) -> Result<(), Error> {
+    let started = Instant::now();
+    let threads = thread_count(args.threads)?;
+    let command = std::env::args().collect::<Vec<_>>().join(" ");
+    let job = match (&args.resume, &args.scenario) {
+        (Some(file), _) => {
+            let r = super::resume::prepare(file, command)?;
+            Job {
+                scenario: r.scenario,
+                out: r.out,
+                header: r.header,
+                previous: r.previous,
+                replaces_subset: r.replaces_subset,
+            }
+        }
+        (None, Some(path)) => fresh_job(args, path, command)?,
+        (None, None) => return Err(Error::usage("give a scenario file, or --resume FILE")),
+    };
+    let scenario = &job.scenario;
+    let out = &job.out;
+    for warning in scenario::limits::warnings(scenario) {
+        eprintln!("warning: {warning}");
+    }
+    let shard = job.header.shard;
+    let skip: Vec<usize> = job.previous.iter().map(|r| r.grid_index).collect();
+    let n_points = run::shard_grid_points(scenario.n_grid(), shard).len();
+    let n_todo = n_points - skip.len();
+    let cost = estimate::estimate(scenario, &job.header, n_todo, threads);
+    check_memory(&cost, args.max_memory)?;
+    if !args.quiet {
+        eprintln!("{}", plan_line(&cost, n_points, skip.len(), out));
+    }
+    if let Some(p) = estimate::project_steps(scenario) {
+        eprintln!("warning: {}", long_run_text(&p, n_todo, cost.threads));
+    }
     let options = RunOptions {
-        threads: args.threads,
-        shard: args.shard,
+        threads: Some(threads),
+        shard,
+        skip,
         ..Default::default()
     };
     let cancel = options.cancel.clone();
-    // A second Ctrl-C while the final file is written falls through to the default action;
-    // the partial file stays valid.
+    // Ctrl-C and SIGTERM (the `termination` feature of ctrlc) stop the run within a step;
+    // what finished is written. The handler stays installed, so a second signal changes
+    // nothing: the final file is written either way.
     let _ = ctrlc::set_handler(move || cancel.store(true, Ordering::SeqCst));
 
-    let n_points = run::shard_grid_points(scenario.n_grid(), args.shard).len();
-    let bar = EnergyBar::new(n_points, !args.quiet);
-    let outcome = run::run_to_file(&scenario, &header, &out, &options, &bar);
+    let bar = EnergyBar::new(n_todo, !args.quiet);
+    let start = run::Start {
+        previous: &job.previous,
+        replaces_subset: job.replaces_subset,
+    };
+    let outcome = run::run_to_file_from(scenario, &job.header, out, &options, &bar, start);
     bar.finish();
     let done = outcome?;
     let summary = &done.summary;
-    if !args.quiet {
+    let written = if done.kept_old {
+        run::file::kept_old_text(out)
+    } else {
+        format!("written to {} (complete = 0)", out.display())
+    };
+    if !args.quiet && !done.kept_old {
         eprintln!(
             "{}",
-            describe(&scenario, summary, &out, started.elapsed().as_secs_f64())
+            describe(scenario, summary, out, started.elapsed().as_secs_f64())
         );
     }
     for warning in &done.warnings {
@@ -81,26 +158,111 @@ pub fn execute(args: &RunArgs) -> Result<(), Error> {
     if let Some(failure) = &summary.failure {
         return Err(Error::runtime_with(
             format!(
-                "{failure}; {} of {} energies finished and were written to {} (complete = 0)",
-                summary.energies_done,
-                summary.energies_total,
-                out.display()
+                "{failure}; {} of {} energies finished: {written}",
+                summary.energies_done, summary.energies_total,
             ),
             None,
         ));
     }
     if summary.cancelled && !done.complete() {
-        return Err(Error::runtime_with(
-            format!(
-                "interrupted: {} of {} energies finished and were written to {} (complete = 0)",
+        let resume_from = if done.kept_old {
+            output::partial_path(out)
+        } else {
+            out.clone()
+        };
+        return Err(Error::Interrupted {
+            message: format!(
+                "interrupted: {} of {} energies finished: {written}; `nuspin run --resume {}` solves the other {}",
                 summary.energies_done,
                 summary.energies_total,
-                out.display()
+                resume_from.display(),
+                summary.energies_total - summary.energies_done
             ),
-            None,
-        ));
+        });
     }
     Ok(())
+}
+
+/// Refuses a run whose memory peak exceeds `--max-memory` or what the machine has free.
+fn check_memory(cost: &estimate::Estimate, max_memory: Option<f64>) -> Result<(), Error> {
+    let limits = [
+        max_memory.map(|m| (m, "the --max-memory limit".to_string())),
+        estimate::available_memory().map(|m| {
+            (
+                m,
+                "the memory this machine has available (MemAvailable in /proc/meminfo)".to_string(),
+            )
+        }),
+    ];
+    for (limit, what) in limits.into_iter().flatten() {
+        if cost.memory_bytes > limit {
+            return Err(Error::usage(format!(
+                "the run needs about {} of memory ({} thread(s) × {} per energy being solved, for its recorded propagators, + 2 × {} for the output data the final write assembles and compresses), more than {what}, {}; record fewer positions ([track] record), use fewer --threads, or split the grid with --shard",
+                estimate::bytes_text(cost.memory_bytes),
+                cost.threads,
+                estimate::bytes_text(cost.per_point_bytes),
+                estimate::bytes_text(cost.file_bytes),
+                estimate::bytes_text(limit)
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// The line printed before the work starts: how much, on how many threads, how big.
+fn plan_line(
+    cost: &estimate::Estimate,
+    n_points: usize,
+    n_done: usize,
+    out: &std::path::Path,
+) -> String {
+    let resumed = if n_done > 0 {
+        format!(" (resuming: {n_done} of {n_points} already done)")
+    } else {
+        String::new()
+    };
+    format!(
+        "Running {} {}{resumed} on {} thread(s): output up to {}{} → {}, memory peak about {}.",
+        cost.grid_points,
+        if cost.grid_points == 1 {
+            "energy"
+        } else {
+            "energies"
+        },
+        cost.threads,
+        estimate::bytes_text(cost.file_bytes),
+        if cost.steps_not_counted {
+            " plus every step's record"
+        } else {
+            ""
+        },
+        out.display(),
+        estimate::bytes_text(cost.memory_bytes)
+    )
+}
+
+/// The warning for a run projected to be long.
+fn long_run_text(p: &estimate::Projection, n_todo: usize, threads: usize) -> String {
+    let seconds = p.steps * p.seconds_per_step * n_todo as f64 / threads.max(1) as f64;
+    format!(
+        "this run is projected to take about {:.1e} steps per energy (at E = {} MeV; {} energies, about {} on {threads} thread(s) at this machine's pace): the scale is set by {}, whose phase along the track is ~{:.1e} rad. Shorten the track, reduce that term, or loosen solver.rtol to make it faster",
+        p.steps,
+        p.energy_mev,
+        n_todo,
+        duration_text(seconds),
+        p.dominant.describe(),
+        p.phase_rad
+    )
+}
+
+fn duration_text(seconds: f64) -> String {
+    if seconds < 120.0 {
+        format!("{seconds:.0} s")
+    } else if seconds < 7200.0 {
+        format!("{:.0} min", seconds / 60.0)
+    } else {
+        format!("{:.1} h", seconds / 3600.0)
+    }
 }
 
 /// The closing paragraph: what was solved, the work, the accuracy, where it went.

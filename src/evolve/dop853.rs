@@ -95,8 +95,11 @@ impl<const D: usize, const N: usize, H: PathHamiltonian<D> + ?Sized> System<f64,
         dy[N - 1] = 1.0;
     }
 
-    fn solout(&mut self, _t: f64, _y: &SVector<f64, N>, _dy: &SVector<f64, N>) -> bool {
+    fn solout(&mut self, t: f64, _y: &SVector<f64, N>, _dy: &SVector<f64, N>) -> bool {
         self.steps += 1;
+        if super::cancel::requested() {
+            *self.error.borrow_mut() = Some(EvolveError::Interrupted { x_km: self.x0 + t });
+        }
         self.error.borrow().is_some() || self.steps >= CHUNK_STEPS
     }
 }

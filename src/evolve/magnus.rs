@@ -96,6 +96,9 @@ pub fn solve_magnus_ablated<const D: usize, H: PathHamiltonian<D> + ?Sized>(
 impl<const D: usize, H: PathHamiltonian<D> + ?Sized> Driver<'_, D, H> {
     fn count_attempt(&mut self) -> Result<(), EvolveError> {
         self.attempts += 1;
+        if super::cancel::requested() {
+            return Err(EvolveError::Interrupted { x_km: self.x });
+        }
         if self.attempts > self.options.max_steps {
             return Err(EvolveError::TooManySteps {
                 x_km: self.x,

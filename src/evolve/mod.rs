@@ -10,6 +10,7 @@
 //!     solved as an N×N problem ([`split`]);
 //!   - `dop853` ([`dop853`]): ode_solvers' DOP853, the independent reference;
 //!   - `layers` ([`layers`]): exact exponentiation on piecewise-constant media.
+//! - [`cancel`]: the stop flag (Ctrl-C, SIGTERM) the step loops check.
 //! - [`options`]: options, record points, statistics, solution and errors.
 //! - [`starts`]: one integration for many start points on one track ([`solve_starts`]).
 //! - [`constant`]: the exact propagator exp(−iHL) of a constant medium.
@@ -22,6 +23,7 @@
 //! memory proportional to what is recorded.
 
 pub mod adiabatic;
+pub mod cancel;
 pub mod cluster;
 pub mod constant;
 pub mod divdiff;

@@ -141,6 +141,9 @@ pub enum EvolveError {
     },
     #[error("invalid solver option: {message}")]
     InvalidOptions { message: String },
+    /// The run was asked to stop ([`super::cancel`]): not a failure of the physics.
+    #[error("interrupted at x = {x_km} km")]
+    Interrupted { x_km: f64 },
     #[error("dop853 supports dimensions 2, 4 and 6, got {dim}")]
     UnsupportedDimension { dim: usize },
 }

@@ -35,6 +35,19 @@ pub enum OutputError {
         /// The existing file.
         path: PathBuf,
     },
+    /// Another process (a second `nuspin run` on the same output) is writing this partial
+    /// file now: it holds the file's lock.
+    #[error("{}: another nuspin run is writing this file now; wait for it to finish, stop it, or choose another output file (-o)", path.display())]
+    InUse {
+        /// The partial file.
+        path: PathBuf,
+    },
+    /// A partial file left by a run that was stopped (no process holds its lock).
+    #[error("{}: left by an interrupted run (no run is writing it); finish that run with `nuspin run --resume {}`, or start over with --force (or delete the file)", path.display(), path.display())]
+    StalePartial {
+        /// The partial file.
+        path: PathBuf,
+    },
     /// A file being read does not follow the nuspin layout (output.md).
     #[error("{}: not a nuspin output file: {what}", path.display())]
     Layout {
@@ -122,6 +135,8 @@ impl OutputError {
             OutputError::Io { path, .. }
             | OutputError::Hdf5 { path, .. }
             | OutputError::Exists { path }
+            | OutputError::InUse { path }
+            | OutputError::StalePartial { path }
             | OutputError::Layout { path, .. }
             | OutputError::Merge { path, .. }
             | OutputError::Truncated { path, .. }

@@ -51,6 +51,6 @@ pub use final_file::{partial_extras, write_final, write_final_from_partial, writ
 pub use header::{DerivedDataset, EnergyResult, ExtraSpec, MediumSamples, RunHeader, ScanAxis};
 pub use merge::merge_shards;
 pub use partial::PartialWriter;
-pub use paths::{check_writable, partial_path};
+pub use paths::{check_writable, in_use, partial_path};
 pub use read::{read_output, OutputFile, StepRecord};
 pub use time::{iso8601_utc, now_utc_iso8601};

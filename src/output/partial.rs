@@ -50,14 +50,57 @@ struct Handles {
 }
 
 impl PartialWriter {
-    /// Creates `<final_path>.partial` (replacing any old one; [`super::check_writable`]
-    /// decides whether that is allowed) holding `header` and no energies.
+    /// Creates `<final_path>.partial` holding `header` and no energies. The name must be
+    /// free: when it exists the error says whether another run is writing it
+    /// ([`OutputError::InUse`]) or a stopped run left it ([`OutputError::StalePartial`]).
     pub fn create(final_path: &Path, header: &RunHeader) -> Result<Self> {
         let path = paths::partial_path(final_path);
         header.validate(&path)?;
-        // Written whole under a temporary name and renamed, like the final file, so the
-        // partial file is valid HDF5 from the moment it exists.
-        paths::write_atomically(skeleton(header), &path)?;
+        // Written whole under a temporary name and linked, so the partial file is valid HDF5
+        // from the moment it exists, and two runs on one output cannot both create it.
+        paths::write_exclusively(skeleton(header), &path)?;
+        Self::open(path, header)
+    }
+
+    /// Creates `<final_path>.partial` holding `header` and the already finished `previous`
+    /// energies (a resumed run), replacing a partial file a stopped run left: the new file is
+    /// complete under a temporary name before it takes the old one's place, so a kill in
+    /// between loses nothing.
+    pub fn create_resumed(
+        final_path: &Path,
+        header: &RunHeader,
+        previous: &[EnergyResult],
+    ) -> Result<Self> {
+        let path = paths::partial_path(final_path);
+        if paths::in_use(&path) {
+            return Err(OutputError::InUse { path });
+        }
+        header.validate(&path)?;
+        let staging = paths::tmp_path(&path);
+        paths::write_atomically(skeleton(header), &staging)?;
+        let filled = Self::open(staging.clone(), header)
+            .and_then(|mut writer| {
+                writer.append_batch(previous)?;
+                writer.close()
+            })
+            .and_then(|()| {
+                std::fs::rename(&staging, &path)
+                    .map_err(|e| OutputError::io(&path, "cannot rename into place", e))
+            });
+        if let Err(e) = filled {
+            let _ = std::fs::remove_file(&staging);
+            return Err(e);
+        }
+        paths::sync_dir(paths::parent_dir(&path))?;
+        let mut writer = Self::open(path, header)?;
+        previous
+            .iter()
+            .for_each(|r| writer.done[r.grid_index] = true);
+        Ok(writer)
+    }
+
+    /// Opens the partial file at `path` (holding no energies yet as far as `done` knows).
+    fn open(path: PathBuf, header: &RunHeader) -> Result<Self> {
         let file = File::open_rw(&path)
             .map_err(|e| OutputError::hdf5(&path, "cannot open for appending", e))?;
         let open = |item: &Item| {

@@ -35,19 +35,32 @@ pub(crate) fn parent_dir(path: &Path) -> &Path {
 
 /// Checks, before any work, that the run can write `final_path`.
 ///
-/// Creates missing parent directories. Refuses when `final_path` or its `.partial` file
-/// (left by an interrupted run) exists, unless `force`; refuses when the name is a directory
-/// or the directory does not accept new files (probed by creating and removing one).
+/// Creates missing parent directories. Refuses when `final_path` exists, unless `force`;
+/// refuses a `.partial` file that a live run is writing ([`OutputError::InUse`], even with
+/// `force`) and one left by a stopped run ([`OutputError::StalePartial`], removed with
+/// `force`); refuses when the name is a directory or the directory does not accept new
+/// files (probed by creating and removing one). `final_path` itself is never touched here:
+/// it is replaced only when a run finishes.
 pub fn check_writable(final_path: &Path, force: bool) -> Result<()> {
     let dir = parent_dir(final_path);
     fs::create_dir_all(dir).map_err(|e| OutputError::io(dir, "cannot create directory", e))?;
-    for path in [final_path.to_path_buf(), partial_path(final_path)] {
+    let partial = partial_path(final_path);
+    for path in [final_path.to_path_buf(), partial.clone()] {
         match fs::symlink_metadata(&path) {
             Ok(meta) if meta.is_dir() => {
                 let error = std::io::Error::new(ErrorKind::IsADirectory, "is a directory");
                 return Err(OutputError::io(&path, "cannot be used as output", error));
             }
+            // A live run's partial file is never taken over, even with --force.
+            Ok(_) if path == partial && in_use(&path) => {
+                return Err(OutputError::InUse { path });
+            }
+            Ok(_) if path == partial && !force => {
+                return Err(OutputError::StalePartial { path });
+            }
             Ok(_) if !force => return Err(OutputError::Exists { path }),
+            // --force over a stale partial file: it is superseded by the new run's.
+            Ok(_) if path == partial => remove_if_exists(&path)?,
             Ok(_) => {}
             Err(e) if e.kind() == ErrorKind::NotFound => {}
             Err(e) => return Err(OutputError::io(&path, "cannot inspect", e)),
@@ -60,6 +73,58 @@ pub fn check_writable(final_path: &Path, force: bool) -> Result<()> {
         .open(&probe)
         .map_err(|e| OutputError::io(dir, "directory is not writable", e))?;
     fs::remove_file(&probe).map_err(|e| OutputError::io(&probe, "cannot remove", e))
+}
+
+/// Whether a live process holds the lock on `path` (hdf5-pure's exclusive writer lock, which
+/// the kernel drops when that process ends, however it ends).
+pub fn in_use(path: &Path) -> bool {
+    let Ok(file) = fs::File::open(path) else {
+        return false;
+    };
+    matches!(file.try_lock(), Err(fs::TryLockError::WouldBlock))
+}
+
+/// Like [`write_atomically`], but `path` must not exist: the finished temporary is linked to
+/// `path` (atomic, and refused when the name exists) instead of renamed over it, so of two
+/// runs creating the same partial file one wins and the other is told at once.
+pub(crate) fn write_exclusively(builder: FileBuilder, path: &Path) -> Result<()> {
+    let tmp = tmp_path(path);
+    let result = write_synced(builder, &tmp).and_then(|()| link_new(&tmp, path));
+    // The temporary goes either way: on success `path` is the file's other name.
+    let _ = fs::remove_file(&tmp);
+    result?;
+    sync_dir(parent_dir(path))
+}
+
+/// Gives `tmp` the new name `path`, refusing when `path` exists.
+fn link_new(tmp: &Path, path: &Path) -> Result<()> {
+    let exists = || match in_use(path) {
+        true => OutputError::InUse {
+            path: path.to_path_buf(),
+        },
+        false => OutputError::StalePartial {
+            path: path.to_path_buf(),
+        },
+    };
+    match fs::hard_link(tmp, path) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == ErrorKind::AlreadyExists => Err(exists()),
+        // Filesystems without hard links: exclusive only up to a short race.
+        Err(e)
+            if matches!(
+                e.kind(),
+                ErrorKind::Unsupported | ErrorKind::PermissionDenied
+            ) =>
+        {
+            if path.exists() {
+                return Err(exists());
+            }
+            fs::copy(tmp, path)
+                .map(|_| ())
+                .map_err(|e| OutputError::io(path, "cannot create", e))
+        }
+        Err(e) => Err(OutputError::io(path, "cannot create", e)),
+    }
 }
 
 /// Serializes `builder` to `<path>.tmp-<pid>`, fsyncs it, renames it onto `path` and fsyncs

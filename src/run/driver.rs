@@ -32,11 +32,14 @@ impl Progress for NoProgress {}
 pub struct RunOptions {
     /// Worker threads (None: rayon's default, one per core).
     pub threads: Option<usize>,
-    /// Set to stop starting new energies (Ctrl-C); finished energies are kept.
+    /// Set to stop the run (Ctrl-C, SIGTERM): no new energy starts and the integrators stop
+    /// within a step ([`crate::evolve::cancel`]); finished energies are kept.
     pub cancel: Arc<AtomicBool>,
     /// `Some((k, n))`: solve only shard k of n (1-based) of the grid, the grid points `g`
     /// with `g % n == k - 1`.
     pub shard: Option<(usize, usize)>,
+    /// Grid points already finished (a resumed run): not solved again.
+    pub skip: Vec<usize>,
 }
 
 /// A failure while running.
@@ -123,6 +126,15 @@ where
         plan.n_grid()
     };
     let mut grid = shard_grid_points(units, options.shard);
+    if !options.skip.is_empty() {
+        let mut done = vec![false; plan.n_grid()];
+        options.skip.iter().for_each(|&g| done[g] = true);
+        if coupled {
+            grid.retain(|&p| !done[p * n_e..(p + 1) * n_e].iter().all(|&d| d));
+        } else {
+            grid.retain(|&g| !done[g]);
+        }
+    }
     let layers = super::layers::LayerRun::new(plan).filter(|_| !coupled);
     if layers.is_some() {
         // Energy-major: the grid points of one energy share its layer eigensystems.
@@ -148,7 +160,9 @@ where
                     if cancel.load(Ordering::Relaxed) || stop_workers.load(Ordering::Relaxed) {
                         return;
                     }
-                    let _ = tx.send(
+                    // The integrators' step loops see the stop flag, so Ctrl-C stops even
+                    // one long energy within a step.
+                    let results = crate::evolve::cancel::with_token(&cancel, || {
                         points
                             .iter()
                             .flat_map(|&i| match &layers {
@@ -163,8 +177,9 @@ where
                                 Some(fast) => vec![fast.solve(plan, i)],
                                 None => vec![solve_grid_point(plan, datasets, i)],
                             })
-                            .collect(),
-                    );
+                            .collect()
+                    });
+                    let _ = tx.send(results);
                 });
             });
         });
@@ -175,6 +190,11 @@ where
             for result in first.into_iter().chain(rx.try_iter().flatten()) {
                 match result {
                     Ok(r) => batch.push(r),
+                    // Stopped by the stop flag: not finished, and not a failure either.
+                    Err(RunError::Evolve {
+                        source: EvolveError::Interrupted { .. },
+                        ..
+                    }) => {}
                     Err(e) => {
                         stop.store(true, Ordering::Relaxed);
                         summary.failure.get_or_insert(e.to_string());

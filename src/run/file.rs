@@ -64,9 +64,14 @@ pub fn header_for(plan: &Scenario, command: String) -> Result<RunHeader, RunErro
 /// What a run into a file did.
 #[derive(Debug, Clone, Default)]
 pub struct FileRun {
+    /// The whole file's counts: a resumed run's earlier energies are in `energies_done` and
+    /// `energies_total` (and their steps in the step counts).
     pub summary: RunSummary,
     /// Warnings of the whole-run datasets worth printing (`warning` attributes).
     pub warnings: Vec<String>,
+    /// The run did not finish and an older file was at the output name: that file was kept,
+    /// and what finished is in `<out>.partial` (resumable).
+    pub kept_old: bool,
 }
 
 impl FileRun {
@@ -74,6 +79,18 @@ impl FileRun {
     pub fn complete(&self) -> bool {
         self.summary.energies_done == self.summary.energies_total
     }
+}
+
+/// Where a run into a file starts.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Start<'a> {
+    /// Grid points a stopped run finished (`nuspin run --resume`): copied into the new
+    /// partial file first and not solved again (`options.skip` must list them).
+    pub previous: &'a [EnergyResult],
+    /// The file at the output name holds a subset of this run (the stopped run's own final
+    /// file), so an unfinished run may replace it. Otherwise an existing file there is
+    /// replaced only by a finished run.
+    pub replaces_subset: bool,
 }
 
 /// Runs `plan` into `out` with `header` (its `shard` must match `options.shard`): appends
@@ -88,18 +105,39 @@ pub fn run_to_file(
     options: &RunOptions,
     progress: &dyn Progress,
 ) -> Result<FileRun, Error> {
-    let partial = PartialWriter::create(out, header).map_err(Error::input)?;
+    run_to_file_from(plan, header, out, options, progress, Start::default())
+}
+
+/// [`run_to_file`] from `start`. An existing `out` (`--force`) is replaced only by a finished
+/// run (or, with `start.replaces_subset`, by any): when the run stops or fails, the old file
+/// stays and the finished energies stay in `<out>.partial` ([`FileRun::kept_old`]).
+pub fn run_to_file_from(
+    plan: &Scenario,
+    header: &RunHeader,
+    out: &Path,
+    options: &RunOptions,
+    progress: &dyn Progress,
+    start: Start,
+) -> Result<FileRun, Error> {
+    let keep_old = out.exists() && !start.replaces_subset;
+    let partial = if start.previous.is_empty() {
+        PartialWriter::create(out, header)
+    } else {
+        PartialWriter::create_resumed(out, header, start.previous)
+    }
+    .map_err(Error::input)?;
     // Synced at most once a second, off the solving threads: a hard kill loses at most the
     // last second of finished grid points.
     let partial = output::TimedPartial::start(partial, std::time::Duration::from_secs(1));
     let datasets = Datasets::new(plan);
     // Results live in the partial file; only those that never reach it stay in memory: a
     // batch after Ctrl-C (so the stop is prompt even when the writer is behind) or the batch
-    // whose append failed.
+    // whose append failed. When the old file is kept, the partial file is all there is, so
+    // everything goes there.
     let mut late: Vec<EnergyResult> = Vec::new();
     let stopping = options.cancel.clone();
     let outcome = run_with(plan, &datasets, options, progress, |batch| {
-        if stopping.load(Ordering::Relaxed) {
+        if stopping.load(Ordering::Relaxed) && !keep_old {
             late.extend(batch);
             return Ok(());
         }
@@ -110,7 +148,19 @@ pub fn run_to_file(
     let (unwritten, append_error) = partial.finish();
     late.extend(unwritten);
     let summary = match outcome {
-        Ok(s) => s,
+        Ok(mut s) => {
+            s.energies_done += start.previous.len();
+            s.energies_total += start.previous.len();
+            s.accepted_steps += start.previous.iter().map(|r| r.steps).sum::<u64>();
+            s.rejected_steps += start.previous.iter().map(|r| r.rejected).sum::<u64>();
+            s
+        }
+        Err(e) if keep_old => {
+            return Err(Error::runtime_with(
+                format!("{e}; {}", kept_old_text(out)),
+                Some(e.into()),
+            ))
+        }
         Err(e) => {
             // The sink failed (e.g. disk full): keep what finished.
             let _ = output::write_final_from_partial(out, header, &late, false, &[]);
@@ -120,11 +170,20 @@ pub fn run_to_file(
             ));
         }
     };
+    let complete = summary.energies_done == summary.energies_total;
     if let Some(e) = append_error {
-        let _ = output::write_final_from_partial(out, header, &late, false, &[]);
+        if !keep_old {
+            let _ = output::write_final_from_partial(out, header, &late, false, &[]);
+        }
         return Err(Error::runtime(e));
     }
-    let complete = summary.energies_done == summary.energies_total;
+    if keep_old && !complete {
+        return Ok(FileRun {
+            summary,
+            warnings: Vec::new(),
+            kept_old: true,
+        });
+    }
     let inputs = output::partial_extras(out, header, &late, &datasets.derived_inputs())
         .map_err(Error::runtime)?;
     let derived = datasets.derived(plan, header, &inputs);
@@ -134,5 +193,18 @@ pub fn run_to_file(
     Ok(FileRun {
         summary,
         warnings: datasets::warnings(&derived),
+        kept_old: false,
     })
+}
+
+/// What happened to the files when an unfinished run met an older output file.
+pub fn kept_old_text(out: &Path) -> String {
+    let partial = output::partial_path(out);
+    format!(
+        "{} was left as it was (--force replaces it only with a finished run); the finished \
+         energies are in {}: `nuspin run --resume {}` finishes them",
+        out.display(),
+        partial.display(),
+        partial.display()
+    )
 }

@@ -11,6 +11,7 @@
 //! - [`coupled`]: a `[collective]` plan's unit of work, one scan point whose energies evolve as
 //!   one state (the coupled solve below).
 //! - [`driver`]: the parallel loop over grid points (rayon), results to a sink as they finish.
+//! - [`estimate`]: the file size, memory peak and step count of a plan before any work.
 //! - [`file`](mod@file): the output header of a plan, and a run into `<out>.partial` and the final file.
 //! - [`merge`]: one output file from the shard files of a run.
 //! - [`layers`]: the shared-layer fast path of the `layers` method (one eigensystem per layer
@@ -38,6 +39,7 @@
 pub mod coupled;
 pub mod datasets;
 pub mod driver;
+pub mod estimate;
 pub mod file;
 pub mod grid;
 pub mod layers;
@@ -46,7 +48,7 @@ pub mod solve;
 
 pub use datasets::Datasets;
 pub use driver::{run, run_with, NoProgress, Progress, RunError, RunOptions, RunSummary};
-pub use file::{header_for, run_to_file, FileRun};
+pub use file::{header_for, run_to_file, run_to_file_from, FileRun, Start};
 pub use grid::{shard_grid_points, Grid, GridPoint};
 pub use solve::{solve_energy, solve_grid_point};
 

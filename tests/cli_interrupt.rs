@@ -1,0 +1,505 @@
+//! Runs that stop and resume (issue 18), end to end through the `nuspin` binary: Ctrl-C
+//! (SIGINT) and SIGTERM stop a run within a step and leave the final file with
+//! `complete = 0` (exit 130); a hard kill (SIGKILL) leaves `<out>.partial`; `nuspin run
+//! --resume` finishes either into a file equal to the uninterrupted run's (all but
+//! `created_utc` and `command`). Also: `--force` never loses the old file to an unfinished
+//! run, a second run on the same output is refused at once, stale partial files are named,
+//! and the cost of a run is estimated and limited before any work.
+//!
+//! No test asserts a duration: the signals are sent once the partial file shows progress,
+//! and "promptly" is checked against a run that would otherwise take hours.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command as StdCommand, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use assert_cmd::cargo::CommandCargoExt;
+use assert_cmd::Command;
+use nuspin::output::{read_output, OutputFile, RunHeader};
+
+/// Two flavours on a long constant-density track solved by dop853 (which steps through
+/// every oscillation): 12 energies of a fraction of a second each.
+const LONG: &str = r#"
+name = "long"
+
+[neutrino]
+flavours = 2
+nature = "dirac"
+initial = ["nu_e", "nu_mu"]
+
+[mixing]
+theta_deg = 33.0
+dm2_ev2 = 7.5e-5
+
+[energy]
+min_mev = 1
+max_mev = 10
+points = 12
+
+[medium]
+kind = "constant"
+rho_g_cm3 = 3
+ye = 0.5
+
+[track]
+start_km = 0
+end_km = 200000
+record = { points = 3 }
+
+[solver]
+method = "dop853"
+rtol = 1e-8
+
+[output]
+profile_samples = 10
+amplitudes = true
+"#;
+
+struct Case {
+    dir: tempfile::TempDir,
+}
+
+impl Case {
+    fn new(scenario: &str) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("s.toml"), scenario).unwrap();
+        Case { dir }
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    fn nuspin(&self, args: &[&str]) -> Output {
+        Command::cargo_bin("nuspin")
+            .unwrap()
+            .current_dir(self.dir.path())
+            .args(args)
+            .output()
+            .unwrap()
+    }
+
+    fn spawn(&self, args: &[&str]) -> Child {
+        StdCommand::cargo_bin("nuspin")
+            .unwrap()
+            .current_dir(self.dir.path())
+            .args(args)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap()
+    }
+
+    fn files(&self) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(self.dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| !n.ends_with(".toml"))
+            .collect();
+        names.sort();
+        names
+    }
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn signal(child: &Child, name: &str) {
+    let ok = StdCommand::new("kill")
+        .args([&format!("-{name}"), &child.id().to_string()])
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok, "kill -{name} failed");
+}
+
+/// Waits until `partial` holds at least `n` finished energies (or the run ended).
+fn wait_for_energies(child: &mut Child, partial: &Path, n: usize) {
+    let started = Instant::now();
+    while started.elapsed() < Duration::from_secs(300) {
+        if child.try_wait().unwrap().is_some() {
+            return;
+        }
+        if let Ok(f) = read_output(partial) {
+            if f.energy_done.iter().filter(|&&d| d != 0).count() >= n {
+                return;
+            }
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    panic!("no progress in {}", partial.display());
+}
+
+/// Waits for `child` at most `limit`; kills it and fails when it does not end.
+fn wait_within(child: Child, limit: Duration) -> Output {
+    let id = child.id();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(child.wait_with_output());
+    });
+    match rx.recv_timeout(limit) {
+        Ok(out) => out.unwrap(),
+        Err(_) => {
+            let _ = StdCommand::new("kill")
+                .args(["-KILL", &id.to_string()])
+                .status();
+            panic!("the run did not stop within {limit:?} of the signal");
+        }
+    }
+}
+
+fn comparable(h: &RunHeader) -> RunHeader {
+    RunHeader {
+        created_utc: String::new(),
+        command: String::new(),
+        ..h.clone()
+    }
+}
+
+fn bits(values: impl IntoIterator<Item = f64>) -> Vec<u64> {
+    values.into_iter().map(f64::to_bits).collect()
+}
+
+/// Every dataset bit for bit, and the header apart from `created_utc` and `command`.
+fn assert_same_run(a: &OutputFile, b: &OutputFile) {
+    assert_eq!(comparable(&a.header), comparable(&b.header));
+    assert_eq!(a.complete, b.complete);
+    assert_eq!(a.energy_done, b.energy_done);
+    assert_eq!(
+        bits(a.probability.iter().copied()),
+        bits(b.probability.iter().copied())
+    );
+    let amplitudes = |f: &OutputFile| {
+        f.amplitude
+            .as_ref()
+            .map(|a| bits(a.iter().flat_map(|c| [c.re, c.im])))
+    };
+    assert_eq!(amplitudes(a), amplitudes(b));
+    assert_eq!(a.steps, b.steps);
+    assert_eq!(a.rejected, b.rejected);
+    assert_eq!(
+        bits(a.unitarity_error.clone()),
+        bits(b.unitarity_error.clone())
+    );
+    assert_eq!(a.extras.len(), b.extras.len());
+    for (x, y) in a.extras.iter().zip(&b.extras) {
+        assert_eq!(bits(x.iter().copied()), bits(y.iter().copied()));
+    }
+    assert_eq!(a.derived.len(), b.derived.len());
+    for (x, y) in a.derived.iter().zip(&b.derived) {
+        assert_eq!(x.path, y.path);
+        assert_eq!(bits(x.values.clone()), bits(y.values.clone()));
+    }
+}
+
+/// Interrupts a run with `sig` once it has finished an energy, checks what it left, resumes
+/// it from `resume_arg`, and compares with the uninterrupted run.
+fn interrupt_and_resume(sig: &str) {
+    let case = Case::new(LONG);
+    let reference = case.nuspin(&["run", "s.toml", "-o", "ref.h5", "-q"]);
+    assert!(reference.status.success(), "{}", stderr(&reference));
+
+    let mut child = case.spawn(&["run", "s.toml", "-o", "out.h5", "--threads", "2", "-q"]);
+    wait_for_energies(&mut child, &case.path("out.h5.partial"), 1);
+    signal(&child, sig);
+    let stopped = wait_within(child, Duration::from_secs(60));
+    let err = stderr(&stopped);
+    let resume_arg = if stopped.status.success() {
+        // The machine was fast enough to finish first: a resume then has nothing to do.
+        let again = case.nuspin(&["run", "--resume", "out.h5"]);
+        assert_eq!(again.status.code(), Some(2), "{}", stderr(&again));
+        assert!(stderr(&again).contains("nothing to resume"));
+        "out.h5"
+    } else if sig == "KILL" {
+        assert_eq!(case.files(), ["out.h5.partial", "ref.h5"]);
+        "out.h5.partial"
+    } else {
+        assert_eq!(stopped.status.code(), Some(130), "{err}");
+        assert!(err.contains("interrupted: "), "{err}");
+        assert!(err.contains("nuspin run --resume out.h5"), "{err}");
+        assert_eq!(case.files(), ["out.h5", "ref.h5"]);
+        let left = read_output(&case.path("out.h5")).unwrap();
+        assert!(!left.complete);
+        "out.h5"
+    };
+    if !stopped.status.success() {
+        let resumed = case.nuspin(&["run", "--resume", resume_arg]);
+        assert!(resumed.status.success(), "{}", stderr(&resumed));
+        assert!(
+            stderr(&resumed).contains("(resuming: "),
+            "{}",
+            stderr(&resumed)
+        );
+    }
+    assert_eq!(case.files(), ["out.h5", "ref.h5"]);
+    let a = read_output(&case.path("ref.h5")).unwrap();
+    let b = read_output(&case.path("out.h5")).unwrap();
+    assert!(b.complete);
+    assert_same_run(&a, &b);
+}
+
+#[test]
+fn resume_after_sigint_equals_the_uninterrupted_run() {
+    interrupt_and_resume("INT");
+}
+
+#[test]
+fn resume_after_sigterm_equals_the_uninterrupted_run() {
+    interrupt_and_resume("TERM");
+}
+
+#[test]
+fn resume_after_sigkill_equals_the_uninterrupted_run() {
+    interrupt_and_resume("KILL");
+}
+
+/// One energy that would take hours: the signal must stop it inside the energy.
+#[test]
+fn a_signal_stops_a_run_inside_one_long_energy() {
+    let scenario = LONG
+        .replace("max_mev = 10\npoints = 12", "max_mev = 1\npoints = 1")
+        .replace("end_km = 200000", "end_km = 2e7")
+        .replace("record = { points = 3 }", "")
+        .replace("rtol = 1e-8", "rtol = 1e-12\nmax_steps = 1000000000000");
+    let case = Case::new(&scenario);
+    let mut child = case.spawn(&["run", "s.toml", "-o", "out.h5"]);
+    // The partial file exists once the work has started.
+    let started = Instant::now();
+    while !case.path("out.h5.partial").exists() && started.elapsed() < Duration::from_secs(120) {
+        assert!(child.try_wait().unwrap().is_none(), "the run ended early");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    std::thread::sleep(Duration::from_millis(500));
+    signal(&child, "TERM");
+    let stopped = wait_within(child, Duration::from_secs(60));
+    let err = stderr(&stopped);
+    assert_eq!(stopped.status.code(), Some(130), "{err}");
+    assert!(
+        err.contains("interrupted: 0 of 1 energies finished"),
+        "{err}"
+    );
+    assert!(err.contains("the scale is set by the "), "{err}");
+    let left = read_output(&case.path("out.h5")).unwrap();
+    assert!(!left.complete);
+    assert_eq!(left.energy_done, [0]);
+}
+
+// --- files -------------------------------------------------------------------------------------
+
+#[test]
+fn force_over_a_good_file_keeps_it_when_the_run_fails() {
+    let case = Case::new(LONG);
+    let first = case.nuspin(&["run", "s.toml", "-o", "out.h5", "-q"]);
+    assert!(first.status.success(), "{}", stderr(&first));
+    let before = std::fs::read(case.path("out.h5")).unwrap();
+    // Too few steps: every energy fails while running (validation cannot know).
+    let failing = LONG.replace("rtol = 1e-8", "rtol = 1e-8\nmax_steps = 50");
+    std::fs::write(case.path("s.toml"), failing).unwrap();
+    let o = case.nuspin(&["run", "s.toml", "-o", "out.h5", "--force", "-q"]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("more than 50 steps"), "{err}");
+    assert!(
+        err.contains("out.h5 was left as it was (--force replaces it only with a finished run)"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read(case.path("out.h5")).unwrap(), before);
+    assert_eq!(case.files(), ["out.h5", "out.h5.partial"]);
+}
+
+#[test]
+fn force_replaces_a_good_file_with_a_finished_run() {
+    let case = Case::new(LONG);
+    std::fs::write(case.path("out.h5"), b"old").unwrap();
+    let o = case.nuspin(&["run", "s.toml", "-o", "out.h5", "--force", "-q"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(read_output(&case.path("out.h5")).unwrap().complete);
+    assert_eq!(case.files(), ["out.h5"]);
+}
+
+#[test]
+fn a_second_run_on_the_same_output_is_refused_at_once() {
+    let case = Case::new(LONG);
+    let mut first = case.spawn(&["run", "s.toml", "-o", "out.h5", "-q"]);
+    let started = Instant::now();
+    while !case.path("out.h5.partial").exists() && started.elapsed() < Duration::from_secs(120) {
+        assert!(
+            first.try_wait().unwrap().is_none(),
+            "the first run ended early"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    for extra in [&[][..], &["--force"]] {
+        let mut args = vec!["run", "s.toml", "-o", "out.h5", "-q"];
+        args.extend_from_slice(extra);
+        let second = case.nuspin(&args);
+        let err = stderr(&second);
+        if first.try_wait().unwrap().is_some() {
+            return; // the first run finished meanwhile (a very fast machine)
+        }
+        assert_eq!(second.status.code(), Some(2), "{err}");
+        assert!(
+            err.contains("out.h5.partial: another nuspin run is writing this file now"),
+            "{err}"
+        );
+        assert!(
+            !err.contains("swmr") && !err.contains("HDF5_USE_FILE_LOCKING"),
+            "{err}"
+        );
+    }
+    let first = wait_within(first, Duration::from_secs(600));
+    assert!(first.status.success(), "{}", stderr(&first));
+    assert_eq!(case.files(), ["out.h5"]);
+}
+
+#[test]
+fn a_stale_partial_file_is_named_with_how_to_clear_it() {
+    let case = Case::new(LONG);
+    let mut child = case.spawn(&["run", "s.toml", "-o", "out.h5", "-q"]);
+    wait_for_energies(&mut child, &case.path("out.h5.partial"), 1);
+    let _ = child.kill();
+    let _ = child.wait();
+    if !case.path("out.h5.partial").exists() {
+        return; // finished before the kill
+    }
+    let o = case.nuspin(&["run", "s.toml", "-o", "out.h5", "-q"]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("out.h5.partial: left by an interrupted run (no run is writing it); finish that run with `nuspin run --resume out.h5.partial`, or start over with --force"), "{err}");
+    let o = case.nuspin(&["run", "s.toml", "-o", "out.h5", "-q", "--force"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(case.files(), ["out.h5"]);
+}
+
+#[test]
+fn resume_refuses_a_complete_file_and_a_missing_one() {
+    let case = Case::new(&LONG.replace("points = 12", "points = 2"));
+    let o = case.nuspin(&["run", "--resume", "out.h5"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("out.h5: no such file (nor out.h5.partial): nothing to resume"));
+    assert!(case
+        .nuspin(&["run", "s.toml", "-o", "out.h5", "-q"])
+        .status
+        .success());
+    let o = case.nuspin(&["run", "--resume", "out.h5"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("the run is complete (complete = 1); there is nothing to resume"));
+}
+
+#[test]
+fn medium_sample_csv_obeys_force() {
+    let case = Case::new(LONG);
+    std::fs::write(case.path("m.csv"), "mine").unwrap();
+    let o = case.nuspin(&["medium", "sample", "s.toml", "--csv", "m.csv"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("m.csv: already exists (use --force to overwrite it)"));
+    assert_eq!(std::fs::read(case.path("m.csv")).unwrap(), b"mine");
+    let o = case.nuspin(&["medium", "sample", "s.toml", "--csv", "m.csv", "--force"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = std::fs::read_to_string(case.path("m.csv")).unwrap();
+    assert!(text.contains("\nx_km,ne_cm3,"), "{text}");
+    let o = case.nuspin(&["medium", "sample", "s.toml", "--csv", "s.toml", "--force"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("is an input of this run"));
+}
+
+// --- cost --------------------------------------------------------------------------------------
+
+#[test]
+fn the_output_size_is_printed_before_the_run() {
+    let case = Case::new(&LONG.replace("points = 12", "points = 2"));
+    let o = case.nuspin(&["run", "s.toml", "-o", "out.h5"]);
+    let err = stderr(&o);
+    assert!(o.status.success(), "{err}");
+    // 2 energies × (3 positions × 2 × 4 probabilities, as many complex amplitudes, + 3
+    // counters) × 8 bytes = 2 × 75 × 8.
+    let line = err.lines().next().unwrap();
+    assert!(line.starts_with("Running 2 energies on "), "{err}");
+    assert!(line.contains("output up to 1.2 kB → out.h5"), "{err}");
+    assert!(err.find("Running").unwrap() < err.find("Solved").unwrap());
+}
+
+#[test]
+fn a_run_needing_more_memory_than_allowed_is_refused_with_the_numbers() {
+    let case = Case::new(&LONG.replace("record = { points = 3 }", "record = { points = 100000 }"));
+    let o = case.nuspin(&[
+        "run",
+        "s.toml",
+        "-o",
+        "out.h5",
+        "--threads",
+        "2",
+        "--max-memory",
+        "100M",
+    ]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    // Per energy: 1e5 positions × 4×4 complex propagator (25.6 MB) + its row (19.2 MB);
+    // the file: 12 rows of 19.2 MB.
+    assert!(
+        err.contains("the run needs about 550 MB of memory (2 thread(s) × 44.8 MB per energy"),
+        "{err}"
+    );
+    assert!(err.contains("+ 2 × 230 MB for the output data"), "{err}");
+    assert!(
+        err.contains("more than the --max-memory limit, 100 MB"),
+        "{err}"
+    );
+    assert_eq!(case.files(), Vec::<String>::new());
+    let o = case.nuspin(&["run", "s.toml", "-o", "out.h5", "--max-memory", "lots"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("expected a size like 8G, 500M or 2e9, got \"lots\""));
+}
+
+#[test]
+fn a_run_beyond_the_machines_memory_is_refused_before_any_file() {
+    let case =
+        Case::new(&LONG.replace("record = { points = 3 }", "record = { points = 10000000 }"));
+    let o = case.nuspin(&["run", "s.toml", "-o", "out.h5"]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains(
+            "more than the memory this machine has available (MemAvailable in /proc/meminfo)"
+        ),
+        "{err}"
+    );
+    assert_eq!(case.files(), Vec::<String>::new());
+}
+
+#[test]
+fn absurd_thread_counts_are_capped_saying_why() {
+    let case = Case::new(&LONG.replace("points = 12", "points = 2"));
+    let o = case.nuspin(&["run", "s.toml", "-o", "out.h5", "--threads", "100000"]);
+    let err = stderr(&o);
+    assert!(o.status.success(), "{err}");
+    assert!(
+        err.contains("warning: --threads 100000 capped at "),
+        "{err}"
+    );
+    assert!(err.contains("per core on this machine's"), "{err}");
+}
+
+#[test]
+fn a_long_run_is_announced_with_the_term_that_sets_its_scale() {
+    let case = Case::new(
+        &LONG
+            .replace("max_mev = 10\npoints = 12", "max_mev = 1\npoints = 1")
+            .replace("end_km = 200000", "end_km = 2e6"),
+    );
+    let o = case.nuspin(&["run", "s.toml", "-o", "out.h5"]);
+    let err = stderr(&o);
+    assert!(o.status.success(), "{err}");
+    assert!(
+        err.contains("warning: this run is projected to take about "),
+        "{err}"
+    );
+    assert!(
+        err.contains("the scale is set by the vacuum term Δm²/2E"),
+        "{err}"
+    );
+    let short = Case::new(&LONG.replace("max_mev = 10\npoints = 12", "max_mev = 1\npoints = 1"));
+    let o = short.nuspin(&["run", "s.toml", "-o", "out.h5"]);
+    assert!(!stderr(&o).contains("projected"), "{}", stderr(&o));
+}

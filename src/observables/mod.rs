@@ -8,6 +8,8 @@
 //!   (day, night, A_DN): `earth`.
 //! - [`averaged`]: probabilities averaged over a Gaussian energy resolution from one solution,
 //!   without sampling the oscillation: `averaged`.
+//! - [`decoherence`]: wave-packet decoherence, the interference terms at the end of the track
+//!   damped by their coherence lengths (`[arrival] wave_packet`).
 //! - [`exposure`]: a detector site's annual exposure in the Sun's zenith angle, night chords.
 //! - [`production`]: the Gaussian start-point distribution of `[arrival] production`.
 //!
@@ -16,6 +18,7 @@
 
 pub mod arrival;
 pub mod averaged;
+pub mod decoherence;
 pub mod exposure;
 pub mod mass;
 pub mod production;

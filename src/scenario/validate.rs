@@ -158,6 +158,8 @@ impl Checker<'_> {
         let initial = self.initial(raw.neutrino.initial.as_ref(), &labels, basis, flavours)?;
         let energies_mev = self.energy(&raw.energy)?;
         let (medium_kind, medium) = self.medium(raw.medium)?;
+        let medium =
+            super::turbulence::apply(raw.turbulence.as_ref(), &medium_kind, medium, &errf)?;
         super::extensions::check_nsi_medium(&model.nsi, medium.as_ref(), &errf)?;
         let track = raw.track.unwrap_or_default();
         let (start_km, end_km) = self.track(&track, &medium_kind, medium.as_ref())?;
@@ -939,7 +941,14 @@ impl Checker<'_> {
                 format!("the observables \"earth\" and \"averaged\" use the state at the end of the track: the record points must end at end_km = {end_km}"),
             ));
         }
-        let mut spec = ArrivalSpec::default();
+        let wave_packet =
+            super::decoherence::wave_packet(raw.wave_packet.as_ref(), record, end_km, &|f, m| {
+                self.err(f, m)
+            })?;
+        let mut spec = ArrivalSpec {
+            wave_packet,
+            ..ArrivalSpec::default()
+        };
         if let Some(r) = raw.energy_resolution {
             if !obs.averaged {
                 return Err(self.err(

@@ -17,11 +17,13 @@
 //! add a producer here (a variant of [`Producer`] and a file beside this one), and give it a
 //! test that reads the dataset back from a run.
 
+pub mod decoherence;
 pub mod detector;
 pub mod night_bins;
 pub mod observables;
 pub mod solar;
 pub mod track;
+pub mod turbulence;
 
 use crate::evolve::{EvolveError, Solution};
 use crate::hamiltonian::MediumHamiltonian;
@@ -51,6 +53,10 @@ pub enum Producer {
     Averaged(observables::Averaged),
     /// `/detector/...`.
     Detector(detector::DetectorDatasets),
+    /// `/observables/decoherent_probability`.
+    Decoherent(decoherence::Decoherent),
+    /// `/turbulence/...`.
+    Realisations(turbulence::Realisations),
 }
 
 /// A producer and the index of its first slab in [`EnergyResult::extras`].
@@ -84,6 +90,12 @@ impl Datasets {
         if plan.detector.is_some() {
             producers.push(Producer::Detector(detector::DetectorDatasets));
         }
+        if plan.arrival.wave_packet.is_some() {
+            producers.push(Producer::Decoherent(decoherence::Decoherent));
+        }
+        if turbulence::has_realisations(plan) {
+            producers.push(Producer::Realisations(turbulence::Realisations));
+        }
         let mut specs = Vec::new();
         let slots = producers
             .into_iter()
@@ -108,6 +120,8 @@ impl Datasets {
                 }
                 Producer::Averaged(_) => paths.push(observables::AVERAGED_SPREAD),
                 Producer::Detector(_) => paths.extend([detector::MU_EFF_SQ, detector::COMPOSITION]),
+                Producer::Decoherent(_) => {}
+                Producer::Realisations(_) => paths.push(turbulence::PROBABILITY_END),
             }
         }
         paths
@@ -131,6 +145,8 @@ impl Datasets {
                 Producer::Arrival(p) => p.slabs(input, solution, &mut out),
                 Producer::Averaged(p) => p.slabs(input, solution, &mut out)?,
                 Producer::Detector(p) => p.slabs(input, solution, &mut out),
+                Producer::Decoherent(p) => p.slabs(input, solution, &mut out)?,
+                Producer::Realisations(p) => p.slabs(input, solution, &mut out),
             }
         }
         Ok(out)
@@ -167,6 +183,8 @@ impl Datasets {
                 Producer::Arrival(p) => out.extend(p.derived(header, results)),
                 Producer::Averaged(p) => out.extend(p.derived(plan, header, results)),
                 Producer::Detector(p) => out.extend(p.derived(plan, header, results)),
+                Producer::Decoherent(p) => out.extend(p.derived(plan)),
+                Producer::Realisations(p) => out.extend(p.derived(header, results)),
             }
         }
         // Scans that change the track: each scan point's record positions.
@@ -187,6 +205,8 @@ impl Producer {
             Producer::Arrival(p) => p.specs(plan),
             Producer::Averaged(p) => p.specs(plan),
             Producer::Detector(p) => p.specs(plan),
+            Producer::Decoherent(p) => p.specs(plan),
+            Producer::Realisations(p) => p.specs(plan),
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Steps per energy of the supernova envelope with density turbulence between the shocks,
 //! against the amplitude C* and the long cut-off λ* (the numbers in docs/physics-extensions.md):
-//! `cargo run --release --example turbulence_steps`.
+//! `cargo run --release --example turbulence_steps [SHORT_CUTOFF_KM]` (environment variable
+//! `METHOD` = magnus (default) or dop853).
 
 use std::path::Path;
 
@@ -29,10 +30,12 @@ shock_jump = 10
 reverse_shock_km = 1.2e4
 reverse_shock_jump = 0.5
 [solver]
+method = "{method}"
 rtol = 1e-6
 atol = 1e-8
 {turbulence}
-"#
+"#,
+        method = std::env::var("METHOD").unwrap_or_else(|_| "magnus".into())
     )
 }
 
@@ -56,8 +59,8 @@ fn main() {
         .map_or(10.0, |s| s.parse().expect("short cut-off in km"));
     println!("short cut-off {short_km} km, region 1.2e4..4e4 km, 100 modes, seed 1");
     println!("C*      lambda*_km  accepted  rejected  region/short_cutoff");
-    for c in [0.01, 0.1, 0.3] {
-        for lambda in [100.0, 1000.0, 10000.0] {
+    for c in [0.01, 0.1] {
+        for lambda in [1000.0, 10000.0] {
             let t = format!(
                 "[turbulence]\ndensity = {{ amplitude = {c}, long_cutoff_km = {lambda}, short_cutoff_km = {short_km} }}"
             );

@@ -65,6 +65,10 @@ def main():
             p = h["probability"][()]
             ax.plot(h["energy_mev"][()], p[:, -1, i, f], "k:", label="no turbulence")
     ax.set_xscale("log")
+    from matplotlib.ticker import NullFormatter, ScalarFormatter
+
+    ax.xaxis.set_major_formatter(ScalarFormatter())
+    ax.xaxis.set_minor_formatter(NullFormatter())
     ax.set_xlabel("E (MeV)")
     ax.set_ylabel(f"P({initial[i]} -> {a.final})")
     ax.set_ylim(-0.02, 1.02)

@@ -6,7 +6,9 @@ mixing, matter through the 4-potential with moving and polarized electrons, B∥
 B⊥ with azimuth, the transverse-current flips with absolute masses, magnetic and electric
 moments in the flavour or the mass basis, Majorana phases), exponentiates it with scipy, and
 compares P(a → b) with `nuspin run` on the same constant-medium scenario for Majorana, Dirac
-neutrinos and Dirac antineutrinos, 2 and 3 flavours, both orderings. It shares no code with
+neutrinos and Dirac antineutrinos, 2 and 3 flavours, both orderings, and with non-standard
+interactions ([nsi]: V_NSI = √2 G_F Σ_f n_f ε^f, n_u = 2n_p + n_n, n_d = n_p + 2n_n; ν blocks
++V_NSI, ν̄ blocks −V_NSI*; in matter at rest and unpolarised, the only matter NSI are accepted with). It shares no code with
 nuspin. For every case it also switches each term off and checks that P moves by more than
 1e-3, so agreement cannot come from a term that does nothing.
 
@@ -101,7 +103,21 @@ def hamiltonian(cfg):
     g = lambda k: med.get(k, 0.0)
     pot = potential(ne, nn, g("v_par"), g("v_perp"), g("v_phi_rad"), g("pol_par"), g("pol_perp"), g("pol_phi_rad"))
     fl = ["e", "mu", "mu"][:n]
-    V = np.diag([pot[a][0] for a in fl])
+    V = np.diag([pot[a][0] for a in fl]).astype(complex)
+    # NSI (unpolarised matter at rest only): V_NSI = sqrt2 G_F sum_f n_f eps^f with
+    # n_u = 2 n_p + n_n, n_d = n_p + 2 n_n, n_p = n_e; entries "ab" (and the conjugate "ba").
+    Vnsi = np.zeros((n, n), complex)
+    to_ev = np.sqrt(2) * GF * HBARC_CM**3
+    nf = {"e": ne, "u": 2 * ne + nn, "d": ne + 2 * nn}
+    fls = ["e", "mu", "tau"]
+    for f, entries in cfg.get("nsi", {}).items():
+        for key, val in entries.items():
+            a, b = next((x, key[len(x):]) for x in fls if key.startswith(x) and key[len(x):] in fls)
+            i, j = fls.index(a), fls.index(b)
+            v = complex(val[0], val[1]) if isinstance(val, list) else complex(val)
+            Vnsi[i, j] += nf[f] * to_ev * v
+            if i != j:
+                Vnsi[j, i] += nf[f] * to_ev * np.conj(v)
     fperp = np.diag([pot[a][1] for a in fl])
     Bpar = g("b_par_gauss")
     Bc = g("b_perp_gauss") * np.exp(-1j * g("b_phi_rad"))
@@ -132,14 +148,14 @@ def hamiltonian(cfg):
     Pm = (D @ lam + lam.conj().T @ D) * Bpar / (2 * E)
     Pp = (lam @ D + D @ lam.conj().T) * Bpar / (2 * E)
     if nature == "majorana":
-        HAA = U @ M2 @ Ud + V + U @ (MUB * Pm) @ Ud
-        HBB = U.conj() @ M2 @ U.T - V - U.conj() @ (MUB * Pp) @ U.T
+        HAA = U @ M2 @ Ud + V + Vnsi + U @ (MUB * Pm) @ Ud
+        HBB = U.conj() @ M2 @ U.T - V - Vnsi.conj() - U.conj() @ (MUB * Pp) @ U.T
         # (m_i F_ij + m_j F_ji): D@F gives m_i F_ij; m_j F_ji = (F.T @ D)_ij
         flip = MUB * lam * Bc - (D @ F + F.T @ D) / (2 * E)
         HBA = U.conj() @ flip @ Ud
         HAB = HBA.conj().T
     elif cfg.get("particle", "neutrino") == "neutrino":
-        HAA = U @ M2 @ Ud + V + U @ (MUB * Pm) @ Ud
+        HAA = U @ M2 @ Ud + V + Vnsi + U @ (MUB * Pm) @ Ud
         HBB = U @ M2 @ Ud - U @ (MUB * Pp) @ Ud
         HBA = U @ (MUB * lam * Bc - (D @ F) / (2 * E)) @ Ud
         HAB = HBA.conj().T
@@ -148,7 +164,7 @@ def hamiltonian(cfg):
         lf = U @ lam @ Ud
         mub = -lf.T
         vac = U.conj() @ M2 @ U.T  # = (m̄ m̄† − m_1² 1)/2E, computed from Δm² without round-off
-        HAA = vac - V - MUB * (mb @ mub.conj().T + mub @ mb.conj().T) * Bpar / (2 * E)
+        HAA = vac - V - Vnsi.conj() - MUB * (mb @ mub.conj().T + mub @ mb.conj().T) * Bpar / (2 * E)
         HBB = vac + MUB * (mb.conj().T @ mub + mub.conj().T @ mb) * Bpar / (2 * E)
         HAB = MUB * mub * Bc - fperp @ mb / (2 * E)
         HBA = HAB.conj().T
@@ -188,6 +204,10 @@ def toml_of(cfg, out):
 
     lines.append(f'magnetic_mu_b = {tbl(cfg.get("magnetic", {}))}')
     lines.append(f'electric_mu_b = {tbl(cfg.get("electric", {}))}')
+    if cfg.get("nsi"):
+        lines.append("[nsi]")
+        for f, entries in cfg["nsi"].items():
+            lines.append(f"{f} = {tbl(entries)}")
     lines.append("[energy]")
     lines.append(f'values_mev = [{cfg["energy_mev"]!r}]')
     lines.append("[medium]")
@@ -227,6 +247,13 @@ BASE = dict(flavours=3, preset="nufit-5.2-no", lightest_mass_ev=0.3, majorana_ph
             electric={"e_mu": [2e-12, -1e-12], "mu_tau": 4e-12})
 
 
+NSI_MEDIUM = dict(rho_g_cm3=3e5, ye=0.45, b_par_gauss=4e13, b_perp_gauss=3e11, b_phi_rad=0.6)
+NSI = {"e": {"ee": 0.4, "emu": [0.05, -0.12]},
+       "u": {"mutau": [-0.08, 0.03], "tautau": 0.25},
+       "d": {"etau": [0.1, 0.07], "mumu": -0.15}}
+NSI_2 = {"e": {"ee": -0.3, "emu": [0.1, 0.2]}, "d": {"mumu": 0.2}}
+
+
 def make_cases():
     cases = []
     for nature, particle in [("majorana", None), ("dirac", "neutrino"), ("dirac", "antineutrino")]:
@@ -254,6 +281,13 @@ def make_cases():
             c["magnetic"]["1_1"] = 2e-12
         c["electric"] = {"1_3": 3e-12}
         cases.append((f"{nature}-{particle}-3-io-mass", c))
+        # NSI: matter at rest and unpolarised (the only matter NSI are accepted with), with
+        # the fields and moments on, 3 and 2 flavours.
+        for n in (3, 2):
+            c = copy.deepcopy(cases[-2 if n == 3 else -4][1])  # the plain 3- and 2-flavour cases
+            c["medium"] = dict(NSI_MEDIUM)
+            c["nsi"] = copy.deepcopy(NSI if n == 3 else NSI_2)
+            cases.append((f"{nature}-{particle}-{n}-nsi", c))
     return cases
 
 
@@ -268,6 +302,7 @@ TERMS = {
   "electric": lambda c: c.__setitem__("electric", {}),
   "maj_phase": lambda c: c.__setitem__("majorana_phases_deg", [0.0, 0.0]),
   "mass": lambda c: c.__setitem__("lightest_mass_ev", 0.0),
+  "nsi": lambda c: c.__setitem__("nsi", {}),
 }
 
 
@@ -275,6 +310,10 @@ def relevant(term, cfg):
     """Terms that must move P in this case (Majorana phases only act for 3ν Majorana)."""
     if term == "maj_phase":
         return cfg["nature"] == "majorana" and cfg["flavours"] == 3
+    if term == "nsi":
+        return bool(cfg.get("nsi"))
+    if term in ("v_perp", "v_par", "pol_par", "pol_perp"):
+        return not cfg.get("nsi")
     return True
 
 

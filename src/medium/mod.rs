@@ -8,6 +8,8 @@
 //! - [`config`]: one strict serde struct per medium kind and [`build_medium`].
 //! - [`chord`]: [`EarthChord`], one direction through the Earth with its weight.
 //! - [`exposure`]: a detector site's annual exposure in the Sun's zenith angle (night chords).
+//! - [`turbulence`]: [`turbulence::TurbulentMedium`], Gaussian random fields (randomisation
+//!   method) on the density and B⊥ of another medium, between the supernova's shocks.
 //! - [`sample`]: the quantities along a track, as written by `nuspin medium sample`.
 //! - The [`Medium`] trait: quantities and their x-derivatives at any position, one-sided at the
 //!   declared discontinuities ([`Medium::breakpoints`]), which integrators land on exactly, and
@@ -32,6 +34,7 @@ mod sun_config;
 pub mod supernova;
 pub mod table;
 pub mod table_parse;
+pub mod turbulence;
 
 pub use chord::EarthChord;
 pub use config::{build_medium, MediumConfigError};
@@ -187,6 +190,13 @@ pub trait Medium: Send + Sync {
     }
 
     fn averaged_starts_km(&self) -> Option<Vec<(f64, f64)>> {
+        None
+    }
+
+    /// Where `[turbulence]` perturbs this medium by default (its envelope vanishes at both
+    /// ends): between the supernova's shocks, the Sun from centre to surface; `None`: the
+    /// scenario must give `turbulence.region_km`.
+    fn turbulence_region_km(&self) -> Option<(f64, f64)> {
         None
     }
 }

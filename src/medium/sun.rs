@@ -313,6 +313,11 @@ impl Medium for SolarMedium {
         Some(self)
     }
 
+    /// The whole Sun, centre to surface.
+    fn turbulence_region_km(&self) -> Option<(f64, f64)> {
+        Some((0.0, R_SUN_KM))
+    }
+
     fn averaged_starts_km(&self) -> Option<Vec<(f64, f64)>> {
         if let Some((starts, _)) = &self.production {
             return Some(starts.clone());

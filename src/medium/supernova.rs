@@ -165,6 +165,13 @@ impl Medium for SupernovaMedium {
     fn natural_track_km(&self) -> Option<(f64, f64)> {
         Some((self.p.r0_km, self.p.r_max_km))
     }
+
+    /// Between the reverse shock (or r₀ without one) and the forward shock.
+    fn turbulence_region_km(&self) -> Option<(f64, f64)> {
+        let outer = self.p.shock?.radius_km;
+        let inner = self.p.reverse_shock.map_or(self.p.r0_km, |s| s.radius_km);
+        (inner < outer).then_some((inner, outer))
+    }
 }
 
 #[cfg(test)]

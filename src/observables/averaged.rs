@@ -226,6 +226,34 @@ fn phase_derivatives<const D: usize>(
     })
 }
 
+/// E Φ′_a and E² Φ″_a of the eigenvalues of `path` over [start_km, end_km] to ~`tol` rad, in
+/// the block-sorted order of [`hermitian_eigen_in_blocks`] (the order of the exit eigenbasis):
+/// the phase-derivative machinery of this module, for the wave-packet damping of
+/// [`super::decoherence`].
+pub fn track_phase_derivatives<const D: usize>(
+    model: &Model,
+    path: &MediumHamiltonian<'_, D>,
+    start_km: f64,
+    end_km: f64,
+    tol: f64,
+) -> Result<PhaseDerivatives<D>, MediumError> {
+    let eh = path.energy_hamiltonian();
+    let pair = Pair {
+        at_e: eh.clone(),
+        at_2e: EnergyHamiltonian::<D>::new(model, eh.energy_ev() * 2.0),
+        medium: path.medium(),
+        blocks: Blocks::from_pattern(&path.coupling_pattern()).label,
+    };
+    phase_derivatives(
+        &pair,
+        path.breakpoints(),
+        path.is_piecewise_constant(),
+        start_km,
+        end_km,
+        tol,
+    )
+}
+
 /// Gauss–Hermite nodes t_k and weights (normalised to 1) for E′ = E(1 + √2 σ t_k), the
 /// largest rule whose node energies stay ≥ 0.4 E.
 fn hermite_rule(sigma: f64) -> &'static [(f64, f64)] {

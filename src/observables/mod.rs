@@ -8,6 +8,8 @@
 //!   (day, night, A_DN): `earth`.
 //! - [`averaged`]: probabilities averaged over a Gaussian energy resolution from one solution,
 //!   without sampling the oscillation: `averaged`.
+//! - [`decoherence`]: wave-packet decoherence, the interference terms at the end of the track
+//!   damped by their coherence lengths (`[arrival] wave_packet`).
 //! - [`exposure`]: re-export of [`crate::medium::exposure`] (a site's annual exposure to the Sun).
 //! - [`production`]: the Gaussian start-point distribution of `[arrival] production`.
 //!
@@ -16,6 +18,7 @@
 
 pub mod arrival;
 pub mod averaged;
+pub mod decoherence;
 pub use crate::medium::exposure;
 pub mod mass;
 pub mod production;

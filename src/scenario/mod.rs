@@ -9,9 +9,12 @@
 //! - [`scan`]: `[scan]`, one validated scenario per scan point.
 //! - [`detector`]: `[detector]`, the recoil grid, flux and target of the detector datasets.
 //! - [`collective`]: `[collective]`, the emission of a coupled neutrino–neutrino run.
+//! - [`decoherence`]: `[arrival] wave_packet`, the wave-packet width.
+//! - [`turbulence`]: `[turbulence]`, random fields on the medium and the realisation axis.
 //! - [`error`]: the error type, [`ScenarioError`].
 
 pub mod collective;
+pub mod decoherence;
 pub mod detector;
 pub mod detector_response;
 pub mod error;
@@ -21,6 +24,7 @@ pub mod limits;
 pub mod raw;
 pub mod scan;
 pub mod site;
+pub mod turbulence;
 pub mod validate;
 
 use std::path::{Path, PathBuf};
@@ -83,6 +87,9 @@ pub struct ArrivalSpec {
     pub production: Option<Vec<(f64, f64)>>,
     /// `site`: the named night bins over the chords (empty without a site).
     pub night_bins: Vec<NightBin>,
+    /// `wave_packet`: the wave-packet width that damps the interference terms at the end of
+    /// the track (`/observables/decoherent_probability`); `None`: coherent.
+    pub wave_packet: Option<decoherence::WavePacket>,
 }
 
 /// A validated scenario: everything a run needs, consistent by construction.

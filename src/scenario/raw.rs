@@ -24,6 +24,8 @@ pub struct RawScenario {
     pub arrival: Option<RawArrival>,
     /// `[nsi]`: interpreted by `scenario::extensions`.
     pub nsi: Option<toml::Table>,
+    /// `[turbulence]`: interpreted by `scenario::turbulence`.
+    pub turbulence: Option<toml::Table>,
     /// Interpreted by [`super::scan`] (field = values), after the file as written validated.
     pub scan: Option<toml::Table>,
     /// `[collective]`: interpreted by `scenario::collective`.
@@ -119,6 +121,8 @@ pub struct RawArrival {
     /// `{ latitude_deg | livetime_file, inverse_square, chords, night_bins }` (interpreted in
     /// [`super::site`]).
     pub site: Option<toml::Table>,
+    /// `{ sigma_x_nm | sigma_x_cm | sigma_e_mev }` (interpreted in `scenario::decoherence`).
+    pub wave_packet: Option<toml::Table>,
 }
 
 /// `[detector]` (validated in [`super::detector`]).

@@ -158,21 +158,33 @@ pub(crate) fn build(
 ) -> Result<Option<Scan>> {
     let mut doc: toml::Table =
         toml::from_str(text).map_err(|e| ScenarioError::new(path, "", e.message().to_string()))?;
-    let Some(scan) = doc.remove("scan") else {
-        return Ok(None);
+    // `[turbulence] realisations = K`: a leading axis over the realisation index.
+    let realisations = super::turbulence::realisation_axis(&doc);
+    let scan = match doc.remove("scan") {
+        Some(toml::Value::Table(scan)) if scan.is_empty() => {
+            return Err(ScenarioError::new(path, "scan", "lists no fields to scan"))
+        }
+        Some(toml::Value::Table(scan)) => scan,
+        Some(_) => {
+            return Err(ScenarioError::new(
+                path,
+                "scan",
+                "must be a table of field = values",
+            ))
+        }
+        None if realisations.is_some() => toml::Table::new(),
+        None => return Ok(None),
     };
-    let toml::Value::Table(scan) = scan else {
-        return Err(ScenarioError::new(
-            path,
-            "scan",
-            "must be a table of field = values",
-        ));
-    };
-    if scan.is_empty() {
-        return Err(ScenarioError::new(path, "scan", "lists no fields to scan"));
-    }
-    let mut axes = Vec::new();
+    let mut axes: Vec<ScanAxis> = realisations.into_iter().collect();
     for (key, value) in &scan {
+        if key.starts_with(super::turbulence::REALISATION_FIELD) {
+            return Err(scan_err(
+                path,
+                text,
+                key,
+                "cannot be scanned: [turbulence] realisations = K adds the realisation axis",
+            ));
+        }
         let top = key.split('.').next().unwrap_or(key);
         // The Earth chords set the shape of the night datasets (and are lists, not numbers);
         // `arrival.energy_resolution` is a physics number and may be scanned.

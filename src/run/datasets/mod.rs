@@ -19,12 +19,14 @@
 
 pub mod collective;
 pub mod day_night;
+pub mod decoherence;
 pub mod detector;
 pub mod mixing;
 pub mod night_bins;
 pub mod observables;
 pub mod solar;
 pub mod track;
+pub mod turbulence;
 
 use crate::evolve::{EvolveError, Solution};
 use crate::hamiltonian::MediumHamiltonian;
@@ -56,6 +58,10 @@ pub enum Producer {
     Detector(detector::DetectorDatasets),
     /// `/collective/...` (filled by the coupled solver, not per solution).
     Collective(collective::CollectiveDatasets),
+    /// `/observables/decoherent_probability`.
+    Decoherent(decoherence::Decoherent),
+    /// `/turbulence/...`.
+    Realisations(turbulence::Realisations),
 }
 
 /// A producer and the index of its first slab in [`EnergyResult::extras`].
@@ -94,6 +100,12 @@ impl Datasets {
                 plan,
             )));
         }
+        if plan.arrival.wave_packet.is_some() {
+            producers.push(Producer::Decoherent(decoherence::Decoherent));
+        }
+        if turbulence::has_realisations(plan) {
+            producers.push(Producer::Realisations(turbulence::Realisations));
+        }
         let mut specs = Vec::new();
         let slots = producers
             .into_iter()
@@ -124,6 +136,8 @@ impl Datasets {
                 Producer::Collective(_) => {
                     paths.extend(collective::CollectiveDatasets::derived_inputs())
                 }
+                Producer::Decoherent(_) => {}
+                Producer::Realisations(_) => paths.push(turbulence::PROBABILITY_END),
             }
         }
         paths
@@ -157,6 +171,8 @@ impl Datasets {
                 Producer::Detector(p) => p.slabs(input, solution, &mut out),
                 // A coupled run fills its slabs itself (run::coupled); never per solution.
                 Producer::Collective(_) => {}
+                Producer::Decoherent(p) => p.slabs(input, solution, &mut out)?,
+                Producer::Realisations(p) => p.slabs(input, solution, &mut out),
             }
         }
         Ok(out)
@@ -194,6 +210,8 @@ impl Datasets {
                 Producer::Averaged(p) => out.extend(p.derived(plan, header, results)),
                 Producer::Detector(p) => out.extend(p.derived(plan, header, results)),
                 Producer::Collective(p) => out.extend(p.derived(header, results)),
+                Producer::Decoherent(p) => out.extend(p.derived(plan)),
+                Producer::Realisations(p) => out.extend(p.derived(header, results)),
             }
         }
         // Scans that change the track: each scan point's record positions.
@@ -216,6 +234,8 @@ impl Producer {
             Producer::Averaged(p) => p.specs(plan),
             Producer::Detector(p) => p.specs(plan),
             Producer::Collective(p) => p.specs(plan),
+            Producer::Decoherent(p) => p.specs(plan),
+            Producer::Realisations(p) => p.specs(plan),
         }
     }
 }

@@ -28,7 +28,14 @@ impl Checker<'_> {
                 format!("the observables \"earth\" and \"averaged\" use the state at the end of the track: the record points must end at end_km = {end_km}"),
             ));
         }
+        let wave_packet = crate::scenario::decoherence::wave_packet(
+            raw.wave_packet.as_ref(),
+            record,
+            end_km,
+            &|f, m| self.err(f, m),
+        )?;
         let spec = ArrivalSpec {
+            wave_packet,
             energy_resolution: self.energy_resolution(raw.energy_resolution, obs.averaged)?,
             ..ArrivalSpec::default()
         };

@@ -156,6 +156,8 @@ impl Checker<'_> {
         let initial = self.initial(raw.neutrino.initial.as_ref(), &labels, basis, flavours)?;
         let energies_mev = self.energy(&raw.energy)?;
         let (medium_kind, medium) = self.medium(raw.medium)?;
+        let medium =
+            super::turbulence::apply(raw.turbulence.as_ref(), &medium_kind, medium, &errf)?;
         crate::scenario::extensions::check_nsi_medium(&model.nsi, medium.as_ref(), &errf)?;
         let track = raw.track.unwrap_or_default();
         let (start_km, end_km) = self.track(&track, &medium_kind, medium.as_ref())?;

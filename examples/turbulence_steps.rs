@@ -1,0 +1,74 @@
+//! Steps per energy of the supernova envelope with density turbulence between the shocks,
+//! against the amplitude C* and the long cut-off λ* (the numbers in docs/physics-extensions.md):
+//! `cargo run --release --example turbulence_steps [SHORT_CUTOFF_KM]` (environment variable
+//! `METHOD` = magnus (default) or dop853).
+
+use std::path::Path;
+
+use nuspin::run::solve_energy;
+use nuspin::scenario::parse;
+
+fn scenario(turbulence: &str) -> String {
+    format!(
+        r#"
+name = "steps"
+[neutrino]
+flavours = 3
+nature = "dirac"
+initial = ["nu_e"]
+[energy]
+values_mev = [5.0, 10.0, 20.0, 40.0]
+[medium]
+kind = "supernova"
+rho0_g_cm3 = 1e4
+r0_km = 1e4
+index = 3
+ye = 0.5
+r_max_km = 1e5
+shock_km = 4e4
+shock_jump = 10
+reverse_shock_km = 1.2e4
+reverse_shock_jump = 0.5
+[solver]
+method = "{method}"
+rtol = 1e-6
+atol = 1e-8
+{turbulence}
+"#,
+        method = std::env::var("METHOD").unwrap_or_else(|_| "magnus".into())
+    )
+}
+
+fn steps(text: &str) -> (f64, f64) {
+    let s = parse(Path::new("steps.toml"), text).expect("valid scenario");
+    let n = s.energies_mev.len();
+    let (mut acc, mut rej) = (0u64, 0u64);
+    for g in 0..n {
+        let r = solve_energy(&s, g).expect("solves");
+        acc += r.steps;
+        rej += r.rejected;
+    }
+    (acc as f64 / n as f64, rej as f64 / n as f64)
+}
+
+fn main() {
+    let (a, r) = steps(&scenario(""));
+    println!("no turbulence: {a:.0} accepted, {r:.0} rejected steps per energy");
+    let short_km: f64 = std::env::args()
+        .nth(1)
+        .map_or(10.0, |s| s.parse().expect("short cut-off in km"));
+    println!("short cut-off {short_km} km, region 1.2e4..4e4 km, 100 modes, seed 1");
+    println!("C*      lambda*_km  accepted  rejected  region/short_cutoff");
+    for c in [0.01, 0.1] {
+        for lambda in [1000.0, 10000.0] {
+            let t = format!(
+                "[turbulence]\ndensity = {{ amplitude = {c}, long_cutoff_km = {lambda}, short_cutoff_km = {short_km} }}"
+            );
+            let (a, r) = steps(&scenario(&t));
+            println!(
+                "{c:<7} {lambda:<11} {a:<9.0} {r:<9.0} {:.0}",
+                2.8e4 / short_km
+            );
+        }
+    }
+}

@@ -1,0 +1,358 @@
+//! Turbulent media: a Gaussian random field with a power-law spectrum multiplying the density
+//! and (separately) B⊥ of another medium inside a region whose envelope vanishes at its ends
+//! (the supernova's shocks, the Sun's centre and surface).
+//!
+//! The field (Kneller & Mauney, arXiv:1302.3825 §II; the randomisation method of Kramer,
+//! Kurbanmuradov & Sabelfeld, J. Comput. Phys. 226, 897 (2007)):
+//!
+//! δ(x) = √(2/N) Σ_{n=1..N} cos(k_n (x − a) + φ_n),
+//!
+//! with N independent wavenumbers k_n drawn from the one-dimensional spectrum
+//! E(k) ∝ k^{−α} on [2π/λ_long, 2π/λ_short] and phases φ_n uniform on [0, 2π). Over
+//! realisations δ is a stationary field of mean 0, variance 1 and two-point function
+//! ⟨δ(x)δ(x + r)⟩ = ∫E(k) cos(kr) dk / ∫E(k) dk; for large N it is Gaussian (central limit).
+//!
+//! The perturbed quantity is q(x) = q₀(x) · max(0, 1 + C* F(x) δ(x)): C* is the rms relative
+//! fluctuation, F the envelope F(x) = tanh((x − a)/w) tanh((b − x)/w) on [a, b] (0 outside),
+//! w the edge width. Density turbulence scales n_e and n_n together (ρ fluctuates at fixed
+//! Y_e); B⊥ turbulence scales B⊥ (its azimuth and B∥ are kept).
+//!
+//! Random numbers: SplitMix64 (Steele, Lea & Flood, OOPSLA 2014), written out below, so a
+//! field depends only on (seed, realisation, quantity) and never on a crate's version, the
+//! thread count or the shard. With G = 0x9E3779B97F4A7C15 and mix the SplitMix64 output
+//! function, the stream of (seed, realisation r, quantity q ∈ {0: density, 1: B⊥}) starts at
+//! state₀ = mix(seed + mix(G · (2r + q + 1))) (mod 2⁶⁴); each draw adds G to the state and
+//! returns mix(state); u = (word >> 11) · 2⁻⁵³ ∈ [0, 1). Each mode draws its wavenumber, then
+//! its phase.
+
+use super::{Medium, MediumError, MediumPoint, PresentQuantities, Side, SolarMedium};
+
+/// SplitMix64's increment (2⁶⁴/φ).
+const GOLDEN: u64 = 0x9E37_79B9_7F4A_7C15;
+
+/// SplitMix64's output function (a bijective 64-bit finaliser).
+fn mix64(mut z: u64) -> u64 {
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// The SplitMix64 generator.
+#[derive(Debug, Clone)]
+pub struct SplitMix64 {
+    state: u64,
+}
+
+impl SplitMix64 {
+    /// The stream of quantity `q` of realisation `r` for `seed` (module docs).
+    pub fn stream(seed: u64, realisation: u64, quantity: u64) -> Self {
+        let k = realisation
+            .wrapping_mul(2)
+            .wrapping_add(quantity)
+            .wrapping_add(1);
+        // Mixed, not merely offset: SplitMix64 states that differ by multiples of its
+        // increment give shifted copies of one sequence (realisations would share modes).
+        SplitMix64 {
+            state: mix64(seed.wrapping_add(mix64(k.wrapping_mul(GOLDEN)))),
+        }
+    }
+
+    /// The next 64-bit word.
+    pub fn next_u64(&mut self) -> u64 {
+        self.state = self.state.wrapping_add(GOLDEN);
+        mix64(self.state)
+    }
+
+    /// Uniform on [0, 1) with 53 random bits.
+    pub fn uniform(&mut self) -> f64 {
+        (self.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+    }
+}
+
+/// The spectrum and strength of one turbulent quantity.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Spectrum {
+    /// C*: rms relative fluctuation (≥ 0).
+    pub amplitude: f64,
+    /// α of E(k) ∝ k^{−α} (5/3: Kolmogorov).
+    pub index: f64,
+    /// λ* (km): the longest wavelength.
+    pub long_cutoff_km: f64,
+    /// The shortest wavelength (km), < λ*.
+    pub short_cutoff_km: f64,
+    /// Number of Fourier modes N.
+    pub modes: usize,
+}
+
+impl Spectrum {
+    /// A wavenumber (rad/km) drawn from E(k) ∝ k^{−α} on [k_min, k_max] by inverting its
+    /// cumulative distribution at `u` ∈ [0, 1).
+    pub fn wavenumber(&self, u: f64) -> f64 {
+        let two_pi = std::f64::consts::TAU;
+        let (k0, k1) = (two_pi / self.long_cutoff_km, two_pi / self.short_cutoff_km);
+        let p = 1.0 - self.index;
+        if p.abs() < 1e-12 {
+            k0 * (k1 / k0).powf(u)
+        } else {
+            let (a, b) = (k0.powf(p), k1.powf(p));
+            (a + u * (b - a)).powf(1.0 / p)
+        }
+    }
+
+    /// The normalised two-point function ⟨δ(x)δ(x + r)⟩ = ∫E cos(kr) dk / ∫E dk, by
+    /// Gauss–Legendre quadrature in ln k (the reference the sampled field is tested against).
+    pub fn correlation(&self, r_km: f64) -> f64 {
+        let two_pi = std::f64::consts::TAU;
+        let (l0, l1) = (
+            (two_pi / self.long_cutoff_km).ln(),
+            (two_pi / self.short_cutoff_km).ln(),
+        );
+        // Panels fine enough for cos(kr) at the largest k: 32 points per oscillation.
+        let panels = ((l1 - l0) * 64.0 + (two_pi / self.short_cutoff_km * r_km.abs()) * 8.0)
+            .ceil()
+            .max(64.0) as usize;
+        let h = (l1 - l0) / panels as f64;
+        let (mut num, mut den) = (0.0, 0.0);
+        // 3-point Gauss–Legendre per panel.
+        let nodes = [
+            (-(0.6f64).sqrt(), 5.0 / 9.0),
+            (0.0, 8.0 / 9.0),
+            ((0.6f64).sqrt(), 5.0 / 9.0),
+        ];
+        for j in 0..panels {
+            let mid = l0 + (j as f64 + 0.5) * h;
+            for (t, w) in nodes {
+                let k = (mid + 0.5 * h * t).exp();
+                // E(k) dk = k^{1−α} d ln k.
+                let e = k.powf(1.0 - self.index) * w;
+                num += e * (k * r_km).cos();
+                den += e;
+            }
+        }
+        num / den
+    }
+}
+
+/// One realisation of δ(x): the modes' wavenumbers (rad/km) and phases, from the origin `a`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RandomField {
+    origin_km: f64,
+    norm: f64,
+    modes: Vec<(f64, f64)>,
+}
+
+impl RandomField {
+    /// Realisation `realisation` of quantity `quantity` (0 density, 1 B⊥) for `seed`.
+    pub fn new(
+        spectrum: &Spectrum,
+        origin_km: f64,
+        seed: u64,
+        realisation: u64,
+        quantity: u64,
+    ) -> RandomField {
+        let mut rng = SplitMix64::stream(seed, realisation, quantity);
+        let modes = (0..spectrum.modes)
+            .map(|_| {
+                let k = spectrum.wavenumber(rng.uniform());
+                (k, std::f64::consts::TAU * rng.uniform())
+            })
+            .collect();
+        RandomField {
+            origin_km,
+            norm: (2.0 / spectrum.modes as f64).sqrt(),
+            modes,
+        }
+    }
+
+    /// δ(x) and dδ/dx (per km).
+    pub fn value_and_slope(&self, x_km: f64) -> (f64, f64) {
+        let y = x_km - self.origin_km;
+        let (mut v, mut d) = (0.0, 0.0);
+        for &(k, phi) in &self.modes {
+            let (s, c) = (k * y + phi).sin_cos();
+            v += c;
+            d -= k * s;
+        }
+        (self.norm * v, self.norm * d)
+    }
+
+    /// The wavenumbers (rad/km).
+    pub fn wavenumbers(&self) -> impl Iterator<Item = f64> + '_ {
+        self.modes.iter().map(|m| m.0)
+    }
+}
+
+/// The envelope F(x) = tanh((x − a)/w) tanh((b − x)/w) on [a, b], 0 outside, and F′.
+pub fn envelope(x_km: f64, (a, b): (f64, f64), edge_km: f64) -> (f64, f64) {
+    if x_km <= a || x_km >= b {
+        return (0.0, 0.0);
+    }
+    let (t1, t2) = (((x_km - a) / edge_km).tanh(), ((b - x_km) / edge_km).tanh());
+    let (d1, d2) = ((1.0 - t1 * t1) / edge_km, -(1.0 - t2 * t2) / edge_km);
+    (t1 * t2, d1 * t2 + t1 * d2)
+}
+
+/// The turbulence of one run: which quantities, where, and which realisation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Turbulence {
+    pub seed: u64,
+    pub realisation: u64,
+    /// [a, b] (km) where the envelope is nonzero.
+    pub region_km: (f64, f64),
+    /// The envelope's edge width w (km).
+    pub edge_km: f64,
+    pub density: Option<Spectrum>,
+    pub b_perp: Option<Spectrum>,
+}
+
+/// A medium with turbulent density and/or B⊥ (module docs).
+pub struct TurbulentMedium {
+    inner: std::sync::Arc<dyn Medium>,
+    turbulence: Turbulence,
+    density: Option<(f64, RandomField)>,
+    b_perp: Option<(f64, RandomField)>,
+}
+
+impl TurbulentMedium {
+    /// `inner` perturbed by `turbulence`.
+    pub fn new(inner: std::sync::Arc<dyn Medium>, turbulence: Turbulence) -> TurbulentMedium {
+        let t = &turbulence;
+        let field = |s: &Option<Spectrum>, q: u64| {
+            s.map(|s| {
+                let f = RandomField::new(&s, t.region_km.0, t.seed, t.realisation, q);
+                (s.amplitude, f)
+            })
+        };
+        TurbulentMedium {
+            density: field(&t.density, 0),
+            b_perp: field(&t.b_perp, 1),
+            inner,
+            turbulence,
+        }
+    }
+
+    /// The turbulence parameters.
+    pub fn turbulence(&self) -> &Turbulence {
+        &self.turbulence
+    }
+
+    /// The factor max(0, 1 + C F δ) of one quantity at x and its x-derivative.
+    fn factor(&self, field: &Option<(f64, RandomField)>, x_km: f64) -> (f64, f64) {
+        let Some((c, delta)) = field else {
+            return (1.0, 0.0);
+        };
+        let (f, df) = envelope(x_km, self.turbulence.region_km, self.turbulence.edge_km);
+        if f == 0.0 {
+            return (1.0, 0.0);
+        }
+        let (d, dd) = delta.value_and_slope(x_km);
+        let g = 1.0 + c * f * d;
+        if g <= 0.0 {
+            (0.0, 0.0)
+        } else {
+            (g, c * (df * d + f * dd))
+        }
+    }
+}
+
+impl Medium for TurbulentMedium {
+    fn point_and_slope(
+        &self,
+        x_km: f64,
+        side: Side,
+    ) -> Result<(MediumPoint, MediumPoint), MediumError> {
+        let (mut p, mut s) = self.inner.point_and_slope(x_km, side)?;
+        let (g, dg) = self.factor(&self.density, x_km);
+        s.ne_cm3 = s.ne_cm3 * g + p.ne_cm3 * dg;
+        s.nn_cm3 = s.nn_cm3 * g + p.nn_cm3 * dg;
+        p.ne_cm3 *= g;
+        p.nn_cm3 *= g;
+        let (h, dh) = self.factor(&self.b_perp, x_km);
+        s.b_perp_gauss = s.b_perp_gauss * h + p.b_perp_gauss * dh;
+        p.b_perp_gauss *= h;
+        Ok((p, s))
+    }
+
+    fn breakpoints(&self) -> Vec<f64> {
+        self.inner.breakpoints()
+    }
+
+    fn kinks(&self) -> Vec<f64> {
+        self.inner.kinks()
+    }
+
+    fn present_quantities(&self) -> PresentQuantities {
+        self.inner.present_quantities()
+    }
+
+    fn natural_track_km(&self) -> Option<(f64, f64)> {
+        self.inner.natural_track_km()
+    }
+
+    fn domain_km(&self) -> Option<(f64, f64)> {
+        self.inner.domain_km()
+    }
+
+    fn check_track(&self, start_km: f64, end_km: f64) -> Result<(), MediumError> {
+        self.inner.check_track(start_km, end_km)
+    }
+
+    fn as_solar(&self) -> Option<&SolarMedium> {
+        self.inner.as_solar()
+    }
+
+    fn averaged_starts_km(&self) -> Option<Vec<(f64, f64)>> {
+        self.inner.averaged_starts_km()
+    }
+
+    fn turbulence_region_km(&self) -> Option<(f64, f64)> {
+        self.inner.turbulence_region_km()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splitmix64_reference_values() {
+        // The first outputs of SplitMix64 seeded with 1234567 (the reference sequence of
+        // Vigna's splitmix64.c): the algorithm is fixed.
+        let mut g = SplitMix64 { state: 1_234_567 };
+        assert_eq!(g.next_u64(), 6_457_827_717_110_365_317);
+        assert_eq!(g.next_u64(), 3_203_168_211_198_807_973);
+    }
+
+    #[test]
+    fn wavenumbers_follow_the_spectrum() {
+        let s = Spectrum {
+            amplitude: 0.1,
+            index: 5.0 / 3.0,
+            long_cutoff_km: 100.0,
+            short_cutoff_km: 1.0,
+            modes: 1,
+        };
+        let (k0, k1) = (std::f64::consts::TAU / 100.0, std::f64::consts::TAU);
+        assert!((s.wavenumber(0.0) / k0 - 1.0).abs() < 1e-12);
+        assert!((s.wavenumber(1.0 - 1e-16) / k1 - 1.0).abs() < 1e-9);
+        // The median of k^{−5/3}: k0^{−2/3} − k_m^{−2/3} = (k0^{−2/3} − k1^{−2/3})/2.
+        let p = -2.0 / 3.0;
+        let km = (0.5 * (k0.powf(p) + k1.powf(p))).powf(1.0 / p);
+        assert!((s.wavenumber(0.5) / km - 1.0).abs() < 1e-12);
+        let flat = Spectrum { index: 1.0, ..s };
+        assert!((flat.wavenumber(0.5) / (k0 * k1).sqrt() - 1.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn envelope_vanishes_at_the_ends_and_its_slope_is_right() {
+        let region = (10.0, 50.0);
+        assert_eq!(envelope(10.0, region, 3.0).0, 0.0);
+        assert_eq!(envelope(50.0, region, 3.0).0, 0.0);
+        assert!((envelope(30.0, region, 3.0).0 - 1.0).abs() < 1e-5);
+        for x in [11.0, 14.0, 47.5] {
+            let h = 1e-6;
+            let fd = (envelope(x + h, region, 3.0).0 - envelope(x - h, region, 3.0).0) / (2.0 * h);
+            assert!((fd - envelope(x, region, 3.0).1).abs() < 1e-7);
+        }
+    }
+}

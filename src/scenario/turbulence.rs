@@ -1,0 +1,271 @@
+//! `[turbulence]`: Gaussian random fields on the density and/or B⊥ of the medium
+//! ([`crate::medium::turbulence`]), and `realisations = K`, which runs K realisations as a
+//! leading scan axis `turbulence.realisation` (so the realisation index, not the thread or
+//! shard, picks the field) and adds the summary datasets of `run::datasets::turbulence`.
+//!
+//! ```toml
+//! [turbulence]
+//! seed = 7                 # SplitMix64 seed (default 1)
+//! realisations = 50        # K >= 1 (default 1)
+//! realisation = 0          # the one realisation a single run uses (default 0; set per scan point when K > 1)
+//! region_km = [a, b]       # default: between the supernova's shocks, the whole Sun
+//! edge_km = 100            # envelope edge width (default min(longest lambda*, (b - a)/10))
+//! density = { amplitude = 0.1, index = 1.6667, long_cutoff_km = 1e3, short_cutoff_km = 1, modes = 100 }
+//! b_perp = { amplitude = 0.3, long_cutoff_km = 1e3, short_cutoff_km = 10 }
+//! ```
+
+use std::sync::Arc;
+
+use super::error::ScenarioError;
+use super::extensions::ErrFn;
+use super::ScanAxis;
+use crate::medium::turbulence::{Spectrum, Turbulence, TurbulentMedium};
+use crate::medium::Medium;
+
+type Result<T> = std::result::Result<T, ScenarioError>;
+
+/// The field the realisation axis sets in every scan point.
+pub const REALISATION_FIELD: &str = "turbulence.realisation";
+
+/// Largest number of realisations (each is a full scan point).
+const MAX_REALISATIONS: i64 = 100_000;
+
+fn number(v: &toml::Value) -> Option<f64> {
+    match v {
+        toml::Value::Float(x) => Some(*x),
+        toml::Value::Integer(i) => Some(*i as f64),
+        _ => None,
+    }
+}
+
+fn integer(table: &toml::Table, key: &str, err: ErrFn) -> Result<Option<i64>> {
+    match table.get(key) {
+        None => Ok(None),
+        Some(toml::Value::Integer(i)) => Ok(Some(*i)),
+        Some(toml::Value::Float(x)) if x.fract() == 0.0 && x.abs() < 9e15 => Ok(Some(*x as i64)),
+        Some(other) => Err(err(
+            &format!("turbulence.{key}"),
+            format!("must be a whole number, got {other}"),
+        )),
+    }
+}
+
+/// One quantity's spectrum, `turbulence.<name>`.
+fn spectrum(name: &str, value: &toml::Value, err: ErrFn) -> Result<Spectrum> {
+    let field = |k: &str| format!("turbulence.{name}.{k}");
+    let toml::Value::Table(t) = value else {
+        return Err(err(
+            &format!("turbulence.{name}"),
+            format!("must be a table {{ amplitude, index, long_cutoff_km, short_cutoff_km, modes }}, got {value}"),
+        ));
+    };
+    const KEYS: [&str; 5] = [
+        "amplitude",
+        "index",
+        "long_cutoff_km",
+        "short_cutoff_km",
+        "modes",
+    ];
+    for k in t.keys() {
+        if !KEYS.contains(&k.as_str()) {
+            return Err(err(
+                &format!("turbulence.{name}"),
+                format!("unknown key \"{k}\"; expected amplitude, index, long_cutoff_km, short_cutoff_km, modes"),
+            ));
+        }
+    }
+    let get = |k: &str, required: bool| -> Result<Option<f64>> {
+        match t.get(k) {
+            None if required => Err(err(&field(k), "is required".into())),
+            None => Ok(None),
+            Some(v) => match number(v) {
+                Some(x) if x.is_finite() => Ok(Some(x)),
+                _ => Err(err(&field(k), format!("must be a finite number, got {v}"))),
+            },
+        }
+    };
+    let amplitude = get("amplitude", true)?.unwrap_or(0.0);
+    if amplitude < 0.0 {
+        return Err(err(
+            &field("amplitude"),
+            format!("C* is the rms relative fluctuation: must be >= 0, got {amplitude}"),
+        ));
+    }
+    let index = get("index", false)?.unwrap_or(5.0 / 3.0);
+    if !(0.0..=10.0).contains(&index) {
+        return Err(err(
+            &field("index"),
+            format!("the spectral index alpha of E(k) ~ k^-alpha must lie in [0, 10], got {index}"),
+        ));
+    }
+    let long = get("long_cutoff_km", true)?.unwrap_or(0.0);
+    let short = get("short_cutoff_km", true)?.unwrap_or(0.0);
+    if long <= 0.0 {
+        return Err(err(
+            &field("long_cutoff_km"),
+            format!("must be > 0, got {long}"),
+        ));
+    }
+    if !(short > 0.0 && short < long) {
+        return Err(err(
+            &field("short_cutoff_km"),
+            format!("the shortest wavelength must be > 0 and below long_cutoff_km = {long}, got {short} (cut-offs inverted?)"),
+        ));
+    }
+    let modes = match t.get("modes") {
+        None => 100,
+        Some(toml::Value::Integer(n)) if (1..=100_000).contains(n) => *n as usize,
+        Some(other) => {
+            return Err(err(
+                &field("modes"),
+                format!("must be a whole number in [1, 100000], got {other}"),
+            ))
+        }
+    };
+    Ok(Spectrum {
+        amplitude,
+        index,
+        long_cutoff_km: long,
+        short_cutoff_km: short,
+        modes,
+    })
+}
+
+/// The medium with `[turbulence]` applied (`medium` itself without the table). Every rule is
+/// checked here, before any work.
+pub(super) fn apply(
+    raw: Option<&toml::Table>,
+    kind: &str,
+    medium: Arc<dyn Medium>,
+    err: ErrFn,
+) -> Result<Arc<dyn Medium>> {
+    let Some(t) = raw else {
+        return Ok(medium);
+    };
+    const KEYS: [&str; 7] = [
+        "seed",
+        "realisations",
+        "realisation",
+        "region_km",
+        "edge_km",
+        "density",
+        "b_perp",
+    ];
+    for k in t.keys() {
+        if !KEYS.contains(&k.as_str()) {
+            return Err(err(
+                "turbulence",
+                format!("unknown key \"{k}\"; expected one of {}", KEYS.join(", ")),
+            ));
+        }
+    }
+    let seed = integer(t, "seed", err)?.unwrap_or(1);
+    if seed < 0 {
+        return Err(err("turbulence.seed", format!("must be >= 0, got {seed}")));
+    }
+    let realisations = integer(t, "realisations", err)?.unwrap_or(1);
+    if !(1..=MAX_REALISATIONS).contains(&realisations) {
+        return Err(err(
+            "turbulence.realisations",
+            format!("must be a whole number in [1, {MAX_REALISATIONS}], got {realisations}"),
+        ));
+    }
+    // Set by the realisation axis in every scan point; a single run may pick one.
+    let realisation = integer(t, "realisation", err)?.unwrap_or(0);
+    if realisation < 0 {
+        return Err(err(
+            REALISATION_FIELD,
+            format!("must be a whole number >= 0, got {realisation}"),
+        ));
+    }
+    let density = t
+        .get("density")
+        .map(|v| spectrum("density", v, err))
+        .transpose()?;
+    let b_perp = t
+        .get("b_perp")
+        .map(|v| spectrum("b_perp", v, err))
+        .transpose()?;
+    if density.is_none() && b_perp.is_none() {
+        return Err(err(
+            "turbulence",
+            "perturbs nothing: give density = { ... } and/or b_perp = { ... }".into(),
+        ));
+    }
+    if b_perp.is_some() && !medium.present_quantities().b_perp {
+        return Err(err(
+            "turbulence.b_perp",
+            format!("the {kind} medium has no transverse field B_perp to perturb"),
+        ));
+    }
+    let region = match t.get("region_km") {
+        Some(toml::Value::Array(a)) if a.len() == 2 => {
+            match (number(&a[0]), number(&a[1])) {
+                (Some(lo), Some(hi)) if lo.is_finite() && hi.is_finite() && lo < hi => (lo, hi),
+                _ => {
+                    return Err(err(
+                        "turbulence.region_km",
+                        format!("must be [start, end] in km with start < end, got {}", toml::Value::Array(a.clone())),
+                    ))
+                }
+            }
+        }
+        Some(other) => {
+            return Err(err(
+                "turbulence.region_km",
+                format!("must be [start, end] in km, got {other}"),
+            ))
+        }
+        None => medium.turbulence_region_km().ok_or_else(|| {
+            err(
+                "turbulence.region_km",
+                format!("is required for the {kind} medium (the default region is between the supernova's shocks, or the whole Sun)"),
+            )
+        })?,
+    };
+    let longest = [density, b_perp]
+        .iter()
+        .flatten()
+        .map(|s| s.long_cutoff_km)
+        .fold(0.0, f64::max);
+    let edge_km = match t.get("edge_km") {
+        None => longest.min((region.1 - region.0) / 10.0),
+        Some(v) => match number(v) {
+            Some(w) if w.is_finite() && w > 0.0 => w,
+            _ => {
+                return Err(err(
+                    "turbulence.edge_km",
+                    format!("must be a width > 0 in km, got {v}"),
+                ))
+            }
+        },
+    };
+    let turbulence = Turbulence {
+        seed: seed as u64,
+        realisation: realisation as u64,
+        region_km: region,
+        edge_km,
+        density,
+        b_perp,
+    };
+    Ok(Arc::new(TurbulentMedium::new(medium, turbulence)))
+}
+
+/// The number of realisations `[turbulence] realisations` asks for (1 without the table).
+pub fn realisations(doc: &toml::Table) -> usize {
+    doc.get("turbulence")
+        .and_then(|t| t.get("realisations"))
+        .and_then(|v| v.as_integer())
+        .filter(|&k| k >= 1)
+        .map_or(1, |k| k as usize)
+}
+
+/// The leading scan axis `turbulence.realisation` = 0..K when K > 1 realisations are asked
+/// for (the file as written is validated before, so K is valid).
+pub(super) fn realisation_axis(doc: &toml::Table) -> Option<ScanAxis> {
+    let k = realisations(doc);
+    (k > 1).then(|| ScanAxis {
+        field: REALISATION_FIELD.into(),
+        values: (0..k).map(|r| r as f64).collect(),
+    })
+}

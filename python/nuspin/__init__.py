@@ -17,7 +17,8 @@ Long calls release the GIL; Ctrl-C raises ``KeyboardInterrupt`` within a second;
 object pickles (for multiprocessing and Dask).
 """
 
-from ._core import ScenarioError, __version__
+from ._core import __version__
+from ._errors import ScenarioError
 from ._load import load
 from ._lowlevel import Medium, Model, propagate
 from ._run import Result, merge, run, validate

@@ -6,7 +6,7 @@ from typing import Any, Dict, Iterable, Mapping, Optional, Sequence, Tuple, Unio
 import numpy as np
 import xarray
 
-from ._core import ScenarioError as ScenarioError
+from ._errors import ScenarioError as ScenarioError
 
 __version__: str
 

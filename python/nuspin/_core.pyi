@@ -4,10 +4,6 @@ from typing import Any, Dict, List, Optional, Tuple
 
 __version__: str
 
-class ScenarioError(ValueError):
-    """An invalid scenario, with the command line's message (file, `[table] field`, what was
-    expected, what was found)."""
-
 def validate(display: str, text: Optional[str] = None) -> Dict[str, Any]: ...
 def run_to_file(
     display: str,

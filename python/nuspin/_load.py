@@ -154,8 +154,9 @@ def _read_final(path: str):
 
 
 def is_partial(path: Union[str, "os.PathLike[str]"]) -> bool:
-    """Whether `path` is a `.partial` file (one with the `/partial` records)."""
-    with h5py.File(path, "r") as f:
+    """Whether `path` is a `.partial` file (one with the `/partial` records). Opened without
+    HDF5's file lock: the run writing a partial file holds one."""
+    with h5py.File(path, "r", locking=False) as f:
         return "partial" in f
 
 

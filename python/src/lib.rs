@@ -19,8 +19,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{mpsc, Arc};
 use std::time::Duration;
 
-use pyo3::create_exception;
 use pyo3::exceptions::{PyOSError, PyRuntimeError, PyTypeError, PyValueError};
+use pyo3::import_exception;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyBytes, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
 
@@ -29,13 +29,8 @@ use nuspin::output::{self, RunHeader};
 use nuspin::run::{self, NoProgress, RunError, RunOptions};
 use nuspin::scenario::{self, Scenario};
 
-create_exception!(
-    _core,
-    ScenarioError,
-    PyValueError,
-    "An invalid scenario: the message names the file, the `[table] field`, what was expected \
-     and what was found, exactly as the `nuspin` command line says it."
-);
+// Defined in Python (nuspin/_errors.py), so it pickles by its module path.
+import_exception!(nuspin._errors, ScenarioError);
 
 /// The scenario at `display`: read from there when `text` is None, else `text` validated as
 /// if read from there (relative table paths resolve against its folder).
@@ -339,7 +334,6 @@ fn toml_dumps(table: &Bound<'_, PyDict>) -> PyResult<String> {
 
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    m.add("ScenarioError", m.py().get_type::<ScenarioError>())?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add_function(wrap_pyfunction!(validate, m)?)?;
     m.add_function(wrap_pyfunction!(run_to_file, m)?)?;

@@ -313,3 +313,58 @@ fn six_by_six_with_a_field_across_prem4_matches_the_exact_product() {
     assert!(flip > 1e-3, "the field flips helicity: {flip:e}");
     assert!(worst <= 1e-12, "{worst:e}");
 }
+
+/// A production-region average (`[arrival] production`, starts 15 km and 5 km above the
+/// surface, weights 1:3) through the shared-layer path: the weighted sum of the truths of the
+/// two chords (vacuum above the surface, then prem4).
+#[test]
+fn production_average_matches_the_weighted_exact_products() {
+    let dir = std::env::temp_dir().join(format!("nuspin-earth-avg-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let cz: f64 = -0.6;
+    // The track runs from 15 km up (production_height_km) to the detector; starts are
+    // positions along it.
+    let chord_km = chord(&prem4(), cz).iter().map(|s| s.0).sum::<f64>();
+    let total_km = -R_E * cz + ((R_E + 15.0).powi(2) - R_E * R_E * (1.0 - cz * cz)).sqrt();
+    let above_km = total_km - chord_km;
+    // Start 2: 10 km further along the track than the top.
+    std::fs::write(dir.join("starts.csv"), "x_km,weight\n0,1\n10,3\n").unwrap();
+    let text = format!(
+        "name = \"t\"\n[neutrino]\nflavours = 3\nnature = \"dirac\"\ninitial = [\"nu_mu\"]\n\
+         [mixing]\npreset = \"nufit-5.2-no\"\n[energy]\nscale = \"log\"\nmin_mev = 1000.0\n\
+         max_mev = 100000.0\npoints = 8\n[medium]\nkind = \"earth\"\nmodel = \"prem4\"\n\
+         cos_zenith = {cz}\nproduction_height_km = 15.0\n[arrival]\n\
+         production = {{ file = \"starts.csv\" }}\n[output]\nfile = \"unused.h5\"\n"
+    );
+    let s = parse(&dir.join("t.toml"), &text).unwrap();
+    assert_eq!(s.solver.method.as_str(), "layers");
+    assert!(
+        nuspin::run::layers::LayerRun::new(&s).is_some(),
+        "fast path"
+    );
+    let mut worst: f64 = 0.0;
+    for r in results(&s) {
+        let e_gev = s.energies_mev[r.grid_index] / 1000.0;
+        let mut want = [0.0; 3];
+        for (vacuum_km, weight) in [(above_km, 0.25), (above_km - 10.0, 0.75)] {
+            let mut segments = vec![(vacuum_km, 0.0, 0.5)];
+            segments.extend(chord(&prem4(), cz));
+            let p = truth(&segments, e_gev);
+            for b in 0..3 {
+                want[b] += weight * p[b];
+            }
+        }
+        for (b, w) in want.iter().enumerate() {
+            worst = worst.max((r.probability[b] - w).abs());
+        }
+        let per_chord = 1 + chord(&prem4(), cz).len() as u64;
+        assert_eq!(
+            r.steps,
+            2 * per_chord,
+            "two chords: vacuum, then the shells"
+        );
+    }
+    std::fs::remove_dir_all(&dir).ok();
+    eprintln!("production average: {worst:e}");
+    assert!(worst <= 1e-12, "{worst:e}");
+}

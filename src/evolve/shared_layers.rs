@@ -5,27 +5,32 @@
 //!
 //! - [`LayerSet`] collects the distinct layers (equal [`MediumPoint`]s) of any number of chords
 //!   and turns each chord into (length, layer) segments;
+//! - [`LayerHamiltonians`] gives every layer's H at any energy as A + B/E (two assemblies of
+//!   the model in all);
 //! - [`LayerEigens`] holds, for one energy, one eigendecomposition H = W diag(λ) W† per
-//!   distinct layer, computed once and reused by every chord;
+//!   distinct layer, computed once and reused by every chord, and the overlaps W_b† W_a of
+//!   layers that meet;
 //! - [`LayerEigens::propagate`] applies exp(−iHL) = W (e^{−iλL} ∘ (W† ψ)) segment by segment
-//!   to a state vector, so a chord costs O(D²) per segment instead of a D×D matrix product and
-//!   an eigendecomposition. When the Hamiltonian has no helicity-flip entries (no moments, or
-//!   no field), its two N×N helicity blocks are decomposed and propagated separately, and a
-//!   block where ψ is zero is skipped (it stays zero).
+//!   to a state vector, carrying ψ in the current layer's eigenbasis, so a segment costs its
+//!   phases and one overlap product. When the Hamiltonian has no helicity-flip entries (no
+//!   moments, or no field), its two N×N helicity blocks are decomposed (3×3 and 2×2 blocks in
+//!   closed form, [`crate::linalg::eigen3`]) and propagated separately, and a block where ψ is
+//!   zero is skipped (it stays zero).
 //!
 //! The result is unitary by construction (a product of exact exponentials of Hermitian
 //! matrices with orthonormal W), so no unitarity check is made.
 
 use std::collections::HashMap;
 
-use nalgebra::SVector;
+use nalgebra::{SMatrix, SVector};
 use num_complex::Complex64;
 
 use super::options::EvolveError;
-use crate::hamiltonian::{CMat, EnergyHamiltonian};
-use crate::linalg::eigen::hermitian_eigen;
+use crate::hamiltonian::{CMat, EnergyHamiltonian, Model};
+use crate::linalg::eigen::{hermitian_eigen, HermitianEigen};
+use crate::linalg::phase::cis_minus;
+use crate::linalg::{hermitian_eigen2, hermitian_eigen3};
 use crate::medium::{Medium, MediumPoint, PresentQuantities, Side};
-use nalgebra::SMatrix;
 
 /// A state vector of the 2N-state system.
 pub type CVec<const D: usize> = SVector<Complex64, D>;
@@ -34,9 +39,13 @@ pub type CVec<const D: usize> = SVector<Complex64, D>;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Chord {
     pub segments: Vec<(f64, u32)>,
-    /// The segments read the same backwards (an Earth chord with detector and production at
-    /// the surface): the phases e^{−iλL} of the second half are those of the first.
-    pub palindrome: bool,
+    /// The segments in this range read the same backwards (the shells of an Earth chord, with
+    /// or without a vacuum segment before them): the phases e^{−iλL} of its second half are
+    /// those of its first. Empty when no such range of two or more segments exists.
+    pub mirrored: std::ops::Range<usize>,
+    /// Between segments k and k + 1: 2 × (index of the layer pair in the [`LayerSet`]) + 1
+    /// when walked from the higher layer index to the lower, or `NO_LINK` (same layer).
+    links: Vec<u32>,
 }
 
 /// The distinct layers of a set of chords.
@@ -45,6 +54,9 @@ pub struct LayerSet {
     points: Vec<MediumPoint>,
     index: HashMap<[u64; 11], u32>,
     present: PresentQuantities,
+    /// The pairs (a, b), a < b, of layers that meet in some chord.
+    pairs: Vec<(u32, u32)>,
+    pair_index: HashMap<(u32, u32), u32>,
 }
 
 impl Default for LayerSet {
@@ -59,6 +71,8 @@ impl Default for LayerSet {
                 v_perp: false,
                 pol: false,
             },
+            pairs: Vec::new(),
+            pair_index: HashMap::new(),
         }
     }
 }
@@ -129,20 +143,48 @@ impl LayerSet {
         }
         // Mirrored segments differ in length by round-off of the edges (a few ulps of the
         // track's end); they are given the same length, which moves the phase by < 1e-14.
+        // A vacuum segment (production height) or a detector's own layer may stand outside
+        // the mirrored shells: up to two segments at either end are left out.
         let tol = 8.0 * f64::EPSILON * start_km.abs().max(end_km.abs());
         let n = chord.len();
-        let palindrome = (0..n / 2).all(|k| {
-            let (a, b) = (chord[k], chord[n - 1 - k]);
-            a.1 == b.1 && (a.0 - b.0).abs() <= tol
-        });
-        if palindrome {
-            for k in 0..n / 2 {
-                chord[n - 1 - k].0 = chord[k].0;
+        let reads_back = |a: usize, b: usize| {
+            (0..(b - a) / 2).all(|k| {
+                let (x, y) = (chord[a + k], chord[b - 1 - k]);
+                x.1 == y.1 && (x.0 - y.0).abs() <= tol
+            })
+        };
+        let mut mirrored = 0..0;
+        for a in 0..3.min(n) {
+            for b in (n.saturating_sub(2).max(a)..=n).rev() {
+                if b - a >= 2 && b - a > mirrored.len() && reads_back(a, b) {
+                    mirrored = a..b;
+                }
             }
         }
+        let (a, b) = (mirrored.start, mirrored.end);
+        for k in 0..(b - a) / 2 {
+            chord[b - 1 - k].0 = chord[a + k].0;
+        }
+        let links = chord
+            .windows(2)
+            .map(|w| {
+                let (a, b) = (w[0].1, w[1].1);
+                if a == b {
+                    return NO_LINK;
+                }
+                let key = (a.min(b), a.max(b));
+                let next = self.pairs.len() as u32;
+                let pair = *self.pair_index.entry(key).or_insert_with(|| {
+                    self.pairs.push(key);
+                    next
+                });
+                2 * pair + u32::from(a > b)
+            })
+            .collect();
         Ok(Chord {
             segments: chord,
-            palindrome,
+            mirrored,
+            links,
         })
     }
 
@@ -157,47 +199,220 @@ impl LayerSet {
     }
 }
 
-/// One energy's eigendecompositions of every layer of a [`LayerSet`].
+/// The Hamiltonian of every layer of a [`LayerSet`] as a function of energy:
+/// H(E) = A + B · (E_ref / E). Every term of H is constant or ∝ 1/E (physics.md §5), so two
+/// assemblies give every energy's H without assembling the model again (the assembly costs
+/// more than solving a 3×3 layer). Checked at construction against direct assembly at three
+/// more energies; if a model ever breaks the form, every energy is assembled directly.
+#[derive(Debug, Clone)]
+pub struct LayerHamiltonians<const D: usize> {
+    /// H has no entries between the two helicity blocks [0, N) and [N, 2N).
+    halves: bool,
+    reference_ev: f64,
+    /// `Some((A, B))` per layer when the form holds.
+    parts: Option<(Vec<CMat<D>>, Vec<CMat<D>>)>,
+    model: Model,
+    points: Vec<MediumPoint>,
+}
+
+/// The energy at which the 1/E terms are taken.
+const REFERENCE_EV: f64 = 1e9;
+/// An energy at which every 1/E term is far below an ulp of every constant one.
+const HUGE_EV: f64 = 1e200;
+
+impl<const D: usize> LayerHamiltonians<D> {
+    /// The layer Hamiltonians of `layers` in `model`.
+    pub fn new(model: &Model, layers: &LayerSet) -> Self {
+        let n = D / 2;
+        let reference = EnergyHamiltonian::<D>::new(model, REFERENCE_EV);
+        let pattern = reference.coupling_pattern(layers.present());
+        let halves = (0..D).all(|i| (0..D).all(|j| (i < n) == (j < n) || !pattern[i][j]));
+        let huge = EnergyHamiltonian::<D>::new(model, HUGE_EV);
+        let a: Vec<CMat<D>> = layers.points.iter().map(|p| huge.at(p)).collect();
+        let b: Vec<CMat<D>> = layers
+            .points
+            .iter()
+            .zip(&a)
+            .map(|(p, a)| reference.at(p) - a)
+            .collect();
+        let mut out = LayerHamiltonians {
+            halves,
+            reference_ev: REFERENCE_EV,
+            parts: Some((a, b)),
+            model: model.clone(),
+            points: layers.points.clone(),
+        };
+        let holds = [1e6, 3.7e10, 2e12].iter().all(|&e| {
+            let direct = EnergyHamiltonian::<D>::new(model, e);
+            (0..out.points.len()).all(|l| {
+                let want = direct.at(&out.points[l]);
+                (out.at(l, e) - want).norm() <= 1e-13 * want.norm()
+            })
+        });
+        if !holds {
+            out.parts = None;
+        }
+        out
+    }
+
+    /// Whether the two helicity blocks are decoupled.
+    pub fn split_in_halves(&self) -> bool {
+        self.halves
+    }
+
+    /// H of layer `layer` at `energy_ev`, km⁻¹.
+    pub fn at(&self, layer: usize, energy_ev: f64) -> CMat<D> {
+        match &self.parts {
+            Some((a, b)) => {
+                a[layer] + b[layer] * Complex64::new(self.reference_ev / energy_ev, 0.0)
+            }
+            None => EnergyHamiltonian::<D>::new(&self.model, energy_ev).at(&self.points[layer]),
+        }
+    }
+
+    /// H of every layer at `energy_ev` (one assembly at most); with decoupled helicity blocks
+    /// only the blocks in `needed` are filled.
+    fn all_at(&self, energy_ev: f64, needed: [bool; 2], mut each: impl FnMut(usize, &CMat<D>)) {
+        let n = D / 2;
+        match &self.parts {
+            Some((a, b)) => {
+                let x = Complex64::new(self.reference_ev / energy_ev, 0.0);
+                let wanted = |i: usize| !self.halves || needed[usize::from(i >= n)];
+                for l in 0..self.points.len() {
+                    let mut h = CMat::<D>::zeros();
+                    for i in (0..D).filter(|&i| wanted(i)) {
+                        for j in 0..D {
+                            if !self.halves || (i < n) == (j < n) {
+                                h[(i, j)] = a[l][(i, j)] + b[l][(i, j)] * x;
+                            }
+                        }
+                    }
+                    each(l, &h);
+                }
+            }
+            None => {
+                let eh = EnergyHamiltonian::<D>::new(&self.model, energy_ev);
+                for (l, p) in self.points.iter().enumerate() {
+                    each(l, &eh.at(p));
+                }
+            }
+        }
+    }
+}
+
+/// One energy's eigendecompositions of every layer of a [`LayerSet`], and the overlaps
+/// T = W_b† W_a of the eigenbases of every pair of layers that meet in a chord.
 #[derive(Debug, Clone)]
 pub struct LayerEigens<const D: usize> {
     /// H has no entries between the two helicity blocks [0, N) and [N, 2N).
     halves: bool,
+    /// The size of a propagated block: N with `halves`, else 2N.
+    m: usize,
+    /// The storage slot of helicity block k (the only block when not `halves`), `usize::MAX`
+    /// when that block is not decomposed; `slots` of them are stored.
+    slot: [usize; 2],
+    slots: usize,
     values: Vec<[f64; D]>,
-    vectors: Vec<CMat<D>>,
+    /// Per layer and slot, the m×m block of W, row-major: only what is propagated is kept
+    /// (a quarter of a full 2N×2N matrix for one helicity block; a zenith grid on 200 shells
+    /// holds one set per energy).
+    vectors: Vec<Complex64>,
+    /// Per [`LayerSet`] pair (a, b), a < b, and slot: the block of W_b† W_a, which takes
+    /// eigen-coordinates in a to eigen-coordinates in b (its adjoint goes back).
+    transfers: Vec<Complex64>,
 }
 
+/// A link between two segments of the same layer: nothing to change.
+const NO_LINK: u32 = u32::MAX;
+
 impl<const D: usize> LayerEigens<D> {
-    /// Decomposes H of every layer of `layers` at the energy of `eh`; with decoupled helicity
+    /// Decomposes H of every layer of `layers` in `model` at `energy_ev`; with decoupled helicity
     /// blocks only the blocks in `needed` ([0, N), [N, 2N)) are decomposed, and only states
     /// supported on them may be propagated.
-    pub fn new(eh: &EnergyHamiltonian<D>, layers: &LayerSet, needed: [bool; 2]) -> Self {
+    pub fn new(model: &Model, energy_ev: f64, layers: &LayerSet, needed: [bool; 2]) -> Self {
+        let hs = LayerHamiltonians::<D>::new(model, layers);
+        Self::at_energy(&hs, layers, energy_ev, needed)
+    }
+
+    /// [`LayerEigens::new`] from the layer Hamiltonians of `hamiltonians` at `energy_ev`.
+    pub fn at_energy(
+        hamiltonians: &LayerHamiltonians<D>,
+        layers: &LayerSet,
+        energy_ev: f64,
+        needed: [bool; 2],
+    ) -> Self {
         let n = D / 2;
-        let pattern = eh.coupling_pattern(layers.present());
-        let halves = (0..D).all(|i| (0..D).all(|j| (i < n) == (j < n) || !pattern[i][j]));
-        let mut values = Vec::with_capacity(layers.points.len());
-        let mut vectors = Vec::with_capacity(layers.points.len());
-        for p in &layers.points {
-            let h = eh.at(p);
-            let (v, w) = if halves {
-                let mut v = [0.0; D];
-                let mut w = CMat::<D>::zeros();
+        let halves = hamiltonians.halves;
+        let count = layers.points.len();
+        let (m, slot, slots) = if halves {
+            let first = if needed[0] { 0 } else { usize::MAX };
+            let second = if needed[1] {
+                usize::from(needed[0])
+            } else {
+                usize::MAX
+            };
+            (
+                n,
+                [first, second],
+                usize::from(needed[0]) + usize::from(needed[1]),
+            )
+        } else {
+            (D, [0, usize::MAX], 1)
+        };
+        let block_len = m * m;
+        let mut values = vec![[0.0; D]; count];
+        let mut vectors = vec![Complex64::new(0.0, 0.0); count * slots * block_len];
+        hamiltonians.all_at(energy_ev, needed, |l, h| {
+            let mut w = CMat::<D>::zeros();
+            if halves {
                 for (b, &want) in needed.iter().enumerate() {
                     if want {
-                        block_eigen(&h, b * n, n, &mut v, &mut w);
+                        block_eigen(h, b * n, n, &mut values[l], &mut w);
                     }
                 }
-                (v, w)
             } else {
-                let e = hermitian_eigen(&h);
-                (e.values, e.vectors)
-            };
-            values.push(v);
-            vectors.push(w);
+                let e = hermitian_eigen(h);
+                values[l] = e.values;
+                w = e.vectors;
+            }
+            for (k, &s) in slot.iter().enumerate() {
+                if s == usize::MAX {
+                    continue;
+                }
+                let lo = k * m;
+                let out = &mut vectors[(l * slots + s) * block_len..][..block_len];
+                for r in 0..m {
+                    for c in 0..m {
+                        out[r * m + c] = w[(lo + r, lo + c)];
+                    }
+                }
+            }
+        });
+        let mut transfers = vec![Complex64::new(0.0, 0.0); layers.pairs.len() * slots * block_len];
+        for (p, &(a, b)) in layers.pairs.iter().enumerate() {
+            for s in 0..slots {
+                let wa = &vectors[(a as usize * slots + s) * block_len..][..block_len];
+                let wb = &vectors[(b as usize * slots + s) * block_len..][..block_len];
+                let t = &mut transfers[(p * slots + s) * block_len..][..block_len];
+                for r in 0..m {
+                    for c in 0..m {
+                        let mut acc = Complex64::new(0.0, 0.0);
+                        for i in 0..m {
+                            acc += wb[i * m + r].conj() * wa[i * m + c];
+                        }
+                        t[r * m + c] = acc;
+                    }
+                }
+            }
         }
         LayerEigens {
             halves,
+            m,
+            slot,
+            slots,
             values,
             vectors,
+            transfers,
         }
     }
 
@@ -214,61 +429,121 @@ impl<const D: usize> LayerEigens<D> {
 
     /// [`LayerEigens::propagate`] with a caller-owned buffer for the phases of a palindromic
     /// chord (no allocation once it has grown to the longest chord).
-    pub fn propagate_with(
-        &self,
-        chord: &Chord,
-        psi: &mut CVec<D>,
-        scratch: &mut Vec<[Complex64; D]>,
-    ) {
+    ///
+    /// ψ is carried in the eigenbasis of the current layer: a segment multiplies it by its
+    /// phases, a change of layer by the overlap of the two eigenbases. Each layer's phases are
+    /// taken relative to its lowest eigenvalue (one sincos fewer per segment); the common
+    /// phase they leave out is summed and applied once at the end.
+    pub fn propagate_with(&self, chord: &Chord, psi: &mut CVec<D>, scratch: &mut Vec<Complex64>) {
         let n = D / 2;
-        let blocks: &[(usize, usize)] = if self.halves {
-            &[(0, n), (n, D)]
-        } else {
-            &[(0, D)]
-        };
-        let segments = &chord.segments;
-        let count = segments.len();
-        if chord.palindrome {
-            scratch.clear();
-            scratch.resize(count.div_ceil(2), [Complex64::new(0.0, 0.0); D]);
+        if !self.halves {
+            self.block::<D>(0, chord, psi, scratch);
+            return;
         }
-        for &(lo, hi) in blocks {
-            if (lo..hi).all(|i| psi[i] == Complex64::new(0.0, 0.0)) {
+        for lo in [0, n] {
+            if (lo..lo + n).all(|i| psi[i] == Complex64::new(0.0, 0.0)) {
                 continue;
             }
-            for (k, &(length_km, layer)) in segments.iter().enumerate() {
-                let w = &self.vectors[layer as usize];
-                let lam = &self.values[layer as usize];
-                let mirror = count - 1 - k;
-                let mut phase = [Complex64::new(0.0, 0.0); D];
-                if chord.palindrome && mirror < k {
-                    phase[lo..hi].copy_from_slice(&scratch[mirror][lo..hi]);
-                } else {
-                    for j in lo..hi {
-                        let (s, c) = (lam[j] * length_km).sin_cos();
-                        phase[j] = Complex64::new(c, -s);
-                    }
-                    if chord.palindrome {
-                        scratch[k][lo..hi].copy_from_slice(&phase[lo..hi]);
-                    }
+            match n {
+                2 => self.block::<2>(lo, chord, psi, scratch),
+                3 => self.block::<3>(lo, chord, psi, scratch),
+                _ => unreachable!("2N-state systems have N = 2 or 3"),
+            }
+        }
+    }
+
+    /// Propagates the M components of ψ from `lo` on (a block H does not couple to the rest).
+    fn block<const M: usize>(
+        &self,
+        lo: usize,
+        chord: &Chord,
+        psi: &mut CVec<D>,
+        scratch: &mut Vec<Complex64>,
+    ) {
+        let zero = Complex64::new(0.0, 0.0);
+        let segments = &chord.segments;
+        let count = segments.len();
+        if count == 0 {
+            return;
+        }
+        let (a, b) = (chord.mirrored.start, chord.mirrored.end);
+        if b > a {
+            scratch.clear();
+            scratch.resize((b - a).div_ceil(2) * M, zero);
+        }
+        debug_assert_eq!(M, self.m);
+        let slot = self.slot[lo / M];
+        debug_assert!(slot != usize::MAX, "a block that was not decomposed");
+        let block = |index: u32| (index as usize * self.slots + slot) * M * M;
+        // Into the eigenbasis of the first layer.
+        let w = &self.vectors[block(segments[0].1)..][..M * M];
+        let mut phi = [zero; M];
+        for (j, p) in phi.iter_mut().enumerate() {
+            let mut acc = zero;
+            for i in 0..M {
+                acc += w[i * M + j].conj() * psi[lo + i];
+            }
+            *p = acc;
+        }
+        let mut common_rad = 0.0;
+        for (k, &(length_km, layer)) in segments.iter().enumerate() {
+            let lam = &self.values[layer as usize];
+            let base = lam[lo];
+            common_rad += base * length_km;
+            let mirrored = k >= a && k < b;
+            // Position in the mirrored range of this segment's first occurrence.
+            let first = if mirrored { (k - a).min(b - 1 - k) } else { 0 };
+            if mirrored && first < k - a {
+                let phase = &scratch[first * M..(first + 1) * M];
+                for j in 1..M {
+                    phi[j] *= phase[j];
                 }
-                let mut t = [Complex64::new(0.0, 0.0); D];
-                for j in lo..hi {
-                    let col = w.column(j);
-                    let mut acc = Complex64::new(0.0, 0.0);
-                    for i in lo..hi {
-                        acc += col[i].conj() * psi[i];
+            } else {
+                for j in 1..M {
+                    let phase = cis_minus((lam[lo + j] - base) * length_km);
+                    phi[j] *= phase;
+                    if mirrored {
+                        scratch[first * M + j] = phase;
                     }
-                    t[j] = acc * phase[j];
-                }
-                for i in lo..hi {
-                    let mut acc = Complex64::new(0.0, 0.0);
-                    for j in lo..hi {
-                        acc += w[(i, j)] * t[j];
-                    }
-                    psi[i] = acc;
                 }
             }
+            if k + 1 == count {
+                break;
+            }
+            let link = chord.links[k];
+            if link == NO_LINK {
+                continue;
+            }
+            let t = &self.transfers[block(link >> 1)..][..M * M];
+            let mut next = [zero; M];
+            if link & 1 == 0 {
+                for (r, out) in next.iter_mut().enumerate() {
+                    let mut acc = zero;
+                    for (c, p) in phi.iter().enumerate() {
+                        acc += t[r * M + c] * p;
+                    }
+                    *out = acc;
+                }
+            } else {
+                for (r, out) in next.iter_mut().enumerate() {
+                    let mut acc = zero;
+                    for (c, p) in phi.iter().enumerate() {
+                        acc += t[c * M + r].conj() * p;
+                    }
+                    *out = acc;
+                }
+            }
+            phi = next;
+        }
+        // Back to flavour, with the common phase.
+        let w = &self.vectors[block(segments[count - 1].1)..][..M * M];
+        let common = cis_minus(common_rad);
+        for i in 0..M {
+            let mut acc = zero;
+            for (j, p) in phi.iter().enumerate() {
+                acc += w[i * M + j] * p;
+            }
+            psi[lo + i] = acc * common;
         }
     }
 
@@ -348,7 +623,14 @@ fn block_eigen<const D: usize>(
         vectors: &mut CMat<D>,
     ) {
         let block = SMatrix::<Complex64, N, N>::from_fn(|r, c| h[(at + r, at + c)]);
-        let e = hermitian_eigen(&block);
+        place(&hermitian_eigen(&block), at, values, vectors);
+    }
+    fn place<const D: usize, const N: usize>(
+        e: &HermitianEigen<N>,
+        at: usize,
+        values: &mut [f64; D],
+        vectors: &mut CMat<D>,
+    ) {
         for c in 0..N {
             values[at + c] = e.values[c];
             for r in 0..N {
@@ -358,8 +640,14 @@ fn block_eigen<const D: usize>(
     }
     match n {
         1 => fixed::<D, 1>(h, at, values, vectors),
-        2 => fixed::<D, 2>(h, at, values, vectors),
-        3 => fixed::<D, 3>(h, at, values, vectors),
+        2 => {
+            let block = SMatrix::<Complex64, 2, 2>::from_fn(|r, c| h[(at + r, at + c)]);
+            place(&hermitian_eigen2(&block), at, values, vectors);
+        }
+        3 => {
+            let block = SMatrix::<Complex64, 3, 3>::from_fn(|r, c| h[(at + r, at + c)]);
+            place(&hermitian_eigen3(&block), at, values, vectors);
+        }
         _ => {
             let labels: [usize; D] = std::array::from_fn(|i| usize::from(i >= at + n || i < at));
             let e = crate::linalg::hermitian_eigen_in_blocks(h, &labels);

@@ -3,12 +3,17 @@
 //!
 //! A cyclic Jacobi method is used rather than nalgebra's Householder/QR `SymmetricEigen`:
 //! it is generic over `const D` without dimension-arithmetic trait bounds, backward stable,
-//! and for 4×4 and 6×6 as fast as the alternatives.
+//! and for 4×4 and 6×6 as fast as the alternatives. 3×3 and 2×2 blocks (decoupled helicity
+//! blocks in layered media) also have a closed-form solver ([`eigen3`]), and [`phase`] gives
+//! the layer propagator's e^{−iφ} without a libm call.
 
 pub mod eigen;
+pub mod eigen3;
 pub mod expm;
+pub mod phase;
 pub mod product;
 
 pub use eigen::{hermitian_eigen, hermitian_eigen_from, hermitian_eigen_in_blocks, HermitianEigen};
+pub use eigen3::{hermitian_eigen2, hermitian_eigen3};
 pub use expm::{arcsin_hermitian_series, exp_anti_hermitian, exp_minus_i_h_t, unitarity_error};
 pub use product::{adjoint_mul, commutator, mul, mul_adjoint, mul_maybe_sparse, mul_sparse};

@@ -7,7 +7,8 @@
 //! kill therefore loses at most the last `interval` of finished work (plus the time of one
 //! sync); an orderly stop loses nothing: [`TimedPartial::finish`] appends what is pending and
 //! hands back any results an append failed to write, and the final file is written from the
-//! partial file plus those.
+//! partial file plus those. A run that ends before the first sync (under a second) never
+//! appends: its results come back from `finish` and the final file is written from memory.
 
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::sync::{Arc, Mutex};
@@ -40,20 +41,23 @@ impl TimedPartial {
         let thread = std::thread::spawn(move || {
             let mut pending: Vec<EnergyResult> = Vec::new();
             let mut last_sync = Instant::now();
-            let mut broken = false;
+            // Cells: the flush closure sets them, the end of the run reads them.
+            let broken = std::cell::Cell::new(false);
+            let appended = std::cell::Cell::new(false);
             let mut flush = |pending: &mut Vec<EnergyResult>, last_sync: &mut Instant| {
                 if pending.is_empty() {
                     return;
                 }
-                if !broken {
+                if !broken.get() {
                     match writer.append_batch(pending) {
                         Ok(()) => {
+                            appended.set(true);
                             pending.clear();
                             *last_sync = Instant::now();
                             return;
                         }
                         Err(e) => {
-                            broken = true;
+                            broken.set(true);
                             failed
                                 .lock()
                                 .unwrap_or_else(|p| p.into_inner())
@@ -80,9 +84,18 @@ impl TimedPartial {
                         }
                     }
                     Err(RecvTimeoutError::Timeout) => flush(&mut pending, &mut last_sync),
-                    // The run is over: what is pending goes to the file before it is closed.
+                    // The run is over. A run that ended before its first sync hands its
+                    // results back for the final file (written in one pass from memory, not
+                    // appended here and read back); otherwise what is pending goes to the
+                    // file before it is closed.
                     Err(RecvTimeoutError::Disconnected) => {
-                        flush(&mut pending, &mut last_sync);
+                        if appended.get() || broken.get() {
+                            flush(&mut pending, &mut last_sync);
+                        } else {
+                            kept.lock()
+                                .unwrap_or_else(|p| p.into_inner())
+                                .append(&mut pending);
+                        }
                         break;
                     }
                 }
@@ -116,8 +129,9 @@ impl TimedPartial {
     }
 
     /// Appends what is pending, stops the writer and releases the `.partial` file. Returns
-    /// the results that did not reach the file (empty unless an append failed) with the first
-    /// append error, if any.
+    /// the results that did not reach the file with the first append error, if any: empty
+    /// unless an append failed, or everything when the run ended before its first sync (so
+    /// the final file is written from memory in one pass, with no partial round trip).
     pub fn finish(mut self) -> (Vec<EnergyResult>, Option<OutputError>) {
         self.stop();
         let unwritten =

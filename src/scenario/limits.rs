@@ -15,6 +15,8 @@
 //! energy (every term of H is constant or ∝ 1/E, so its size is largest at one of them), with
 //! the spread of H's eigenvalues bounded by √2‖H − tr H/D‖_F (exact for two levels).
 
+mod bound;
+
 use num_complex::Complex64;
 
 use super::ScenarioError;
@@ -292,7 +294,14 @@ pub fn check(
             ));
         }
     }
+    let quick = bound::SegmentScalars::of(inputs.medium, inputs.start_km, inputs.end_km);
     for e_mev in extreme_energies(inputs.energies_mev) {
+        if let Some(q) = &quick {
+            let (phase, entry) = q.bounds(inputs.model, e_mev);
+            if entry <= MAX_H_INV_KM && EPSILON * phase <= MAX_PHASE_ROUNDING_RAD {
+                continue;
+            }
+        }
         let est = estimate_phase(
             inputs.model,
             e_mev,
@@ -348,7 +357,13 @@ pub fn warnings(scenario: &super::Scenario) -> Vec<String> {
     let mut out = Vec::new();
     for s in 0..scenario.n_scan_points() {
         let point = scenario.scan_point(s);
+        let quick = bound::SegmentScalars::of(point.medium.as_ref(), point.start_km, point.end_km);
         for e_mev in extreme_energies(&point.energies_mev) {
+            if let Some(q) = &quick {
+                if EPSILON * q.bounds(&point.model, e_mev).0 <= point.solver.rtol {
+                    continue;
+                }
+            }
             let Ok(est) = estimate_phase(
                 &point.model,
                 e_mev,

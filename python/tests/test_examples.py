@@ -13,20 +13,12 @@ from nuspin._source import dumps
 
 from conftest import REPO, assert_same_file, run_cli
 
-# solar-8b-sk: on main (2cd8c15) `nuspin run` itself panics (index out of range in
-# src/run/datasets/night_bins.rs:41, the night bins of `[arrival] site`); strict, so the
-# test says when it is fixed.
-BROKEN = {"solar-8b-sk.toml": "nuspin run panics in src/run/datasets/night_bins.rs:41"}
-SCENARIOS = [
-    pytest.param(p.name, marks=pytest.mark.xfail(strict=True, reason=BROKEN[p.name]))
-    if p.name in BROKEN
-    else p.name
-    for p in sorted((REPO / "scenarios").glob("*.toml"))
-]
+SCENARIOS = [p.name for p in sorted((REPO / "scenarios").glob("*.toml"))]
 # Those that take over ten seconds on a loaded 2-core machine run with 6 energies here (the
-# same reduced file through both); NUSPIN_PY_FULL=1 runs them whole.
+# same reduced file through both; two realisations of a turbulence ensemble);
+# NUSPIN_PY_FULL=1 runs them whole.
 SLOW = {"rotating-star-spin.toml", "sn-dirac-spin-flip.toml", "sn-majorana-sfp.toml",
-        "sn-moment-scan.toml"}
+        "sn-moment-scan.toml", "sn-turbulence.toml", "collective-bulb.toml"}
 
 
 def scenario_path(name, tmp_path):
@@ -37,6 +29,8 @@ def scenario_path(name, tmp_path):
         return f"scenarios/{name}", None
     table = tomllib.loads(path.read_text())
     table["energy"]["points"] = 6
+    if "turbulence" in table:
+        table["turbulence"]["realisations"] = 2
     reduced = REPO / "scenarios" / f".pytest-{os.getpid()}-{name}"
     reduced.write_text(dumps(table))
     return f"scenarios/{reduced.name}", reduced

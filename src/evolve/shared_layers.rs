@@ -547,50 +547,17 @@ impl<const D: usize> LayerEigens<D> {
         }
     }
 
-    /// M ← S(chord) M for the columns of `m` (e.g. the vacuum mass states), with each
-    /// segment's phases e^{−iλL} computed once for all columns (the cost of
-    /// [`LayerEigens::propagate_with`] per column is dominated by them).
+    /// M ← S(chord) M for the columns of `m` (e.g. the vacuum mass states); zero columns
+    /// are left alone.
     pub fn propagate_columns(&self, chord: &Chord, m: &mut CMat<D>) {
-        let n = D / 2;
-        let blocks: &[(usize, usize)] = if self.halves {
-            &[(0, n), (n, D)]
-        } else {
-            &[(0, D)]
-        };
-        let zero = Complex64::new(0.0, 0.0);
-        for &(lo, hi) in blocks {
-            let live: Vec<usize> = (0..D)
-                .filter(|&c| (lo..hi).any(|i| m[(i, c)] != zero))
-                .collect();
-            if live.is_empty() {
+        let mut scratch = Vec::new();
+        for c in 0..D {
+            let mut psi: CVec<D> = m.column(c).into_owned();
+            if psi.iter().all(|z| *z == Complex64::new(0.0, 0.0)) {
                 continue;
             }
-            for &(length_km, layer) in &chord.segments {
-                let w = &self.vectors[layer as usize];
-                let lam = &self.values[layer as usize];
-                let mut phase = [zero; D];
-                for j in lo..hi {
-                    let (s, c) = (lam[j] * length_km).sin_cos();
-                    phase[j] = Complex64::new(c, -s);
-                }
-                for &c in &live {
-                    let mut t = [zero; D];
-                    for j in lo..hi {
-                        let mut acc = zero;
-                        for i in lo..hi {
-                            acc += w[(i, j)].conj() * m[(i, c)];
-                        }
-                        t[j] = acc * phase[j];
-                    }
-                    for i in lo..hi {
-                        let mut acc = zero;
-                        for j in lo..hi {
-                            acc += w[(i, j)] * t[j];
-                        }
-                        m[(i, c)] = acc;
-                    }
-                }
-            }
+            self.propagate_with(chord, &mut psi, &mut scratch);
+            m.set_column(c, &psi);
         }
     }
 

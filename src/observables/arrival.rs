@@ -69,8 +69,7 @@ pub fn night_transfers<const D: usize>(
         .iter()
         .map(|c| layers.chord(&c.medium, 0.0, c.medium.length_km()))
         .collect::<Result<Vec<_>, _>>()?;
-    let eh = EnergyHamiltonian::<D>::new(model, mev_to_ev(energy_mev));
-    let eigens = LayerEigens::new(&eh, &layers, [true, true]);
+    let eigens = LayerEigens::<D>::new(model, mev_to_ev(energy_mev), &layers, [true, true]);
     Ok(segments
         .iter()
         .map(|chord| {

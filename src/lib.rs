@@ -63,6 +63,7 @@ pub mod output;
 pub mod quadrature;
 pub mod run;
 pub mod scenario;
+pub mod system;
 pub mod text_table;
 pub mod units;
 

@@ -469,6 +469,27 @@ fn a_run_beyond_the_machines_memory_is_refused_before_any_file() {
 }
 
 #[test]
+fn a_record_grid_that_cannot_fit_is_refused_before_it_is_built() {
+    // 1e11 positions × a 4×4 complex propagator = 25.6 TB: refused by validation, which
+    // would otherwise allocate the positions themselves (0.8 TB) before any estimate.
+    let case = Case::new(&LONG.replace(
+        "record = { points = 3 }",
+        "record = { points = 100000000000 }",
+    ));
+    let o = case.nuspin(&["run", "s.toml", "-o", "out.h5"]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("s.toml"), "{err}");
+    assert!(err.contains("[track] record.points"), "{err}");
+    assert!(
+        err.contains("100000000000 record positions need 25.6 TB for their propagators alone (one 4×4 complex matrix each"),
+        "{err}"
+    );
+    assert!(!err.contains("Running"), "{err}");
+    assert_eq!(case.files(), Vec::<String>::new());
+}
+
+#[test]
 fn absurd_thread_counts_are_capped_saying_why() {
     let case = Case::new(&LONG.replace("points = 12", "points = 2"));
     let o = case.nuspin(&["run", "s.toml", "-o", "out.h5", "--threads", "100000"]);

@@ -161,7 +161,7 @@ impl Checker<'_> {
         crate::scenario::extensions::check_nsi_medium(&model.nsi, medium.as_ref(), &errf)?;
         let track = raw.track.unwrap_or_default();
         let (start_km, end_km) = self.track(&track, &medium_kind, medium.as_ref())?;
-        let record = self.record(track.record.as_ref(), start_km, end_km)?;
+        let record = self.record(track.record.as_ref(), start_km, end_km, labels.len())?;
         // Exact and fastest where it applies: `layers` on piecewise-constant media.
         let default_method = if medium.is_piecewise_constant() {
             "layers"

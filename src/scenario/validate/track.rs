@@ -50,7 +50,15 @@ impl Checker<'_> {
         Ok((start, end))
     }
 
-    pub(super) fn record(&self, v: Option<&toml::Value>, start: f64, end: f64) -> Result<Record> {
+    /// `states` is the dimension 2N of the state space: a grid of record points that could
+    /// not be held in memory is refused before it is built.
+    pub(super) fn record(
+        &self,
+        v: Option<&toml::Value>,
+        start: f64,
+        end: f64,
+        states: usize,
+    ) -> Result<Record> {
         let field = "track.record";
         let expected = "expected \"end\", \"all-steps\", { points = N } or { values_km = [...] }";
         let Some(v) = v else {
@@ -69,6 +77,7 @@ impl Checker<'_> {
                         ))
                     }
                 };
+                self.record_fits(n, states)?;
                 if n == 1 {
                     return Ok(Record::Points(vec![end]));
                 }
@@ -152,5 +161,29 @@ impl Checker<'_> {
                 None => Ok(()),
             },
         }
+    }
+}
+
+impl Checker<'_> {
+    /// The solver keeps one 2N×2N propagator per record position while it solves an energy:
+    /// a record grid whose propagators alone exceed the memory the machine has free is
+    /// refused here, before its positions are built (the run's full estimate, with threads
+    /// and `--max-memory`, comes later).
+    fn record_fits(&self, points: usize, states: usize) -> Result<()> {
+        let bytes = points as f64 * (states * states) as f64 * 16.0;
+        let Some(free) = crate::system::available_memory() else {
+            return Ok(());
+        };
+        if bytes <= free {
+            return Ok(());
+        }
+        Err(self.err(
+            "track.record.points",
+            format!(
+                "{points} record positions need {} for their propagators alone (one {states}×{states} complex matrix each, for every energy being solved), more than the {} this machine has available (MemAvailable in /proc/meminfo); record fewer positions",
+                crate::system::bytes_text(bytes),
+                crate::system::bytes_text(free)
+            ),
+        ))
     }
 }

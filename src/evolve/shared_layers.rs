@@ -204,6 +204,12 @@ impl LayerSet {
 /// assemblies give every energy's H without assembling the model again (the assembly costs
 /// more than solving a 3×3 layer). Checked at construction against direct assembly at three
 /// more energies; if a model ever breaks the form, every energy is assembled directly.
+///
+/// E_ref lies below every energy the ultra-relativistic Hamiltonian admits, so the factor
+/// E_ref/E is ≤ 1: B = H(E_ref) − A carries the rounding of A at the scale of the 1/E terms
+/// at E_ref, and the factor only shrinks it. (With E_ref above the run's energies the
+/// rounding of large constant terms — fields, moments, dense matter — was amplified by
+/// E_ref/E, and over ~1e6 rad of phase that cost ~1e-7 in P.)
 #[derive(Debug, Clone)]
 pub struct LayerHamiltonians<const D: usize> {
     /// H has no entries between the two helicity blocks [0, N) and [N, 2N).
@@ -215,8 +221,9 @@ pub struct LayerHamiltonians<const D: usize> {
     points: Vec<MediumPoint>,
 }
 
-/// The energy at which the 1/E terms are taken.
-const REFERENCE_EV: f64 = 1e9;
+/// The energy at which the 1/E terms are taken: below any neutrino energy nuspin accepts
+/// (≥ 10 × the heaviest mass), so that E_ref/E ≤ 1.
+const REFERENCE_EV: f64 = 1e-6;
 /// An energy at which every 1/E term is far below an ulp of every constant one.
 const HUGE_EV: f64 = 1e200;
 

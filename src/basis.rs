@@ -7,15 +7,19 @@
 
 use std::fmt;
 
-/// Dirac or Majorana neutrinos.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// Dirac or Majorana neutrinos (scenario spelling: `"dirac"`, `"majorana"`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Nature {
     Dirac,
     Majorana,
 }
 
 /// Which helicity of a Dirac field is the active one followed as block A.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+///
+/// Scenario spelling: `"neutrino"`, `"antineutrino"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Particle {
     Neutrino,
     Antineutrino,

@@ -10,8 +10,9 @@ use num_complex::Complex64;
 use crate::basis::{Flavours, Nature, FLAVOUR_KEYS};
 use crate::mixing::{FlavourMatrix, Mixing};
 
-/// The basis in which the user wrote the moment entries.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The basis in which the user wrote the moment entries (`"flavour"`, `"mass"`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum MomentBasis {
     Flavour,
     Mass,

@@ -253,3 +253,30 @@ fn a_scenario_string_validates_under_its_display_name() {
         "{e}"
     );
 }
+
+/// Every error points at the value at fault, line and column (from the TOML parser's spans):
+/// a value out of range, a word that is not one of the choices, an entry of an inline table,
+/// a `[scan]` axis, and a required field that is missing (its table's header).
+#[test]
+fn errors_give_the_line_and_column_of_the_value() {
+    assert!(error_of(&with("rho_g_cm3 = 3", "rho_g_cm3 = -3"))
+        .starts_with("scenarios/t.toml:19:13: [medium] rho_g_cm3"));
+    assert_eq!(
+        error_of(&with("nature = \"dirac\"", "nature = \"dirak\"")),
+        "scenarios/t.toml:6:10: [neutrino] nature: must be \"dirac\" or \"majorana\", got \"dirak\""
+    );
+    assert_eq!(
+        error_of(&format!("{GOOD}\n[solver]\nmethod = \"rk4\"\n")),
+        "scenarios/t.toml:27:10: [solver] method: must be \"magnus\", \"dop853\" or \"layers\", got \"rk4\""
+    );
+    let majorana = with("nature = \"dirac\"", "nature = \"majorana\"")
+        + "\n[moments]\nmagnetic_mu_b = { e_e = 1e-12 }\n";
+    assert!(error_of(&majorana).starts_with("scenarios/t.toml:27:25: [moments] magnetic_mu_b.e_e"));
+    let scan = format!("{GOOD}\n[scan]\n\"medium.ye\" = [0.5, 2.0]\n");
+    assert!(
+        error_of(&scan).starts_with("scenarios/t.toml:27:15: [scan] medium.ye: at the scan point")
+    );
+    assert!(
+        error_of(&with("end_km = 1000", "")).starts_with("scenarios/t.toml:22:1: [track] end_km")
+    );
+}

@@ -4,8 +4,9 @@
 use crate::hamiltonian::CMat;
 use crate::medium::MediumError;
 
-/// Which integrator `solve` uses (scenario.md `solver.method`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+/// Which integrator `solve` uses (scenario.md `solver.method`; spelt as [`Method::as_str`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Method {
     /// The adiabatic-frame exponential integrator of integrators.md §2–§3 (default).
     #[default]

@@ -18,8 +18,10 @@
 //! `[detector]`, observables beyond `flavour`, `[nsi]`.
 
 use super::error::ScenarioError;
+use super::grid::Scale;
 use super::raw::RawScenario;
 use crate::collective::{Emission, SpeciesEmission, SpectrumShape};
+use crate::evolve::Method;
 
 type Result<T> = std::result::Result<T, ScenarioError>;
 
@@ -210,27 +212,28 @@ fn check_energy(raw: &RawScenario, err: ErrFn) -> Result<()> {
         }
         return Ok(());
     }
-    match e.scale.as_deref() {
-        Some("linear") => Ok(()),
-        other => Err(err(
-            "energy.scale",
-            format!(
-                "must be \"linear\" with [collective] (the energies are equally spaced bin centres), got {}",
-                other.map_or("the default \"log\"".to_string(), |s| format!("\"{s}\""))
-            ),
-        )),
-    }
+    let got = match e.scale.map(|w| w.0) {
+        Some(Scale::Linear) => return Ok(()),
+        Some(Scale::Log) => "\"log\"",
+        None => "the default \"log\"",
+    };
+    Err(err(
+        "energy.scale",
+        format!(
+            "must be \"linear\" with [collective] (the energies are equally spaced bin centres), got {got}"
+        ),
+    ))
 }
 
 /// Only the Lie-group integrator fills P(s → j) from evolved amplitudes; `rtol` is its
 /// tolerance.
 fn check_solver(raw: &RawScenario, err: ErrFn) -> Result<f64> {
     let solver = raw.solver.as_ref();
-    if let Some(method) = solver.and_then(|s| s.method.as_deref()) {
-        if method != "magnus" {
+    if let Some(method) = solver.and_then(|s| s.method).map(|w| w.0) {
+        if method != Method::Magnus {
             return Err(err(
                 "solver.method",
-                format!("must be \"magnus\" with [collective] (the fourth-order commutator-free Lie-group step; DOP853 is the library's reference only), got \"{method}\""),
+                format!("must be \"magnus\" with [collective] (the fourth-order commutator-free Lie-group step; DOP853 is the library's reference only), got \"{}\"", method.as_str()),
             ));
         }
     }

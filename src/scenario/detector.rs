@@ -146,16 +146,7 @@ fn recoil_grid(raw: &RawDetector, err: Err) -> Result<Vec<f64>> {
             "is required (the number of recoil energies)".into(),
         )
     })?;
-    let scale = match raw.recoil_scale.as_deref().unwrap_or("log") {
-        "log" => Scale::Log,
-        "linear" => Scale::Linear,
-        other => {
-            return Err(err(
-                "recoil_scale",
-                format!("must be \"log\" or \"linear\", got \"{other}\""),
-            ))
-        }
-    };
+    let scale = raw.recoil_scale.map_or(Scale::Log, |w| w.0);
     let names = RangeFields {
         min: "recoil_min_mev",
         max: "recoil_max_mev",

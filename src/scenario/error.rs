@@ -3,14 +3,20 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-/// An invalid scenario: the file, the `table.field` path, the line when known, and what was
-/// expected. Displays as `scenarios/x.toml:12: [medium] rho_g_cm3: must be >= 0, got -3`.
+use super::source_map::{self, Position};
+
+/// An invalid scenario: the file, the `table.field` path, the line and column when known, and
+/// what was expected. Displays as
+/// `scenarios/x.toml:12:13: [medium] rho_g_cm3: must be >= 0, got -3`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ScenarioError {
     pub file: PathBuf,
     /// Dotted path of the field, e.g. `medium.rho_g_cm3`; empty for whole-file errors.
     pub field: String,
+    /// 1-based line of the field's value (or of its table when the field is missing).
     pub line: Option<usize>,
+    /// 1-based column (in characters) on `line`.
+    pub column: Option<usize>,
     pub message: String,
 }
 
@@ -21,14 +27,23 @@ impl ScenarioError {
             file: file.to_path_buf(),
             field: field.into(),
             line: None,
+            column: None,
             message: message.into(),
         }
     }
 
-    /// The same error with a line number.
-    pub fn at_line(mut self, line: Option<usize>) -> Self {
-        self.line = line;
+    /// The same error at `position` in the file.
+    pub fn at(mut self, position: Option<Position>) -> Self {
+        self.line = position.map(|p| p.line);
+        self.column = position.map(|p| p.column);
         self
+    }
+
+    /// The same error at dotted `field`'s place in scenario `text` (see
+    /// [`source_map::locate`]).
+    pub fn located_in(self, text: &str) -> Self {
+        let position = source_map::locate(text, &self.field);
+        self.at(position)
     }
 }
 
@@ -46,6 +61,9 @@ impl fmt::Display for ScenarioError {
         write!(f, "{}", self.file.display())?;
         if let Some(line) = self.line {
             write!(f, ":{line}")?;
+            if let Some(column) = self.column {
+                write!(f, ":{column}")?;
+            }
         }
         if self.field.is_empty() {
             write!(f, ": {}", self.message)
@@ -68,10 +86,13 @@ mod tests {
             "medium.rho_g_cm3",
             "must be >= 0, got -3",
         )
-        .at_line(Some(12));
+        .at(Some(Position {
+            line: 12,
+            column: 13,
+        }));
         assert_eq!(
             e.to_string(),
-            "scenarios/x.toml:12: [medium] rho_g_cm3: must be >= 0, got -3"
+            "scenarios/x.toml:12:13: [medium] rho_g_cm3: must be >= 0, got -3"
         );
     }
 }

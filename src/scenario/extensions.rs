@@ -50,20 +50,7 @@ pub(super) fn mass_matrix_mixing(
     let Some(value) = &m.mass_matrix_ev else {
         return Ok(None);
     };
-    let others = [
-        ("preset", m.preset.is_some()),
-        ("theta12_deg", m.theta12_deg.is_some()),
-        ("theta13_deg", m.theta13_deg.is_some()),
-        ("theta23_deg", m.theta23_deg.is_some()),
-        ("delta_cp_deg", m.delta_cp_deg.is_some()),
-        ("dm21_ev2", m.dm21_ev2.is_some()),
-        ("dm31_ev2", m.dm31_ev2.is_some()),
-        ("theta_deg", m.theta_deg.is_some()),
-        ("dm2_ev2", m.dm2_ev2.is_some()),
-        ("lightest_mass_ev", m.lightest_mass_ev.is_some()),
-        ("majorana_phases_deg", m.majorana_phases_deg.is_some()),
-    ];
-    if let Some((name, _)) = others.iter().find(|(_, given)| *given) {
+    if let Some(name) = m.first_set(&RawMixing::PARAMETERS) {
         return Err(err(
             &format!("mixing.{name}"),
             "cannot be combined with mass_matrix_ev (the matrix fixes masses, angles and \

@@ -2,11 +2,12 @@
 //! the one validator of a `min, max, points, scale` range, shared by `[energy]`, `[detector]`
 //! recoil energies and `[scan]` ranges (each names its own fields in the messages).
 
-/// How the energies are spaced.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// How the energies are spaced (`"log"`, `"linear"`; listed in that order in messages).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Scale {
-    Linear,
     Log,
+    Linear,
 }
 
 /// `points` energies from `min_mev` to `max_mev` inclusive (numpy's linspace/logspace:

@@ -24,8 +24,10 @@ pub mod limits;
 pub mod raw;
 pub mod scan;
 pub mod site;
+pub mod source_map;
 pub mod turbulence;
 pub mod validate;
+pub mod word;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

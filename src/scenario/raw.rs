@@ -1,11 +1,18 @@
 //! The serde mirror of scenario.md: one strict struct per table, unknown fields rejected.
 //!
-//! Nothing here is validated beyond types; [`super::validate`] turns a [`RawScenario`] into a
+//! Nothing here is validated beyond types and word choices (a [`Word`] says
+//! `must be "dirac" or "majorana", got "x"` at the value); [`super::validate`] turns a [`RawScenario`] into a
 //! [`super::Scenario`]. The `[medium]` table stays a raw TOML table because its fields depend
 //! on its `kind`; each kind has its own strict struct in the medium module.
 
 use serde::Deserialize;
 use std::collections::BTreeMap;
+
+use super::grid::Scale;
+use super::word::Word;
+use crate::basis::{Nature, Particle};
+use crate::evolve::Method;
+use crate::moments::MomentBasis;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -36,8 +43,8 @@ pub struct RawScenario {
 #[serde(deny_unknown_fields)]
 pub struct RawNeutrino {
     pub flavours: i64,
-    pub nature: String,
-    pub particle: Option<String>,
+    pub nature: Word<Nature>,
+    pub particle: Option<Word<Particle>>,
     /// `"all"` or a list of state labels (interpreted in validation, for precise errors).
     pub initial: Option<toml::Value>,
 }
@@ -60,10 +67,62 @@ pub struct RawMixing {
     pub mass_matrix_ev: Option<toml::Value>,
 }
 
+impl RawMixing {
+    /// The parameter fields (every field but `mass_matrix_ev`), in the order errors name them.
+    pub const PARAMETERS: [&'static str; 11] = [
+        "preset",
+        "theta12_deg",
+        "theta13_deg",
+        "theta23_deg",
+        "delta_cp_deg",
+        "dm21_ev2",
+        "dm31_ev2",
+        "theta_deg",
+        "dm2_ev2",
+        "lightest_mass_ev",
+        "majorana_phases_deg",
+    ];
+    /// The fields only three flavours have.
+    pub const THREE_FLAVOUR: [&'static str; 7] = [
+        "preset",
+        "theta12_deg",
+        "theta13_deg",
+        "theta23_deg",
+        "delta_cp_deg",
+        "dm21_ev2",
+        "dm31_ev2",
+    ];
+    /// The fields only two flavours have.
+    pub const TWO_FLAVOUR: [&'static str; 2] = ["theta_deg", "dm2_ev2"];
+
+    /// The first of the parameter fields `among` that the file sets, in [`Self::PARAMETERS`]
+    /// order.
+    pub fn first_set(&self, among: &[&str]) -> Option<&'static str> {
+        let set = [
+            self.preset.is_some(),
+            self.theta12_deg.is_some(),
+            self.theta13_deg.is_some(),
+            self.theta23_deg.is_some(),
+            self.delta_cp_deg.is_some(),
+            self.dm21_ev2.is_some(),
+            self.dm31_ev2.is_some(),
+            self.theta_deg.is_some(),
+            self.dm2_ev2.is_some(),
+            self.lightest_mass_ev.is_some(),
+            self.majorana_phases_deg.is_some(),
+        ];
+        Self::PARAMETERS
+            .into_iter()
+            .zip(set)
+            .find(|(name, set)| *set && among.contains(name))
+            .map(|(name, _)| name)
+    }
+}
+
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawMoments {
-    pub basis: Option<String>,
+    pub basis: Option<Word<MomentBasis>>,
     /// Values are a real number or `[re, im]` (interpreted in validation).
     #[serde(default)]
     pub magnetic_mu_b: BTreeMap<String, toml::Value>,
@@ -74,7 +133,7 @@ pub struct RawMoments {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawEnergy {
-    pub scale: Option<String>,
+    pub scale: Option<Word<Scale>>,
     pub min_mev: Option<f64>,
     pub max_mev: Option<f64>,
     pub points: Option<i64>,
@@ -94,7 +153,7 @@ pub struct RawTrack {
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawSolver {
-    pub method: Option<String>,
+    pub method: Option<Word<Method>>,
     pub rtol: Option<f64>,
     pub atol: Option<f64>,
     pub max_step_km: Option<f64>,
@@ -132,7 +191,7 @@ pub struct RawDetector {
     pub recoil_min_mev: Option<f64>,
     pub recoil_max_mev: Option<f64>,
     pub recoil_points: Option<i64>,
-    pub recoil_scale: Option<String>,
+    pub recoil_scale: Option<Word<Scale>>,
     pub flux_file: Option<String>,
     pub flux_scale: Option<f64>,
     pub electrons: Option<f64>,

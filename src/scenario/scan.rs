@@ -28,17 +28,9 @@ pub struct Scan {
 /// Tables a scan may not touch: they name the run, not the physics.
 const NOT_SCANNABLE: [&str; 4] = ["output", "scan", "name", "description"];
 
-/// The error for field `scan.<key>` at its line in the file.
+/// The error for field `scan.<key>` at its value in the file.
 fn scan_err(path: &Path, text: &str, key: &str, message: impl Into<String>) -> ScenarioError {
-    // Scan keys are quoted in the file ("moments.magnetic_mu_b.e_mu" = ...).
-    let line = text
-        .lines()
-        .position(|l| {
-            let t = l.trim_start();
-            t.starts_with(&format!("\"{key}\"")) || t.starts_with(&format!("'{key}'"))
-        })
-        .map(|i| i + 1);
-    ScenarioError::new(path, format!("scan.{key}"), message).at_line(line)
+    ScenarioError::new(path, format!("scan.{key}"), message).located_in(text)
 }
 
 fn number(v: &toml::Value) -> Option<f64> {

@@ -32,16 +32,7 @@ impl Checker<'_> {
             }
             return Ok(values.clone());
         }
-        let scale = match e.scale.as_deref().unwrap_or("log") {
-            "log" => Scale::Log,
-            "linear" => Scale::Linear,
-            other => {
-                return Err(self.err(
-                    "energy.scale",
-                    format!("must be \"log\" or \"linear\", got \"{other}\""),
-                ))
-            }
-        };
+        let scale = e.scale.map_or(Scale::Log, |w| w.0);
         let need = |name: &str, v: Option<f64>| {
             v.ok_or_else(|| {
                 self.err(

@@ -52,16 +52,7 @@ impl Checker<'_> {
 
     /// `theta_deg`, `dm2_ev2`: required with two flavours, no three-flavour field.
     fn two_flavour(&self, m: &RawMixing) -> Result<OscillationParams> {
-        let three_only = [
-            ("preset", m.preset.is_some()),
-            ("theta12_deg", m.theta12_deg.is_some()),
-            ("theta13_deg", m.theta13_deg.is_some()),
-            ("theta23_deg", m.theta23_deg.is_some()),
-            ("delta_cp_deg", m.delta_cp_deg.is_some()),
-            ("dm21_ev2", m.dm21_ev2.is_some()),
-            ("dm31_ev2", m.dm31_ev2.is_some()),
-        ];
-        if let Some((name, _)) = three_only.iter().find(|(_, given)| *given) {
+        if let Some(name) = m.first_set(&RawMixing::THREE_FLAVOUR) {
             return Err(self.err(
                 &format!("mixing.{name}"),
                 "is a three-flavour parameter; with flavours = 2 give theta_deg and dm2_ev2",
@@ -81,11 +72,7 @@ impl Checker<'_> {
 
     /// A preset (default NuFIT 5.2 normal ordering) with any parameter overridden.
     fn three_flavour(&self, m: &RawMixing) -> Result<OscillationParams> {
-        let two_only = [
-            ("theta_deg", m.theta_deg.is_some()),
-            ("dm2_ev2", m.dm2_ev2.is_some()),
-        ];
-        if let Some((name, _)) = two_only.iter().find(|(_, given)| *given) {
+        if let Some(name) = m.first_set(&RawMixing::TWO_FLAVOUR) {
             return Err(self.err(
                 &format!("mixing.{name}"),
                 "is a two-flavour parameter; with flavours = 3 use the preset or theta12_deg, ...",

@@ -19,8 +19,10 @@ mod track;
 use std::path::Path;
 
 use crate::basis::state_labels;
+use crate::evolve::Method;
 use crate::hamiltonian::Model;
 use crate::scenario::raw::RawScenario;
+use crate::scenario::source_map::position;
 use crate::scenario::{Scenario, ScenarioError};
 
 type Result<T> = std::result::Result<T, ScenarioError>;
@@ -56,22 +58,18 @@ fn parse_one(path: &Path, text: &str) -> Result<Scenario> {
     Checker { path, text }.scenario(raw)
 }
 
-fn line_of(text: &str, offset: usize) -> usize {
-    text[..offset.min(text.len())].matches('\n').count() + 1
-}
-
 fn deserialize(path: &Path, text: &str) -> Result<RawScenario> {
     let de = toml::Deserializer::new(text);
     serde_path_to_error::deserialize(de).map_err(|e| {
         let field = e.path().to_string();
         let inner = e.into_inner();
-        let line = inner.span().map(|s| line_of(text, s.start));
+        let at = inner.span().map(|s| position(text, s.start));
         let field = if field == "." { String::new() } else { field };
-        ScenarioError::new(path, field, inner.message().trim().to_string()).at_line(line)
+        ScenarioError::new(path, field, inner.message().trim().to_string()).at(at)
     })
 }
 
-/// Validation context: the file, for error messages and line look-ups.
+/// Validation context: the file, for error messages and their line and column.
 struct Checker<'a> {
     path: &'a Path,
     text: &'a str,
@@ -94,35 +92,7 @@ fn as_f64(v: &toml::Value) -> Option<f64> {
 
 impl Checker<'_> {
     fn err(&self, field: &str, message: impl Into<String>) -> ScenarioError {
-        ScenarioError::new(self.path, field, message).at_line(self.line_of_field(field))
-    }
-
-    /// Best-effort line of `table.key` in the file: the first line that assigns `key` after
-    /// the table's header (or anywhere, for top-level keys).
-    fn line_of_field(&self, field: &str) -> Option<usize> {
-        let (table, key) = match field.split_once('.') {
-            Some((t, k)) => (Some(t), k.split(['.', '[']).next().unwrap_or(k)),
-            None => (None, field),
-        };
-        let mut in_table = table.is_none();
-        for (i, line) in self.text.lines().enumerate() {
-            let trimmed = line.trim_start();
-            if let Some(t) = table {
-                if trimmed.starts_with('[') {
-                    in_table = trimmed.trim_start_matches('[').starts_with(t)
-                        && trimmed[1 + t.len()..].starts_with(']');
-                    continue;
-                }
-            }
-            if in_table && !key.is_empty() {
-                if let Some(rest) = trimmed.strip_prefix(key) {
-                    if rest.trim_start().starts_with('=') {
-                        return Some(i + 1);
-                    }
-                }
-            }
-        }
-        None
+        ScenarioError::new(self.path, field, message).located_in(self.text)
     }
 
     fn finite(&self, field: &str, x: f64) -> Result<f64> {
@@ -164,9 +134,9 @@ impl Checker<'_> {
         let record = self.record(track.record.as_ref(), start_km, end_km, labels.len())?;
         // Exact and fastest where it applies: `layers` on piecewise-constant media.
         let default_method = if medium.is_piecewise_constant() {
-            "layers"
+            Method::Layers
         } else {
-            "magnus"
+            Method::Magnus
         };
         let solver = self.solver(raw.solver.unwrap_or_default(), default_method)?;
         let output = self.output(raw.output.unwrap_or_default(), &raw.name)?;

@@ -16,16 +16,7 @@ impl Checker<'_> {
         nature: Nature,
         mixing: &Mixing,
     ) -> Result<Moments> {
-        let basis = match m.basis.as_deref().unwrap_or("flavour") {
-            "flavour" => MomentBasis::Flavour,
-            "mass" => MomentBasis::Mass,
-            other => {
-                return Err(self.err(
-                    "moments.basis",
-                    format!("must be \"flavour\" or \"mass\", got \"{other}\""),
-                ))
-            }
-        };
+        let basis = m.basis.map_or(MomentBasis::Flavour, |w| w.0);
         let entries = |table: &str, map: &std::collections::BTreeMap<String, toml::Value>| {
             map.iter()
                 .map(|(k, v)| {

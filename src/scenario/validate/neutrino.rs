@@ -1,6 +1,6 @@
 //! `[neutrino]`: flavours, nature, particle and the initial states.
 
-use crate::basis::{Basis, Flavours, Nature, Particle};
+use crate::basis::{Basis, Flavours, Particle};
 use crate::scenario::raw::RawNeutrino;
 
 use super::{describe, Checker, Result};
@@ -13,27 +13,8 @@ impl Checker<'_> {
                 format!("must be 2 or 3, got {}", n.flavours),
             )
         })?;
-        let nature = match n.nature.as_str() {
-            "dirac" => Nature::Dirac,
-            "majorana" => Nature::Majorana,
-            other => {
-                return Err(self.err(
-                    "neutrino.nature",
-                    format!("must be \"dirac\" or \"majorana\", got \"{other}\""),
-                ))
-            }
-        };
-        let particle = match n.particle.as_deref().unwrap_or("neutrino") {
-            "neutrino" => Particle::Neutrino,
-            "antineutrino" => Particle::Antineutrino,
-            other => {
-                return Err(self.err(
-                    "neutrino.particle",
-                    format!("must be \"neutrino\" or \"antineutrino\", got \"{other}\""),
-                ))
-            }
-        };
-        let basis = Basis::new(nature, particle)
+        let particle = n.particle.map_or(Particle::Neutrino, |w| w.0);
+        let basis = Basis::new(n.nature.0, particle)
             .map_err(|e| self.err("neutrino.particle", e.to_string()))?;
         Ok((basis, flavours))
     }

@@ -6,18 +6,8 @@ use crate::scenario::raw::RawSolver;
 use super::{Checker, Result};
 
 impl Checker<'_> {
-    pub(super) fn solver(&self, s: RawSolver, default_method: &str) -> Result<SolverOptions> {
-        let method = match s.method.as_deref().unwrap_or(default_method) {
-            "magnus" => Method::Magnus,
-            "dop853" => Method::Dop853,
-            "layers" => Method::Layers,
-            other => {
-                return Err(self.err(
-                    "solver.method",
-                    format!("must be \"magnus\", \"dop853\" or \"layers\", got \"{other}\""),
-                ))
-            }
-        };
+    pub(super) fn solver(&self, s: RawSolver, default_method: Method) -> Result<SolverOptions> {
+        let method = s.method.map_or(default_method, |w| w.0);
         let rtol = self.positive("solver.rtol", s.rtol.unwrap_or(1e-6))?;
         let atol = self.positive("solver.atol", s.atol.unwrap_or(1e-9))?;
         let max_step_km = s.max_step_km.unwrap_or(f64::INFINITY);

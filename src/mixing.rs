@@ -161,58 +161,9 @@ impl Mixing {
         for (p, &deg) in phases.iter_mut().zip(majorana_phases_deg) {
             *p = check_finite("majorana_phases_deg", deg)?.to_radians();
         }
-        let m0 = lightest_mass_ev;
         let (rotation, dm2_ev2, masses_ev) = match params {
-            OscillationParams::Two(p) => {
-                let theta = check_finite("theta_deg", p.theta_deg)?.to_radians();
-                let dm2 = check_finite("dm2_ev2", p.dm2_ev2)?;
-                let (s, c) = theta.sin_cos();
-                let r = |x: f64| Complex64::new(x, 0.0);
-                #[rustfmt::skip]
-                let u = FlavourMatrix::new(
-                    r(c), r(s), r(0.0),
-                    r(-s), r(c), r(0.0),
-                    r(0.0), r(0.0), r(1.0),
-                );
-                let masses = if dm2 > 0.0 {
-                    [m0, mass_from_square(2, m0 * m0 + dm2)?, 0.0]
-                } else {
-                    [mass_from_square(1, m0 * m0 - dm2)?, m0, 0.0]
-                };
-                (u, [0.0, dm2, 0.0], masses)
-            }
-            OscillationParams::Three(p) => {
-                let t12 = check_finite("theta12_deg", p.theta12_deg)?.to_radians();
-                let t13 = check_finite("theta13_deg", p.theta13_deg)?.to_radians();
-                let t23 = check_finite("theta23_deg", p.theta23_deg)?.to_radians();
-                let delta = check_finite("delta_cp_deg", p.delta_cp_deg)?.to_radians();
-                let dm21 = check_finite("dm21_ev2", p.dm21_ev2)?;
-                let dm31 = check_finite("dm31_ev2", p.dm31_ev2)?;
-                // Δm²₂₁ = 0 is a degenerate pair (allowed: the integrators are exact there);
-                // Δm²₃₁ = 0 would leave the ordering undefined.
-                if dm31 == 0.0 {
-                    return Err(MixingError::ZeroSplitting { name: "dm31_ev2" });
-                }
-                let masses = if dm31 > 0.0 {
-                    [
-                        m0,
-                        mass_from_square(2, m0 * m0 + dm21)?,
-                        mass_from_square(3, m0 * m0 + dm31)?,
-                    ]
-                } else {
-                    let m1_sq = m0 * m0 - dm31;
-                    [
-                        mass_from_square(1, m1_sq)?,
-                        mass_from_square(2, m1_sq + dm21)?,
-                        m0,
-                    ]
-                };
-                (
-                    pdg_rotation(t12, t13, t23, delta),
-                    [0.0, dm21, dm31],
-                    masses,
-                )
-            }
+            OscillationParams::Two(p) => two_flavour_spectrum(p, lightest_mass_ev)?,
+            OscillationParams::Three(p) => three_flavour_spectrum(p, lightest_mass_ev)?,
         };
         let majorana = FlavourMatrix::from_diagonal(&nalgebra::Vector3::new(
             Complex64::new(1.0, 0.0),
@@ -326,6 +277,63 @@ fn pdg_rotation(t12: f64, t13: f64, t23: f64, delta: f64) -> FlavourMatrix {
         r(0.0), r(0.0), r(1.0),
     );
     r23 * u13 * r12
+}
+
+/// The rotation (before the Majorana phases), Δm²ᵢ₁ and the masses (eV) of a mixing.
+type Spectrum = (FlavourMatrix, [f64; 3], [f64; 3]);
+
+/// Two flavours: a real rotation by θ and the masses from the lightest, `m0`.
+fn two_flavour_spectrum(p: TwoFlavourParams, m0: f64) -> Result<Spectrum, MixingError> {
+    let theta = check_finite("theta_deg", p.theta_deg)?.to_radians();
+    let dm2 = check_finite("dm2_ev2", p.dm2_ev2)?;
+    let (s, c) = theta.sin_cos();
+    let r = |x: f64| Complex64::new(x, 0.0);
+    #[rustfmt::skip]
+        let u = FlavourMatrix::new(
+            r(c), r(s), r(0.0),
+            r(-s), r(c), r(0.0),
+            r(0.0), r(0.0), r(1.0),
+        );
+    let masses = if dm2 > 0.0 {
+        [m0, mass_from_square(2, m0 * m0 + dm2)?, 0.0]
+    } else {
+        [mass_from_square(1, m0 * m0 - dm2)?, m0, 0.0]
+    };
+    Ok((u, [0.0, dm2, 0.0], masses))
+}
+
+/// Three flavours: the PDG rotation and the masses from the lightest, `m0`, in either ordering.
+fn three_flavour_spectrum(p: ThreeFlavourParams, m0: f64) -> Result<Spectrum, MixingError> {
+    let t12 = check_finite("theta12_deg", p.theta12_deg)?.to_radians();
+    let t13 = check_finite("theta13_deg", p.theta13_deg)?.to_radians();
+    let t23 = check_finite("theta23_deg", p.theta23_deg)?.to_radians();
+    let delta = check_finite("delta_cp_deg", p.delta_cp_deg)?.to_radians();
+    let dm21 = check_finite("dm21_ev2", p.dm21_ev2)?;
+    let dm31 = check_finite("dm31_ev2", p.dm31_ev2)?;
+    // Δm²₂₁ = 0 is a degenerate pair (allowed: the integrators are exact there);
+    // Δm²₃₁ = 0 would leave the ordering undefined.
+    if dm31 == 0.0 {
+        return Err(MixingError::ZeroSplitting { name: "dm31_ev2" });
+    }
+    let masses = if dm31 > 0.0 {
+        [
+            m0,
+            mass_from_square(2, m0 * m0 + dm21)?,
+            mass_from_square(3, m0 * m0 + dm31)?,
+        ]
+    } else {
+        let m1_sq = m0 * m0 - dm31;
+        [
+            mass_from_square(1, m1_sq)?,
+            mass_from_square(2, m1_sq + dm21)?,
+            m0,
+        ]
+    };
+    Ok((
+        pdg_rotation(t12, t13, t23, delta),
+        [0.0, dm21, dm31],
+        masses,
+    ))
 }
 
 #[cfg(test)]

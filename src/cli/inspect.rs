@@ -20,6 +20,16 @@ fn nearest(grid: &[f64], target: Option<f64>) -> usize {
 
 /// The text `nuspin inspect` prints.
 pub fn describe(file: &OutputFile, energy_mev: Option<f64>, x_km: Option<f64>) -> String {
+    let mut out = summary(file);
+    out += &datasets(file);
+    if !file.header.energy_mev.is_empty() {
+        out += &probability_table(file, energy_mev, x_km);
+    }
+    out
+}
+
+/// What the file holds: scenario, completeness, scan, grids, states and solver.
+fn summary(file: &OutputFile) -> String {
     let h = &file.header;
     let done = file.energy_done.iter().filter(|&&d| d == 1).count();
     let mut out = String::new();
@@ -66,7 +76,13 @@ pub fn describe(file: &OutputFile, energy_mev: Option<f64>, x_km: Option<f64>) -
         "solver:      {} (rtol {:e}, atol {:e})\n",
         h.solver_method, h.rtol, h.atol
     );
-    for x in &h.extras {
+    out
+}
+
+/// One line per dataset beyond the probabilities, with the derived datasets' attributes.
+fn datasets(file: &OutputFile) -> String {
+    let mut out = String::new();
+    for x in &file.header.extras {
         out += &format!(
             "dataset:     /{} {:?} per grid point [{}]: {}\n",
             x.path, x.shape, x.unit, x.description
@@ -84,9 +100,14 @@ pub fn describe(file: &OutputFile, energy_mev: Option<f64>, x_km: Option<f64>) -
             out += &format!("             {key}: {value}\n");
         }
     }
-    if e.is_empty() {
-        return out;
-    }
+    out
+}
+
+/// P(initial -> final) at one grid point and position, with its step counts.
+fn probability_table(file: &OutputFile, energy_mev: Option<f64>, x_km: Option<f64>) -> String {
+    let h = &file.header;
+    let e = &h.energy_mev;
+    let mut out = String::new();
     // Default: the last grid point that finished (a partial file may not have the last
     // one); with an energy given, the nearest energy at that scan point.
     let last_done = file.energy_done.iter().rposition(|&d| d == 1);

@@ -50,6 +50,24 @@ pub fn execute(args: &MomentsArgs) -> Result<(), Error> {
 
 /// The report `nuspin moments` prints.
 pub fn report(args: &MomentsArgs) -> Result<String, Error> {
+    let (preset, nature) = checked_args(args)?;
+    let phases = &args.majorana_phases_deg;
+    let mixing = if args.mass_matrix_ev.is_empty() {
+        Mixing::from_preset(preset, args.lightest_mass_ev, phases)
+            .map_err(|e| Error::usage(format!("--lightest-mass-ev: {e}")))?
+    } else {
+        mass_matrix_mixing(args, nature)?
+    };
+    let mut out = String::new();
+    // Writing to a String cannot fail.
+    let _ = write_masses(&mut out, args, &mixing);
+    let _ = write_moments_and_decays(&mut out, &mixing, nature);
+    let _ = write_bounds(&mut out);
+    Ok(out)
+}
+
+/// The preset and nature of `args`, once every option is checked.
+fn checked_args(args: &MomentsArgs) -> Result<(Preset, Nature), Error> {
     let preset = Preset::from_name(&args.preset).ok_or_else(|| {
         let names: Vec<&str> = Preset::ALL.iter().map(|(n, _)| *n).collect();
         Error::usage(format!(
@@ -86,48 +104,49 @@ pub fn report(args: &MomentsArgs) -> Result<String, Error> {
             "--lightest-mass-ev: must be in [0, {MAX_LIGHTEST_MASS_EV}] eV (the laboratory bound is 0.45 eV), got {m:e}"
         )));
     }
-    let mixing = if args.mass_matrix_ev.is_empty() {
-        Mixing::from_preset(preset, args.lightest_mass_ev, phases)
-            .map_err(|e| Error::usage(format!("--lightest-mass-ev: {e}")))?
-    } else {
-        mass_matrix_mixing(args, nature)?
-    };
-    let phase_text = match phases.as_slice() {
+    Ok((preset, nature))
+}
+
+/// The title line, the masses and, for a mass matrix, what it gives.
+fn write_masses(w: &mut String, args: &MomentsArgs, mixing: &Mixing) -> std::fmt::Result {
+    let phase_text = match args.majorana_phases_deg.as_slice() {
         [a, b] => format!("Majorana phases {a}, {b} deg"),
         _ => "Majorana phases 0".to_string(),
     };
-    let mu = sm_moments_mu_b(&mixing, nature);
-    let eps = sm_electric_moments_mu_b(&mixing, nature);
-    let m = mixing.masses_ev();
-    let mut out = String::new();
-    let w = &mut out;
-    // Writing to a String cannot fail.
     if mixing.mass_matrix().is_some() {
-        let _ = writeln!(
+        writeln!(
             w,
             "Minimally extended SM, {} neutrinos, mixing from --mass-matrix-ev",
             args.nature
-        );
+        )?;
     } else {
-        let _ = writeln!(
+        writeln!(
             w,
             "Minimally extended SM, {} neutrinos, {} ({phase_text}), lightest mass {} eV",
             args.nature, args.preset, args.lightest_mass_ev
-        );
+        )?;
     }
-    let _ = writeln!(
+    let m = mixing.masses_ev();
+    writeln!(
         w,
         "masses (eV): m1 = {:.4e}, m2 = {:.4e}, m3 = {:.4e}",
         m[0], m[1], m[2]
-    );
+    )?;
     if let Some(fit) = mixing.mass_matrix() {
-        let _ = write!(w, "{}", crate::mass_matrix::report_lines(fit));
+        write!(w, "{}", crate::mass_matrix::report_lines(fit))?;
     }
+    Ok(())
+}
+
+/// The magnetic and electric moment matrices and the radiative decays they cause.
+fn write_moments_and_decays(w: &mut String, mixing: &Mixing, nature: Nature) -> std::fmt::Result {
+    let mu = sm_moments_mu_b(mixing, nature);
+    let eps = sm_electric_moments_mu_b(mixing, nature);
     for (title, matrix) in [
         ("magnetic moments mu_ij", &mu),
         ("electric moments eps_ij", &eps),
     ] {
-        let _ = writeln!(w, "\n{title} (mass basis, mu_B; re + im i):");
+        writeln!(w, "\n{title} (mass basis, mu_B; re + im i):")?;
         for i in 0..3 {
             let row: Vec<String> = (0..3)
                 .map(|j| {
@@ -136,48 +155,54 @@ pub fn report(args: &MomentsArgs) -> Result<String, Error> {
                     format!("{re:>10.3e} {im:+10.3e}i")
                 })
                 .collect();
-            let _ = writeln!(w, "  {}", row.join("   "));
+            writeln!(w, "  {}", row.join("   "))?;
         }
     }
-    let _ = writeln!(
+    writeln!(
         w,
         "\nradiative decays nu_i -> nu_j gamma (mu_eff^2 = |mu_ij|^2 + |eps_ij|^2):"
-    );
-    let _ = writeln!(
+    )?;
+    writeln!(
         w,
         "  {:<6} {:>12} {:>12} {:>12}",
         "decay", "mu_eff/mu_B", "rate (1/s)", "lifetime (yr)"
-    );
+    )?;
+    let m = mixing.masses_ev();
     for i in 0..3 {
         for j in 0..3 {
             if m[i] > m[j] {
                 let mu_eff = (mu[(i, j)].norm_sqr() + eps[(i, j)].norm_sqr()).sqrt();
-                let rate = sm_radiative_decay_rate_per_s(&mixing, nature, i, j);
+                let rate = sm_radiative_decay_rate_per_s(mixing, nature, i, j);
                 let life = if rate > 0.0 {
                     format!("{:.3e}", 1.0 / rate / SECONDS_PER_YEAR)
                 } else {
                     "stable".to_string()
                 };
-                let _ = writeln!(
+                writeln!(
                     w,
                     "  {:<6} {:>12.3e} {:>12.3e} {:>12}",
                     format!("{}->{}", i + 1, j + 1),
                     mu_eff,
                     rate,
                     life
-                );
+                )?;
             }
         }
     }
-    let _ = writeln!(w, "\npublished upper limits on mu_nu (mu_B):");
+    Ok(())
+}
+
+/// The published upper limits on the moment.
+fn write_bounds(w: &mut String) -> std::fmt::Result {
+    writeln!(w, "\npublished upper limits on mu_nu (mu_B):")?;
     for b in BOUNDS {
-        let _ = writeln!(
+        writeln!(
             w,
             "  {:<34} {:>8.1e}  {:<26} {}",
             b.experiment, b.mu_b, b.confidence, b.reference
-        );
+        )?;
     }
-    Ok(out)
+    Ok(())
 }
 
 /// The mixing of `--mass-matrix-ev` (the other mixing options must be left at their defaults).

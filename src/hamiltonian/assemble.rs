@@ -189,110 +189,168 @@ impl<const D: usize> EnergyHamiltonian<D> {
 /// The flavour-space blocks (in eV per unit scalar) of H₀ and of every scalar's term.
 fn blocks_for(model: &Model, energy_ev: f64) -> (Blocks, [Blocks; N_SCALARS]) {
     let u = *model.mixing.pmns();
-    let u_conj = u.conjugate();
-    let two_e = 2.0 * energy_ev;
     let c = |x: f64| Complex64::new(x, 0.0);
-    let m2 = real_diag(model.mixing.dm2_ev2()) / c(two_e);
-    let d = real_diag(model.mixing.masses_ev());
-    let lam = model.moments.lambda() * c(MU_B_EV_PER_GAUSS);
-    let p_e = real_diag([1.0, 0.0, 0.0]);
-    let q_mu = real_diag([0.0, 1.0, 1.0]);
+    let two_e = 2.0 * energy_ev;
+    let parts = Parts {
+        u,
+        u_conj: u.conjugate(),
+        two_e,
+        m2: real_diag(model.mixing.dm2_ev2()) / c(two_e),
+        d: real_diag(model.mixing.masses_ev()),
+        lam: model.moments.lambda() * c(MU_B_EV_PER_GAUSS),
+        p_e: real_diag([1.0, 0.0, 0.0]),
+        q_mu: real_diag([0.0, 1.0, 1.0]),
+    };
     let mut h0 = Blocks::zero();
     let mut t: [Blocks; N_SCALARS] = std::array::from_fn(|_| Blocks::zero());
-    // A complex scalar c = c_r + i c_i multiplying the flip block BA = c·Y: Re → Y, Im → iY.
-    let flip = |t: &mut [Blocks; N_SCALARS], re: usize, im: usize, y: FlavourMatrix| {
-        t[re].ba = y;
-        t[im].ba = y * Complex64::i();
-    };
     match model.basis {
-        Basis::DiracNeutrino => {
-            // §5 Dirac ν: H_AA = U M² U† + V + U μ_B P₋ U†, H_BB = U M² U† − U μ_B P₊ U†,
-            // H_BA = U [μ_B λ B_c − (m_i/2E) F_ij] U†, F = U† diag(f⊥) U.
-            let vac = hermitian_part(&(u * m2 * u.adjoint()));
-            h0.aa = vac;
-            h0.bb = vac;
-            t[idx::V_E].aa = p_e;
-            t[idx::V_MU].aa = q_mu;
-            let p_minus = (d * lam + lam.adjoint() * d) / c(two_e);
-            let p_plus = (lam * d + d * lam.adjoint()) / c(two_e);
-            t[idx::B_PAR].aa = hermitian_part(&(u * p_minus * u.adjoint()));
-            t[idx::B_PAR].bb = -hermitian_part(&(u * p_plus * u.adjoint()));
-            flip(&mut t, idx::B_C_RE, idx::B_C_IM, u * lam * u.adjoint());
-            // U D F U† / 2E = (U D U†) diag(f⊥) / 2E.
-            let udu = u * d * u.adjoint();
-            flip(
-                &mut t,
-                idx::FPERP_E_RE,
-                idx::FPERP_E_IM,
-                -(udu * p_e) / c(two_e),
-            );
-            flip(
-                &mut t,
-                idx::FPERP_MU_RE,
-                idx::FPERP_MU_IM,
-                -(udu * q_mu) / c(two_e),
-            );
-        }
-        Basis::Majorana => {
-            // §5 Majorana: H_AA = U M² U† + V + U μ_B P₋ U†, H_BB = U* M² Uᵀ − V − U* μ_B P₊ Uᵀ,
-            // H_BA = U* [μ_B λ B_c − (m_i F_ij + m_j F_ji)/2E] U†.
-            h0.aa = hermitian_part(&(u * m2 * u.adjoint()));
-            h0.bb = hermitian_part(&(u_conj * m2 * u.transpose()));
-            t[idx::V_E].aa = p_e;
-            t[idx::V_E].bb = -p_e;
-            t[idx::V_MU].aa = q_mu;
-            t[idx::V_MU].bb = -q_mu;
-            let p_minus = (d * lam + lam.adjoint() * d) / c(two_e);
-            let p_plus = (lam * d + d * lam.adjoint()) / c(two_e);
-            t[idx::B_PAR].aa = hermitian_part(&(u * p_minus * u.adjoint()));
-            t[idx::B_PAR].bb = -hermitian_part(&(u_conj * p_plus * u.transpose()));
-            flip(&mut t, idx::B_C_RE, idx::B_C_IM, u_conj * lam * u.adjoint());
-            // U*(D F + Fᵀ D)U† with F = U† P U: (m̃ P + P m̃), m̃ = U* D U† the Majorana mass matrix.
-            let m_tilde = u_conj * d * u.adjoint();
-            for (p, re, im) in [
-                (p_e, idx::FPERP_E_RE, idx::FPERP_E_IM),
-                (q_mu, idx::FPERP_MU_RE, idx::FPERP_MU_IM),
-            ] {
-                flip(&mut t, re, im, -(m_tilde * p + p * m_tilde) / c(two_e));
-            }
-        }
-        Basis::DiracAntineutrino => {
-            // §5 Dirac ν̄: m̄ = U* D Uᵀ (Hermitian), μ̄ = −(U λ U†)ᵀ,
-            // H_AA = m̄m̄†/2E − V − μ_B(m̄μ̄† + μ̄m̄†)B∥/2E, H_BB = m̄†m̄/2E + μ_B(m̄†μ̄ + μ̄†m̄)B∥/2E,
-            // H_AB = μ_B μ̄ B_c − diag(f⊥) m̄/2E. m̄m̄† = U* D² Uᵀ; its common m₁² is dropped.
-            let vac = hermitian_part(&(u_conj * m2 * u.transpose()));
-            h0.aa = vac;
-            h0.bb = vac;
-            t[idx::V_E].aa = -p_e;
-            t[idx::V_MU].aa = -q_mu;
-            let m_bar = u_conj * d * u.transpose();
-            let mu_bar = -(u * lam * u.adjoint()).transpose();
-            t[idx::B_PAR].aa =
-                -hermitian_part(&(m_bar * mu_bar.adjoint() + mu_bar * m_bar.adjoint())) / c(two_e);
-            t[idx::B_PAR].bb =
-                hermitian_part(&(m_bar.adjoint() * mu_bar + mu_bar.adjoint() * m_bar)) / c(two_e);
-            // H_AB = c X ⇒ H_BA = c̄ X†: Re → X†, Im → −i X†.
-            let flip_ab = |t: &mut [Blocks; N_SCALARS], re: usize, im: usize, x: FlavourMatrix| {
-                t[re].ba = x.adjoint();
-                t[im].ba = -(x.adjoint() * Complex64::i());
-            };
-            flip_ab(&mut t, idx::B_C_RE, idx::B_C_IM, mu_bar);
-            flip_ab(
-                &mut t,
-                idx::FPERP_E_RE,
-                idx::FPERP_E_IM,
-                -(p_e * m_bar) / c(two_e),
-            );
-            flip_ab(
-                &mut t,
-                idx::FPERP_MU_RE,
-                idx::FPERP_MU_IM,
-                -(q_mu * m_bar) / c(two_e),
-            );
-        }
+        Basis::DiracNeutrino => dirac_neutrino(&parts, &mut h0, &mut t),
+        Basis::Majorana => majorana(&parts, &mut h0, &mut t),
+        Basis::DiracAntineutrino => dirac_antineutrino(&parts, &mut h0, &mut t),
     }
     add_nsi(model, &mut t);
     (h0, t)
+}
+
+/// What every basis builds its blocks from, at one energy.
+#[derive(Clone, Copy)]
+struct Parts {
+    /// The PMNS matrix and its complex conjugate.
+    u: FlavourMatrix,
+    u_conj: FlavourMatrix,
+    /// 2E in eV.
+    two_e: f64,
+    /// diag(Δm²ᵢ₁)/2E, eV.
+    m2: FlavourMatrix,
+    /// diag(mᵢ), eV.
+    d: FlavourMatrix,
+    /// The moment matrix λ times μ_B in eV/G.
+    lam: FlavourMatrix,
+    /// Projectors on e and on μ, τ (the charged- and neutral-current potentials).
+    p_e: FlavourMatrix,
+    q_mu: FlavourMatrix,
+}
+
+/// A complex scalar c = c_r + i c_i multiplying the flip block BA = c·Y: Re → Y, Im → iY.
+fn flip(t: &mut [Blocks; N_SCALARS], re: usize, im: usize, y: FlavourMatrix) {
+    t[re].ba = y;
+    t[im].ba = y * Complex64::i();
+}
+
+fn dirac_neutrino(parts: &Parts, h0: &mut Blocks, t: &mut [Blocks; N_SCALARS]) {
+    let Parts {
+        u,
+        u_conj: _,
+        two_e,
+        m2,
+        d,
+        lam,
+        p_e,
+        q_mu,
+    } = *parts;
+    let c = |x: f64| Complex64::new(x, 0.0);
+    // §5 Dirac ν: H_AA = U M² U† + V + U μ_B P₋ U†, H_BB = U M² U† − U μ_B P₊ U†,
+    // H_BA = U [μ_B λ B_c − (m_i/2E) F_ij] U†, F = U† diag(f⊥) U.
+    let vac = hermitian_part(&(u * m2 * u.adjoint()));
+    h0.aa = vac;
+    h0.bb = vac;
+    t[idx::V_E].aa = p_e;
+    t[idx::V_MU].aa = q_mu;
+    let p_minus = (d * lam + lam.adjoint() * d) / c(two_e);
+    let p_plus = (lam * d + d * lam.adjoint()) / c(two_e);
+    t[idx::B_PAR].aa = hermitian_part(&(u * p_minus * u.adjoint()));
+    t[idx::B_PAR].bb = -hermitian_part(&(u * p_plus * u.adjoint()));
+    flip(t, idx::B_C_RE, idx::B_C_IM, u * lam * u.adjoint());
+    // U D F U† / 2E = (U D U†) diag(f⊥) / 2E.
+    let udu = u * d * u.adjoint();
+    flip(t, idx::FPERP_E_RE, idx::FPERP_E_IM, -(udu * p_e) / c(two_e));
+    flip(
+        t,
+        idx::FPERP_MU_RE,
+        idx::FPERP_MU_IM,
+        -(udu * q_mu) / c(two_e),
+    );
+}
+
+fn majorana(parts: &Parts, h0: &mut Blocks, t: &mut [Blocks; N_SCALARS]) {
+    let Parts {
+        u,
+        u_conj,
+        two_e,
+        m2,
+        d,
+        lam,
+        p_e,
+        q_mu,
+    } = *parts;
+    let c = |x: f64| Complex64::new(x, 0.0);
+    // §5 Majorana: H_AA = U M² U† + V + U μ_B P₋ U†, H_BB = U* M² Uᵀ − V − U* μ_B P₊ Uᵀ,
+    // H_BA = U* [μ_B λ B_c − (m_i F_ij + m_j F_ji)/2E] U†.
+    h0.aa = hermitian_part(&(u * m2 * u.adjoint()));
+    h0.bb = hermitian_part(&(u_conj * m2 * u.transpose()));
+    t[idx::V_E].aa = p_e;
+    t[idx::V_E].bb = -p_e;
+    t[idx::V_MU].aa = q_mu;
+    t[idx::V_MU].bb = -q_mu;
+    let p_minus = (d * lam + lam.adjoint() * d) / c(two_e);
+    let p_plus = (lam * d + d * lam.adjoint()) / c(two_e);
+    t[idx::B_PAR].aa = hermitian_part(&(u * p_minus * u.adjoint()));
+    t[idx::B_PAR].bb = -hermitian_part(&(u_conj * p_plus * u.transpose()));
+    flip(t, idx::B_C_RE, idx::B_C_IM, u_conj * lam * u.adjoint());
+    // U*(D F + Fᵀ D)U† with F = U† P U: (m̃ P + P m̃), m̃ = U* D U† the Majorana mass matrix.
+    let m_tilde = u_conj * d * u.adjoint();
+    for (p, re, im) in [
+        (p_e, idx::FPERP_E_RE, idx::FPERP_E_IM),
+        (q_mu, idx::FPERP_MU_RE, idx::FPERP_MU_IM),
+    ] {
+        flip(t, re, im, -(m_tilde * p + p * m_tilde) / c(two_e));
+    }
+}
+
+fn dirac_antineutrino(parts: &Parts, h0: &mut Blocks, t: &mut [Blocks; N_SCALARS]) {
+    let Parts {
+        u,
+        u_conj,
+        two_e,
+        m2,
+        d,
+        lam,
+        p_e,
+        q_mu,
+    } = *parts;
+    let c = |x: f64| Complex64::new(x, 0.0);
+    // §5 Dirac ν̄: m̄ = U* D Uᵀ (Hermitian), μ̄ = −(U λ U†)ᵀ,
+    // H_AA = m̄m̄†/2E − V − μ_B(m̄μ̄† + μ̄m̄†)B∥/2E, H_BB = m̄†m̄/2E + μ_B(m̄†μ̄ + μ̄†m̄)B∥/2E,
+    // H_AB = μ_B μ̄ B_c − diag(f⊥) m̄/2E. m̄m̄† = U* D² Uᵀ; its common m₁² is dropped.
+    let vac = hermitian_part(&(u_conj * m2 * u.transpose()));
+    h0.aa = vac;
+    h0.bb = vac;
+    t[idx::V_E].aa = -p_e;
+    t[idx::V_MU].aa = -q_mu;
+    let m_bar = u_conj * d * u.transpose();
+    let mu_bar = -(u * lam * u.adjoint()).transpose();
+    t[idx::B_PAR].aa =
+        -hermitian_part(&(m_bar * mu_bar.adjoint() + mu_bar * m_bar.adjoint())) / c(two_e);
+    t[idx::B_PAR].bb =
+        hermitian_part(&(m_bar.adjoint() * mu_bar + mu_bar.adjoint() * m_bar)) / c(two_e);
+    // H_AB = c X ⇒ H_BA = c̄ X†: Re → X†, Im → −i X†.
+    let flip_ab = |t: &mut [Blocks; N_SCALARS], re: usize, im: usize, x: FlavourMatrix| {
+        t[re].ba = x.adjoint();
+        t[im].ba = -(x.adjoint() * Complex64::i());
+    };
+    flip_ab(t, idx::B_C_RE, idx::B_C_IM, mu_bar);
+    flip_ab(
+        t,
+        idx::FPERP_E_RE,
+        idx::FPERP_E_IM,
+        -(p_e * m_bar) / c(two_e),
+    );
+    flip_ab(
+        t,
+        idx::FPERP_MU_RE,
+        idx::FPERP_MU_IM,
+        -(q_mu * m_bar) / c(two_e),
+    );
 }
 
 /// V_NSI on the blocks where the Standard Model vector potential acts ([`super::nsi`]).

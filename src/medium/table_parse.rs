@@ -114,17 +114,8 @@ pub fn parse_table(text: &str, path: &str) -> Result<TableData, Vec<TableProblem
         );
         return Err(problems);
     };
-    if !header.contains(',') && (header.contains('\t') || header.contains(';')) {
-        let sep = if header.contains('\t') {
-            "tabs"
-        } else {
-            "semicolons"
-        };
-        report(
-            Some(header_line),
-            None,
-            format!("the columns are separated by {sep}; medium tables are CSV: separate them with commas (e.g. 'x_km,rho_g_cm3,ye')"),
-        );
+    if let Some(message) = separator_problem(header) {
+        report(Some(header_line), None, message);
         return Err(problems);
     }
     let names: Vec<&str> = header.split(',').map(str::trim).collect();
@@ -140,38 +131,9 @@ pub fn parse_table(text: &str, path: &str) -> Result<TableData, Vec<TableProblem
     };
     let mut row_lines = Vec::new();
     for (line, row) in lines {
-        let fields: Vec<&str> = row.split(',').map(str::trim).collect();
-        if fields.len() != names.len() {
-            let msg = format!(
-                "expected {} fields as in the header, got {}",
-                names.len(),
-                fields.len()
-            );
-            report(Some(line), None, msg);
-            continue;
+        if push_row(&mut data, &names, x_index, line, row, &mut report) {
+            row_lines.push(line);
         }
-        let mut values = Vec::with_capacity(names.len());
-        for (c, (name, field)) in names.iter().zip(&fields).enumerate() {
-            match check_value(name, field) {
-                Ok(v) => values.push(v),
-                Err(msg) => {
-                    report(Some(line), Some(c + 1), format!("column '{name}': {msg}"));
-                    values.push(f64::NAN);
-                }
-            }
-        }
-        for (c, msg) in check_row(&names, &values) {
-            report(Some(line), Some(c + 1), msg);
-        }
-        let mut columns = data.columns.iter_mut();
-        for (c, v) in values.into_iter().enumerate() {
-            if Some(c) == x_index {
-                data.x_km.push(v);
-            } else if let Some((_, col)) = columns.next() {
-                col.push(v);
-            }
-        }
-        row_lines.push(line);
     }
     if let Some(xi) = x_index {
         check_x(&data.x_km, &row_lines, xi + 1, &mut report);
@@ -193,6 +155,63 @@ pub fn parse_table(text: &str, path: &str) -> Result<TableData, Vec<TableProblem
     } else {
         Err(problems)
     }
+}
+
+/// The message for a header whose columns are separated by tabs or semicolons, not commas.
+fn separator_problem(header: &str) -> Option<String> {
+    if header.contains(',') || !(header.contains('\t') || header.contains(';')) {
+        return None;
+    }
+    let sep = if header.contains('\t') {
+        "tabs"
+    } else {
+        "semicolons"
+    };
+    Some(format!("the columns are separated by {sep}; medium tables are CSV: separate them with commas (e.g. 'x_km,rho_g_cm3,ye')"))
+}
+
+/// Reads data row `row` (file line `line`) into `data`, reporting its problems; false when it
+/// has the wrong number of fields (nothing is added).
+fn push_row(
+    data: &mut TableData,
+    names: &[&str],
+    x_index: Option<usize>,
+    line: usize,
+    row: &str,
+    report: &mut dyn FnMut(Option<usize>, Option<usize>, String),
+) -> bool {
+    let fields: Vec<&str> = row.split(',').map(str::trim).collect();
+    if fields.len() != names.len() {
+        let msg = format!(
+            "expected {} fields as in the header, got {}",
+            names.len(),
+            fields.len()
+        );
+        report(Some(line), None, msg);
+        return false;
+    }
+    let mut values = Vec::with_capacity(names.len());
+    for (c, (name, field)) in names.iter().zip(&fields).enumerate() {
+        match check_value(name, field) {
+            Ok(v) => values.push(v),
+            Err(msg) => {
+                report(Some(line), Some(c + 1), format!("column '{name}': {msg}"));
+                values.push(f64::NAN);
+            }
+        }
+    }
+    for (c, msg) in check_row(names, &values) {
+        report(Some(line), Some(c + 1), msg);
+    }
+    let mut columns = data.columns.iter_mut();
+    for (c, v) in values.into_iter().enumerate() {
+        if Some(c) == x_index {
+            data.x_km.push(v);
+        } else if let Some((_, col)) = columns.next() {
+            col.push(v);
+        }
+    }
+    true
 }
 
 /// Column names: known, not repeated, `x_km` present, one density pair.

@@ -233,6 +233,16 @@ pub fn check(
     inputs: &Inputs<'_>,
     err: &dyn Fn(&str, String) -> ScenarioError,
 ) -> Result<(), ScenarioError> {
+    check_solver(inputs, err)?;
+    check_ultra_relativistic(inputs, err)?;
+    check_phase(inputs, err)
+}
+
+/// Tolerances within reach, a step bound the step budget can meet, `layers` only where exact.
+fn check_solver(
+    inputs: &Inputs<'_>,
+    err: &dyn Fn(&str, String) -> ScenarioError,
+) -> Result<(), ScenarioError> {
     let solver = inputs.solver;
     let (lo, hi) = RTOL_RANGE;
     if !(lo..=hi).contains(&solver.rtol) {
@@ -276,6 +286,14 @@ pub fn check(
             ),
         ));
     }
+    Ok(())
+}
+
+/// Every energy far above the heaviest mass (the Hamiltonian drops (m/E)²).
+fn check_ultra_relativistic(
+    inputs: &Inputs<'_>,
+    err: &dyn Fn(&str, String) -> ScenarioError,
+) -> Result<(), ScenarioError> {
     let heaviest_ev = inputs
         .model
         .mixing
@@ -294,6 +312,17 @@ pub fn check(
             ));
         }
     }
+    Ok(())
+}
+
+/// A Hamiltonian the arithmetic can hold and a total phase whose rounding stays below
+/// [`MAX_PHASE_ROUNDING_RAD`], at the extreme energies (a cheap bound first, the estimate
+/// along the track only when the bound does not settle it).
+fn check_phase(
+    inputs: &Inputs<'_>,
+    err: &dyn Fn(&str, String) -> ScenarioError,
+) -> Result<(), ScenarioError> {
+    let solver = inputs.solver;
     let quick = bound::SegmentScalars::of(inputs.medium, inputs.start_km, inputs.end_km);
     for e_mev in extreme_energies(inputs.energies_mev) {
         if let Some(q) = &quick {

@@ -167,8 +167,33 @@ pub(crate) fn build(
         None if realisations.is_some() => toml::Table::new(),
         None => return Ok(None),
     };
+    let axes = scan_axes(path, text, realisations, &scan)?;
+    let shape: Vec<usize> = axes.iter().map(|a| a.values.len()).collect();
+    let total: usize = shape.iter().product();
+    let mut points = Vec::with_capacity(total);
+    for flat in 0..total {
+        let mut rest = flat;
+        let mut at = vec![0; axes.len()];
+        for k in (0..axes.len()).rev() {
+            at[k] = rest % shape[k];
+            rest /= shape[k];
+        }
+        let point = scan_point(path, text, &doc, &axes, &at, &validate)?;
+        same_grid(path, text, &axes[0].field, base, &point)?;
+        points.push(point);
+    }
+    Ok(Some(Scan { axes, points }))
+}
+
+/// The axes of `[scan]` (after the realisation axis of `[turbulence]`, when there is one).
+fn scan_axes(
+    path: &Path,
+    text: &str,
+    realisations: Option<ScanAxis>,
+    scan: &toml::Table,
+) -> Result<Vec<ScanAxis>> {
     let mut axes: Vec<ScanAxis> = realisations.into_iter().collect();
-    for (key, value) in &scan {
+    for (key, value) in scan {
         if key.starts_with(super::turbulence::REALISATION_FIELD) {
             return Err(scan_err(
                 path,
@@ -196,60 +221,59 @@ pub(crate) fn build(
             values: axis_values(path, text, key, value)?,
         });
     }
-    let shape: Vec<usize> = axes.iter().map(|a| a.values.len()).collect();
-    let total: usize = shape.iter().product();
-    let mut points = Vec::with_capacity(total);
-    for flat in 0..total {
-        let mut variant = doc.clone();
-        let mut rest = flat;
-        let mut at = vec![0; axes.len()];
-        for k in (0..axes.len()).rev() {
-            at[k] = rest % shape[k];
-            rest /= shape[k];
-        }
-        let mut here = Vec::new();
-        for (axis, &i) in axes.iter().zip(&at) {
-            let value = axis.values[i];
-            set_field(&mut variant, &axis.field, value)
-                .map_err(|m| scan_err(path, text, &axis.field, m))?;
-            here.push(format!("{} = {value:e}", axis.field));
-        }
-        let variant_text = toml::to_string(&variant).map_err(|e| {
-            ScenarioError::new(path, "scan", format!("cannot build a scan point: {e}"))
-        })?;
-        let point = validate(&variant_text).map_err(|e| {
-            let describe = |e: &ScenarioError| {
-                if e.field.is_empty() {
-                    e.message.clone()
-                } else {
-                    format!("{}: {}", e.field, e.message)
-                }
-            };
-            // Name the axis that breaks the scenario on its own (a misspelt field, a value
-            // out of range), not whichever axis comes first.
-            match culprit(&doc, &axes, &at, &validate) {
-                Some((k, alone)) => scan_err(
-                    path,
-                    text,
-                    &axes[k].field,
-                    format!(
-                        "at the scan point {}: {}",
-                        here.join(", "),
-                        describe(&alone)
-                    ),
-                ),
-                None => scan_err(
-                    path,
-                    text,
-                    &axes[0].field,
-                    format!("at the scan point {}: {}", here.join(", "), describe(&e)),
-                ),
-            }
-        })?;
-        same_grid(path, text, &axes[0].field, base, &point)?;
-        points.push(point);
+    Ok(axes)
+}
+
+/// The scenario at the scan point with value indices `at` (one per axis), validated; its
+/// error names the axis at fault and the point.
+fn scan_point(
+    path: &Path,
+    text: &str,
+    doc: &toml::Table,
+    axes: &[ScanAxis],
+    at: &[usize],
+    validate: &impl Fn(&str) -> Result<Scenario>,
+) -> Result<Scenario> {
+    let mut variant = doc.clone();
+    let mut here = Vec::new();
+    for (axis, &i) in axes.iter().zip(at) {
+        let value = axis.values[i];
+        set_field(&mut variant, &axis.field, value)
+            .map_err(|m| scan_err(path, text, &axis.field, m))?;
+        here.push(format!("{} = {value:e}", axis.field));
     }
-    Ok(Some(Scan { axes, points }))
+    let variant_text = toml::to_string(&variant)
+        .map_err(|e| ScenarioError::new(path, "scan", format!("cannot build a scan point: {e}")))?;
+    let point = validate(&variant_text).map_err(|e| {
+        let describe = |e: &ScenarioError| {
+            if e.field.is_empty() {
+                e.message.clone()
+            } else {
+                format!("{}: {}", e.field, e.message)
+            }
+        };
+        // Name the axis that breaks the scenario on its own (a misspelt field, a value
+        // out of range), not whichever axis comes first.
+        match culprit(doc, axes, at, validate) {
+            Some((k, alone)) => scan_err(
+                path,
+                text,
+                &axes[k].field,
+                format!(
+                    "at the scan point {}: {}",
+                    here.join(", "),
+                    describe(&alone)
+                ),
+            ),
+            None => scan_err(
+                path,
+                text,
+                &axes[0].field,
+                format!("at the scan point {}: {}", here.join(", "), describe(&e)),
+            ),
+        }
+    })?;
+    Ok(point)
 }
 
 /// The first axis that makes the scenario invalid when it alone is set to its value at

@@ -72,9 +72,11 @@ fn a_4001_row_linear_table_costs_about_what_its_pchip_reading_costs() {
     );
 }
 
+/// The tolerance is a stopping rule, but on this table it holds: across rtol 1e-5 … 1e-8 the
+/// error against the DOP853 truth stays within 2 rtol (README "accuracy": achieved/rtol was
+/// 0.3–0.8), with and without a twisting field.
 #[test]
-#[ignore = "exploration"]
-fn explore_rtol() {
+fn magnus_error_follows_rtol_on_a_linear_table() {
     let model = model3(Basis::DiracNeutrino, Some(("e_mu", 1e-11)));
     for (b, tw) in [(1e5, 1e-5), (0.0, 0.0)] {
         let table = exp_sun_table(300, b, tw, Interpolation::Linear);
@@ -92,6 +94,7 @@ fn explore_rtol() {
                 "b {b} rtol {rtol:e}: magnus {:?}, max |ΔP| = {dp:e}",
                 m.stats
             );
+            assert!(dp <= 2.0 * rtol, "b {b} rtol {rtol:e}: max |ΔP| = {dp:e}");
         }
     }
 }

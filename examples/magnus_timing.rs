@@ -7,7 +7,7 @@ use std::time::Instant;
 use nuspin::evolve::{solve, Record, SolverOptions};
 use nuspin::hamiltonian::MediumHamiltonian;
 use nuspin::prelude::*;
-use nuspin::reference::{timing_model, timing_tracks, TrackCase};
+use nuspin::reference::{timing_model, timing_tracks};
 
 /// CPU time of this process (user + system), s, from /proc/self/stat (Linux; 0 elsewhere):
 /// wall time is meaningless on a loaded machine.
@@ -36,29 +36,25 @@ fn main() {
     let cases = timing_tracks();
     // CASE=sun or CASE=supernova runs one case (e.g. under callgrind).
     let only = std::env::var("CASE").unwrap_or_default();
-    for TrackCase {
-        name,
-        medium,
-        start_km: a,
-        end_km: b,
-        energy_mev: e,
-    } in cases.iter().filter(|c| c.name.starts_with(only.as_str()))
-    {
-        let h = MediumHamiltonian::new(EnergyHamiltonian::<6>::new(&model, e * 1e6), medium);
+    for case in cases.iter().filter(|c| c.name.starts_with(only.as_str())) {
+        let energy = EnergyHamiltonian::<6>::new(&model, case.energy_mev * 1e6);
+        let h = MediumHamiltonian::new(energy, &case.medium);
+        let (a, b) = (case.start_km, case.end_km);
         let opts = SolverOptions::default();
         let t = Instant::now();
         let c = cpu_seconds();
         let mut m = None;
         for _ in 0..reps {
-            m = Some(solve(&h, *a, *b, &Record::End, &opts).expect("magnus"));
+            m = Some(solve(&h, a, b, &Record::End, &opts).expect("magnus"));
         }
         let dt = t.elapsed().as_secs_f64() / reps as f64;
         let dc = (cpu_seconds() - c) / reps as f64;
         let st = m.expect("ran").stats;
         let attempts = st.accepted + st.rejected;
         println!(
-            "{name}: {:.3} ms per energy ({:.3} ms CPU), {} accepted + {} rejected, {:.1} us \
+            "{}: {:.3} ms per energy ({:.3} ms CPU), {} accepted + {} rejected, {:.1} us \
              per attempt ({:.1} us CPU)",
+            case.name,
             dt * 1e3,
             dc * 1e3,
             st.accepted,

@@ -27,8 +27,8 @@
 //!   parallel driver, the output header and the final write.
 //! - [`output`]: the HDF5 layout, the partial and final files, reading them back.
 //! - [`cli`]: argument parsing and printing; [`error`]: the crate's error, with its causes.
-//! - [`reference`]: the reference problems (exponential Sun, supernova envelope, Earth chords,
-//!   collective bulb) shared by the tests, benches and examples.
+//! - [`reference`](mod@reference): the reference problems (exponential Sun, supernova
+//!   envelope, Earth chords, collective bulb) shared by the tests, benches and examples.
 //!
 //! ## Your first probability
 //! ```

@@ -21,7 +21,7 @@
 //! (`scenarios/*.toml`).
 //!
 //! ```
-//! use nuspin::evolve::{solve, Method, Record, SolverOptions};
+//! use nuspin::evolve::{solve, Record, SolverOptions};
 //! use nuspin::hamiltonian::MediumHamiltonian;
 //! use nuspin::prelude::*;
 //! use nuspin::reference::{solar, three_flavour_model};

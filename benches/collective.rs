@@ -6,12 +6,12 @@
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use nuspin::basis::Nature;
 use nuspin::collective::{
-    solve_dop853_collective, solve_lie, CollectiveProblem, CollectiveState, Emission, EnergyBins,
-    LieOptions, ReferenceOptions, SpeciesEmission, SpectrumShape,
+    solve_dop853_collective, solve_lie, CollectiveProblem, CollectiveState, EnergyBins, LieOptions,
+    ReferenceOptions,
 };
-use nuspin::medium::{ConstantMedium, MediumPoint};
-use nuspin::mixing::{Mixing, OscillationParams, ThreeFlavourParams, TwoFlavourParams};
+use nuspin::mixing::Mixing;
 use nuspin::moments::Moments;
+use nuspin::reference::bulb;
 use std::hint::black_box;
 
 const BINS: usize = 200;
@@ -20,58 +20,15 @@ const STEPS: u64 = 20;
 /// adaptive runs take there.
 const END_KM: f64 = 10.002;
 
-fn emission() -> Emission {
-    let s = |e: f64| SpeciesEmission {
-        luminosity_erg_s: 1e51,
-        mean_energy_mev: e,
-        shape: SpectrumShape::FermiDirac { eta: 0.0 },
-    };
-    Emission {
-        r_nu_km: 10.0,
-        nu_e: s(10.0),
-        nubar_e: s(15.0),
-        nu_x: s(20.0),
-        nubar_x: s(20.0),
-    }
-}
-
-fn two() -> Mixing {
-    Mixing::new(
-        OscillationParams::Two(TwoFlavourParams {
-            theta_deg: 0.1f64.to_degrees(),
-            dm2_ev2: -3e-3,
-        }),
-        0.0,
-        &[],
-    )
-    .unwrap()
-}
-
-fn three() -> Mixing {
-    Mixing::new(
-        OscillationParams::Three(ThreeFlavourParams {
-            theta12_deg: 33.4,
-            theta13_deg: 8.6,
-            theta23_deg: 49.0,
-            delta_cp_deg: 0.0,
-            dm21_ev2: 7.4e-5,
-            dm31_ev2: -2.5e-3,
-        }),
-        0.0,
-        &[],
-    )
-    .unwrap()
-}
-
 fn lie_steps<const D: usize>(c: &mut Criterion, name: &str, mixing: &Mixing) {
-    let medium = ConstantMedium::new(MediumPoint::default()).unwrap();
+    let medium = bulb::vacuum();
     let bins = EnergyBins::uniform(BINS, 80.0);
     let problem = CollectiveProblem::<D>::bulb(
         Nature::Majorana,
         mixing,
         &Moments::zero(),
         &medium,
-        &emission(),
+        &bulb::emission(),
         &bins,
     )
     .unwrap();
@@ -90,15 +47,15 @@ fn lie_steps<const D: usize>(c: &mut Criterion, name: &str, mixing: &Mixing) {
 }
 
 fn reference(c: &mut Criterion) {
-    let medium = ConstantMedium::new(MediumPoint::default()).unwrap();
+    let medium = bulb::vacuum();
     let bins = EnergyBins::uniform(BINS, 80.0);
-    let mixing = two();
+    let mixing = bulb::mixing();
     let problem = CollectiveProblem::<4>::bulb(
         Nature::Majorana,
         &mixing,
         &Moments::zero(),
         &medium,
-        &emission(),
+        &bulb::emission(),
         &bins,
     )
     .unwrap();
@@ -119,8 +76,8 @@ fn reference(c: &mut Criterion) {
 }
 
 fn benches(c: &mut Criterion) {
-    lie_steps::<4>(c, "2-flavour", &two());
-    lie_steps::<6>(c, "3-flavour", &three());
+    lie_steps::<4>(c, "2-flavour", &bulb::mixing());
+    lie_steps::<6>(c, "3-flavour", &bulb::mixing_three());
     reference(c);
 }
 

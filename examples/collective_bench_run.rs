@@ -6,37 +6,19 @@
 use std::time::Instant;
 
 use nuspin::basis::Nature;
-use nuspin::collective::{
-    solve_lie, CollectiveProblem, CollectiveState, Emission, EnergyBins, LieOptions,
-    SpeciesEmission, SpectrumShape,
-};
-use nuspin::medium::{ConstantMedium, MediumPoint};
-use nuspin::mixing::{Mixing, OscillationParams, ThreeFlavourParams, TwoFlavourParams};
+use nuspin::collective::{solve_lie, CollectiveProblem, CollectiveState, EnergyBins, LieOptions};
+use nuspin::mixing::Mixing;
 use nuspin::moments::Moments;
-
-fn emission() -> Emission {
-    let s = |e: f64| SpeciesEmission {
-        luminosity_erg_s: 1e51,
-        mean_energy_mev: e,
-        shape: SpectrumShape::FermiDirac { eta: 0.0 },
-    };
-    Emission {
-        r_nu_km: 10.0,
-        nu_e: s(10.0),
-        nubar_e: s(15.0),
-        nu_x: s(20.0),
-        nubar_x: s(20.0),
-    }
-}
+use nuspin::reference::bulb;
 
 fn run<const D: usize>(mixing: &Mixing, bins: &EnergyBins, tol: f64, end_km: f64) {
-    let medium = ConstantMedium::new(MediumPoint::default()).unwrap();
+    let medium = bulb::vacuum();
     let problem = CollectiveProblem::<D>::bulb(
         Nature::Majorana,
         mixing,
         &Moments::zero(),
         &medium,
-        &emission(),
+        &bulb::emission(),
         bins,
     )
     .unwrap();
@@ -82,30 +64,8 @@ fn main() {
     let end_km: f64 = args.get(4).and_then(|s| s.parse().ok()).unwrap_or(1000.0);
     let bins = EnergyBins::uniform(nbins, 80.0);
     if flavours == 3 {
-        let mixing = Mixing::new(
-            OscillationParams::Three(ThreeFlavourParams {
-                theta12_deg: 33.4,
-                theta13_deg: 8.6,
-                theta23_deg: 49.0,
-                delta_cp_deg: 0.0,
-                dm21_ev2: 7.4e-5,
-                dm31_ev2: -2.5e-3,
-            }),
-            0.0,
-            &[],
-        )
-        .unwrap();
-        run::<6>(&mixing, &bins, tol, end_km);
+        run::<6>(&bulb::mixing_three(), &bins, tol, end_km);
     } else {
-        let mixing = Mixing::new(
-            OscillationParams::Two(TwoFlavourParams {
-                theta_deg: 0.1f64.to_degrees(),
-                dm2_ev2: -3e-3,
-            }),
-            0.0,
-            &[],
-        )
-        .unwrap();
-        run::<4>(&mixing, &bins, tol, end_km);
+        run::<4>(&bulb::mixing(), &bins, tol, end_km);
     }
 }

@@ -1,18 +1,13 @@
-//! The single-angle bulb of collective.md §7.2 (and variants): spectra before/after, the split,
-//! steps and wall time. `cargo run --release --example collective_bulb -- [bins] [tol] [mu_muB] [b0_gauss] [b_index] [nature]`.
+//! The single-angle bulb of collective.md §7.2 (and variants; `nuspin::reference::bulb`):
+//! spectra before/after, the split, steps and wall time.
+//! `cargo run --release --example collective_bulb -- [bins] [tol] [mu_muB] [b0_gauss] [b_index] [nature]`.
 
 use std::time::Instant;
 
-use num_complex::Complex64;
 use nuspin::basis::Nature;
 use nuspin::collective::observables::{helicity_flip_fraction, trace_p};
-use nuspin::collective::{
-    solve_lie, CollectiveProblem, CollectiveState, Emission, EnergyBins, LieOptions,
-    SpeciesEmission, SpectrumShape,
-};
-use nuspin::medium::supernova::{SupernovaMedium, SupernovaParams};
-use nuspin::mixing::{Mixing, OscillationParams, TwoFlavourParams};
-use nuspin::moments::{MomentInput, Moments};
+use nuspin::collective::{solve_lie, CollectiveProblem, CollectiveState, EnergyBins, LieOptions};
+use nuspin::reference::bulb;
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -28,58 +23,10 @@ fn main() {
         Nature::Majorana
     };
     let rho0 = arg(7, 0.0);
-    let mixing = Mixing::new(
-        OscillationParams::Two(TwoFlavourParams {
-            theta_deg: 0.1f64.to_degrees(),
-            dm2_ev2: arg(8, -3e-3),
-        }),
-        0.0,
-        &[],
-    )
-    .unwrap();
-    let moments = if mu_mub == 0.0 {
-        Moments::zero()
-    } else {
-        let entries = match nature {
-            Nature::Majorana => vec![("e_mu".to_string(), Complex64::new(mu_mub, 0.0))],
-            Nature::Dirac => vec![("e_mu".to_string(), Complex64::new(mu_mub, 0.0))],
-        };
-        Moments::new(
-            &MomentInput {
-                basis: None,
-                magnetic_mu_b: entries,
-                electric_mu_b: vec![],
-            },
-            nature,
-            &mixing,
-        )
-        .unwrap()
-    };
-    let medium = SupernovaMedium::new(SupernovaParams {
-        rho0_g_cm3: rho0,
-        r0_km: 10.0,
-        index: 3.0,
-        ye: 0.5,
-        r_max_km: 1e6,
-        shock: None,
-        reverse_shock: None,
-        b0_gauss: b0,
-        b_index,
-        b_angle_deg: None,
-        twist_rad_per_km: 0.0,
-    });
-    let s = |e: f64| SpeciesEmission {
-        luminosity_erg_s: 1e51,
-        mean_energy_mev: e,
-        shape: SpectrumShape::FermiDirac { eta: 0.0 },
-    };
-    let emission = Emission {
-        r_nu_km: 10.0,
-        nu_e: s(10.0),
-        nubar_e: s(15.0),
-        nu_x: s(20.0),
-        nubar_x: s(20.0),
-    };
+    let mixing = bulb::mixing_with_dm2(arg(8, -3e-3));
+    let moments = bulb::transition_moment(nature, &mixing, mu_mub);
+    let medium = bulb::envelope(rho0, b0, b_index);
+    let emission = bulb::emission();
     let bins = EnergyBins::uniform(nbins, 80.0);
     let problem =
         CollectiveProblem::<4>::bulb(nature, &mixing, &moments, &medium, &emission, &bins).unwrap();

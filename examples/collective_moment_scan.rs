@@ -5,17 +5,11 @@
 
 use std::time::Instant;
 
-use num_complex::Complex64;
 use nuspin::basis::Nature;
 use nuspin::collective::observables::{helicity_flip_fraction, trace_p};
-use nuspin::collective::{
-    solve_lie, CollectiveProblem, CollectiveState, Emission, EnergyBins, LieOptions,
-    SpeciesEmission, SpectrumShape,
-};
+use nuspin::collective::{solve_lie, CollectiveProblem, CollectiveState, EnergyBins, LieOptions};
 use nuspin::hamiltonian::CMat;
-use nuspin::medium::supernova::{SupernovaMedium, SupernovaParams};
-use nuspin::mixing::{Mixing, OscillationParams, TwoFlavourParams};
-use nuspin::moments::{MomentInput, Moments};
+use nuspin::reference::bulb;
 
 struct Outcome {
     pops: Vec<[f64; 4]>,
@@ -41,54 +35,10 @@ fn run(
     case: &Case,
 ) -> Outcome {
     let Case { nature, trace } = *case;
-    let mixing = Mixing::new(
-        OscillationParams::Two(TwoFlavourParams {
-            theta_deg: 0.1f64.to_degrees(),
-            dm2_ev2: dm2,
-        }),
-        0.0,
-        &[],
-    )
-    .unwrap();
-    let moments = if mu_mub == 0.0 {
-        Moments::zero()
-    } else {
-        Moments::new(
-            &MomentInput {
-                basis: None,
-                magnetic_mu_b: vec![("e_mu".into(), Complex64::new(mu_mub, 0.0))],
-                electric_mu_b: vec![],
-            },
-            nature,
-            &mixing,
-        )
-        .unwrap()
-    };
-    let medium = SupernovaMedium::new(SupernovaParams {
-        rho0_g_cm3: 0.0,
-        r0_km: 10.0,
-        index: 3.0,
-        ye: 0.5,
-        r_max_km: 1e6,
-        shock: None,
-        reverse_shock: None,
-        b0_gauss: b0,
-        b_index: n,
-        b_angle_deg: None,
-        twist_rad_per_km: 0.0,
-    });
-    let s = |e: f64| SpeciesEmission {
-        luminosity_erg_s: 1e51,
-        mean_energy_mev: e,
-        shape: SpectrumShape::FermiDirac { eta: 0.0 },
-    };
-    let emission = Emission {
-        r_nu_km: 10.0,
-        nu_e: s(10.0),
-        nubar_e: s(15.0),
-        nu_x: s(20.0),
-        nubar_x: s(20.0),
-    };
+    let mixing = bulb::mixing_with_dm2(dm2);
+    let moments = bulb::transition_moment(nature, &mixing, mu_mub);
+    let medium = bulb::envelope(0.0, b0, n);
+    let emission = bulb::emission();
     let problem =
         CollectiveProblem::<4>::bulb(nature, &mixing, &moments, &medium, &emission, bins).unwrap();
     let problem = if trace {

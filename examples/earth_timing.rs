@@ -1,50 +1,22 @@
 //! Solve-only timing of the atmospheric grids, best of N repetitions (on a loaded machine the
 //! best repetition is the one least disturbed; criterion's means are in `benches/earth.rs`).
-//! Same cases as the benchmark: 200 energies (1–100 GeV) × 100 zenith cosines on prem4 and on
-//! the 200 PREM shells, and 10 000 energies through a constant 1300 km slab; NuFIT 5.2 NO,
-//! ν_μ, one thread. Each repetition builds the shared-layer state and solves every grid point.
+//! Same cases as the benchmark (`nuspin::reference::earth::timing_cases`): 200 energies
+//! (1–100 GeV) × 100 zenith cosines on prem4 and on the 200 PREM shells, and 10 000 energies
+//! through a constant 1300 km slab; NuFIT 5.2 NO, ν_μ, one thread. Each repetition builds the shared-layer state and solves every grid point.
 //!
 //! `cargo run --release --example earth_timing -- [repetitions] [case prefix]`
 
-use std::path::Path;
 use std::time::Instant;
 
+use nuspin::reference::earth;
 use nuspin::run::layers::LayerRun;
-use nuspin::scenario::{parse, Scenario};
-
-fn scenario(medium: &str, energies: usize, rest: &str) -> Scenario {
-    let text = format!(
-        "name = \"timing\"\n[neutrino]\nflavours = 3\nnature = \"dirac\"\ninitial = [\"nu_mu\"]\n\
-         [mixing]\npreset = \"nufit-5.2-no\"\n[energy]\nscale = \"log\"\nmin_mev = 1000.0\n\
-         max_mev = 100000.0\npoints = {energies}\n[medium]\n{medium}\n{rest}"
-    );
-    parse(Path::new("timing.toml"), &text).expect("scenario")
-}
 
 fn main() {
     let reps: usize = std::env::args()
         .nth(1)
         .and_then(|a| a.parse().ok())
         .unwrap_or(20);
-    let zenith = |model: &str| {
-        scenario(
-            &format!("kind = \"earth\"\nmodel = \"{model}\"\nproduction_height_km = 15.0"),
-            200,
-            "[scan]\n\"medium.cos_zenith\" = { min = -1.0, max = -0.01, points = 100 }\n",
-        )
-    };
-    let cases = [
-        ("prem4 200E x 100cz", zenith("prem4")),
-        ("prem 200E x 100cz", zenith("prem")),
-        (
-            "constant 1300 km 10000E",
-            scenario(
-                "kind = \"constant\"\nrho_g_cm3 = 2.8\nye = 0.5",
-                10_000,
-                "[track]\nstart_km = 0.0\nend_km = 1300.0\n",
-            ),
-        ),
-    ];
+    let cases = earth::timing_cases();
     let only = std::env::args().nth(2);
     for (label, s) in &cases {
         if only.as_deref().is_some_and(|o| !label.starts_with(o)) {

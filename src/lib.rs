@@ -27,6 +27,8 @@
 //!   parallel driver, the output header and the final write.
 //! - [`output`]: the HDF5 layout, the partial and final files, reading them back.
 //! - [`cli`]: argument parsing and printing; [`error`]: the crate's error, with its causes.
+//! - [`reference`](mod@reference): the reference problems (exponential Sun, supernova
+//!   envelope, Earth chords, collective bulb) shared by the tests, benches and examples.
 //!
 //! ## Your first probability
 //! ```
@@ -61,6 +63,7 @@ pub mod moments;
 pub mod observables;
 pub mod output;
 pub mod quadrature;
+pub mod reference;
 pub mod run;
 pub mod scenario;
 pub mod system;

@@ -1,9 +1,12 @@
 //! The `nuspin` command end to end (assert_cmd): success, and every class of bad input gives
-//! exit code 2, a message naming the file and field, no panic and no output file.
+//! exit code 2, a message naming the file and field, no panic and no output file (the cases:
+//! tests/data/scenario_errors.toml).
 
-use std::path::{Path, PathBuf};
+mod common;
+use common::cli::{stderr, Case};
+use common::error_cases::error_cases;
 
-use assert_cmd::Command;
+use std::path::Path;
 
 const LAB: &str = r#"
 name = "lab"
@@ -35,48 +38,6 @@ end_km = 300
 profile_samples = 10
 "#;
 
-struct Case {
-    dir: tempfile::TempDir,
-}
-
-impl Case {
-    fn new(scenario: &str) -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("s.toml"), scenario).unwrap();
-        Case { dir }
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
-    }
-
-    fn nuspin(&self) -> Command {
-        let mut cmd = Command::cargo_bin("nuspin").unwrap();
-        cmd.current_dir(self.dir.path());
-        cmd
-    }
-
-    fn run(&self, extra: &[&str]) -> std::process::Output {
-        let mut cmd = self.nuspin();
-        cmd.args(["run", "s.toml", "-o", "out.h5", "--quiet"])
-            .args(extra);
-        cmd.output().unwrap()
-    }
-
-    /// Exit code 2, every part in stderr, no panic, no output written.
-    fn expect_input_error(&self, parts: &[&str]) {
-        let out = self.run(&[]);
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(2), "stderr: {stderr}");
-        assert!(!stderr.contains("panicked"), "{stderr}");
-        for p in parts {
-            assert!(stderr.contains(p), "`{p}` not in: {stderr}");
-        }
-        assert!(!self.path("out.h5").exists());
-        assert!(!self.path("out.h5.partial").exists());
-    }
-}
-
 fn with(old: &str, new: &str) -> String {
     assert!(LAB.contains(old), "{old}");
     LAB.replacen(old, new, 1)
@@ -85,7 +46,7 @@ fn with(old: &str, new: &str) -> String {
 #[test]
 fn runs_a_scenario_and_writes_a_complete_file() {
     let case = Case::new(LAB);
-    let out = case.run(&[]);
+    let out = case.run_quiet(&[]);
     assert!(
         out.status.success(),
         "{}",
@@ -106,11 +67,11 @@ fn runs_a_scenario_and_writes_a_complete_file() {
 fn existing_output_needs_force() {
     let case = Case::new(LAB);
     std::fs::write(case.path("out.h5"), b"keep me").unwrap();
-    let out = case.run(&[]);
+    let out = case.run_quiet(&[]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--force"));
     assert_eq!(std::fs::read(case.path("out.h5")).unwrap(), b"keep me");
-    let out = case.run(&["--force"]);
+    let out = case.run_quiet(&["--force"]);
     assert!(
         out.status.success(),
         "{}",
@@ -123,95 +84,40 @@ fn existing_output_needs_force() {
     );
 }
 
+/// Every case of tests/data/scenario_errors.toml (the library's checks are in
+/// tests/scenario_errors.rs): exit code 2, the message in stderr, no panic, no output file.
+#[test]
+fn every_shared_error_case_is_refused_before_any_output() {
+    for bad in error_cases() {
+        let case = Case::new(LAB);
+        case.write("t.toml", &bad.text);
+        let out = case.nuspin(&["run", "t.toml", "-o", "out.h5", "--quiet"]);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{}: {err}", bad.id);
+        assert!(err.starts_with("error: t.toml"), "{}: {err}", bad.id);
+        assert!(!err.contains("panicked"), "{}: {err}", bad.id);
+        for p in &bad.parts {
+            assert!(err.contains(p.as_str()), "{}: `{p}` not in {err}", bad.id);
+        }
+        assert!(
+            case.outputs().is_empty(),
+            "{}: {:?}",
+            bad.id,
+            case.outputs()
+        );
+    }
+}
+
 #[test]
 fn missing_scenario_file() {
     let case = Case::new(LAB);
     let out = case
-        .nuspin()
+        .command()
         .args(["run", "nope.toml", "--quiet"])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("nope.toml"));
-}
-
-#[test]
-fn toml_syntax_error_names_the_line() {
-    Case::new(&with("points = 5", "points = = 5")).expect_input_error(&["s.toml:16"]);
-}
-
-#[test]
-fn unknown_field() {
-    Case::new(&with("ye = 0.5", "ye = 0.5\nrho0 = 3"))
-        .expect_input_error(&["s.toml", "[medium]", "rho0"]);
-    Case::new(&with(
-        "nature = \"dirac\"",
-        "nature = \"dirac\"\nflavor = 2",
-    ))
-    .expect_input_error(&["s.toml", "flavor"]);
-}
-
-#[test]
-fn wrong_type() {
-    Case::new(&with("flavours = 2", "flavours = \"two\""))
-        .expect_input_error(&["[neutrino] flavours"]);
-}
-
-#[test]
-fn out_of_range_values() {
-    Case::new(&with("rho_g_cm3 = 3", "rho_g_cm3 = -3"))
-        .expect_input_error(&["[medium]", "rho_g_cm3"]);
-    Case::new(&with("ye = 0.5", "ye = 0.5\nv_par = 1.0")).expect_input_error(&["[medium]", "< 1"]);
-    Case::new(&with("min_mev = 1", "min_mev = 0")).expect_input_error(&["[energy] min_mev"]);
-    Case::new(&with("min_mev = 1", "min_mev = 20"))
-        .expect_input_error(&["[energy] min_mev", "max_mev"]);
-    Case::new(&with("points = 5", "points = 0")).expect_input_error(&["[energy] points"]);
-}
-
-#[test]
-fn bad_observables_and_arrival_settings() {
-    let obs = |list: &str, arrival: &str| {
-        format!(
-            "{}\n[arrival]\n{arrival}\n",
-            with(
-                "profile_samples = 10",
-                &format!("profile_samples = 10\nobservables = {list}")
-            )
-        )
-    };
-    Case::new(&obs(r#"["flavour", "phase"]"#, ""))
-        .expect_input_error(&["[output] observables", "\"phase\""]);
-    for bad in ["-0.1", "1.0", "1.5"] {
-        Case::new(&obs(
-            r#"["averaged"]"#,
-            &format!("energy_resolution = {bad}"),
-        ))
-        .expect_input_error(&["[arrival] energy_resolution", "0 <= value < 1"]);
-    }
-    Case::new(&obs(r#"["averaged"]"#, ""))
-        .expect_input_error(&["[arrival] energy_resolution", "required"]);
-    for bad in ["0.0", "-1.5", "0.3"] {
-        Case::new(&obs(
-            r#"["earth"]"#,
-            &format!("earth = {{ cos_zenith = [-0.5, {bad}] }}"),
-        ))
-        .expect_input_error(&["[arrival] earth.cos_zenith", "[-1, 0)"]);
-    }
-    Case::new(&obs(
-        r#"["earth"]"#,
-        "earth = { cos_zenith = [-0.5, -0.7], weights = [1.0] }",
-    ))
-    .expect_input_error(&["[arrival] earth.weights", "has 1 entries, cos_zenith has 2"]);
-    Case::new(&obs(
-        r#"["earth"]"#,
-        "earth = { cos_zenith = [-0.5, -0.7], weights = [1.0, -0.5] }",
-    ))
-    .expect_input_error(&["[arrival] earth.weights", ">= 0"]);
-    Case::new(&obs(r#"["earth"]"#, "earth = \"moon\""))
-        .expect_input_error(&["[arrival] earth", "\"none\""]);
-    Case::new(&obs(r#"["mass"]"#, "earth = \"none\""))
-        .expect_input_error(&["[arrival] earth", "only used by"]);
-    Case::new(&obs(r#"["earth"]"#, "zenith = 3")).expect_input_error(&["[arrival]", "zenith"]);
 }
 
 #[test]
@@ -225,7 +131,7 @@ fn averaging_that_cannot_average_warns_in_the_summary_and_the_file() {
         )
     );
     let case = Case::new(&text);
-    let mut cmd = case.nuspin();
+    let mut cmd = case.command();
     let out = cmd
         .args(["run", "s.toml", "-o", "out.h5"])
         .output()
@@ -253,7 +159,7 @@ fn averaging_that_cannot_average_warns_in_the_summary_and_the_file() {
             .shape(),
         &[5, 1, 4]
     );
-    let inspect = case.nuspin().args(["inspect", "out.h5"]).output().unwrap();
+    let inspect = case.command().args(["inspect", "out.h5"]).output().unwrap();
     let listing = String::from_utf8_lossy(&inspect.stdout);
     for path in [
         "/observables/mass_population",
@@ -265,38 +171,11 @@ fn averaging_that_cannot_average_warns_in_the_summary_and_the_file() {
 }
 
 #[test]
-fn majorana_diagonal_moment() {
-    let s = with("nature = \"dirac\"", "nature = \"majorana\"")
-        + "\n[moments]\nmagnetic_mu_b = { mu_mu = 1e-12 }\n";
-    Case::new(&s).expect_input_error(&["[moments] magnetic_mu_b.mu_mu", "diagonal"]);
-}
-
-#[test]
-fn unknown_state_label_and_preset() {
-    Case::new(&with("initial = [\"nu_e\"]", "initial = [\"nu_x\"]"))
-        .expect_input_error(&["[neutrino] initial", "nu_x"]);
-    let three = with("flavours = 2", "flavours = 3").replace(
-        "theta_deg = 33.0\ndm2_ev2 = 7.5e-5",
-        "preset = \"nufit-6.0\"",
-    );
-    Case::new(&three).expect_input_error(&["[mixing] preset", "nufit-6.0"]);
-}
-
-#[test]
-fn missing_table_file() {
-    let s = with(
-        "kind = \"constant\"\nrho_g_cm3 = 3\nye = 0.5",
-        "kind = \"table\"\nfile = \"missing.csv\"",
-    );
-    Case::new(&s).expect_input_error(&["missing.csv"]);
-}
-
-#[test]
 fn unwritable_output() {
     let case = Case::new(LAB);
     std::fs::write(case.path("blocker"), b"a file, not a folder").unwrap();
     let out = case
-        .nuspin()
+        .command()
         .args(["run", "s.toml", "-o", "blocker/out.h5", "--quiet"])
         .output()
         .unwrap();
@@ -313,9 +192,9 @@ fn unwritable_output() {
 #[test]
 fn inspect_shows_the_file() {
     let case = Case::new(LAB);
-    assert!(case.run(&[]).status.success());
+    assert!(case.run_quiet(&[]).status.success());
     let out = case
-        .nuspin()
+        .command()
         .args(["inspect", "out.h5", "--energy-mev", "10"])
         .output()
         .unwrap();
@@ -334,7 +213,7 @@ fn inspect_shows_the_file() {
 fn medium_sample_writes_the_track_as_csv() {
     let case = Case::new(LAB);
     let out = case
-        .nuspin()
+        .command()
         .args([
             "medium", "sample", "s.toml", "--points", "5", "--csv", "m.csv",
         ])
@@ -358,7 +237,7 @@ fn medium_sample_writes_the_track_as_csv() {
     assert!((last[1] / (1.5 * 6.02214076e23) - 1.0).abs() < 1e-12);
     // The sample is itself a valid table.
     let check = case
-        .nuspin()
+        .command()
         .args(["medium", "check", "m.csv"])
         .output()
         .unwrap();
@@ -374,7 +253,7 @@ fn medium_check_reports_line_and_column_with_exit_code_2() {
     let case = Case::new(LAB);
     std::fs::write(case.path("bad.csv"), "x_km,rho_g_cm3\n0,1\n1,abc\n0.5,2\n").unwrap();
     let out = case
-        .nuspin()
+        .command()
         .args(["medium", "check", "bad.csv"])
         .output()
         .unwrap();
@@ -396,7 +275,7 @@ fn interrupted_runs_keep_the_finished_energies() {
     for signal in ["-INT", "-KILL"] {
         let case = Case::new(&slow);
         let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("nuspin"))
-            .current_dir(case.dir.path())
+            .current_dir(case.dir())
             .args(["run", "s.toml", "-o", "out.h5", "--quiet", "--threads", "1"])
             .spawn()
             .unwrap();
@@ -454,7 +333,7 @@ fn one_and_two_threads_give_identical_results() {
     let case = Case::new(&with("points = 5", "points = 16"));
     let read = |threads: &str, name: &str| {
         let out = case
-            .nuspin()
+            .command()
             .args(["run", "s.toml", "-o", name, "--quiet", "--threads", threads])
             .output()
             .unwrap();

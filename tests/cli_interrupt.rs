@@ -9,12 +9,13 @@
 //! No test asserts a duration: the signals are sent once the partial file shows progress,
 //! and "promptly" is checked against a run that would otherwise take hours.
 
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command as StdCommand, Output, Stdio};
+mod common;
+use common::cli::{stderr, Case};
+
+use std::path::Path;
+use std::process::{Child, Command as StdCommand, Output};
 use std::time::{Duration, Instant};
 
-use assert_cmd::cargo::CommandCargoExt;
-use assert_cmd::Command;
 use nuspin::output::{read_output, OutputFile, RunHeader};
 
 /// Two flavours on a long constant-density track solved by dop853 (which steps through
@@ -54,56 +55,6 @@ rtol = 1e-8
 profile_samples = 10
 amplitudes = true
 "#;
-
-struct Case {
-    dir: tempfile::TempDir,
-}
-
-impl Case {
-    fn new(scenario: &str) -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("s.toml"), scenario).unwrap();
-        Case { dir }
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
-    }
-
-    fn nuspin(&self, args: &[&str]) -> Output {
-        Command::cargo_bin("nuspin")
-            .unwrap()
-            .current_dir(self.dir.path())
-            .args(args)
-            .output()
-            .unwrap()
-    }
-
-    fn spawn(&self, args: &[&str]) -> Child {
-        StdCommand::cargo_bin("nuspin")
-            .unwrap()
-            .current_dir(self.dir.path())
-            .args(args)
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap()
-    }
-
-    fn files(&self) -> Vec<String> {
-        let mut names: Vec<String> = std::fs::read_dir(self.dir.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .filter(|n| !n.ends_with(".toml"))
-            .collect();
-        names.sort();
-        names
-    }
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
 
 /// Sends signal `name` to `child`; a child that has already exited (a fast machine finished
 /// the run first) is left to the caller's "finished first" branch.

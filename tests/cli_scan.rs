@@ -2,10 +2,10 @@
 //! end: the merged shards equal the unsharded run bit for bit, whatever the thread count,
 //! and each scan point equals a plain run with that value written into the file.
 
-use std::path::PathBuf;
+mod common;
+use common::cli::Case;
 
-use assert_cmd::Command;
-use nuspin::output::{read_output, OutputFile};
+use nuspin::output::OutputFile;
 
 const BASE: &str = r#"
 name = "scan"
@@ -44,44 +44,6 @@ const SCAN: &str = r#"
 "moments.magnetic_mu_b.e_mu" = { min = 1e-12, max = 1e-10, points = 3, scale = "log" }
 "medium.rho_g_cm3" = [1.0, 5.0]
 "#;
-
-struct Case {
-    dir: tempfile::TempDir,
-}
-
-impl Case {
-    fn new(text: &str) -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("s.toml"), text).unwrap();
-        Case { dir }
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
-    }
-
-    fn nuspin(&self, args: &[&str]) -> std::process::Output {
-        Command::cargo_bin("nuspin")
-            .unwrap()
-            .current_dir(self.dir.path())
-            .args(args)
-            .output()
-            .unwrap()
-    }
-
-    fn ok(&self, args: &[&str]) {
-        let out = self.nuspin(args);
-        assert!(
-            out.status.success(),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
-
-    fn read(&self, name: &str) -> OutputFile {
-        read_output(&self.path(name)).unwrap()
-    }
-}
 
 fn bits(v: impl IntoIterator<Item = f64>) -> Vec<u64> {
     v.into_iter().map(f64::to_bits).collect()

@@ -7,14 +7,12 @@ mod collective_common;
 use collective_common::*;
 
 use nalgebra::DVector;
-use nuspin::basis::Nature;
 use nuspin::collective::observables::{trace_p, vacuum_lepton_number};
 use nuspin::collective::{
     solve_dop853_collective, solve_lie, CollectiveProblem, CollectiveState, Emission, EnergyBins,
     LieOptions, ReferenceOptions,
 };
 use nuspin::hamiltonian::CMat;
-use nuspin::moments::Moments;
 use nuspin::units::EV_TO_INV_KM;
 use ode_solvers::dopri5::Dopri5;
 use ode_solvers::System;
@@ -43,15 +41,7 @@ fn lie_group_matches_dop853_on_a_small_bulb() {
     let mixing = bulb_mixing();
     let bins = EnergyBins::uniform(6, 60.0);
     let em = dim_emission();
-    let problem = CollectiveProblem::<4>::bulb(
-        Nature::Majorana,
-        &mixing,
-        &Moments::zero(),
-        &medium,
-        &em,
-        &bins,
-    )
-    .unwrap();
+    let problem = majorana_bulb(&medium, &mixing, &em, &bins);
     let end = 60.0;
     let lie = solve_lie(
         &problem,
@@ -144,15 +134,7 @@ fn flavour_only_limit_equals_polarisation_vectors() {
     let mixing = bulb_mixing();
     let bins = EnergyBins::uniform(4, 60.0);
     let em = dim_emission();
-    let problem = CollectiveProblem::<4>::bulb(
-        Nature::Majorana,
-        &mixing,
-        &Moments::zero(),
-        &medium,
-        &em,
-        &bins,
-    )
-    .unwrap();
+    let problem = majorana_bulb(&medium, &mixing, &em, &bins);
     let end = 40.0;
     let lie = solve_lie(
         &problem,
@@ -231,15 +213,7 @@ fn conservation_without_moment() {
     let mixing = bulb_mixing();
     let bins = EnergyBins::uniform(8, 80.0);
     let em = dim_emission();
-    let problem = CollectiveProblem::<4>::bulb(
-        Nature::Majorana,
-        &mixing,
-        &Moments::zero(),
-        &medium,
-        &em,
-        &bins,
-    )
-    .unwrap();
+    let problem = majorana_bulb(&medium, &mixing, &em, &bins);
     let start = CollectiveState::initial(&problem, 10.0);
     let l0 = vacuum_lepton_number(&problem, &mixing, &start.rho);
     let t0 = trace_p(&problem, &start.rho);
@@ -279,15 +253,7 @@ fn vacuum_lepton_number_drift_is_truncation_error() {
     let mixing = bulb_mixing();
     let bins = EnergyBins::uniform(8, 80.0);
     let em = dim_emission();
-    let problem = CollectiveProblem::<4>::bulb(
-        Nature::Majorana,
-        &mixing,
-        &Moments::zero(),
-        &medium,
-        &em,
-        &bins,
-    )
-    .unwrap();
+    let problem = majorana_bulb(&medium, &mixing, &em, &bins);
     let start = CollectiveState::initial(&problem, 10.0);
     let l0 = vacuum_lepton_number(&problem, &mixing, &start.rho);
     let end = 20.0;
@@ -386,15 +352,7 @@ fn spectral_swap_and_split() {
     let mixing = bulb_mixing();
     let bins = EnergyBins::uniform(80, 80.0);
     let em = bulb_emission();
-    let problem = CollectiveProblem::<4>::bulb(
-        Nature::Majorana,
-        &mixing,
-        &Moments::zero(),
-        &medium,
-        &em,
-        &bins,
-    )
-    .unwrap();
+    let problem = majorana_bulb(&medium, &mixing, &em, &bins);
     let start = CollectiveState::initial(&problem, 10.0);
     let l0 = vacuum_lepton_number(&problem, &mixing, &start.rho);
     let sol = solve_lie(&problem, start, 1000.0, &[], &LieOptions::default()).unwrap();

@@ -6,6 +6,7 @@
 use nalgebra::{SMatrix, SVector};
 use num_complex::Complex64;
 use nuspin::output::EnergyResult;
+use nuspin::reference::earth;
 use nuspin::run::{run, NoProgress, RunOptions};
 use nuspin::scenario::{parse, Scenario};
 use std::path::Path;
@@ -159,14 +160,11 @@ fn truth(segments: &[(f64, f64, f64)], e_gev: f64) -> [f64; 3] {
     std::array::from_fn(|b| s[(b, 1)].norm_sqr())
 }
 
+/// The atmospheric set-up of [`nuspin::reference::earth`] on `medium` and `track`, solved by
+/// the layers method.
 fn scenario(medium: &str, track: &str, energies: usize) -> Scenario {
-    let text = format!(
-        "name = \"t\"\n[neutrino]\nflavours = 3\nnature = \"dirac\"\ninitial = [\"nu_mu\"]\n\
-         [mixing]\npreset = \"nufit-5.2-no\"\n[energy]\nscale = \"log\"\nmin_mev = 1000.0\n\
-         max_mev = 100000.0\npoints = {energies}\n[medium]\n{medium}\n{track}\n\
-         [solver]\nmethod = \"layers\"\n[output]\nfile = \"unused.h5\"\n"
-    );
-    parse(Path::new("t.toml"), &text).unwrap()
+    let rest = format!("{track}\n[solver]\nmethod = \"layers\"\n[output]\nfile = \"unused.h5\"\n");
+    earth::atmospheric("t", medium, energies, &rest).unwrap()
 }
 
 fn results(s: &Scenario) -> Vec<EnergyResult> {
@@ -222,11 +220,7 @@ fn prem4_and_prem_chords_match_the_product_of_exact_exponentials() {
 
 #[test]
 fn constant_slab_matches_the_exact_exponential() {
-    let s = scenario(
-        "kind = \"constant\"\nrho_g_cm3 = 2.8\nye = 0.5",
-        "[track]\nstart_km = 0.0\nend_km = 1300.0",
-        20,
-    );
+    let s = scenario(earth::SLAB_MEDIUM, earth::SLAB_TRACK, 20);
     let err = check(&s, &[(1300.0, 2.8, 0.5)]);
     assert!(err <= 1e-12, "{err:e}");
 }

@@ -2,10 +2,10 @@
 //! chord; each point equals a plain run at that zenith bit for bit, `/track/x_km` holds each
 //! point's record positions, and shards merge bit-identically.
 
-use std::path::PathBuf;
+mod common;
+use common::cli::Case;
 
-use assert_cmd::Command;
-use nuspin::output::{read_output, OutputFile};
+use nuspin::output::OutputFile;
 
 const BASE: &str = r#"
 name = "zenith"
@@ -27,40 +27,6 @@ cos_zenith = -0.6
 "#;
 
 const SCAN: &str = "[scan]\n\"medium.cos_zenith\" = [-1.0, -0.6, -0.2]\n";
-
-struct Case {
-    dir: tempfile::TempDir,
-}
-
-impl Case {
-    fn new(text: &str) -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("s.toml"), text).unwrap();
-        Case { dir }
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
-    }
-
-    fn ok(&self, args: &[&str]) {
-        let out = Command::cargo_bin("nuspin")
-            .unwrap()
-            .current_dir(self.dir.path())
-            .args(args)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
-
-    fn read(&self, name: &str) -> OutputFile {
-        read_output(&self.path(name)).unwrap()
-    }
-}
 
 fn bits(v: impl IntoIterator<Item = f64>) -> Vec<u64> {
     v.into_iter().map(f64::to_bits).collect()

@@ -72,26 +72,26 @@ fn a_4001_row_linear_table_costs_about_what_its_pchip_reading_costs() {
     );
 }
 
+/// The tolerance is a stopping rule, but on this table it holds: for rtol 1e-5 … 1e-7 the
+/// error against the DOP853 truth stays within 2 rtol (measured 0.61, 0.19, 0.48 × rtol with
+/// the twisting field). At rtol 1e-8 magnus reaches the truth's own level (README: 4–9e-8;
+/// measured 5.0e-8), so there the bound is that level.
 #[test]
-#[ignore = "exploration"]
-fn explore_rtol() {
+#[ignore = "minutes under load: a DOP853 truth at rtol 1e-12 on 300 rows; .ci/run runs it"]
+fn magnus_error_follows_rtol_on_a_linear_table() {
     let model = model3(Basis::DiracNeutrino, Some(("e_mu", 1e-11)));
-    for (b, tw) in [(1e5, 1e-5), (0.0, 0.0)] {
-        let table = exp_sun_table(300, b, tw, Interpolation::Linear);
-        let h = path(&model, 10.0, &table);
-        let (a, bb) = (0.05 * R_SUN_KM, R_SUN_KM);
-        let truth = SolverOptions {
-            max_steps: 100_000_000,
-            ..opts(Method::Dop853, 1e-12)
-        };
-        let d = solve(&h, a, bb, &Record::End, &truth).expect("the DOP853 truth succeeds");
-        for rtol in [1e-5, 1e-6, 1e-7, 1e-8] {
-            let m = solve(&h, a, bb, &Record::End, &opts(Method::Magnus, rtol)).expect("magnus");
-            let dp = max_dp(&last(&m), &last(&d));
-            println!(
-                "b {b} rtol {rtol:e}: magnus {:?}, max |ΔP| = {dp:e}",
-                m.stats
-            );
-        }
+    let table = exp_sun_table(300, 1e5, 1e-5, Interpolation::Linear);
+    let h = path(&model, 10.0, &table);
+    let (a, b) = (0.05 * R_SUN_KM, R_SUN_KM);
+    let truth = SolverOptions {
+        max_steps: 100_000_000,
+        ..opts(Method::Dop853, 1e-12)
+    };
+    let d = solve(&h, a, b, &Record::End, &truth).expect("the DOP853 truth succeeds");
+    for (rtol, bound) in [(1e-5, 2e-5), (1e-6, 2e-6), (1e-7, 2e-7), (1e-8, 1e-7)] {
+        let m = solve(&h, a, b, &Record::End, &opts(Method::Magnus, rtol)).expect("magnus");
+        let dp = max_dp(&last(&m), &last(&d));
+        println!("rtol {rtol:e}: magnus {:?}, max |ΔP| = {dp:e}", m.stats);
+        assert!(dp <= bound, "rtol {rtol:e}: max |ΔP| = {dp:e} > {bound:e}");
     }
 }

@@ -365,3 +365,27 @@ fn h5py_reads_dense_groups() {
     };
     interop(shape, &[5, 39]);
 }
+
+/// h5py reads the unit of each scan axis (`/scan/<field>` attribute `unit`) as the crate
+/// writes it (moved here from cli_safety.rs, where it was skipped without h5py).
+#[test]
+#[ignore = "needs h5py (NUSPIN_H5PY or target/ci-venv); CI runs it"]
+fn h5py_reads_the_unit_of_each_scan_axis() {
+    let py = python();
+    let case = common::cli::Case::new(&format!(
+        "{}\n[scan]\n\"medium.rho_g_cm3\" = [1, 2]\n\"mixing.theta_deg\" = [30, 33]\n",
+        common::error_cases::base()
+    ));
+    case.ok(&["run", "s.toml", "-o", "out.h5", "--quiet"]);
+    let o = Command::new(py)
+        .args([
+            "-c",
+            "import h5py, sys; f = h5py.File(sys.argv[1]); \
+             print(f['scan/medium.rho_g_cm3'].attrs['unit'], f['scan/mixing.theta_deg'].attrs['unit'])",
+        ])
+        .arg(case.path("out.h5"))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(String::from_utf8_lossy(&o.stdout).trim(), "g/cm^3 deg");
+}

@@ -1,6 +1,6 @@
 //! Scenarios shared by the benches: the shipped examples loaded through the scenario API, and
-//! a few variants built in memory (the exponential Sun of BENCHMARKS.md, a 3-flavour copy of
-//! `lab-2nu`, fewer energies).
+//! a few variants built in memory (the exponential Sun of BENCHMARKS.md from
+//! [`nuspin::reference`], a 3-flavour copy of `lab-2nu`, fewer energies).
 
 #![allow(dead_code)] // each bench binary uses a different subset
 
@@ -44,35 +44,11 @@ pub fn lab_3nu() -> Scenario {
 }
 
 /// The exponential Sun of BENCHMARKS.md (3ν Dirac, ν_e from 0.05 R_sun, no production
-/// average, magnus rtol 1e-6) with `points` log-spaced energies in 1–20 MeV.
+/// average, magnus rtol 1e-6) with `points` log-spaced energies in 1–20 MeV: the library's
+/// [`nuspin::reference::solar::solar_exp`].
 pub fn solar_exp(points: usize) -> Scenario {
-    let text = format!(
-        r#"name = "solar-exp"
-[neutrino]
-flavours = 3
-nature = "dirac"
-initial = ["nu_e"]
-[mixing]
-preset = "nufit-5.2-no"
-[energy]
-scale = "log"
-min_mev = 1.0
-max_mev = 20.0
-points = {points}
-[medium]
-kind = "solar"
-model = "exponential"
-production_radius_rsun = 0.05
-production_average = false
-[solver]
-method = "magnus"
-rtol = 1e-6
-[output]
-file = "out/solar-exp.h5"
-profile_samples = 0
-"#
-    );
-    parse(&scenario_path("solar-exp"), &text).expect("valid scenario")
+    nuspin::reference::solar::solar_exp(&scenario_path("solar-exp"), points)
+        .expect("valid scenario")
 }
 
 /// The grid index of the energy nearest `target_mev` (log distance).

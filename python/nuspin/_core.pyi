@@ -3,6 +3,9 @@
 from typing import Any, Dict, List, Optional, Tuple
 
 __version__: str
+# Medium table columns besides x_km (src/medium/table_parse.rs), and interpolation names.
+TABLE_COLUMNS: List[str]
+INTERPOLATIONS: List[str]
 
 def validate(display: str, text: Optional[str] = None) -> Dict[str, Any]: ...
 def run_to_file(

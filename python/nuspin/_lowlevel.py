@@ -17,23 +17,10 @@ import numpy as np
 from . import _core
 from ._source import dumps, plain
 
-# The quantity columns of a medium table (docs/scenario.md, [medium]).
-COLUMNS = (
-    "rho_g_cm3",
-    "ye",
-    "ne_cm3",
-    "nn_cm3",
-    "b_par_gauss",
-    "b_perp_gauss",
-    "b_phi_rad",
-    "v_par",
-    "v_perp",
-    "v_phi_rad",
-    "pol_par",
-    "pol_perp",
-    "pol_phi_rad",
-)
-INTERPOLATIONS = ("linear", "log-linear", "pchip", "steps")
+# The quantity columns of a medium table (docs/scenario.md, [medium]) and the interpolation
+# names, as the Rust table reader knows them.
+COLUMNS = tuple(_core.TABLE_COLUMNS)
+INTERPOLATIONS = tuple(_core.INTERPOLATIONS)
 
 
 class Model:

@@ -335,6 +335,13 @@ fn toml_dumps(table: &Bound<'_, PyDict>) -> PyResult<String> {
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    // The names a medium table may use, from the Rust reader (python/nuspin/_lowlevel.py
+    // checks `Medium.from_arrays` columns against them).
+    m.add("TABLE_COLUMNS", nuspin::medium::table_parse::TABLE_COLUMNS.to_vec())?;
+    m.add(
+        "INTERPOLATIONS",
+        nuspin::medium::interpolate::Interpolation::NAMES.to_vec(),
+    )?;
     m.add_function(wrap_pyfunction!(validate, m)?)?;
     m.add_function(wrap_pyfunction!(run_to_file, m)?)?;
     m.add_function(wrap_pyfunction!(solve_amplitudes, m)?)?;

@@ -9,22 +9,21 @@
 use std::fmt;
 use std::path::Path;
 
-/// Column names a table may have besides `x_km`: scenario.md's quantity table.
-pub const TABLE_COLUMNS: [&str; 13] = [
-    "rho_g_cm3",
-    "ye",
-    "ne_cm3",
-    "nn_cm3",
-    "b_par_gauss",
-    "b_perp_gauss",
-    "b_phi_rad",
-    "v_par",
-    "v_perp",
-    "v_phi_rad",
-    "pol_par",
-    "pol_perp",
-    "pol_phi_rad",
-];
+use super::point::QUANTITY_NAMES;
+
+/// Column names a table may have besides `x_km`: scenario.md's quantity table, i.e. the
+/// density and Y_e, then every [`QUANTITY_NAMES`] quantity.
+pub const TABLE_COLUMNS: [&str; 13] = {
+    let mut names = [""; 13];
+    names[0] = "rho_g_cm3";
+    names[1] = "ye";
+    let mut i = 0;
+    while i < QUANTITY_NAMES.len() {
+        names[i + 2] = QUANTITY_NAMES[i];
+        i += 1;
+    }
+    names
+};
 
 /// One problem in a table file, located by 1-based line and column (field) where known.
 /// Displays as `profiles/x.csv:12:3: column 'rho_g_cm3': expected a number, got 'abc'`.

@@ -1,22 +1,22 @@
 //! Shared set-ups of the collective tests: the bipolar pendulum of collective.md §7.1 and its
-//! exact solution, the bulb of §7.2, polarisation vectors.
+//! exact solution, the bulb of §7.2 (from `nuspin::reference::bulb`), polarisation vectors.
 #![allow(dead_code)]
+// Each test binary uses a different subset of the re-exported reference problems.
+#![allow(unused_imports)]
 
 use nuspin::basis::Nature;
-use nuspin::collective::{
-    CollectiveProblem, Emission, EnergyBins, Geometry, SpeciesEmission, SpectrumShape,
-};
+use nuspin::collective::{CollectiveProblem, Emission, EnergyBins, Geometry};
 use nuspin::hamiltonian::CMat;
-use nuspin::medium::{ConstantMedium, MediumPoint};
+use nuspin::medium::ConstantMedium;
 use nuspin::mixing::{Mixing, OscillationParams, TwoFlavourParams};
 use nuspin::moments::Moments;
 use nuspin::units::EV_TO_INV_KM;
 
 pub type V3 = [f64; 3];
 
-pub fn vacuum() -> ConstantMedium {
-    ConstantMedium::new(MediumPoint::default()).unwrap()
-}
+/// The bulb of collective.md §7.2 (emission, inverted two-flavour mixing, vacuum): the
+/// library's reference problem.
+pub use nuspin::reference::bulb::{emission as bulb_emission, mixing as bulb_mixing, vacuum};
 
 /// Two flavours with mixing angle `theta_rad` and Δm² chosen so that ω = Δm²/2E equals
 /// `omega_inv_km` at E = 1 MeV.
@@ -145,31 +145,20 @@ pub fn pendulum_exact(p: V3, pbar: V3, omega: f64, mu: f64, b: V3) -> PendulumEx
     }
 }
 
-/// The bulb of collective.md §7.2: L = 1e51 erg/s, ⟨E⟩ = 10/15/20 MeV, FD η = 0, R_ν = 10 km.
-pub fn bulb_emission() -> Emission {
-    let s = |e: f64| SpeciesEmission {
-        luminosity_erg_s: 1e51,
-        mean_energy_mev: e,
-        shape: SpectrumShape::FermiDirac { eta: 0.0 },
-    };
-    Emission {
-        r_nu_km: 10.0,
-        nu_e: s(10.0),
-        nubar_e: s(15.0),
-        nu_x: s(20.0),
-        nubar_x: s(20.0),
-    }
-}
-
-/// Inverted two-flavour mixing of §7.2: Δm² = −3e-3 eV², θ = 0.1 rad.
-pub fn bulb_mixing() -> Mixing {
-    Mixing::new(
-        OscillationParams::Two(TwoFlavourParams {
-            theta_deg: 0.1f64.to_degrees(),
-            dm2_ev2: -3e-3,
-        }),
-        0.0,
-        &[],
+/// The Majorana flavour-only bulb (no moment) of `emission` over `bins` on `medium`.
+pub fn majorana_bulb<'a>(
+    medium: &'a ConstantMedium,
+    mixing: &Mixing,
+    emission: &Emission,
+    bins: &EnergyBins,
+) -> CollectiveProblem<'a, 4> {
+    CollectiveProblem::<4>::bulb(
+        Nature::Majorana,
+        mixing,
+        &Moments::zero(),
+        medium,
+        emission,
+        bins,
     )
     .unwrap()
 }

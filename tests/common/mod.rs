@@ -1,7 +1,12 @@
 //! Fixtures shared by the integration tests: a run header and deterministic energy results
 //! whose values depend on every index, so a misplaced slab cannot go unnoticed (output tests),
-//! and the adiabatic solar P_ee of physics.md §8 (solar tests).
+//! the adiabatic solar P_ee of physics.md §8 (solar tests), and in [`cli`] the `nuspin` binary
+//! run in a scratch folder (CLI tests), and in [`error_cases`] the shared scenario-error cases
+//! of tests/data/scenario_errors.toml.
 #![allow(dead_code)]
+
+pub mod cli;
+pub mod error_cases;
 
 use num_complex::Complex64;
 use nuspin::output::{EnergyResult, MediumSamples, RunHeader};

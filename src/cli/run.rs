@@ -197,10 +197,11 @@ fn check_memory(cost: &estimate::Estimate, max_memory: Option<f64>) -> Result<()
     for (limit, what) in limits.into_iter().flatten() {
         if cost.memory_bytes > limit {
             return Err(Error::usage(format!(
-                "the run needs about {} of memory ({} thread(s) × {} per energy being solved, for its recorded propagators, + 2 × {} for the output data the final write assembles and compresses), more than {what}, {}; record fewer positions ([track] record), use fewer --threads, or split the grid with --shard",
+                "the run needs about {} of memory ({} thread(s) × {} per energy being solved, for its recorded propagators, + {} for the final write of the {} of output data), more than {what}, {}; record fewer positions ([track] record), use fewer --threads, or split the grid with --shard",
                 estimate::bytes_text(cost.memory_bytes),
                 cost.threads,
                 estimate::bytes_text(cost.per_point_bytes),
+                estimate::bytes_text(cost.final_write_bytes),
                 estimate::bytes_text(cost.file_bytes),
                 estimate::bytes_text(limit)
             )));

@@ -3,11 +3,13 @@
 //! Appending (and fsyncing) every batch as it finishes put the disk on the solving thread's
 //! path: at microseconds per grid point most of a run was spent syncing. Here finished grid
 //! points are handed over a channel and written in one batch at most once per `interval`
-//! (1 s in the CLI), and within `interval` of arriving even when nothing else arrives. A hard
-//! kill therefore loses at most the last `interval` of finished work (plus the time of one
-//! sync); an orderly stop loses nothing: [`TimedPartial::finish`] appends what is pending and
-//! hands back any results an append failed to write, and the final file is written from the
-//! partial file plus those. A run that ends before the first sync (under a second) never
+//! (1 s in the CLI), and within `interval` of arriving even when nothing else arrives — or at
+//! once when they hold more than 8 MiB, so the results waiting in memory are a fixed cost
+//! (issue 16), not a second of a fast run's records. A hard kill therefore loses at most the
+//! last `interval` of finished work (plus the time of one sync); an orderly stop loses
+//! nothing: [`TimedPartial::finish`] appends what is pending and hands back any results an
+//! append failed to write, and the final file is written from the partial file plus those. A
+//! run that ends before the first sync (under a second, and under 8 MiB of results) never
 //! appends: its results come back from `finish` and the final file is written from memory.
 
 use std::sync::mpsc::{self, RecvTimeoutError};
@@ -40,6 +42,8 @@ impl TimedPartial {
         let kept = Arc::clone(&unwritten);
         let thread = std::thread::spawn(move || {
             let mut pending: Vec<EnergyResult> = Vec::new();
+            // Bytes of the values in `pending` (the flush empties it).
+            let mut pending_bytes = 0;
             let mut last_sync = Instant::now();
             // Cells: the flush closure sets them, the end of the run reads them.
             let broken = std::cell::Cell::new(false);
@@ -78,12 +82,20 @@ impl TimedPartial {
                 };
                 match next {
                     Ok(batch) => {
+                        pending_bytes += bytes(&batch);
                         pending.extend(batch);
-                        if last_sync.elapsed() >= interval {
+                        // Also written when large, so what waits for the file (and what the
+                        // allocator keeps of it after) stays a fixed cost, not a second's
+                        // worth of a fast run's records.
+                        if last_sync.elapsed() >= interval || pending_bytes > PENDING_MAX_BYTES {
                             flush(&mut pending, &mut last_sync);
+                            pending_bytes = 0;
                         }
                     }
-                    Err(RecvTimeoutError::Timeout) => flush(&mut pending, &mut last_sync),
+                    Err(RecvTimeoutError::Timeout) => {
+                        flush(&mut pending, &mut last_sync);
+                        pending_bytes = 0;
+                    }
                     // The run is over. A run that ended before its first sync hands its
                     // results back for the final file (written in one pass from memory, not
                     // appended here and read back); otherwise what is pending goes to the
@@ -146,6 +158,24 @@ impl TimedPartial {
             let _ = t.join();
         }
     }
+}
+
+/// Bytes of results waiting for the file above which they are written at once (see the
+/// module docs).
+pub const PENDING_MAX_BYTES: usize = 8 << 20;
+
+/// Bytes of the values `results` hold.
+fn bytes(results: &[EnergyResult]) -> usize {
+    results
+        .iter()
+        .map(|r| {
+            let amplitude = r.amplitude.as_ref().map_or(0, |a| a.len() * 16);
+            let steps = r.step_x_km.as_ref().map_or(0, Vec::len)
+                + r.step_probability.as_ref().map_or(0, Vec::len);
+            let extras: usize = r.extras.iter().map(Vec::len).sum();
+            (r.probability.len() + steps + extras) * 8 + amplitude
+        })
+        .sum()
 }
 
 impl Drop for TimedPartial {

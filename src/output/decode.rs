@@ -276,38 +276,101 @@ fn slabs(extras: &[Vec<f64>], h: &RunHeader, at: usize) -> Vec<Vec<f64>> {
 /// `/partial` dataset (a longer dataset holds the tail of an append a kill interrupted).
 pub(crate) fn partial_energies(r: &Reader, h: &RunHeader) -> Result<Vec<EnergyResult>> {
     let index = r.u64s(layout::PARTIAL_ENERGY_INDEX.path)?;
-    let n = index.len();
+    let mut rows = PartialRows::read(r, h, index.len())?;
+    let steps = PartialSteps::read(r, h, index.len())?;
+    rows.read_extras(r, h, index.len())?;
     let slab = h.slab_len();
-    let probability = r.at_least(
-        layout::PARTIAL_PROBABILITY.path,
-        r.f64s(layout::PARTIAL_PROBABILITY.path)?,
-        n * slab,
-    )?;
-    let steps = r.at_least(
-        layout::PARTIAL_STEPS.path,
-        r.u64s(layout::PARTIAL_STEPS.path)?,
-        n,
-    )?;
-    let rejected = r.at_least(
-        layout::PARTIAL_REJECTED.path,
-        r.u64s(layout::PARTIAL_REJECTED.path)?,
-        n,
-    )?;
-    let unitarity = r.at_least(
-        layout::PARTIAL_UNITARITY.path,
-        r.f64s(layout::PARTIAL_UNITARITY.path)?,
-        n,
-    )?;
-    let amplitude = match h.amplitudes {
-        true => {
-            let a = r.complexes(layout::PARTIAL_AMPLITUDE.path)?;
-            Some(r.at_least(layout::PARTIAL_AMPLITUDE.path, a, n * slab)?)
+    let mut out = Vec::with_capacity(index.len());
+    let mut step_start = 0;
+    for (k, &e) in index.iter().enumerate() {
+        let (step_x_km, step_probability) = steps.of_row(h, k, &mut step_start);
+        out.push(EnergyResult {
+            grid_index: usize::try_from(e).unwrap_or(usize::MAX),
+            probability: rows.probability[k * slab..(k + 1) * slab].to_vec(),
+            amplitude: rows
+                .amplitude
+                .as_ref()
+                .map(|a| a[k * slab..(k + 1) * slab].to_vec()),
+            steps: rows.steps[k],
+            rejected: rows.rejected[k],
+            unitarity_error: rows.unitarity[k],
+            step_x_km,
+            step_probability,
+            extras: slabs(&rows.extras, h, k),
+        });
+    }
+    Ok(out)
+}
+
+/// The first `n` rows of every per-energy `/partial` dataset, each concatenated.
+struct PartialRows {
+    probability: Vec<f64>,
+    amplitude: Option<Vec<Complex64>>,
+    steps: Vec<u64>,
+    rejected: Vec<u64>,
+    unitarity: Vec<f64>,
+    extras: Vec<Vec<f64>>,
+}
+
+impl PartialRows {
+    /// Read in the order a damaged file's first error has always been reported in:
+    /// probability, counters, amplitude, then (after the steps) the extras.
+    fn read(r: &Reader, h: &RunHeader, n: usize) -> Result<Self> {
+        let slab = h.slab_len();
+        let f64s = |path: &str, want: usize| r.at_least(path, r.f64s(path)?, want);
+        let u64s = |path: &str, want: usize| r.at_least(path, r.u64s(path)?, want);
+        let probability = f64s(layout::PARTIAL_PROBABILITY.path, n * slab)?;
+        let steps = u64s(layout::PARTIAL_STEPS.path, n)?;
+        let rejected = u64s(layout::PARTIAL_REJECTED.path, n)?;
+        let unitarity = f64s(layout::PARTIAL_UNITARITY.path, n)?;
+        let amplitude = match h.amplitudes {
+            true => {
+                let a = r.complexes(layout::PARTIAL_AMPLITUDE.path)?;
+                Some(r.at_least(layout::PARTIAL_AMPLITUDE.path, a, n * slab)?)
+            }
+            false => None,
+        };
+        Ok(PartialRows {
+            probability,
+            amplitude,
+            steps,
+            rejected,
+            unitarity,
+            extras: Vec::new(),
+        })
+    }
+
+    /// The extras' rows, read after the steps.
+    fn read_extras(&mut self, r: &Reader, h: &RunHeader, n: usize) -> Result<()> {
+        self.extras = h
+            .extras
+            .iter()
+            .map(|x| {
+                let at = layout::partial_extra_path(&x.path);
+                r.at_least(&at, r.f64s(&at)?, n * x.slab_len())
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(())
+    }
+}
+
+/// The steps of the first `n` rows of an all-steps partial file (empty otherwise).
+struct PartialSteps {
+    counts: Vec<u64>,
+    x_km: Vec<f64>,
+    probability: Vec<f64>,
+}
+
+impl PartialSteps {
+    fn read(r: &Reader, h: &RunHeader, n: usize) -> Result<Self> {
+        if !h.all_steps {
+            return Ok(PartialSteps {
+                counts: Vec::new(),
+                x_km: Vec::new(),
+                probability: Vec::new(),
+            });
         }
-        false => None,
-    };
-    let (mut step_x, mut step_p, mut counts) = (Vec::new(), Vec::new(), Vec::new());
-    if h.all_steps {
-        counts = r.at_least(
+        let counts = r.at_least(
             layout::PARTIAL_STEP_COUNT.path,
             r.u64s(layout::PARTIAL_STEP_COUNT.path)?,
             n,
@@ -316,54 +379,41 @@ pub(crate) fn partial_energies(r: &Reader, h: &RunHeader) -> Result<Vec<EnergyRe
         let total = counts.iter().fold(0usize, |t, &c| {
             t.saturating_add(usize::try_from(c).unwrap_or(usize::MAX))
         });
-        step_x = r.at_least(
+        let x_km = r.at_least(
             layout::PARTIAL_STEP_X_KM.path,
             r.f64s(layout::PARTIAL_STEP_X_KM.path)?,
             total,
         )?;
         let p = r.f64s(layout::PARTIAL_STEP_PROBABILITY.path)?;
-        step_p = r.at_least(
+        let probability = r.at_least(
             layout::PARTIAL_STEP_PROBABILITY.path,
             p,
             total.saturating_mul(h.state_pairs()),
         )?;
-    }
-    let extras = h
-        .extras
-        .iter()
-        .map(|x| {
-            let at = layout::partial_extra_path(&x.path);
-            r.at_least(&at, r.f64s(&at)?, n * x.slab_len())
+        Ok(PartialSteps {
+            counts,
+            x_km,
+            probability,
         })
-        .collect::<Result<Vec<_>>>()?;
-    let mut out = Vec::with_capacity(n);
-    let mut step_start = 0;
-    for (k, &e) in index.iter().enumerate() {
-        let e = usize::try_from(e).unwrap_or(usize::MAX);
-        let (step_x_km, step_probability) = if h.all_steps {
-            let (a, b) = (step_start, step_start + counts[k] as usize);
-            step_start = b;
-            let pairs = h.state_pairs();
-            (
-                Some(step_x[a..b].to_vec()),
-                Some(step_p[a * pairs..b * pairs].to_vec()),
-            )
-        } else {
-            (None, None)
-        };
-        out.push(EnergyResult {
-            grid_index: e,
-            probability: probability[k * slab..(k + 1) * slab].to_vec(),
-            amplitude: amplitude
-                .as_ref()
-                .map(|a| a[k * slab..(k + 1) * slab].to_vec()),
-            steps: steps[k],
-            rejected: rejected[k],
-            unitarity_error: unitarity[k],
-            step_x_km,
-            step_probability,
-            extras: slabs(&extras, h, k),
-        });
     }
-    Ok(out)
+
+    /// Row `k`'s step positions and probabilities (`None` unless all-steps); `start` is
+    /// the row's first step and is moved past it.
+    fn of_row(
+        &self,
+        h: &RunHeader,
+        k: usize,
+        start: &mut usize,
+    ) -> (Option<Vec<f64>>, Option<Vec<f64>>) {
+        if !h.all_steps {
+            return (None, None);
+        }
+        let (a, b) = (*start, *start + self.counts[k] as usize);
+        *start = b;
+        let pairs = h.state_pairs();
+        (
+            Some(self.x_km[a..b].to_vec()),
+            Some(self.probability[a * pairs..b * pairs].to_vec()),
+        )
+    }
 }

@@ -1,10 +1,13 @@
 //! The final output file: written whole with `FileBuilder` under `<out>.tmp-<pid>`, fsynced,
 //! renamed onto `<out>`, and then `<out>.partial` removed (output.md, "Rules"). The values
-//! come from results in memory or, for a run, from its partial file ([`super::grid_data`]).
+//! come from results in memory or, for a run, from its partial file ([`super::grid_data`]),
+//! one dataset at a time into the bytes handed to the builder. Whether the per-grid-point
+//! datasets are deflated or stored contiguous is the final write's memory peak: see
+//! [`Storage`].
 
 use std::path::Path;
 
-use hdf5_pure::{make_f64_type, AttrValue, FileBuilder};
+use hdf5_pure::{make_f64_type, AttrValue, DatasetBuilder, FileBuilder, GroupBuilder};
 
 use super::encode::{self, described, COMPLEX_SIZE};
 use super::error::{OutputError, Result};
@@ -150,70 +153,21 @@ fn write_grid(
     derived: &[DerivedDataset],
 ) -> Result<()> {
     check_derived(final_path, header, derived)?;
-    let n_e = header.n_grid();
-    let slab = header.slab_len();
-
+    let storage = Storage::of(header);
+    let grid_shape: Vec<u64> = header.grid_shape().iter().map(|&d| d as u64).collect();
     let mut builder = FileBuilder::new();
     encode::root_attrs(&mut builder, header, complete);
     if !derived.is_empty() {
         let paths = derived.iter().map(|d| d.path.clone()).collect();
         builder.set_attr(layout::ATTR_DERIVED, AttrValue::VarLenStringArray(paths));
     }
-    let mut solver = encode::common_items(&mut builder, header);
-
-    let grid_shape: Vec<u64> = header.grid_shape().iter().map(|&d| d as u64).collect();
-    let mut shape = grid_shape.clone();
-    shape.extend([
-        header.x_km.len() as u64,
-        header.initial_states.len() as u64,
-        header.final_states.len() as u64,
-    ]);
-    let chunks = encode::chunk_shape(&shape, CHUNK_ELEMENTS);
-
-    // The bytes go to the builder as they are: one copy of each dataset in memory.
-    let mut probability = nan_bytes(n_e * slab, 8);
-    data.fill(Slab::Probability, slab, &mut probability)?;
-    described(&mut builder, &layout::PROBABILITY)
-        .with_raw_data(make_f64_type(), probability, (n_e * slab) as u64)
-        .with_shape(&shape)
-        .with_chunks(&chunks)
-        .with_shuffle()
-        .with_deflate(DEFLATE_LEVEL);
-
-    if header.amplitudes {
-        let mut amplitude = nan_bytes(n_e * slab, COMPLEX_SIZE);
-        data.fill(Slab::Amplitude, slab, &mut amplitude)?;
-        described(&mut builder, &layout::AMPLITUDE)
-            .with_compound_data(encode::complex_type(), amplitude, (n_e * slab) as u64)
-            .with_shape(&shape)
-            .with_chunks(&chunks)
-            .with_shuffle()
-            .with_deflate(DEFLATE_LEVEL);
-    }
-
-    let done: Vec<u8> = data.done().iter().map(|&d| u8::from(d)).collect();
-    described(&mut builder, &layout::ENERGY_DONE)
-        .with_u8_data(&done)
-        .with_shape(&grid_shape);
-
-    let (steps, rejected, unitarity) = data.counters()?;
-    described(&mut solver, &layout::SOLVER_STEPS)
-        .with_u64_data(&steps)
-        .with_shape(&grid_shape);
-    described(&mut solver, &layout::SOLVER_REJECTED)
-        .with_u64_data(&rejected)
-        .with_shape(&grid_shape);
-    described(&mut solver, &layout::SOLVER_UNITARITY)
-        .with_f64_data(&unitarity)
-        .with_shape(&grid_shape);
-    builder.add_group(solver.finish());
-
-    add_extras(&mut builder, header, data, &grid_shape, derived)?;
-
+    let solver = encode::common_items(&mut builder, header);
+    add_states(&mut builder, header, data, &grid_shape, storage)?;
+    add_counters(&mut builder, solver, data, &grid_shape)?;
+    add_extras(&mut builder, header, data, &grid_shape, derived, storage)?;
     if header.all_steps {
         add_steps(&mut builder, header, data)?;
     }
-
     paths::write_atomically(builder, final_path)?;
     paths::remove_if_exists(&paths::partial_path(final_path))?;
     paths::sync_dir(
@@ -222,6 +176,124 @@ fn write_grid(
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new(".")),
     )
+}
+
+/// How the per-grid-point datasets are stored: the choice is the final write's memory.
+///
+/// `hdf5-pure` 0.47 writes an N-d dataset only from all of its bytes at once, and to
+/// deflate it, it splits them into chunk copies and keeps every compressed chunk (with its
+/// `Vec` slack) until the file is laid out: measured, 2.5 × the dataset's bytes at once.
+/// A contiguous dataset is written straight from the bytes handed over: 1 ×. So the grid
+/// datasets are deflated while their bytes stay below [`DEFLATE_MAX_BYTES`] (the cost is
+/// then a fixed overhead) and stored contiguous above it, where a second and third copy
+/// would be what limits the run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Storage {
+    /// Chunked, shuffled and deflated.
+    Deflated,
+    /// Contiguous, uncompressed.
+    Contiguous,
+}
+
+/// Bytes of per-grid-point data (probability, amplitude and extras together) above which
+/// the final file stores them contiguous and uncompressed, written from the one copy handed
+/// to the HDF5 writer; up to it they are deflated, which holds 2.5 × them at once.
+pub const DEFLATE_MAX_BYTES: usize = 8 << 20;
+
+impl Storage {
+    fn of(header: &RunHeader) -> Self {
+        if grid_data_bytes(header) > DEFLATE_MAX_BYTES {
+            Storage::Contiguous
+        } else {
+            Storage::Deflated
+        }
+    }
+}
+
+/// Bytes of the per-grid-point datasets of the final file (probability, amplitude, extras).
+pub fn grid_data_bytes(header: &RunHeader) -> usize {
+    let slab = header.slab_len();
+    let amplitude = if header.amplitudes { COMPLEX_SIZE } else { 0 };
+    let extras: usize = header.extras.iter().map(|e| e.slab_len() * 8).sum();
+    header.n_grid() * (slab * (8 + amplitude) + extras)
+}
+
+/// Chunks and filters of a dataset of `shape` stored as `storage`.
+fn stored<'a>(
+    ds: &'a mut DatasetBuilder,
+    shape: &[u64],
+    storage: Storage,
+) -> &'a mut DatasetBuilder {
+    ds.with_shape(shape);
+    match storage {
+        Storage::Deflated => ds
+            .with_chunks(&encode::chunk_shape(shape, CHUNK_ELEMENTS))
+            .with_shuffle()
+            .with_deflate(DEFLATE_LEVEL),
+        Storage::Contiguous => ds,
+    }
+}
+
+/// `/probability` and `/amplitude` (NaN where not done). The bytes go to the builder as
+/// they are: one copy of each dataset in memory.
+fn add_states(
+    builder: &mut FileBuilder,
+    header: &RunHeader,
+    data: &dyn GridData,
+    grid_shape: &[u64],
+    storage: Storage,
+) -> Result<()> {
+    let n = header.n_grid() * header.slab_len();
+    let mut shape = grid_shape.to_vec();
+    shape.extend([
+        header.x_km.len() as u64,
+        header.initial_states.len() as u64,
+        header.final_states.len() as u64,
+    ]);
+    let mut probability = nan_bytes(n, 8);
+    data.fill(Slab::Probability, header.slab_len(), &mut probability)?;
+    let ds = described(builder, &layout::PROBABILITY).with_raw_data(
+        make_f64_type(),
+        probability,
+        n as u64,
+    );
+    stored(ds, &shape, storage);
+    if header.amplitudes {
+        let mut amplitude = nan_bytes(n, COMPLEX_SIZE);
+        data.fill(Slab::Amplitude, header.slab_len(), &mut amplitude)?;
+        let ds = described(builder, &layout::AMPLITUDE).with_compound_data(
+            encode::complex_type(),
+            amplitude,
+            n as u64,
+        );
+        stored(ds, &shape, storage);
+    }
+    Ok(())
+}
+
+/// `/energy_done` and the `/solver` datasets, closing the `/solver` group.
+fn add_counters(
+    builder: &mut FileBuilder,
+    mut solver: GroupBuilder,
+    data: &dyn GridData,
+    grid_shape: &[u64],
+) -> Result<()> {
+    let done: Vec<u8> = data.done().iter().map(|&d| u8::from(d)).collect();
+    described(builder, &layout::ENERGY_DONE)
+        .with_u8_data(&done)
+        .with_shape(grid_shape);
+    let (steps, rejected, unitarity) = data.counters()?;
+    described(&mut solver, &layout::SOLVER_STEPS)
+        .with_u64_data(&steps)
+        .with_shape(grid_shape);
+    described(&mut solver, &layout::SOLVER_REJECTED)
+        .with_u64_data(&rejected)
+        .with_shape(grid_shape);
+    described(&mut solver, &layout::SOLVER_UNITARITY)
+        .with_f64_data(&unitarity)
+        .with_shape(grid_shape);
+    builder.add_group(solver.finish());
+    Ok(())
 }
 
 /// A dataset to add at `path` (`name` or `group/name`).
@@ -233,6 +305,8 @@ struct Added<'a> {
     values: Values<'a>,
     f64_attrs: &'a [(String, f64)],
     text_attrs: &'a [(String, String)],
+    /// Deflated only when large enough to be worth it (whole-run datasets always are).
+    storage: Storage,
 }
 
 /// The values of an added dataset: bytes already in file order, or f64s to encode.
@@ -249,6 +323,7 @@ fn add_extras(
     data: &dyn GridData,
     grid_shape: &[u64],
     derived: &[DerivedDataset],
+    storage: Storage,
 ) -> Result<()> {
     let mut added: Vec<Added> = Vec::new();
     for (k, extra) in header.extras.iter().enumerate() {
@@ -265,6 +340,7 @@ fn add_extras(
             values: Values::Bytes(values),
             f64_attrs: &[],
             text_attrs: &[],
+            storage,
         });
     }
     for d in derived {
@@ -276,6 +352,7 @@ fn add_extras(
             values: Values::F64(&d.values),
             f64_attrs: &d.f64_attrs,
             text_attrs: &d.text_attrs,
+            storage: Storage::Deflated,
         });
     }
     let group_of = |a: &Added<'_>| a.path.split_once('/').map(|(g, _)| g.to_string());
@@ -318,12 +395,11 @@ fn write_added<C: encode::Container>(container: &mut C, a: Added<'_>, name: &str
         Values::Bytes(bytes) => ds.with_raw_data(make_f64_type(), bytes, elements),
         Values::F64(values) => ds.with_f64_data(values),
     };
-    ds.with_shape(&a.shape);
-    if elements > CHUNK_ELEMENTS {
-        ds.with_chunks(&encode::chunk_shape(&a.shape, CHUNK_ELEMENTS))
-            .with_shuffle()
-            .with_deflate(DEFLATE_LEVEL);
-    }
+    let storage = match a.storage {
+        Storage::Deflated if elements > CHUNK_ELEMENTS => Storage::Deflated,
+        _ => Storage::Contiguous,
+    };
+    stored(ds, &a.shape, storage);
 }
 
 /// `/steps/<iE>/x_km` and `/steps/<iE>/probability` for every finished energy.

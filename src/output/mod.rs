@@ -45,9 +45,12 @@ mod paths;
 mod read;
 mod time;
 
-pub use background::TimedPartial;
+pub use background::{TimedPartial, PENDING_MAX_BYTES};
 pub use error::{OutputError, Result};
-pub use final_file::{partial_extras, write_final, write_final_from_partial, write_final_with};
+pub use final_file::{
+    grid_data_bytes, partial_extras, write_final, write_final_from_partial, write_final_with,
+    DEFLATE_MAX_BYTES,
+};
 pub use header::{DerivedDataset, EnergyResult, ExtraSpec, MediumSamples, RunHeader, ScanAxis};
 pub use merge::merge_shards;
 pub use partial::PartialWriter;

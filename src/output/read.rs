@@ -101,35 +101,7 @@ fn read_whole(path: &Path) -> Result<OutputFile> {
     }
     let root_groups = r.group_names("")?;
     let is_partial = root_groups.iter().any(|g| g == layout::PARTIAL_GROUP);
-    let solver = r.attrs(layout::SOLVER_GROUP)?;
-    let all_steps = decode::text_attr(&r, &root, layout::ATTR_RECORD)
-        .is_ok_and(|v| v == layout::RECORD_ALL_STEPS);
-    let amplitude_path = if is_partial {
-        layout::PARTIAL_AMPLITUDE.path
-    } else {
-        layout::AMPLITUDE.path
-    };
-    let header = RunHeader {
-        nuspin_version: decode::text_attr(&r, &root, layout::ATTR_VERSION)?,
-        scenario_name: decode::text_attr(&r, &root, layout::ATTR_SCENARIO_NAME)?,
-        scenario_toml: decode::text_attr(&r, &root, layout::ATTR_SCENARIO_TOML)?,
-        scenario_file: decode::text_attr(&r, &root, layout::ATTR_SCENARIO_FILE).unwrap_or_default(),
-        created_utc: decode::text_attr(&r, &root, layout::ATTR_CREATED_UTC)?,
-        command: decode::text_attr(&r, &root, layout::ATTR_COMMAND)?,
-        energy_mev: r.f64s(layout::ENERGY_MEV.path)?,
-        x_km: r.f64s(layout::X_KM.path)?,
-        initial_states: r.strings(layout::INITIAL_STATES.path)?,
-        final_states: r.strings(layout::FINAL_STATES.path)?,
-        solver_method: decode::text_attr(&r, &solver, layout::ATTR_METHOD)?,
-        rtol: decode::f64_attr(&r, &solver, layout::ATTR_RTOL)?,
-        atol: decode::f64_attr(&r, &solver, layout::ATTR_ATOL)?,
-        amplitudes: r.exists(amplitude_path)?,
-        all_steps,
-        medium_samples: read_medium(&r, &root_groups)?,
-        extras: read_extra_specs(&r, &root, is_partial)?,
-        scan: read_scan(&r, &root_groups)?,
-        shard: read_shard(&r, &root)?,
-    };
+    let header = read_header(&r, &root, &root_groups, is_partial)?;
     let complete = decode::int_attr(&r, &root, layout::ATTR_COMPLETE)? != 0;
     header
         .validate(path)
@@ -139,43 +111,96 @@ fn read_whole(path: &Path) -> Result<OutputFile> {
     } else {
         decode::final_energies(&r, &header)?
     };
-    let mut out = OutputFile {
-        path: path.to_path_buf(),
-        is_partial,
-        complete,
-        probability: Array4::from_elem(dims(&header), f64::NAN),
-        amplitude: header
-            .amplitudes
-            .then(|| Array4::from_elem(dims(&header), Complex64::new(f64::NAN, f64::NAN))),
-        energy_done: vec![0; header.n_grid()],
-        steps: vec![0; header.n_grid()],
-        rejected: vec![0; header.n_grid()],
-        unitarity_error: vec![f64::NAN; header.n_grid()],
-        step_records: if all_steps {
-            vec![None; header.n_grid()]
-        } else {
-            Vec::new()
-        },
-        extras: header
-            .extras
-            .iter()
-            .map(|x| {
-                let mut shape = vec![header.n_grid()];
-                shape.extend(&x.shape);
-                ArrayD::from_elem(IxDyn(&shape), f64::NAN)
-            })
-            .collect(),
-        derived: if is_partial {
-            Vec::new()
-        } else {
-            read_derived(&r, &root)?
-        },
-        header,
+    let derived = if is_partial {
+        Vec::new()
+    } else {
+        read_derived(&r, &root)?
     };
+    let mut out = OutputFile::unfilled(path, header, is_partial, complete, derived);
     for e in energies {
         out.insert(e)?;
     }
     Ok(out)
+}
+
+/// The run header of a final (`is_partial` false) or partial file.
+fn read_header(
+    r: &Reader,
+    root: &HashMap<String, AttrValue>,
+    root_groups: &[String],
+    is_partial: bool,
+) -> Result<RunHeader> {
+    let solver = r.attrs(layout::SOLVER_GROUP)?;
+    let all_steps = decode::text_attr(r, root, layout::ATTR_RECORD)
+        .is_ok_and(|v| v == layout::RECORD_ALL_STEPS);
+    let amplitude_path = if is_partial {
+        layout::PARTIAL_AMPLITUDE.path
+    } else {
+        layout::AMPLITUDE.path
+    };
+    Ok(RunHeader {
+        nuspin_version: decode::text_attr(r, root, layout::ATTR_VERSION)?,
+        scenario_name: decode::text_attr(r, root, layout::ATTR_SCENARIO_NAME)?,
+        scenario_toml: decode::text_attr(r, root, layout::ATTR_SCENARIO_TOML)?,
+        scenario_file: decode::text_attr(r, root, layout::ATTR_SCENARIO_FILE).unwrap_or_default(),
+        created_utc: decode::text_attr(r, root, layout::ATTR_CREATED_UTC)?,
+        command: decode::text_attr(r, root, layout::ATTR_COMMAND)?,
+        energy_mev: r.f64s(layout::ENERGY_MEV.path)?,
+        x_km: r.f64s(layout::X_KM.path)?,
+        initial_states: r.strings(layout::INITIAL_STATES.path)?,
+        final_states: r.strings(layout::FINAL_STATES.path)?,
+        solver_method: decode::text_attr(r, &solver, layout::ATTR_METHOD)?,
+        rtol: decode::f64_attr(r, &solver, layout::ATTR_RTOL)?,
+        atol: decode::f64_attr(r, &solver, layout::ATTR_ATOL)?,
+        amplitudes: r.exists(amplitude_path)?,
+        all_steps,
+        medium_samples: read_medium(r, root_groups)?,
+        extras: read_extra_specs(r, root, is_partial)?,
+        scan: read_scan(r, root_groups)?,
+        shard: read_shard(r, root)?,
+    })
+}
+
+impl OutputFile {
+    /// A file of `header`'s shape with no grid point filled in yet (NaN, not done).
+    fn unfilled(
+        path: &Path,
+        header: RunHeader,
+        is_partial: bool,
+        complete: bool,
+        derived: Vec<DerivedDataset>,
+    ) -> Self {
+        let n = header.n_grid();
+        OutputFile {
+            path: path.to_path_buf(),
+            is_partial,
+            complete,
+            probability: Array4::from_elem(dims(&header), f64::NAN),
+            amplitude: header
+                .amplitudes
+                .then(|| Array4::from_elem(dims(&header), Complex64::new(f64::NAN, f64::NAN))),
+            energy_done: vec![0; n],
+            steps: vec![0; n],
+            rejected: vec![0; n],
+            unitarity_error: vec![f64::NAN; n],
+            step_records: if header.all_steps {
+                vec![None; n]
+            } else {
+                Vec::new()
+            },
+            extras: header
+                .extras
+                .iter()
+                .map(|x| {
+                    let mut shape = vec![n];
+                    shape.extend(&x.shape);
+                    ArrayD::from_elem(IxDyn(&shape), f64::NAN)
+                })
+                .collect(),
+            derived,
+            header,
+        }
+    }
 }
 
 fn dims(h: &RunHeader) -> (usize, usize, usize, usize) {

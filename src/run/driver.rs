@@ -109,51 +109,30 @@ pub fn run_with<F>(
 where
     F: FnMut(Vec<EnergyResult>) -> Result<(), Box<dyn std::error::Error + Send + Sync>>,
 {
-    let mut builder = rayon::ThreadPoolBuilder::new();
-    if let Some(t) = options.threads {
-        builder = builder.num_threads(t);
-    }
-    let pool = builder.build().map_err(|e| RunError::Threads {
-        threads: options.threads.unwrap_or(0),
-        message: e.to_string(),
-    })?;
+    let pool = thread_pool(options)?;
     // A coupled run's unit of work is a scan point (all its energies as one state).
     let coupled = plan.collective.is_some();
     let n_e = plan.energies_mev.len();
-    let units = if coupled {
-        plan.n_scan_points()
-    } else {
-        plan.n_grid()
-    };
-    let mut grid = shard_grid_points(units, options.shard);
-    if !options.skip.is_empty() {
-        let mut done = vec![false; plan.n_grid()];
-        options.skip.iter().for_each(|&g| done[g] = true);
-        if coupled {
-            grid.retain(|&p| !done[p * n_e..(p + 1) * n_e].iter().all(|&d| d));
-        } else {
-            grid.retain(|&g| !done[g]);
-        }
-    }
     let layers = super::layers::LayerRun::new(plan).filter(|_| !coupled);
-    if layers.is_some() {
-        // Energy-major: the grid points of one energy share its layer eigensystems.
-        grid.sort_by_key(|&g| (g % n_e, g / n_e));
-    }
-    let n = grid.len();
+    let grid = work_list(plan, options, coupled, layers.is_some());
     let stop = Arc::new(AtomicBool::new(false));
     let (tx, rx) = mpsc::channel::<Vec<Result<EnergyResult, RunError>>>();
     // Grid points that take microseconds (shared layers) go to the sink in chunks, so the
     // channel and the thread switches do not outweigh the physics.
     let chunk = if layers.is_some() { 64 } else { 1 };
     let mut summary = RunSummary {
-        energies_total: if coupled { n * n_e } else { n },
+        energies_total: if coupled {
+            grid.len() * n_e
+        } else {
+            grid.len()
+        },
         ..Default::default()
     };
     let mut sink_error = None;
     std::thread::scope(|scope| {
         let stop_workers = Arc::clone(&stop);
         let cancel = Arc::clone(&options.cancel);
+        let layers = &layers;
         scope.spawn(move || {
             pool.install(|| {
                 grid.par_chunks(chunk).for_each_with(tx, |tx, points| {
@@ -165,18 +144,7 @@ where
                     let results = crate::evolve::cancel::with_token(&cancel, || {
                         points
                             .iter()
-                            .flat_map(|&i| match &layers {
-                                _ if coupled => {
-                                    match super::coupled::solve_scan_point(
-                                        plan, datasets, i, &cancel,
-                                    ) {
-                                        Ok(all) => all.into_iter().map(Ok).collect(),
-                                        Err(e) => vec![Err(e)],
-                                    }
-                                }
-                                Some(fast) => vec![fast.solve(plan, i)],
-                                None => vec![solve_grid_point(plan, datasets, i)],
-                            })
+                            .flat_map(|&i| solve_unit(plan, datasets, layers.as_ref(), i, &cancel))
                             .collect()
                     });
                     let _ = tx.send(results);
@@ -186,33 +154,12 @@ where
         // Drain whatever has finished since the last write and hand it over as one batch:
         // when solving outpaces writing, the writer syncs once per batch, not per energy.
         while let Ok(first) = rx.recv() {
-            let mut batch = Vec::new();
-            for result in first.into_iter().chain(rx.try_iter().flatten()) {
-                match result {
-                    Ok(r) => batch.push(r),
-                    // Stopped by the stop flag: not finished, and not a failure either.
-                    Err(RunError::Evolve {
-                        source: EvolveError::Interrupted { .. },
-                        ..
-                    }) => {}
-                    Err(e) => {
-                        stop.store(true, Ordering::Relaxed);
-                        summary.failure.get_or_insert(e.to_string());
-                    }
-                }
-            }
+            let batch = take_batch(first, &rx, &stop, &mut summary);
             if sink_error.is_some() || batch.is_empty() {
                 continue;
             }
+            count_steps(&mut summary, &batch, coupled, n_e);
             let indices: Vec<usize> = batch.iter().map(|r| r.grid_index).collect();
-            // Every bin of a coupled solve carries its steps: count them once.
-            for r in &batch {
-                if !coupled || r.grid_index % n_e == 0 {
-                    summary.accepted_steps += r.steps;
-                    summary.rejected_steps += r.rejected;
-                }
-                summary.max_unitarity_error = summary.max_unitarity_error.max(r.unitarity_error);
-            }
             match sink(batch) {
                 Ok(()) => {
                     summary.energies_done += indices.len();
@@ -230,4 +177,100 @@ where
     }
     summary.cancelled = options.cancel.load(Ordering::Relaxed);
     Ok(summary)
+}
+
+/// The rayon pool of `options.threads` workers (rayon's default without).
+fn thread_pool(options: &RunOptions) -> Result<rayon::ThreadPool, RunError> {
+    let mut builder = rayon::ThreadPoolBuilder::new();
+    if let Some(t) = options.threads {
+        builder = builder.num_threads(t);
+    }
+    builder.build().map_err(|e| RunError::Threads {
+        threads: options.threads.unwrap_or(0),
+        message: e.to_string(),
+    })
+}
+
+/// The units of work of this run: grid points (scan points for a `coupled` run) of the
+/// shard, less those a resumed run already finished; energy-major for the shared-`layers`
+/// path, whose grid points of one energy share its layer eigensystems.
+fn work_list(plan: &Scenario, options: &RunOptions, coupled: bool, layers: bool) -> Vec<usize> {
+    let n_e = plan.energies_mev.len();
+    let units = if coupled {
+        plan.n_scan_points()
+    } else {
+        plan.n_grid()
+    };
+    let mut grid = shard_grid_points(units, options.shard);
+    if !options.skip.is_empty() {
+        let mut done = vec![false; plan.n_grid()];
+        options.skip.iter().for_each(|&g| done[g] = true);
+        if coupled {
+            grid.retain(|&p| !done[p * n_e..(p + 1) * n_e].iter().all(|&d| d));
+        } else {
+            grid.retain(|&g| !done[g]);
+        }
+    }
+    if layers {
+        grid.sort_by_key(|&g| (g % n_e, g / n_e));
+    }
+    grid
+}
+
+/// Solves unit `i`: a grid point (through the shared layers when given), or a whole scan
+/// point of a coupled run.
+fn solve_unit(
+    plan: &Scenario,
+    datasets: &Datasets,
+    layers: Option<&super::layers::LayerRun>,
+    i: usize,
+    cancel: &AtomicBool,
+) -> Vec<Result<EnergyResult, RunError>> {
+    if plan.collective.is_some() {
+        return match super::coupled::solve_scan_point(plan, datasets, i, cancel) {
+            Ok(all) => all.into_iter().map(Ok).collect(),
+            Err(e) => vec![Err(e)],
+        };
+    }
+    match layers {
+        Some(fast) => vec![fast.solve(plan, i)],
+        None => vec![solve_grid_point(plan, datasets, i)],
+    }
+}
+
+/// `first` and whatever else has arrived, as one batch of finished results. A failure sets
+/// `stop` and is kept in the summary; an interruption by the stop flag is neither.
+fn take_batch(
+    first: Vec<Result<EnergyResult, RunError>>,
+    rx: &mpsc::Receiver<Vec<Result<EnergyResult, RunError>>>,
+    stop: &AtomicBool,
+    summary: &mut RunSummary,
+) -> Vec<EnergyResult> {
+    let mut batch = Vec::new();
+    for result in first.into_iter().chain(rx.try_iter().flatten()) {
+        match result {
+            Ok(r) => batch.push(r),
+            Err(RunError::Evolve {
+                source: EvolveError::Interrupted { .. },
+                ..
+            }) => {}
+            Err(e) => {
+                stop.store(true, Ordering::Relaxed);
+                summary.failure.get_or_insert(e.to_string());
+            }
+        }
+    }
+    batch
+}
+
+/// Adds the batch's step counts and unitarity to the summary; every bin of a coupled solve
+/// carries its point's steps, counted once.
+fn count_steps(summary: &mut RunSummary, batch: &[EnergyResult], coupled: bool, n_e: usize) {
+    for r in batch {
+        if !coupled || r.grid_index % n_e == 0 {
+            summary.accepted_steps += r.steps;
+            summary.rejected_steps += r.rejected;
+        }
+        summary.max_unitarity_error = summary.max_unitarity_error.max(r.unitarity_error);
+    }
 }

@@ -15,7 +15,7 @@ use super::solve::solve_grid_point;
 use super::RunError;
 use crate::evolve::cancel;
 use crate::evolve::{EvolveError, Method, Record};
-use crate::output::RunHeader;
+use crate::output::{self, RunHeader};
 use crate::scenario::{limits, Scenario};
 pub use crate::system::{available_memory, bytes_text, parse_bytes};
 
@@ -23,6 +23,24 @@ pub use crate::system::{available_memory, bytes_text, parse_bytes};
 const COMPLEX_BYTES: f64 = 16.0;
 /// Bytes of a double.
 const F64_BYTES: f64 = 8.0;
+
+/// Resident memory of the process before it holds any results: code, thread stacks, the
+/// output writer's buffers. Measured (BENCHMARKS.md, "Memory peak"): 11.7–11.8 MB for runs
+/// recording one point per energy.
+pub const PROCESS_BYTES: f64 = 12e6;
+
+/// Peak memory of the final write for `grid_bytes` of per-grid-point data (probability,
+/// amplitude, extras). Up to `output::DEFLATE_MAX_BYTES` they are deflated, which holds the
+/// data, its chunk copies and the compressed chunks: 2.5 × measured, 3 × counted here for
+/// the allocator's slack; above it they are stored contiguous, straight from the one copy
+/// handed to the writer, plus the block being read from the partial file.
+pub fn final_write_bytes(grid_bytes: f64) -> f64 {
+    if grid_bytes > output::DEFLATE_MAX_BYTES as f64 {
+        grid_bytes + 2e6
+    } else {
+        3.0 * grid_bytes
+    }
+}
 
 /// What a run will need, from the plan alone.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -32,12 +50,16 @@ pub struct Estimate {
     /// Worker threads actually busy (at most one per grid point).
     pub threads: usize,
     /// The final file's data before compression (the partial file, while running, is this
-    /// size; the final file is deflated and usually smaller): bytes.
+    /// size; a final file whose per-grid-point data stays below `output::DEFLATE_MAX_BYTES`
+    /// is deflated and usually smaller): bytes.
     pub file_bytes: f64,
     /// One grid point being solved: its recorded propagators and its result, bytes.
     pub per_point_bytes: f64,
-    /// The peak: every busy thread's grid point, plus twice the final file's data, which
-    /// the final write holds in memory with its compressed copy.
+    /// The final write's peak ([`final_write_bytes`]), bytes.
+    pub final_write_bytes: f64,
+    /// The peak: the process itself ([`PROCESS_BYTES`]), the results waiting for the partial
+    /// file (`output::PENDING_MAX_BYTES`), every busy thread's grid point, and the final
+    /// write.
     pub memory_bytes: f64,
     /// Whether the file also holds every step (`record = "all_steps"`), whose number is not
     /// known before the run and is not counted.
@@ -64,14 +86,19 @@ pub fn estimate(
     // The solver keeps one dim × dim propagator per record position.
     let per_point_bytes = n_x * dim * dim * COMPLEX_BYTES + row_bytes;
     let threads = threads.min(grid_points).max(1);
+    let final_write = final_write_bytes(output::grid_data_bytes(header) as f64);
     Estimate {
         grid_points,
         threads,
         file_bytes,
         per_point_bytes,
-        // Measured: 12 energies × 1e5 record positions × 2×4 states with amplitudes on 2
-        // threads peaked at 562 MB of resident memory; this gives 550 MB.
-        memory_bytes: threads as f64 * per_point_bytes + 2.0 * file_bytes,
+        final_write_bytes: final_write,
+        // Finished results wait for the partial file up to `PENDING_MAX_BYTES`, and what
+        // the allocator keeps of them stays resident through the final write.
+        memory_bytes: PROCESS_BYTES
+            + output::PENDING_MAX_BYTES as f64
+            + threads as f64 * per_point_bytes
+            + final_write,
         steps_not_counted: plan.record == Record::AllSteps,
     }
 }
@@ -172,6 +199,17 @@ mod tests {
         let text = "MemTotal:       24000000 kB\nMemAvailable:   1000 kB\n";
         assert_eq!(parse_mem_available(text), Some(1024000.0));
         assert_eq!(parse_mem_available("MemTotal: 1 kB\n"), None);
+    }
+
+    #[test]
+    fn the_final_write_holds_one_copy_above_the_deflate_limit_and_three_below() {
+        let limit = output::DEFLATE_MAX_BYTES as f64;
+        assert_eq!(final_write_bytes(1e6), 3e6);
+        assert_eq!(final_write_bytes(limit), 3.0 * limit);
+        // Above: the data once, plus the block read from the partial file and the writer's
+        // buffer; so at most 1.5 × what is recorded once past the limit.
+        assert_eq!(final_write_bytes(limit + 1.0), limit + 1.0 + 2e6);
+        assert!(final_write_bytes(32e6) <= 1.5 * 32e6);
     }
 
     #[test]

@@ -148,13 +148,7 @@ pub fn run_to_file_from(
     let (unwritten, append_error) = partial.finish();
     late.extend(unwritten);
     let summary = match outcome {
-        Ok(mut s) => {
-            s.energies_done += start.previous.len();
-            s.energies_total += start.previous.len();
-            s.accepted_steps += start.previous.iter().map(|r| r.steps).sum::<u64>();
-            s.rejected_steps += start.previous.iter().map(|r| r.rejected).sum::<u64>();
-            s
-        }
+        Ok(s) => with_previous(s, start.previous),
         Err(e) if keep_old => {
             return Err(Error::runtime_with(
                 format!("{e}; {}", kept_old_text(out)),
@@ -184,17 +178,40 @@ pub fn run_to_file_from(
             kept_old: true,
         });
     }
-    let inputs = output::partial_extras(out, header, &late, &datasets.derived_inputs())
+    let warnings = write_final(plan, header, out, &datasets, &late, complete)?;
+    Ok(FileRun {
+        summary,
+        warnings,
+        kept_old: false,
+    })
+}
+
+/// The summary of this run's part counted with the grid points a stopped run finished.
+fn with_previous(mut s: RunSummary, previous: &[EnergyResult]) -> RunSummary {
+    s.energies_done += previous.len();
+    s.energies_total += previous.len();
+    s.accepted_steps += previous.iter().map(|r| r.steps).sum::<u64>();
+    s.rejected_steps += previous.iter().map(|r| r.rejected).sum::<u64>();
+    s
+}
+
+/// The whole-run datasets, from the closed partial file and `late`, and then the final file;
+/// returns the datasets' warnings.
+fn write_final(
+    plan: &Scenario,
+    header: &RunHeader,
+    out: &Path,
+    datasets: &Datasets,
+    late: &[EnergyResult],
+    complete: bool,
+) -> Result<Vec<String>, Error> {
+    let inputs = output::partial_extras(out, header, late, &datasets.derived_inputs())
         .map_err(Error::runtime)?;
     let derived = datasets.derived(plan, header, &inputs);
     drop(inputs);
-    output::write_final_from_partial(out, header, &late, complete, &derived)
+    output::write_final_from_partial(out, header, late, complete, &derived)
         .map_err(Error::runtime)?;
-    Ok(FileRun {
-        summary,
-        warnings: datasets::warnings(&derived),
-        kept_old: false,
-    })
+    Ok(datasets::warnings(&derived))
 }
 
 /// What happened to the files when an unfinished run met an older output file.

@@ -100,7 +100,8 @@ fn no_case_exceeds_rtol() {
         .collect();
     let sn = ham::<6>(&maj, 20.0, &shock);
     let sun = MediumHamiltonian::new(EnergyHamiltonian::<6>::new(&dirac, 10e6), &bs05);
-    let cases: [(&str, &dyn PathHamiltonian<6>, Vec<(f64, f64)>, f64); 2] = [
+    type Case<'a> = (&'a str, &'a dyn PathHamiltonian<6>, Vec<(f64, f64)>, f64);
+    let cases: [Case; 2] = [
         ("supernova with shock, 20 MeV", &sn, vec![(1e4, 1.0)], 1e6),
         (
             "BS05 8B production average, 10 MeV",

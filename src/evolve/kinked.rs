@@ -50,6 +50,8 @@ pub(crate) fn kinked_step<const D: usize, H: PathHamiltonian<D> + ?Sized>(
     let mut k_gauss = [CMat::<D>::zeros(); 3];
     let mut phi_gauss = [[0.0; D]; 3];
     let mut max_jump: f64 = 0.0;
+    // e^{iΦ_a} at the current piece boundary: D sincos per piece instead of one per entry.
+    let mut e_phi = [C::new(1.0, 0.0); D];
     let mut left = *node0;
     let (mut ik, mut is) = (0, 0);
     let n1 = loop {
@@ -113,23 +115,23 @@ pub(crate) fn kinked_step<const D: usize, H: PathHamiltonian<D> + ?Sized>(
                     r
                 };
                 filon_err[a][b] += (quad - lin).norm();
-                let v = quad * C::from_polar(1.0, phi[a] - phi[b]) * C::new(0.0, -1.0);
+                let v = quad * e_phi[a] * e_phi[b].conj() * C::new(0.0, -1.0);
                 piece_omega1[(a, b)] = v;
                 piece_omega1[(b, a)] = -v.conj();
             }
         }
         omega1 += piece_omega1;
-        let phased = |k: &CMat<D>, phi: &[f64; D]| {
-            CMat::<D>::from_fn(|a, b| k[(a, b)] * C::from_polar(1.0, phi[a] - phi[b]))
-        };
-        let k_left = phased(&left.k, &phi);
+        let phased =
+            |k: &CMat<D>, e: &[C; D]| CMat::<D>::from_fn(|a, b| k[(a, b)] * e[a] * e[b].conj());
+        let k_left = phased(&left.k, &e_phi);
         for (p, e) in phi.iter_mut().zip(&ph.end) {
             *p += e;
         }
+        e_phi = phi.map(|p| C::from_polar(1.0, p));
         pieces.push(Piece {
             len: dx,
             k_left,
-            k_right: phased(&end.k, &phi),
+            k_right: phased(&end.k, &e_phi),
             omega1: piece_omega1,
         });
         if last {

@@ -7,7 +7,8 @@
 //!     flavour-frame Magnus-6 fallback of [`flavour`]; steps across the kinks of
 //!     piecewise-linear tables integrate each smooth piece on its own (`kinked`);
 //!     when the two halves of the basis never couple (no moments or fields), each half is
-//!     solved as an N×N problem ([`split`]);
+//!     solved as an N×N problem, and a half that cannot vary along the path (free streaming)
+//!     in closed form ([`split`]);
 //!   - `dop853` ([`dop853`]): ode_solvers' DOP853, the independent reference;
 //!   - `layers` ([`layers`]): exact exponentiation on piecewise-constant media.
 //! - [`cancel`]: the stop flag (Ctrl-C, SIGTERM) the step loops check.

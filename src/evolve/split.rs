@@ -4,15 +4,19 @@
 //! instead of one 2N×2N problem and joins the propagators block-diagonally.
 //!
 //! Each half is an ordinary [`PathHamiltonian`] ([`Half`]: the sub-matrices of H and H′),
-//! so it gets the same adaptive integrator and the same tolerance; a half whose H is constant
-//! (the free-streaming block) takes a handful of steps whose error estimates are exactly zero.
+//! so it gets the same adaptive integrator and the same tolerance. A half none of whose
+//! entries can vary along the path ([`PathHamiltonian::varying_pattern`]: the free-streaming
+//! right-handed block) is not integrated at all: its propagator is exp(−iH L) in closed form
+//! at every record point, with no steps, however many table rows the track crosses.
 //! The result is the same propagator to within the tolerance, not to round-off: the 2N×2N
 //! step's controller sees both halves at once, so its steps are not the halves' steps.
 
 use super::magnus::solve_magnus;
-use super::options::{EvolveError, Record, SolverOptions};
+use super::options::{EvolveError, Record, SolverOptions, Stats};
+use super::track::stops;
 use super::Solution;
 use crate::hamiltonian::{CMat, PathHamiltonian};
+use crate::linalg::{exp_minus_i_h_t, unitarity_error};
 use crate::medium::{MediumError, Side};
 
 /// H restricted to the indices `offset .. offset + N` of a D×D path Hamiltonian.
@@ -30,6 +34,18 @@ impl<'a, const D: usize, const N: usize, H: PathHamiltonian<D> + ?Sized> Half<'a
 
     fn sub(&self, m: &CMat<D>) -> CMat<N> {
         CMat::<N>::from_fn(|r, c| m[(self.offset + r, self.offset + c)])
+    }
+
+    fn sub_pattern(&self, p: &[[bool; D]; D]) -> [[bool; N]; N] {
+        std::array::from_fn(|r| std::array::from_fn(|c| p[self.offset + r][self.offset + c]))
+    }
+
+    /// No entry of this half can change along the path: H is one constant matrix.
+    pub fn is_constant(&self) -> bool {
+        self.sub_pattern(&self.h.varying_pattern())
+            .iter()
+            .flatten()
+            .all(|v| !v)
     }
 }
 
@@ -54,8 +70,11 @@ impl<const D: usize, const N: usize, H: PathHamiltonian<D> + ?Sized> PathHamilto
     }
 
     fn coupling_pattern(&self) -> [[bool; N]; N] {
-        let p = self.h.coupling_pattern();
-        std::array::from_fn(|r| std::array::from_fn(|c| p[self.offset + r][self.offset + c]))
+        self.sub_pattern(&self.h.coupling_pattern())
+    }
+
+    fn varying_pattern(&self) -> [[bool; N]; N] {
+        self.sub_pattern(&self.h.varying_pattern())
     }
 
     fn is_piecewise_constant(&self) -> bool {
@@ -84,21 +103,17 @@ pub fn solve_magnus_halves<const D: usize, const N: usize, H: PathHamiltonian<D>
     {
         return None;
     }
+    let half = |offset: usize| -> Result<Solution<N>, EvolveError> {
+        let part = Half::<D, N, H>::new(h, offset);
+        if part.is_constant() {
+            solve_constant(&part, start_km, end_km, record)
+        } else {
+            solve_magnus(&part, start_km, end_km, record, options)
+        }
+    };
     let run = || -> Result<Solution<D>, EvolveError> {
-        let a = solve_magnus(
-            &Half::<D, N, H>::new(h, 0),
-            start_km,
-            end_km,
-            record,
-            options,
-        )?;
-        let b = solve_magnus(
-            &Half::<D, N, H>::new(h, N),
-            start_km,
-            end_km,
-            record,
-            options,
-        )?;
+        let a = half(0)?;
+        let b = half(N)?;
         let propagators = a
             .propagators
             .iter()
@@ -127,4 +142,45 @@ pub fn solve_magnus_halves<const D: usize, const N: usize, H: PathHamiltonian<D>
         })
     };
     Some(run())
+}
+
+/// The propagator of a constant `h` at the record points, exp(−iH (x − start)) in closed
+/// form: no steps (the statistics count the one evaluation of H). The track and the record
+/// points are checked as for an integration.
+pub fn solve_constant<const N: usize, H: PathHamiltonian<N> + ?Sized>(
+    h: &H,
+    start_km: f64,
+    end_km: f64,
+    record: &Record,
+) -> Result<Solution<N>, EvolveError> {
+    stops(start_km, end_km, &[], record)?;
+    let hc = h.h(start_km, crate::medium::Side::Right)?;
+    if !hc.iter().all(|z| z.re.is_finite() && z.im.is_finite()) {
+        return Err(EvolveError::NonFinite { x_km: start_km });
+    }
+    let x_km: Vec<f64> = match record {
+        Record::End => vec![end_km],
+        Record::Points(points) => points.clone(),
+        Record::AllSteps => vec![start_km, end_km],
+    };
+    let propagators: Vec<CMat<N>> = x_km
+        .iter()
+        .map(|&x| {
+            if x == start_km {
+                CMat::<N>::identity()
+            } else {
+                exp_minus_i_h_t(&hc, x - start_km)
+            }
+        })
+        .collect();
+    let max_unitarity_error = propagators.iter().map(unitarity_error).fold(0.0, f64::max);
+    Ok(Solution {
+        x_km,
+        propagators,
+        stats: Stats {
+            h_evaluations: 1,
+            max_unitarity_error,
+            ..Stats::default()
+        },
+    })
 }

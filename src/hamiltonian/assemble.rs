@@ -131,18 +131,29 @@ impl<const D: usize> EnergyHamiltonian<D> {
 
     /// H from the potential scalars.
     pub fn from_scalars(&self, s: &[f64; N_SCALARS]) -> CMat<D> {
-        self.h0 + self.slope_from_scalars(s)
+        let mut h = self.h0;
+        self.add_terms(&mut h, s);
+        h
     }
 
     /// Σ_k s_k G_k without H₀: dH/dx from the scalars' slopes (H₀ is constant).
     pub fn slope_from_scalars(&self, ds: &[f64; N_SCALARS]) -> CMat<D> {
         let mut h = CMat::<D>::zeros();
-        for ((term, &nonzero), &d) in self.terms.iter().zip(&self.nonzero).zip(ds) {
+        self.add_terms(&mut h, ds);
+        h
+    }
+
+    /// h += Σ_k s_k G_k, in place: a real scalar times each entry (the integrators evaluate
+    /// H and H′ several times per step, so no temporaries and no complex products here).
+    fn add_terms(&self, h: &mut CMat<D>, s: &[f64; N_SCALARS]) {
+        for ((term, &nonzero), &d) in self.terms.iter().zip(&self.nonzero).zip(s) {
             if nonzero && d != 0.0 {
-                h += term * Complex64::new(d, 0.0);
+                for (z, t) in h.iter_mut().zip(term.iter()) {
+                    z.re += d * t.re;
+                    z.im += d * t.im;
+                }
             }
         }
-        h
     }
 
     /// H at a medium point, km⁻¹.
@@ -159,21 +170,7 @@ impl<const D: usize> EnergyHamiltonian<D> {
     /// Which entries of H can ever be nonzero for a medium with the given quantities: the
     /// exact zero pattern used to find decoupled blocks.
     pub fn coupling_pattern(&self, present: PresentQuantities) -> [[bool; D]; D] {
-        let mut used = [false; N_SCALARS];
-        used[idx::V_E] = present.matter || present.pol;
-        used[idx::V_MU] = present.matter || present.pol;
-        used[idx::B_PAR] = present.b_par;
-        used[idx::B_C_RE] = present.b_perp;
-        used[idx::B_C_IM] = present.b_perp;
-        let transverse = (present.matter && present.v_perp) || present.pol;
-        for k in [
-            idx::FPERP_E_RE,
-            idx::FPERP_E_IM,
-            idx::FPERP_MU_RE,
-            idx::FPERP_MU_IM,
-        ] {
-            used[k] = transverse;
-        }
+        let used = used_scalars(present);
         let mut pattern = [[false; D]; D];
         for (i, row) in pattern.iter_mut().enumerate() {
             for (j, p) in row.iter_mut().enumerate() {
@@ -184,6 +181,38 @@ impl<const D: usize> EnergyHamiltonian<D> {
         }
         pattern
     }
+
+    /// Which entries of H can change along a path through a medium with the given
+    /// quantities: those of some scalar's term (H₀ is constant). A block none of whose entries
+    /// varies (the right-handed half of a Dirac model without moments) is free streaming.
+    pub fn varying_pattern(&self, present: PresentQuantities) -> [[bool; D]; D] {
+        let used = used_scalars(present);
+        std::array::from_fn(|i| {
+            std::array::from_fn(|j| {
+                (0..N_SCALARS).any(|k| used[k] && self.terms[k][(i, j)].norm_sqr() > 0.0)
+            })
+        })
+    }
+}
+
+/// The scalars that can be nonzero in a medium with the given quantities.
+fn used_scalars(present: PresentQuantities) -> [bool; N_SCALARS] {
+    let mut used = [false; N_SCALARS];
+    used[idx::V_E] = present.matter || present.pol;
+    used[idx::V_MU] = present.matter || present.pol;
+    used[idx::B_PAR] = present.b_par;
+    used[idx::B_C_RE] = present.b_perp;
+    used[idx::B_C_IM] = present.b_perp;
+    let transverse = (present.matter && present.v_perp) || present.pol;
+    for k in [
+        idx::FPERP_E_RE,
+        idx::FPERP_E_IM,
+        idx::FPERP_MU_RE,
+        idx::FPERP_MU_IM,
+    ] {
+        used[k] = transverse;
+    }
+    used
 }
 
 /// The flavour-space blocks (in eV per unit scalar) of H₀ and of every scalar's term.

@@ -28,6 +28,12 @@ pub trait PathHamiltonian<const D: usize>: Sync {
     /// connected components of this graph.
     fn coupling_pattern(&self) -> [[bool; D]; D];
 
+    /// Entries of H that can change along the path. Default: every entry that can be nonzero
+    /// ([`Self::coupling_pattern`]), i.e. no entry known to be constant.
+    fn varying_pattern(&self) -> [[bool; D]; D] {
+        self.coupling_pattern()
+    }
+
     /// True when H is constant between consecutive breakpoints.
     fn is_piecewise_constant(&self) -> bool {
         false
@@ -41,6 +47,7 @@ pub struct MediumHamiltonian<'a, const D: usize> {
     breakpoints: Vec<f64>,
     kinks: Vec<f64>,
     pattern: [[bool; D]; D],
+    varying: [[bool; D]; D],
 }
 
 impl<'a, const D: usize> MediumHamiltonian<'a, D> {
@@ -54,12 +61,14 @@ impl<'a, const D: usize> MediumHamiltonian<'a, D> {
         kinks.dedup();
         kinks.retain(|k| breakpoints.binary_search_by(|b| b.total_cmp(k)).is_err());
         let pattern = hamiltonian.coupling_pattern(medium.present_quantities());
+        let varying = hamiltonian.varying_pattern(medium.present_quantities());
         MediumHamiltonian {
             hamiltonian,
             medium,
             breakpoints,
             kinks,
             pattern,
+            varying,
         }
     }
 
@@ -95,6 +104,10 @@ impl<const D: usize> PathHamiltonian<D> for MediumHamiltonian<'_, D> {
 
     fn coupling_pattern(&self) -> [[bool; D]; D] {
         self.pattern
+    }
+
+    fn varying_pattern(&self) -> [[bool; D]; D] {
+        self.varying
     }
 
     fn is_piecewise_constant(&self) -> bool {

@@ -286,12 +286,175 @@ fn damping(s1: f64, s2: f64) -> Complex64 {
     (-(s1 * s1) / (2.0 * z)).exp() / z.sqrt()
 }
 
+/// Accuracy (rad) of the phase derivatives of the `averaged` observable.
+const AVERAGED_TOL_RAD: f64 = 1e-3;
+
+/// E Φ′ and E² Φ″ from each of `starts_km` (any order) to `end_km`, with one quadrature over
+/// the track from the innermost start: the track is cut at the start points, each piece is
+/// integrated once (to its share of `tol`), and a start's integrals are the sums over the
+/// pieces after it. The integrals are additive, so this is the per-start quadrature with
+/// extra panel edges at the other starts: the same values to within `tol`, for the cost of
+/// one track instead of K.
+fn phase_derivatives_from_starts<const D: usize>(
+    pair: &Pair<'_, D>,
+    breakpoints: &[f64],
+    piecewise_constant: bool,
+    starts_km: &[f64],
+    end_km: f64,
+    tol: f64,
+) -> Result<Vec<PhaseDerivatives<D>>, MediumError> {
+    let mut cuts: Vec<f64> = starts_km.to_vec();
+    cuts.sort_by(f64::total_cmp);
+    cuts.dedup();
+    cuts.push(end_km);
+    let length = end_km - cuts[0];
+    // suffix[j] = the integrals from cuts[j] to the end.
+    let mut suffix = vec![[0.0; 12]; cuts.len()];
+    for j in (0..cuts.len() - 1).rev() {
+        let share = (cuts[j + 1] - cuts[j]) / length;
+        let piece = phase_derivatives(
+            pair,
+            breakpoints,
+            piecewise_constant,
+            cuts[j],
+            cuts[j + 1],
+            tol * share,
+        )?;
+        for a in 0..D {
+            suffix[j][a] = suffix[j + 1][a] + piece.e_dphi[a];
+            suffix[j][6 + a] = suffix[j + 1][6 + a] + piece.e2_d2phi[a];
+        }
+    }
+    Ok(starts_km
+        .iter()
+        .map(|r| {
+            let t = &suffix[cuts.partition_point(|c| c < r)];
+            PhaseDerivatives {
+                e_dphi: std::array::from_fn(|a| t[a]),
+                e2_d2phi: std::array::from_fn(|a| t[6 + a]),
+            }
+        })
+        .collect())
+}
+
+/// What the phase derivatives of one grid point's start points depend on: the run layer
+/// asks for them one start at a time, in one call sequence on one thread, with one path.
+#[derive(PartialEq)]
+struct MemoKey {
+    path: usize,
+    medium: usize,
+    energy_bits: u64,
+    end_bits: u64,
+    model: Model,
+    starts_bits: Vec<u64>,
+}
+
+/// The phase derivatives of every start of the current grid point (E Φ′ in 0..6, E² Φ″ in
+/// 6..12), and which starts have been served: the memo is dropped when all have.
+struct Memo {
+    key: MemoKey,
+    phases: Vec<[f64; 12]>,
+    served: Vec<bool>,
+}
+
+thread_local! {
+    static MEMO: std::cell::RefCell<Option<Memo>> = const { std::cell::RefCell::new(None) };
+}
+
+/// The phase derivatives from `start_km` (one of `starts_km`) to the end: computed for all
+/// of `starts_km` at the first request and served from a per-thread memo to the others.
+/// The memo is keyed on the path (address and energy), its medium's address, the model, the
+/// track's end and the start list, and dropped once every start has been served, so it
+/// cannot outlive the grid point it was computed for.
+fn phases_for_start<const D: usize>(
+    pair: &Pair<'_, D>,
+    path: &MediumHamiltonian<'_, D>,
+    model: &Model,
+    starts_km: &[f64],
+    start_km: f64,
+    end_km: f64,
+) -> Result<PhaseDerivatives<D>, MediumError> {
+    let Some(k) = starts_km.iter().position(|&s| s == start_km) else {
+        return phase_derivatives(
+            pair,
+            path.breakpoints(),
+            path.is_piecewise_constant(),
+            start_km,
+            end_km,
+            AVERAGED_TOL_RAD,
+        );
+    };
+    let key = MemoKey {
+        path: path as *const MediumHamiltonian<'_, D> as usize,
+        medium: path.medium() as *const dyn Medium as *const u8 as usize,
+        energy_bits: path.energy_hamiltonian().energy_ev().to_bits(),
+        end_bits: end_km.to_bits(),
+        model: model.clone(),
+        starts_bits: starts_km.iter().map(|s| s.to_bits()).collect(),
+    };
+    MEMO.with(|memo| {
+        let mut memo = memo.borrow_mut();
+        let fresh = !matches!(&*memo, Some(m) if m.key == key && !m.served[k]);
+        if fresh {
+            let all = phase_derivatives_from_starts(
+                pair,
+                path.breakpoints(),
+                path.is_piecewise_constant(),
+                starts_km,
+                end_km,
+                AVERAGED_TOL_RAD,
+            )?;
+            *memo = Some(Memo {
+                key,
+                phases: all
+                    .iter()
+                    .map(|p| {
+                        let mut t = [0.0; 12];
+                        t[..D].copy_from_slice(&p.e_dphi);
+                        t[6..6 + D].copy_from_slice(&p.e2_d2phi);
+                        t
+                    })
+                    .collect(),
+                served: vec![false; starts_km.len()],
+            });
+        }
+        let m = memo.as_mut().expect("just filled");
+        m.served[k] = true;
+        let t = m.phases[k];
+        if m.served.iter().all(|&s| s) {
+            *memo = None;
+        }
+        Ok(PhaseDerivatives {
+            e_dphi: std::array::from_fn(|a| t[a]),
+            e2_d2phi: std::array::from_fn(|a| t[6 + a]),
+        })
+    })
+}
+
 /// The averaged probabilities of the initial states `initial` for the propagator `s_end`
 /// of `path` (the model `model` at one energy) over [start_km, end_km], resolution `sigma` = σ_E/E.
 pub fn averaged<const D: usize>(
     model: &Model,
     path: &MediumHamiltonian<'_, D>,
     sigma: f64,
+    start_km: f64,
+    end_km: f64,
+    s_end: &CMat<D>,
+    initial: &[usize],
+) -> Result<Averaged, MediumError> {
+    averaged_of_start(model, path, sigma, &[], start_km, end_km, s_end, initial)
+}
+
+/// [`averaged`] for `start_km`, one of the start points `starts_km` of a production average
+/// on the same path: the phase-derivative quadrature runs once for all of them (at the first
+/// start asked for, see `phase_derivatives_from_starts`) instead of once per start. An empty
+/// `starts_km`, or one without `start_km`, is the single-start [`averaged`].
+#[allow(clippy::too_many_arguments)]
+pub fn averaged_of_start<const D: usize>(
+    model: &Model,
+    path: &MediumHamiltonian<'_, D>,
+    sigma: f64,
+    starts_km: &[f64],
     start_km: f64,
     end_km: f64,
     s_end: &CMat<D>,
@@ -307,14 +470,7 @@ pub fn averaged<const D: usize>(
         medium,
         blocks,
     };
-    let phases = phase_derivatives(
-        &pair,
-        path.breakpoints(),
-        path.is_piecewise_constant(),
-        start_km,
-        end_km,
-        1e-3,
-    )?;
+    let phases = phases_for_start(&pair, path, model, starts_km, start_km, end_km)?;
     let p_start = medium.point(start_km, Side::Right)?;
     let p_end = medium.point(end_km, Side::Left)?;
     let eig_at = |h: &EnergyHamiltonian<D>, p| hermitian_eigen_in_blocks(&h.at(p), &blocks);
@@ -405,6 +561,74 @@ mod tests {
             }
             let brute = sum / norm;
             assert!((brute - damping(s1, s2)).norm() < 1e-10, "{s1} {s2}");
+        }
+    }
+
+    fn solar_case(
+        sun: &crate::medium::SolarMedium,
+    ) -> (Model, MediumHamiltonian<'_, 6>, EnergyHamiltonian<6>) {
+        use crate::prelude::*;
+        let mixing = Mixing::from_preset(Preset::Nufit52No, 0.0, &[]).expect("preset");
+        let model = Model::new(Basis::DiracNeutrino, mixing, Moments::zero());
+        let path = MediumHamiltonian::new(EnergyHamiltonian::<6>::new(&model, 8e6), sun);
+        let at_2e = EnergyHamiltonian::<6>::new(&model, 16e6);
+        (model, path, at_2e)
+    }
+
+    #[test]
+    fn one_quadrature_for_all_starts_matches_a_quadrature_per_start() {
+        use crate::medium::{SolarMedium, SolarModel};
+        use crate::units::R_SUN_KM;
+        let sun = SolarMedium::new(SolarModel::Exponential, 0.05, None).expect("sun");
+        let (_, path, at_2e) = solar_case(&sun);
+        let pair = Pair {
+            at_e: path.energy_hamiltonian().clone(),
+            at_2e,
+            medium: &sun,
+            blocks: Blocks::from_pattern(&path.coupling_pattern()).label,
+        };
+        // Unsorted, as a production rule may give them.
+        let starts = [0.08 * R_SUN_KM, 0.02 * R_SUN_KM, 0.05 * R_SUN_KM];
+        let tol = 1e-9;
+        let bp = path.breakpoints();
+        let all = phase_derivatives_from_starts(&pair, bp, false, &starts, R_SUN_KM, tol).unwrap();
+        for (&r, got) in starts.iter().zip(&all) {
+            let want = phase_derivatives(&pair, bp, false, r, R_SUN_KM, tol).unwrap();
+            for a in 0..6 {
+                for (g, w) in [
+                    (got.e_dphi[a], want.e_dphi[a]),
+                    (got.e2_d2phi[a], want.e2_d2phi[a]),
+                ] {
+                    assert!(
+                        (g - w).abs() <= 1e-10 * w.abs().max(1.0),
+                        "{r} {a}: {g} vs {w}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn production_average_starts_share_one_quadrature_and_give_the_per_start_values() {
+        use crate::medium::{SolarMedium, SolarModel};
+        use crate::units::R_SUN_KM;
+        let sun = SolarMedium::new(SolarModel::Bs05, 0.05, None).expect("bs05");
+        let (model, path, _) = solar_case(&sun);
+        let starts = [0.03 * R_SUN_KM, 0.05 * R_SUN_KM, 0.07 * R_SUN_KM];
+        let h = path.h(0.5 * R_SUN_KM, Side::Right).unwrap();
+        let s_end = crate::linalg::exp_minus_i_h_t(&h, 1234.0);
+        for sigma in [0.002, 0.05] {
+            for &r in &starts {
+                let shared =
+                    averaged_of_start(&model, &path, sigma, &starts, r, R_SUN_KM, &s_end, &[0])
+                        .unwrap();
+                let alone = averaged(&model, &path, sigma, r, R_SUN_KM, &s_end, &[0]).unwrap();
+                for (p, q) in shared.probability.iter().zip(&alone.probability) {
+                    assert!((p - q).abs() <= 1e-10, "sigma {sigma}, r {r}: {p} vs {q}");
+                }
+            }
+            // Every start served: the memo is gone.
+            assert!(MEMO.with(|m| m.borrow().is_none()));
         }
     }
 

@@ -252,10 +252,16 @@ impl Averaged {
     ) -> Result<(), EvolveError> {
         let physics = input.physics;
         let s_end = &solution.propagators[solution.propagators.len() - 1];
-        let a = averaged::averaged(
+        // A production average's starts share one phase-derivative quadrature.
+        let starts: Vec<f64> = physics
+            .averaged_starts_km()
+            .map(|s| s.iter().map(|p| p.0).collect())
+            .unwrap_or_default();
+        let a = averaged::averaged_of_start(
             &physics.model,
             input.path,
             physics.arrival.energy_resolution.unwrap_or(0.0),
+            &starts,
             input.start_km,
             physics.end_km,
             s_end,

@@ -1,0 +1,145 @@
+//! Tolerance proportionality of `magnus` (issue 15 item 3): the achieved global max |ΔP| over
+//! a long track, divided by rtol, at rtol 1e-5 … 1e-8, must never exceed 1, and on the smooth
+//! Sun, where the calibrated phase indicator limits the steps, must not fall below 0.1.
+//!
+//! The reference of the default tests is `magnus` at rtol 1e-12 (seconds): over a whole Sun a
+//! DOP853 reference at rtol 1e-12 carries 1e-8–6e-7 of its own error (too much to judge
+//! rtol 1e-7 and 1e-8 against) and takes minutes per case; the ignored test checks the same
+//! cases against DOP853 at rtol 1e-5 and 1e-6, where its own error is small enough.
+//! `examples/tolerance_table.rs` prints the full table (BENCHMARKS.md).
+
+mod evolve_common;
+use evolve_common::*;
+use nuspin::evolve::{averaged_probabilities, solve, Method, Record, SolverOptions};
+use nuspin::hamiltonian::{MediumHamiltonian, PathHamiltonian};
+use nuspin::medium::{production_average_nodes, SolarMedium, SolarModel};
+use nuspin::prelude::*;
+use nuspin::units::R_SUN_KM;
+
+type P = [[f64; 6]; 6];
+
+fn probs(h: &dyn PathHamiltonian<6>, starts: &[(f64, f64)], end_km: f64, o: &SolverOptions) -> P {
+    if starts.len() == 1 {
+        let s = solve(h, starts[0].0, end_km, &Record::End, o).expect("solve");
+        probabilities(&last(&s))
+    } else {
+        averaged_probabilities(h, starts, end_km, o)
+            .expect("solve")
+            .0
+    }
+}
+
+fn max_diff(p: &P, q: &P) -> f64 {
+    p.iter()
+        .flatten()
+        .zip(q.iter().flatten())
+        .map(|(a, b)| (a - b).abs())
+        .fold(0.0, f64::max)
+}
+
+fn truth(method: Method) -> SolverOptions {
+    SolverOptions {
+        max_steps: 200_000_000,
+        ..opts(method, 1e-12)
+    }
+}
+
+/// achieved/rtol at each of `rtols` against the reference `method` at rtol 1e-12.
+fn ratios(
+    h: &dyn PathHamiltonian<6>,
+    starts: &[(f64, f64)],
+    end_km: f64,
+    reference: Method,
+    rtols: &[f64],
+) -> Vec<f64> {
+    let p_ref = probs(h, starts, end_km, &truth(reference));
+    rtols
+        .iter()
+        .map(|&rtol| {
+            max_diff(
+                &probs(h, starts, end_km, &opts(Method::Magnus, rtol)),
+                &p_ref,
+            ) / rtol
+        })
+        .collect()
+}
+
+const RTOLS: [f64; 4] = [1e-5, 1e-6, 1e-7, 1e-8];
+
+#[test]
+fn smooth_sun_lands_between_a_tenth_of_rtol_and_rtol() {
+    let dirac = model3(Basis::DiracNeutrino, None);
+    let sun = exp_sun(0.0, 0.0);
+    for e_mev in [2.0, 10.0] {
+        let h = ham::<6>(&dirac, e_mev, &sun);
+        let r = ratios(
+            &h,
+            &[(0.05 * R_SUN_KM, 1.0)],
+            R_SUN_KM,
+            Method::Magnus,
+            &RTOLS,
+        );
+        for (rtol, q) in RTOLS.iter().zip(&r) {
+            assert!(
+                (0.1..=1.0).contains(q),
+                "exp. Sun {e_mev} MeV, rtol {rtol:e}: achieved/rtol = {q:.3} not in [0.1, 1]"
+            );
+        }
+    }
+}
+
+#[test]
+fn no_case_exceeds_rtol() {
+    let maj = model3(Basis::Majorana, Some(("e_mu", 1e-12)));
+    let dirac = model3(Basis::DiracNeutrino, None);
+    let shock = supernova(1e10, Some(3e5), 10.0);
+    let bs05 = SolarMedium::new(SolarModel::Bs05, 0.05, None).expect("bs05");
+    let production: Vec<(f64, f64)> = production_average_nodes(8)
+        .into_iter()
+        .map(|(r, w)| (r * R_SUN_KM, w))
+        .collect();
+    let sn = ham::<6>(&maj, 20.0, &shock);
+    let sun = MediumHamiltonian::new(EnergyHamiltonian::<6>::new(&dirac, 10e6), &bs05);
+    type Case<'a> = (&'a str, &'a dyn PathHamiltonian<6>, Vec<(f64, f64)>, f64);
+    let cases: [Case; 2] = [
+        ("supernova with shock, 20 MeV", &sn, vec![(1e4, 1.0)], 1e6),
+        (
+            "BS05 8B production average, 10 MeV",
+            &sun,
+            production,
+            R_SUN_KM,
+        ),
+    ];
+    for (name, h, starts, end_km) in cases {
+        let r = ratios(h, &starts, end_km, Method::Magnus, &RTOLS);
+        for (rtol, q) in RTOLS.iter().zip(&r) {
+            assert!(
+                *q <= 1.0,
+                "{name}, rtol {rtol:e}: achieved/rtol = {q:.3} > 1"
+            );
+        }
+    }
+}
+
+#[test]
+#[ignore = "minutes: DOP853 references at rtol 1e-12 over a whole Sun"]
+fn smooth_sun_within_rtol_of_dop853() {
+    let dirac = model3(Basis::DiracNeutrino, None);
+    let sun = exp_sun(0.0, 0.0);
+    let h = ham::<6>(&dirac, 10.0, &sun);
+    let rtols = [1e-5, 1e-6];
+    let r = ratios(
+        &h,
+        &[(0.05 * R_SUN_KM, 1.0)],
+        R_SUN_KM,
+        Method::Dop853,
+        &rtols,
+    );
+    for (rtol, q) in rtols.iter().zip(&r) {
+        // DOP853's own error over this track is 9e-8 (BENCHMARKS.md).
+        assert!(
+            *q <= 1.0 + 1e-7 / rtol,
+            "rtol {rtol:e}: achieved/rtol = {q:.3}"
+        );
+    }
+}

@@ -441,3 +441,20 @@ fn basis_state_propagation_matches_the_vector_path() {
         }
     }
 }
+
+/// A slab so dense that the matter term dominates: two of the three levels lie within
+/// Δm²/2E of each other against a spread of V (relative splittings 1e-4 … 1e-6 over the
+/// energies), the near-degenerate case of the closed-form 3×3 eigensolver on the run path.
+/// 1 km (VL ≈ 19 rad): at 10 km (190 rad) both sides carry ~ε·VL of phase round-off and
+/// differ by 7e-13, here by 3e-14.
+#[test]
+fn dense_slab_with_a_near_degenerate_pair_matches_the_exact_exponential() {
+    let s = scenario(
+        "kind = \"constant\"\nrho_g_cm3 = 1.0e5\nye = 0.5",
+        "[track]\nstart_km = 0.0\nend_km = 1.0",
+        12,
+    );
+    let err = check(&s, &[(1.0, 1.0e5, 0.5)]);
+    eprintln!("dense slab: {err:e}");
+    assert!(err <= 1e-12, "{err:e}");
+}

@@ -102,3 +102,24 @@ fn a_zenith_scan_is_one_chord_per_point() {
     assert_eq!(merged.steps, all.steps);
     assert_eq!(bits(derived(&merged, "track/x_km")), bits(x));
 }
+
+/// `/medium` of a scan that changes the track samples the scenario as written (here
+/// cos θ_z = −0.6, a 1.2 R⊕ chord), not each scan point's chord: per-point tracks are in
+/// `/track/x_km` and `/track/end_km`, and `nuspin medium sample` samples any one zenith.
+#[test]
+fn the_medium_dataset_of_a_zenith_scan_is_the_written_track() {
+    let case = Case::new(&format!("{BASE}[output]\nprofile_samples = 50\n{SCAN}"));
+    case.ok(&["run", "s.toml", "-o", "all.h5", "--quiet"]);
+    let all = case.read("all.h5");
+    let medium = all
+        .header
+        .medium_samples
+        .as_ref()
+        .expect("/medium is written");
+    assert_eq!(medium.x_km.len(), 50);
+    assert_eq!(medium.x_km[0], 0.0);
+    let end = *medium.x_km.last().unwrap();
+    assert!((end - 1.2 * 6371.0).abs() < 1e-9, "{end}");
+    // Not the longest chord of the scan (2 R⊕ at cos θ_z = −1).
+    assert!(derived(&all, "track/end_km")[0] > end + 1000.0);
+}

@@ -277,32 +277,33 @@ impl<const D: usize> LayerHamiltonians<D> {
         }
     }
 
-    /// H of every layer at `energy_ev` (one assembly at most); with decoupled helicity blocks
-    /// only the blocks in `needed` are filled.
-    fn all_at(&self, energy_ev: f64, needed: [bool; 2], mut each: impl FnMut(usize, &CMat<D>)) {
-        let n = D / 2;
-        match &self.parts {
-            Some((a, b)) => {
-                let x = Complex64::new(self.reference_ev / energy_ev, 0.0);
-                let wanted = |i: usize| !self.halves || needed[usize::from(i >= n)];
-                for l in 0..self.points.len() {
-                    let mut h = CMat::<D>::zeros();
-                    for i in (0..D).filter(|&i| wanted(i)) {
-                        for j in 0..D {
-                            if !self.halves || (i < n) == (j < n) {
-                                h[(i, j)] = a[l][(i, j)] + b[l][(i, j)] * x;
-                            }
-                        }
+    /// The M×M diagonal block at `lo` of layer `layer`'s H, upper triangle and diagonal only
+    /// (all the eigensolvers read), from A + B·x with x = E_ref/E, or from `direct` (the
+    /// model assembled at this energy) when the form does not hold.
+    fn block<const M: usize>(
+        &self,
+        layer: usize,
+        lo: usize,
+        x: f64,
+        direct: Option<&EnergyHamiltonian<D>>,
+    ) -> SMatrix<Complex64, M, M> {
+        let zero = Complex64::new(0.0, 0.0);
+        match (&self.parts, direct) {
+            (Some((a, b)), _) => {
+                let (a, b) = (&a[layer], &b[layer]);
+                SMatrix::from_fn(|r, c| {
+                    if r <= c {
+                        a[(lo + r, lo + c)] + b[(lo + r, lo + c)] * x
+                    } else {
+                        zero
                     }
-                    each(l, &h);
-                }
+                })
             }
-            None => {
-                let eh = EnergyHamiltonian::<D>::new(&self.model, energy_ev);
-                for (l, p) in self.points.iter().enumerate() {
-                    each(l, &eh.at(p));
-                }
+            (None, Some(eh)) => {
+                let h = eh.at(&self.points[layer]);
+                SMatrix::from_fn(|r, c| h[(lo + r, lo + c)])
             }
+            (None, None) => unreachable!("the model is assembled when the form does not hold"),
         }
     }
 }
@@ -329,6 +330,14 @@ pub struct LayerEigens<const D: usize> {
     transfers: Vec<Complex64>,
 }
 
+/// How [`LayerEigens::block`] starts: from any vector, or from a basis state (optionally
+/// without the common phase).
+#[derive(Debug, Clone, Copy)]
+enum Start {
+    Vector,
+    Basis { common_phase: bool },
+}
+
 /// A link between two segments of the same layer: nothing to change.
 const NO_LINK: u32 = u32::MAX;
 
@@ -348,6 +357,33 @@ impl<const D: usize> LayerEigens<D> {
         energy_ev: f64,
         needed: [bool; 2],
     ) -> Self {
+        let mut out = Self::empty();
+        out.recompute(hamiltonians, layers, energy_ev, needed);
+        out
+    }
+
+    /// Storage for [`LayerEigens::recompute`]; propagates nothing until then.
+    pub fn empty() -> Self {
+        LayerEigens {
+            halves: false,
+            m: D,
+            slot: [usize::MAX; 2],
+            slots: 0,
+            values: Vec::new(),
+            vectors: Vec::new(),
+            transfers: Vec::new(),
+        }
+    }
+
+    /// [`LayerEigens::at_energy`] into this storage: nothing is allocated once it has held a
+    /// system of the same size (a run over many energies keeps one per thread).
+    pub fn recompute(
+        &mut self,
+        hamiltonians: &LayerHamiltonians<D>,
+        layers: &LayerSet,
+        energy_ev: f64,
+        needed: [bool; 2],
+    ) {
         let n = D / 2;
         let halves = hamiltonians.halves;
         let count = layers.points.len();
@@ -367,43 +403,56 @@ impl<const D: usize> LayerEigens<D> {
             (D, [0, usize::MAX], 1)
         };
         let block_len = m * m;
-        let mut values = vec![[0.0; D]; count];
-        let mut vectors = vec![Complex64::new(0.0, 0.0); count * slots * block_len];
-        hamiltonians.all_at(energy_ev, needed, |l, h| {
-            let mut w = CMat::<D>::zeros();
-            if halves {
-                for (b, &want) in needed.iter().enumerate() {
-                    if want {
-                        block_eigen(h, b * n, n, &mut values[l], &mut w);
-                    }
-                }
-            } else {
-                let e = hermitian_eigen(h);
-                values[l] = e.values;
-                w = e.vectors;
-            }
+        let zero = Complex64::new(0.0, 0.0);
+        (self.halves, self.m, self.slot, self.slots) = (halves, m, slot, slots);
+        self.values.clear();
+        self.values.resize(count, [0.0; D]);
+        self.vectors.clear();
+        self.vectors.resize(count * slots * block_len, zero);
+        let x = hamiltonians.reference_ev / energy_ev;
+        let direct = hamiltonians
+            .parts
+            .is_none()
+            .then(|| EnergyHamiltonian::<D>::new(&hamiltonians.model, energy_ev));
+        let direct = direct.as_ref();
+        for l in 0..count {
             for (k, &s) in slot.iter().enumerate() {
                 if s == usize::MAX {
                     continue;
                 }
                 let lo = k * m;
-                let out = &mut vectors[(l * slots + s) * block_len..][..block_len];
-                for r in 0..m {
-                    for c in 0..m {
-                        out[r * m + c] = w[(lo + r, lo + c)];
-                    }
+                let out = &mut self.vectors[(l * slots + s) * block_len..][..block_len];
+                let values = &mut self.values[l][lo..lo + m];
+                match m {
+                    2 => store(
+                        &hermitian_eigen2(&hamiltonians.block::<2>(l, lo, x, direct)),
+                        values,
+                        out,
+                    ),
+                    3 => store(
+                        &hermitian_eigen3(&hamiltonians.block::<3>(l, lo, x, direct)),
+                        values,
+                        out,
+                    ),
+                    _ => store(
+                        &hermitian_eigen(&hamiltonians.block::<D>(l, 0, x, direct)),
+                        values,
+                        out,
+                    ),
                 }
             }
-        });
-        let mut transfers = vec![Complex64::new(0.0, 0.0); layers.pairs.len() * slots * block_len];
+        }
+        self.transfers.clear();
+        self.transfers
+            .resize(layers.pairs.len() * slots * block_len, zero);
         for (p, &(a, b)) in layers.pairs.iter().enumerate() {
             for s in 0..slots {
-                let wa = &vectors[(a as usize * slots + s) * block_len..][..block_len];
-                let wb = &vectors[(b as usize * slots + s) * block_len..][..block_len];
-                let t = &mut transfers[(p * slots + s) * block_len..][..block_len];
+                let wa = &self.vectors[(a as usize * slots + s) * block_len..][..block_len];
+                let wb = &self.vectors[(b as usize * slots + s) * block_len..][..block_len];
+                let t = &mut self.transfers[(p * slots + s) * block_len..][..block_len];
                 for r in 0..m {
                     for c in 0..m {
-                        let mut acc = Complex64::new(0.0, 0.0);
+                        let mut acc = zero;
                         for i in 0..m {
                             acc += wb[i * m + r].conj() * wa[i * m + c];
                         }
@@ -411,15 +460,6 @@ impl<const D: usize> LayerEigens<D> {
                     }
                 }
             }
-        }
-        LayerEigens {
-            halves,
-            m,
-            slot,
-            slots,
-            values,
-            vectors,
-            transfers,
         }
     }
 
@@ -444,7 +484,7 @@ impl<const D: usize> LayerEigens<D> {
     pub fn propagate_with(&self, chord: &Chord, psi: &mut CVec<D>, scratch: &mut Vec<Complex64>) {
         let n = D / 2;
         if !self.halves {
-            self.block::<D>(0, chord, psi, scratch);
+            self.block::<D>(0, chord, psi, scratch, Start::Vector);
             return;
         }
         for lo in [0, n] {
@@ -452,10 +492,38 @@ impl<const D: usize> LayerEigens<D> {
                 continue;
             }
             match n {
-                2 => self.block::<2>(lo, chord, psi, scratch),
-                3 => self.block::<3>(lo, chord, psi, scratch),
+                2 => self.block::<2>(lo, chord, psi, scratch, Start::Vector),
+                3 => self.block::<3>(lo, chord, psi, scratch, Start::Vector),
                 _ => unreachable!("2N-state systems have N = 2 or 3"),
             }
+        }
+    }
+
+    /// ψ ← S(chord) e_i for basis state `i`, into `psi`; with `common_phase` false the phase
+    /// common to all components is left out (enough for probabilities). `scratch` as in
+    /// [`LayerEigens::propagate_with`]. A basis state needs no projection into the first
+    /// layer's eigenbasis (it is a row of W) and only its own helicity block is touched.
+    pub fn propagate_basis(
+        &self,
+        chord: &Chord,
+        i: usize,
+        psi: &mut CVec<D>,
+        scratch: &mut Vec<Complex64>,
+        common_phase: bool,
+    ) {
+        let n = D / 2;
+        psi.fill(Complex64::new(0.0, 0.0));
+        psi[i] = Complex64::new(1.0, 0.0);
+        let start = Start::Basis { common_phase };
+        if !self.halves {
+            self.block::<D>(0, chord, psi, scratch, start);
+            return;
+        }
+        let lo = if i < n { 0 } else { n };
+        match n {
+            2 => self.block::<2>(lo, chord, psi, scratch, start),
+            3 => self.block::<3>(lo, chord, psi, scratch, start),
+            _ => unreachable!("2N-state systems have N = 2 or 3"),
         }
     }
 
@@ -466,6 +534,7 @@ impl<const D: usize> LayerEigens<D> {
         chord: &Chord,
         psi: &mut CVec<D>,
         scratch: &mut Vec<Complex64>,
+        start: Start,
     ) {
         let zero = Complex64::new(0.0, 0.0);
         let segments = &chord.segments;
@@ -485,12 +554,24 @@ impl<const D: usize> LayerEigens<D> {
         // Into the eigenbasis of the first layer.
         let w = &self.vectors[block(segments[0].1)..][..M * M];
         let mut phi = [zero; M];
-        for (j, p) in phi.iter_mut().enumerate() {
-            let mut acc = zero;
-            for i in 0..M {
-                acc += w[i * M + j].conj() * psi[lo + i];
+        let mut common_phase = true;
+        match start {
+            Start::Vector => {
+                for (j, p) in phi.iter_mut().enumerate() {
+                    let mut acc = zero;
+                    for i in 0..M {
+                        acc += w[i * M + j].conj() * psi[lo + i];
+                    }
+                    *p = acc;
+                }
             }
-            *p = acc;
+            Start::Basis { common_phase: with } => {
+                common_phase = with;
+                let row = (0..M).find(|&i| psi[lo + i] != zero).unwrap_or(0);
+                for (j, p) in phi.iter_mut().enumerate() {
+                    *p = w[row * M + j].conj();
+                }
+            }
         }
         let mut common_rad = 0.0;
         for (k, &(length_km, layer)) in segments.iter().enumerate() {
@@ -544,7 +625,11 @@ impl<const D: usize> LayerEigens<D> {
         }
         // Back to flavour, with the common phase.
         let w = &self.vectors[block(segments[count - 1].1)..][..M * M];
-        let common = cis_minus(common_rad);
+        let common = if common_phase {
+            cis_minus(common_rad)
+        } else {
+            Complex64::new(1.0, 0.0)
+        };
         for i in 0..M {
             let mut acc = zero;
             for (j, p) in phi.iter().enumerate() {
@@ -581,57 +666,12 @@ impl<const D: usize> LayerEigens<D> {
     }
 }
 
-/// The eigendecomposition of the n×n diagonal block of `h` at offset `at`, written into
-/// `values[at..at + n]` and the same block of `vectors`.
-fn block_eigen<const D: usize>(
-    h: &CMat<D>,
-    at: usize,
-    n: usize,
-    values: &mut [f64; D],
-    vectors: &mut CMat<D>,
-) {
-    fn fixed<const D: usize, const N: usize>(
-        h: &CMat<D>,
-        at: usize,
-        values: &mut [f64; D],
-        vectors: &mut CMat<D>,
-    ) {
-        let block = SMatrix::<Complex64, N, N>::from_fn(|r, c| h[(at + r, at + c)]);
-        place(&hermitian_eigen(&block), at, values, vectors);
-    }
-    fn place<const D: usize, const N: usize>(
-        e: &HermitianEigen<N>,
-        at: usize,
-        values: &mut [f64; D],
-        vectors: &mut CMat<D>,
-    ) {
-        for c in 0..N {
-            values[at + c] = e.values[c];
-            for r in 0..N {
-                vectors[(at + r, at + c)] = e.vectors[(r, c)];
-            }
-        }
-    }
-    match n {
-        1 => fixed::<D, 1>(h, at, values, vectors),
-        2 => {
-            let block = SMatrix::<Complex64, 2, 2>::from_fn(|r, c| h[(at + r, at + c)]);
-            place(&hermitian_eigen2(&block), at, values, vectors);
-        }
-        3 => {
-            let block = SMatrix::<Complex64, 3, 3>::from_fn(|r, c| h[(at + r, at + c)]);
-            place(&hermitian_eigen3(&block), at, values, vectors);
-        }
-        _ => {
-            let labels: [usize; D] = std::array::from_fn(|i| usize::from(i >= at + n || i < at));
-            let e = crate::linalg::hermitian_eigen_in_blocks(h, &labels);
-            // Block 0 is this one: its columns come first.
-            for c in 0..n {
-                values[at + c] = e.values[c];
-                for r in 0..n {
-                    vectors[(at + r, at + c)] = e.vectors[(at + r, c)];
-                }
-            }
+/// Writes an eigendecomposition's values and its vectors (row-major) into a layer's slots.
+fn store<const M: usize>(e: &HermitianEigen<M>, values: &mut [f64], vectors: &mut [Complex64]) {
+    values.copy_from_slice(&e.values);
+    for r in 0..M {
+        for c in 0..M {
+            vectors[r * M + c] = e.vectors[(r, c)];
         }
     }
 }

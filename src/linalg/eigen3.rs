@@ -7,59 +7,71 @@
 //! root farthest from the other two (always accurate to ~ε) is used for an eigenvector (the
 //! cross product of two rows of A − λI). The other two eigenvectors come from the exact 2×2
 //! problem on the orthogonal complement (a complex Jacobi rotation, stable at any splitting,
-//! exact degeneracy included), and every eigenvalue is then refined as the Rayleigh quotient
-//! of its vector. The result matches the Jacobi solver ([`super::eigen`]) to round-off: the
+//! exact degeneracy included); the pair's eigenvalues are that problem's, the lone one is the
+//! Rayleigh quotient of its vector (taken from the trace, as the three vectors are
+//! orthonormal). The result matches the Jacobi solver ([`super::eigen`]) to round-off: the
 //! tests check exact, 1e-8 and 1e-14 relative splittings.
 
-use nalgebra::{Matrix2, Matrix3, Vector3};
+use nalgebra::{Matrix2, Matrix3};
 use num_complex::Complex64;
 
 use super::eigen::HermitianEigen;
 
 type C = Complex64;
 
-fn cross(a: &Vector3<C>, b: &Vector3<C>) -> Vector3<C> {
-    // Bilinear (no conjugation): a·(a×b) = b·(a×b) = 0 in the bilinear product, so the cross
-    // product of two rows of a matrix is annihilated by both rows.
-    Vector3::new(
-        a[1] * b[2] - a[2] * b[1],
-        a[2] * b[0] - a[0] * b[2],
-        a[0] * b[1] - a[1] * b[0],
-    )
+/// x · y* (no conjugation of x).
+fn mul_conj(x: C, y: C) -> C {
+    C::new(x.re * y.re + x.im * y.im, x.im * y.re - x.re * y.im)
 }
 
-fn norm_sqr(v: &Vector3<C>) -> f64 {
-    v.iter().map(|z| z.norm_sqr()).sum()
+/// Re(x* · y).
+fn re_conj_mul(x: C, y: C) -> f64 {
+    x.re * y.re + x.im * y.im
+}
+
+fn norm_sqr(v: &[C; 3]) -> f64 {
+    v[0].norm_sqr() + v[1].norm_sqr() + v[2].norm_sqr()
+}
+
+fn scaled(v: [C; 3], by: f64) -> [C; 3] {
+    v.map(|z| z * by)
 }
 
 /// H = W diag(λ) W† of a 3×3 Hermitian matrix (upper triangle and real diagonal read),
 /// eigenvalues ascending, as [`super::hermitian_eigen`] returns them.
+///
+/// Written out on the upper triangle (d, b) of the traceless scaled matrix A: its diagonal is
+/// real, which halves most products (a cyclic Jacobi solve costs several times more).
 pub fn hermitian_eigen3(h: &Matrix3<C>) -> HermitianEigen<3> {
     let mean = (h[(0, 0)].re + h[(1, 1)].re + h[(2, 2)].re) / 3.0;
-    let mut a = Matrix3::<C>::zeros();
-    for i in 0..3 {
-        a[(i, i)] = C::new(h[(i, i)].re - mean, 0.0);
-        for j in (i + 1)..3 {
-            a[(i, j)] = h[(i, j)];
-            a[(j, i)] = h[(i, j)].conj();
-        }
-    }
-    let scale = a.iter().map(|z| z.norm_sqr()).fold(0.0, f64::max).sqrt();
-    if scale == 0.0 || !scale.is_finite() {
+    let d = [
+        h[(0, 0)].re - mean,
+        h[(1, 1)].re - mean,
+        h[(2, 2)].re - mean,
+    ];
+    let (b01, b02, b12) = (h[(0, 1)], h[(0, 2)], h[(1, 2)]);
+    let largest = (d[0] * d[0])
+        .max(d[1] * d[1])
+        .max(d[2] * d[2])
+        .max(b01.norm_sqr())
+        .max(b02.norm_sqr())
+        .max(b12.norm_sqr());
+    if largest == 0.0 || !largest.is_finite() {
         return HermitianEigen {
             values: [mean; 3],
             vectors: Matrix3::identity(),
         };
     }
-    a /= C::new(scale, 0.0);
+    let (scale, inv) = power_of_two_scale(largest);
+    let d = d.map(|x| x * inv);
+    let (b01, b02, b12) = (b01 * inv, b02 * inv, b12 * inv);
+    let (n01, n02, n12) = (b01.norm_sqr(), b02.norm_sqr(), b12.norm_sqr());
     // λ³ − p λ − q = 0 for traceless A: p = tr(A²)/2, q = det A.
-    let (d0, d1, d2) = (a[(0, 0)].re, a[(1, 1)].re, a[(2, 2)].re);
-    let (b01, b02, b12) = (a[(0, 1)], a[(0, 2)], a[(1, 2)]);
-    let p = 0.5 * (d0 * d0 + d1 * d1 + d2 * d2) + b01.norm_sqr() + b02.norm_sqr() + b12.norm_sqr();
-    let q = d0 * d1 * d2 + 2.0 * (b01 * b12 * b02.conj()).re
-        - d0 * b12.norm_sqr()
-        - d1 * b02.norm_sqr()
-        - d2 * b01.norm_sqr();
+    let p = 0.5 * (d[0] * d[0] + d[1] * d[1] + d[2] * d[2]) + n01 + n02 + n12;
+    let q = d[0] * d[1] * d[2] + 2.0 * re_conj_mul(b02, b01 * b12)
+        - d[0] * n12
+        - d[1] * n02
+        - d[2] * n01;
     let r = 2.0 * (p / 3.0).sqrt();
     let cos3 = (4.0 * q / (r * r * r)).clamp(-1.0, 1.0);
     let (sin_t, cos_t) = super::phase::sin_cos(cos3.acos() / 3.0);
@@ -75,98 +87,148 @@ pub fn hermitian_eigen3(h: &Matrix3<C>) -> HermitianEigen<3> {
     } else {
         bottom
     };
-    let rows: [Vector3<C>; 3] = std::array::from_fn(|i| {
-        Vector3::from_fn(|j, _| {
-            a[(i, j)]
-                - if i == j {
-                    C::new(lone, 0.0)
-                } else {
-                    C::new(0.0, 0.0)
-                }
-        })
-    });
+    // The rows of A − lone·I are r0 = (e0, b01, b02), r1 = (b01*, e1, b12),
+    // r2 = (b02*, b12*, e2). Their cross products (bilinear, no conjugation: each is
+    // annihilated by both rows) are eigenvectors; the longest is the most accurate.
+    let e = d.map(|x| x - lone);
     let candidates = [
-        cross(&rows[0], &rows[1]),
-        cross(&rows[0], &rows[2]),
-        cross(&rows[1], &rows[2]),
+        [
+            b01 * b12 - b02 * e[1],
+            mul_conj(b02, b01) - b12 * e[0],
+            C::new(e[0] * e[1] - n01, 0.0),
+        ],
+        [
+            b01 * e[2] - mul_conj(b02, b12),
+            C::new(n02 - e[0] * e[2], 0.0),
+            (b12 * e[0]).conj() - mul_conj(b01, b02),
+        ],
+        [
+            C::new(e[1] * e[2] - n12, 0.0),
+            mul_conj(b12, b02) - b01.conj() * e[2],
+            (b01 * b12).conj() - b02.conj() * e[1],
+        ],
     ];
-    let (mut v1, mut best) = (candidates[0], norm_sqr(&candidates[0]));
-    for c in &candidates[1..] {
-        let n = norm_sqr(c);
-        if n > best {
-            (v1, best) = (*c, n);
-        }
-    }
+    let norms = candidates.each_ref().map(norm_sqr);
+    let pick = if norms[0] >= norms[1] && norms[0] >= norms[2] {
+        0
+    } else if norms[1] >= norms[2] {
+        1
+    } else {
+        2
+    };
+    let best = norms[pick];
     if best == 0.0 || !best.is_finite() {
         // Cannot happen for a Hermitian matrix with a simple root; stay safe.
         return super::eigen::hermitian_eigen(h);
     }
-    v1 /= C::new(best.sqrt(), 0.0);
-    // An orthonormal basis (u2, u3) of the complement of v1.
-    let k = (0..3)
-        .min_by(|&i, &j| v1[i].norm_sqr().total_cmp(&v1[j].norm_sqr()))
-        .unwrap_or(0);
-    let mut u2 = -v1 * v1[k].conj();
+    let v1 = scaled(candidates[pick], 1.0 / best.sqrt());
+    // An orthonormal basis (u2, u3) of the complement of v1: u2 ∝ e_k − v1 v1_k* for the
+    // smallest component k, u3 = (v1 × u2)*.
+    let mags = v1.map(|z| z.norm_sqr());
+    let k = if mags[0] <= mags[1] && mags[0] <= mags[2] {
+        0
+    } else if mags[1] <= mags[2] {
+        1
+    } else {
+        2
+    };
+    let mut u2 = v1.map(|z| -mul_conj(z, v1[k]));
     u2[k] += C::new(1.0, 0.0);
-    u2 /= C::new(norm_sqr(&u2).sqrt(), 0.0);
-    let mut u3 = cross(&v1, &u2).map(|z| z.conj());
-    u3 /= C::new(norm_sqr(&u3).sqrt(), 0.0);
+    let u2 = scaled(u2, 1.0 / norm_sqr(&u2).sqrt());
+    let u3 = [
+        (v1[1] * u2[2] - v1[2] * u2[1]).conj(),
+        (v1[2] * u2[0] - v1[0] * u2[2]).conj(),
+        (v1[0] * u2[1] - v1[1] * u2[0]).conj(),
+    ];
+    // v1 and u2 are orthonormal to round-off, so u3 is a unit vector to round-off as well.
     // The 2×2 problem [u2 u3]† A [u2 u3], solved by one complex Jacobi rotation.
-    let (au2, au3) = (a * u2, a * u3);
-    let m = Matrix2::new(u2.dotc(&au2), u2.dotc(&au3), u3.dotc(&au2), u3.dotc(&au3));
-    let ((g_c, g_s), (low, high)) = rotation2(&m);
-    let w2 = u2 * g_c.0 + u3 * g_c.1;
-    let w3 = u2 * g_s.0 + u3 * g_s.1;
-    let vecs = [v1, w2, w3];
-    // Refinement: the lone eigenvalue is its vector's Rayleigh quotient, the pair comes from
-    // the 2×2 rotation (Cardano's near-double roots are only good to ~√ε).
+    let quadratic = |u: &[C; 3]| {
+        d[0] * u[0].norm_sqr()
+            + d[1] * u[1].norm_sqr()
+            + d[2] * u[2].norm_sqr()
+            + 2.0
+                * (re_conj_mul(u[0], b01 * u[1])
+                    + re_conj_mul(u[0], b02 * u[2])
+                    + re_conj_mul(u[1], b12 * u[2]))
+    };
+    let au3 = [
+        u3[0] * d[0] + b01 * u3[1] + b02 * u3[2],
+        b01.conj() * u3[0] + u3[1] * d[1] + b12 * u3[2],
+        b02.conj() * u3[0] + b12.conj() * u3[1] + u3[2] * d[2],
+    ];
+    let m00 = quadratic(&u2);
+    let m11 = quadratic(&u3);
+    let m01 = u2[0].conj() * au3[0] + u2[1].conj() * au3[1] + u2[2].conj() * au3[2];
+    let (phase, c, s, low, high) = rotation(m00, m11, m01);
+    let (pc, ps) = (phase * c, phase * s);
+    let w2: [C; 3] = std::array::from_fn(|i| u2[i] * pc - u3[i] * s);
+    let w3: [C; 3] = std::array::from_fn(|i| u2[i] * ps + u3[i] * c);
+    // The lone eigenvalue from the trace (the Rayleigh quotient of v1, as [v1 u2 u3] is
+    // unitary); the pair from the 2×2 rotation (Cardano's near-double roots are only good to
+    // ~√ε).
     let vals = [
-        v1.dotc(&(a * v1)).re * scale + mean,
+        (d[0] + d[1] + d[2] - m00 - m11) * scale + mean,
         low * scale + mean,
         high * scale + mean,
     ];
+    let vecs = [v1, w2, w3];
+    // Ascending order by a three-comparison network.
     let mut order = [0usize, 1, 2];
-    order.sort_by(|&i, &j| vals[i].total_cmp(&vals[j]));
+    if vals[order[1]] < vals[order[0]] {
+        order.swap(0, 1);
+    }
+    if vals[order[2]] < vals[order[1]] {
+        order.swap(1, 2);
+    }
+    if vals[order[1]] < vals[order[0]] {
+        order.swap(0, 1);
+    }
     HermitianEigen {
         values: order.map(|i| vals[i]),
         vectors: Matrix3::from_fn(|r, c| vecs[order[c]][r]),
     }
 }
 
-/// The two eigenvectors (columns, as coefficient pairs) of a 2×2 Hermitian `m` and their
-/// eigenvalues, by one complex Jacobi rotation (stable for any splitting, exact degeneracy
-/// included).
-#[allow(clippy::type_complexity)]
-fn rotation2(m: &Matrix2<C>) -> (((C, C), (C, C)), (f64, f64)) {
-    let (a, d, b) = (m[(0, 0)].re, m[(1, 1)].re, m[(0, 1)]);
-    // Not `norm()`: hypot's care for overflow costs more than this whole rotation.
-    let nb = b.norm_sqr().sqrt();
-    if nb == 0.0 {
-        let one = C::new(1.0, 0.0);
-        let zero = C::new(0.0, 0.0);
-        return (((one, zero), (zero, one)), (a, d));
+/// A power of two near √`largest` and its inverse: scaling by it is exact and costs no
+/// division (for a subnormal `largest`, √`largest` itself).
+fn power_of_two_scale(largest: f64) -> (f64, f64) {
+    let biased = ((largest.to_bits() >> 52) & 0x7ff) as i64;
+    if biased == 0 {
+        let scale = largest.sqrt();
+        return (scale, 1.0 / scale);
     }
-    let phase = b / nb;
-    let tau = (d - a) / (2.0 * nb);
-    let t = if tau >= 0.0 {
-        1.0 / (tau + (1.0 + tau * tau).sqrt())
-    } else {
-        -1.0 / (-tau + (1.0 + tau * tau).sqrt())
-    };
+    // largest ∈ [2^e, 2^(e+1)): √largest / 2^k ∈ [1, 2) for k = ⌊e/2⌋, |k| ≤ 511.
+    let k = (biased - 1023).div_euclid(2);
+    let power = |k: i64| f64::from_bits(((1023 + k) as u64) << 52);
+    (power(k), power(-k))
+}
+
+/// The Jacobi rotation of the 2×2 Hermitian [[a, b], [b*, d]]: (phase, c, s, λ₁, λ₂) with
+/// eigenvectors (phase·c, −s) for λ₁ and (phase·s, c) for λ₂ (stable for any splitting, exact
+/// degeneracy included).
+fn rotation(a: f64, d: f64, b: C) -> (C, f64, f64, f64, f64) {
+    // Not `norm()`: hypot's care for overflow costs more than this whole rotation.
+    let nb2 = b.norm_sqr();
+    if nb2 == 0.0 {
+        return (C::new(1.0, 0.0), 1.0, 0.0, a, d);
+    }
+    let nb = nb2.sqrt();
+    let phase = b * (1.0 / nb);
+    // t = tan of the rotation angle, the smaller root of t² + 2τt − 1 = 0 with τ = δ/|b|,
+    // written as |b| / (|δ| + √(δ² + |b|²)) (no cancellation; both roots from |b|² at once).
+    let delta = 0.5 * (d - a);
+    let t = nb / (delta.abs() + (delta * delta + nb2).sqrt());
+    let t = if delta >= 0.0 { t } else { -t };
     let c = 1.0 / (1.0 + t * t).sqrt();
-    let s = t * c;
     // M = D M' D† with D = diag(phase, 1) and M' real: eigenvectors D (c, −s), D (s, c).
     // The rotated diagonal: a − t|b| and d + t|b|.
-    (
-        ((phase * c, C::new(-s, 0.0)), (phase * s, C::new(c, 0.0))),
-        (a - t * nb, d + t * nb),
-    )
+    (phase, c, t * c, a - t * nb, d + t * nb)
 }
 
 /// H = W diag(λ) W† of a 2×2 Hermitian matrix, eigenvalues ascending.
 pub fn hermitian_eigen2(h: &Matrix2<C>) -> HermitianEigen<2> {
-    let (((a0, a1), (b0, b1)), (low, high)) = rotation2(h);
-    let w = Matrix2::new(a0, b0, a1, b1);
+    let (phase, c, s, low, high) = rotation(h[(0, 0)].re, h[(1, 1)].re, h[(0, 1)]);
+    let w = Matrix2::new(phase * c, phase * s, C::new(-s, 0.0), C::new(c, 0.0));
     let vals = [low, high];
     if vals[0] <= vals[1] {
         HermitianEigen {

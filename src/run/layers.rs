@@ -10,6 +10,8 @@
 //! Only the initial states are propagated (vectors). The propagator is unitary by
 //! construction, so its unitarity error is reported as 0 (not measured).
 
+use std::any::Any;
+use std::cell::RefCell;
 use std::sync::OnceLock;
 
 use num_complex::Complex64;
@@ -88,7 +90,10 @@ impl LayerRun {
 
 thread_local! {
     /// Phases of palindromic chords, per worker thread.
-    static PHASES: std::cell::RefCell<Vec<Complex64>> = const { std::cell::RefCell::new(Vec::new()) };
+    static PHASES: RefCell<Vec<Complex64>> = const { RefCell::new(Vec::new()) };
+    /// Storage of the eigensystems that are not cached (a lone chord), reused from energy to
+    /// energy on each worker thread: a `LayerEigens<D>` of the run's dimension.
+    static SPARE: RefCell<Option<Box<dyn Any>>> = const { RefCell::new(None) };
 }
 
 impl<const D: usize> LayerRunDim<D> {
@@ -178,14 +183,25 @@ impl<const D: usize> LayerRunDim<D> {
         let energy_ev = mev_to_ev(scenario.scan_point(s).energies_mev[e]);
         let m = self.model_of[s];
         let chords = &self.chords[self.starts[s].clone()];
-        let make = || LayerEigens::at_energy(&self.models[m], &self.layers, energy_ev, self.needed);
         if self.shared[m] {
+            let make =
+                || LayerEigens::at_energy(&self.models[m], &self.layers, energy_ev, self.needed);
             f(
                 self.eigens[m * self.n_energies + e].get_or_init(make),
                 chords,
             )
         } else {
-            f(&make(), chords)
+            SPARE.with_borrow_mut(|spare| {
+                if !spare.as_ref().is_some_and(|e| e.is::<LayerEigens<D>>()) {
+                    *spare = Some(Box::new(LayerEigens::<D>::empty()));
+                }
+                let eig = spare
+                    .as_mut()
+                    .and_then(|e| e.downcast_mut::<LayerEigens<D>>())
+                    .expect("set just above");
+                eig.recompute(&self.models[m], &self.layers, energy_ev, self.needed);
+                f(eig, chords)
+            })
         }
     }
 
@@ -196,11 +212,12 @@ impl<const D: usize> LayerRunDim<D> {
             .sum()
     }
 
-    /// ψ of initial state `i` at the end of the chord.
-    fn propagate(eig: &LayerEigens<D>, chord: &Chord, i: usize) -> CVec<D> {
+    /// ψ of initial state `i` at the end of the chord; without the phase common to all
+    /// components unless `amplitude`.
+    fn propagate(eig: &LayerEigens<D>, chord: &Chord, i: usize, amplitude: bool) -> CVec<D> {
         let mut psi = CVec::<D>::zeros();
-        psi[i] = Complex64::new(1.0, 0.0);
-        PHASES.with_borrow_mut(|scratch| eig.propagate_with(chord, &mut psi, scratch));
+        PHASES
+            .with_borrow_mut(|scratch| eig.propagate_basis(chord, i, &mut psi, scratch, amplitude));
         psi
     }
 
@@ -220,7 +237,7 @@ impl<const D: usize> LayerRunDim<D> {
             for (c, (weight, chord)) in chords.iter().enumerate() {
                 steps += chord.segments.len() as u64;
                 for (k, &i) in point.initial.iter().enumerate() {
-                    let psi = Self::propagate(eig, chord, i);
+                    let psi = Self::propagate(eig, chord, i, amplitude.is_some());
                     if c == 0 && chords.len() == 1 {
                         if let Some(a) = amplitude.as_deref_mut() {
                             a.extend(psi.iter().copied());

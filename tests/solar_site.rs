@@ -202,3 +202,38 @@ fn night_bins_are_written_by_a_run_to_file() {
         }
     }
 }
+
+/// The night chords' shared layers are built once per run from the scenario's chords; a scan
+/// of the site's latitude moves the chords at every scan point, and each point's night must
+/// be that of a run of its own at that latitude (not the first point's chords).
+#[test]
+fn a_latitude_scan_gives_each_point_its_own_night() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |name: &str, text: String| {
+        let scenario = dir.path().join(format!("{name}.toml"));
+        std::fs::write(&scenario, text).unwrap();
+        let out = dir.path().join(format!("{name}.h5"));
+        let status = std::process::Command::new(env!("CARGO_BIN_EXE_nuspin"))
+            .args(["run", "--quiet", "--threads", "1", "-o"])
+            .arg(&out)
+            .arg(&scenario)
+            .status()
+            .unwrap();
+        assert!(status.success(), "{name}");
+        let file = nuspin::output::read_output(&out).unwrap();
+        let night = file.extra("observables/arrival_night").unwrap();
+        night.iter().copied().collect::<Vec<f64>>()
+    };
+    let site = |lat: f64| site_scenario(&format!("{{ latitude_deg = {lat}, chords = 24 }}"));
+    let north = run("north", site(36.43));
+    let south = run("south", site(-20.0));
+    let scan = run(
+        "scan",
+        site(36.43) + "[scan]\n\"arrival.site.latitude_deg\" = [36.43, -20.0]\n",
+    );
+    assert_eq!(scan.len(), 2 * north.len());
+    assert!(north.iter().zip(&south).any(|(a, b)| (a - b).abs() > 1e-4));
+    for (k, (got, want)) in scan.iter().zip(north.iter().chain(&south)).enumerate() {
+        assert!((got - want).abs() < 1e-15, "{k}: {got} vs {want}");
+    }
+}

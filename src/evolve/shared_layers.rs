@@ -643,13 +643,148 @@ impl<const D: usize> LayerEigens<D> {
     /// are left alone.
     pub fn propagate_columns(&self, chord: &Chord, m: &mut CMat<D>) {
         let mut scratch = Vec::new();
+        self.propagate_columns_with(chord, m, &mut scratch);
+    }
+
+    /// [`LayerEigens::propagate_columns`] with a caller-owned buffer for the phases of a
+    /// palindromic chord.
+    ///
+    /// All columns are carried together in the current layer's eigenbasis, so each segment's
+    /// phases are computed once for all of them (not once per column), and a change of layer
+    /// is one overlap product per column. The operations on each column are those of
+    /// [`LayerEigens::propagate_with`] in the same order, so the result equals column-by-column
+    /// propagation to the last bit.
+    pub fn propagate_columns_with(
+        &self,
+        chord: &Chord,
+        m: &mut CMat<D>,
+        scratch: &mut Vec<Complex64>,
+    ) {
+        let n = D / 2;
+        if !self.halves {
+            self.block_columns::<D>(0, chord, m, scratch);
+            return;
+        }
+        for lo in [0, n] {
+            match n {
+                2 => self.block_columns::<2>(lo, chord, m, scratch),
+                3 => self.block_columns::<3>(lo, chord, m, scratch),
+                _ => unreachable!("2N-state systems have N = 2 or 3"),
+            }
+        }
+    }
+
+    /// Propagates rows `lo..lo + M` of every column of `m` that is not zero there (a block H
+    /// does not couple to the rest).
+    fn block_columns<const M: usize>(
+        &self,
+        lo: usize,
+        chord: &Chord,
+        m: &mut CMat<D>,
+        scratch: &mut Vec<Complex64>,
+    ) {
+        let zero = Complex64::new(0.0, 0.0);
+        let segments = &chord.segments;
+        let count = segments.len();
+        let mut cols = [0usize; D];
+        let mut k = 0;
         for c in 0..D {
-            let mut psi: CVec<D> = m.column(c).into_owned();
-            if psi.iter().all(|z| *z == Complex64::new(0.0, 0.0)) {
+            if (lo..lo + M).any(|i| m[(i, c)] != zero) {
+                cols[k] = c;
+                k += 1;
+            }
+        }
+        if count == 0 || k == 0 {
+            return;
+        }
+        let cols = &cols[..k];
+        let (a, b) = (chord.mirrored.start, chord.mirrored.end);
+        if b > a {
+            scratch.clear();
+            scratch.resize((b - a).div_ceil(2) * M, zero);
+        }
+        debug_assert_eq!(M, self.m);
+        let slot = self.slot[lo / M];
+        debug_assert!(slot != usize::MAX, "a block that was not decomposed");
+        let block = |index: u32| (index as usize * self.slots + slot) * M * M;
+        // Into the eigenbasis of the first layer: phi[q] is column cols[q].
+        let w = &self.vectors[block(segments[0].1)..][..M * M];
+        let mut phi = [[zero; M]; D];
+        for (p, &c) in phi.iter_mut().zip(cols) {
+            for (j, pj) in p.iter_mut().enumerate() {
+                let mut acc = zero;
+                for i in 0..M {
+                    acc += w[i * M + j].conj() * m[(lo + i, c)];
+                }
+                *pj = acc;
+            }
+        }
+        let phi = &mut phi[..k];
+        let mut phase = [Complex64::new(1.0, 0.0); M];
+        let mut common_rad = 0.0;
+        for (s, &(length_km, layer)) in segments.iter().enumerate() {
+            let lam = &self.values[layer as usize];
+            let base = lam[lo];
+            common_rad += base * length_km;
+            let mirrored = s >= a && s < b;
+            // Position in the mirrored range of this segment's first occurrence.
+            let first = if mirrored { (s - a).min(b - 1 - s) } else { 0 };
+            if mirrored && first < s - a {
+                phase[1..].copy_from_slice(&scratch[first * M + 1..(first + 1) * M]);
+            } else {
+                for j in 1..M {
+                    phase[j] = cis_minus((lam[lo + j] - base) * length_km);
+                    if mirrored {
+                        scratch[first * M + j] = phase[j];
+                    }
+                }
+            }
+            for p in phi.iter_mut() {
+                for j in 1..M {
+                    p[j] *= phase[j];
+                }
+            }
+            if s + 1 == count {
+                break;
+            }
+            let link = chord.links[s];
+            if link == NO_LINK {
                 continue;
             }
-            self.propagate_with(chord, &mut psi, &mut scratch);
-            m.set_column(c, &psi);
+            let t = &self.transfers[block(link >> 1)..][..M * M];
+            for p in phi.iter_mut() {
+                let mut next = [zero; M];
+                if link & 1 == 0 {
+                    for (r, out) in next.iter_mut().enumerate() {
+                        let mut acc = zero;
+                        for (c, x) in p.iter().enumerate() {
+                            acc += t[r * M + c] * x;
+                        }
+                        *out = acc;
+                    }
+                } else {
+                    for (r, out) in next.iter_mut().enumerate() {
+                        let mut acc = zero;
+                        for (c, x) in p.iter().enumerate() {
+                            acc += t[c * M + r].conj() * x;
+                        }
+                        *out = acc;
+                    }
+                }
+                *p = next;
+            }
+        }
+        // Back to flavour, with the common phase.
+        let w = &self.vectors[block(segments[count - 1].1)..][..M * M];
+        let common = cis_minus(common_rad);
+        for (p, &c) in phi.iter().zip(cols) {
+            for i in 0..M {
+                let mut acc = zero;
+                for (j, x) in p.iter().enumerate() {
+                    acc += w[i * M + j] * x;
+                }
+                m[(lo + i, c)] = acc * common;
+            }
         }
     }
 

@@ -17,7 +17,9 @@
 use std::path::Path;
 
 use super::{EarthChord, NightBin};
+use crate::medium::earth_model::{EarthGeometry, EarthShells};
 use crate::medium::exposure::{named_bins, split_at_core, Exposure, ZenithDistribution};
+use crate::medium::EarthMedium;
 use crate::text_table::PairError;
 
 /// What a site gives the run: the night chords and the named bins over them.
@@ -162,9 +164,10 @@ fn night_chords(
         })
         .collect();
     let mut chords = Vec::new();
+    // PREM is read once for all chords (`EarthMedium::new` reads it per chord).
+    let prem = EarthShells::prem().map_err(|e| ("arrival.site".to_string(), e))?;
     for (cos_zenith, weight, region) in distribution.night_chords(&region_edges, n) {
-        let medium = crate::medium::EarthMedium::new(cos_zenith)
-            .map_err(|e| ("arrival.site".to_string(), e.to_string()))?;
+        let medium = EarthMedium::with_model(&prem, &EarthGeometry::surface(cos_zenith));
         bins[regions[region].1].chords.push(chords.len());
         chords.push(EarthChord {
             cos_zenith,

@@ -2,6 +2,8 @@
 //! decoherent arrival (day, night, A_DN) and resolution-averaged probabilities. The physics
 //! is in [`crate::observables`].
 
+use std::sync::Arc;
+
 use super::{derived, slab_index, spec, PointInput};
 use crate::evolve::{EvolveError, Solution};
 use crate::hamiltonian::CMat;
@@ -74,16 +76,23 @@ impl MassPopulations {
 /// `earth`: decoherent arrival at a distant detector, day and (with `[arrival] earth`) night.
 /// Until `finish` its slabs hold the exit mass populations (linear in the state,
 /// so a production average stays exact); `finish` crosses the Earth chords once per energy.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Arrival {
     /// Number of night chords (0: day only).
     n_chords: usize,
+    /// The chords' shared layers, found once per run (`None`: no chords, or an error that
+    /// `finish` reports).
+    night: Option<Arc<arrival::NightLayers>>,
 }
 
 impl Arrival {
     pub(super) fn new(plan: &Scenario) -> Arrival {
+        let chords = &plan.arrival.chords;
         Arrival {
-            n_chords: plan.arrival.chords.len(),
+            n_chords: chords.len(),
+            night: (!chords.is_empty())
+                .then(|| arrival::NightLayers::new(chords).ok().map(Arc::new))
+                .flatten(),
         }
     }
 
@@ -156,7 +165,15 @@ impl Arrival {
         if chords.is_empty() {
             return Ok(());
         }
-        let nights = arrival::night_transfers::<D>(&physics.model, energy_mev, chords)?;
+        let built;
+        let night = match &self.night {
+            Some(night) if night.made_from(chords) => night.as_ref(),
+            _ => {
+                built = arrival::NightLayers::new(chords)?;
+                &built
+            }
+        };
+        let nights = arrival::night_transfers::<D>(&physics.model, energy_mev, night);
         let slab = populations.len();
         let mut night = vec![0.0; slab];
         let mut zenith = vec![0.0; chords.len() * slab];

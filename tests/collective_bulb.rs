@@ -257,9 +257,11 @@ fn vacuum_lepton_number_drift_is_truncation_error() {
     let start = CollectiveState::initial(&problem, 10.0);
     let l0 = vacuum_lepton_number(&problem, &mixing, &start.rho);
     let end = 20.0;
+    // Without the projection (collective_invariants.rs checks it makes L_vac exact).
     let drift = |tol: f64| {
         let opts = LieOptions {
             tol,
+            project_vacuum_lepton_number: false,
             ..LieOptions::default()
         };
         let sol = solve_lie(&problem, start.clone(), end, &[], &opts).unwrap();
@@ -292,6 +294,10 @@ fn vacuum_lepton_number_drift_is_truncation_error() {
 #[test]
 fn lie_group_is_fourth_order() {
     // Pendulum (smooth, nonlinear): error at t = 1.5 against a tight run, N and 2N steps.
+    // The integrator alone: the L_vac projection (on by default) leaves an error floor of
+    // ≈ 6e-8 here (errors 2.3e-7, 7.1e-8, 6.2e-8 at 200/400/800 steps against 2.0e-7,
+    // 1.2e-8, 8.0e-10 without): its rotation is the L error over |[P, M]| (≈ 50× larger on
+    // this near-separatrix pendulum with θ = 0.01), see docs/collective.md.
     let medium = vacuum();
     let mixing = mixing_for_omega(0.01, -1.0);
     let problem = pendulum(&medium, &mixing, 10.0, 0.8);
@@ -311,11 +317,13 @@ fn lie_group_is_fourth_order() {
     };
     let exact = run(LieOptions {
         fixed_steps: Some(20_000),
+        project_vacuum_lepton_number: false,
         ..LieOptions::default()
     });
     let err = |n: u64| {
         (run(LieOptions {
             fixed_steps: Some(n),
+            project_vacuum_lepton_number: false,
             ..LieOptions::default()
         }) - exact)
             .iter()

@@ -22,11 +22,11 @@
 use num_complex::Complex64;
 use rayon::prelude::*;
 
+use super::kernels::{conjugate, exp_minus_i, mul_blocks};
 use super::system::{CollectiveProblem, PARALLEL_MIN_SYSTEMS};
 use super::CollectiveError;
 use crate::hamiltonian::CMat;
-use crate::linalg::expm::exp_anti_hermitian;
-use crate::linalg::product::{commutator, mul, mul_adjoint};
+use crate::linalg::product::commutator;
 
 /// Options of [`solve_lie`].
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -42,6 +42,11 @@ pub struct LieOptions {
     /// When set, take exactly this many equal steps per record interval, no control (for
     /// convergence-order tests).
     pub fixed_steps: Option<u64>,
+    /// After each step on which the single-particle terms keep them (no matter asymmetry, no
+    /// helicity flip), restore the vacuum-axis lepton numbers by a common rotation of the
+    /// self-interaction's form (module `collective::invariants`): L_vac exact, spectra
+    /// untouched, order kept. On by default.
+    pub project_vacuum_lepton_number: bool,
 }
 
 impl Default for LieOptions {
@@ -52,6 +57,7 @@ impl Default for LieOptions {
             max_step_km: f64::INFINITY,
             max_steps: 10_000_000,
             fixed_steps: None,
+            project_vacuum_lepton_number: true,
         }
     }
 }
@@ -89,31 +95,31 @@ pub struct CollectiveSolution<const D: usize> {
     pub stats: CollectiveStats,
 }
 
-/// exp(−i h X) for Hermitian X.
+/// exp(−i h X) for Hermitian X (blockwise when X has no helicity coupling).
 fn e<const D: usize>(x: &CMat<D>, h: f64) -> CMat<D> {
-    exp_anti_hermitian(&(x * Complex64::new(0.0, -h)))
-}
-
-/// U ρ U†.
-fn conj<const D: usize>(u: &CMat<D>, rho: &CMat<D>) -> CMat<D> {
-    let m = mul_adjoint(&mul(u, rho), u);
-    // Keep ρ exactly Hermitian; the spectrum is that of the unitary conjugation.
-    (m + m.adjoint()) * Complex64::new(0.5, 0.0)
+    exp_minus_i(x, h)
 }
 
 fn max_abs<const D: usize>(m: &CMat<D>) -> f64 {
     m.iter().map(|z| z.norm()).fold(0.0, f64::max)
 }
 
-/// Per-system scratch of one step.
+/// One system's result of a step.
+#[derive(Clone)]
+struct Out<const D: usize> {
+    u: CMat<D>,
+    rho_new: CMat<D>,
+    /// Error relative to the system's trace.
+    err: f64,
+}
+
+/// Per-system scratch of one step (allocated once per solve).
 #[derive(Clone)]
 struct Work<const D: usize> {
     f: [Vec<CMat<D>>; 4],
     y2: Vec<CMat<D>>,
     ys: Vec<CMat<D>>,
-    u: Vec<CMat<D>>,
-    rho_new: Vec<CMat<D>>,
-    err: Vec<f64>,
+    out: Vec<Out<D>>,
 }
 
 impl<const D: usize> Work<D> {
@@ -123,9 +129,14 @@ impl<const D: usize> Work<D> {
             f: [z.clone(), z.clone(), z.clone(), z.clone()],
             y2: z.clone(),
             ys: z.clone(),
-            u: z.clone(),
-            rho_new: z,
-            err: vec![0.0; n],
+            out: vec![
+                Out {
+                    u: CMat::<D>::zeros(),
+                    rho_new: CMat::<D>::zeros(),
+                    err: 0.0,
+                };
+                n
+            ],
         }
     }
 }
@@ -139,53 +150,55 @@ fn per_system<T: Send, F: Fn(usize, &mut T) + Sync + Send>(items: &mut [T], f: F
     }
 }
 
-/// One CF4 step of length h from (r, ρ): fills `w.u`, `w.rho_new`, `w.err` (error per system
-/// relative to its trace).
+/// One CF4 step of length h from (r, ρ): fills `w.out`. Returns whether every stage's
+/// single-particle terms keep the vacuum-axis lepton numbers.
 fn step<const D: usize>(
     problem: &CollectiveProblem<'_, D>,
     r: f64,
     h: f64,
     rho: &[CMat<D>],
     w: &mut Work<D>,
-) -> Result<(), CollectiveError> {
+) -> Result<bool, CollectiveError> {
     let [f1, f2, f3, f4] = &mut w.f;
-    problem.hamiltonians(r, rho, f1)?;
-    per_system(&mut w.y2, |k, y| *y = conj(&e(&f1[k], 0.5 * h), &rho[k]));
-    problem.hamiltonians(r + 0.5 * h, &w.y2, f2)?;
-    per_system(&mut w.ys, |k, y| *y = conj(&e(&f2[k], 0.5 * h), &rho[k]));
-    problem.hamiltonians(r + 0.5 * h, &w.ys, f3)?;
+    let mut conserving = problem.hamiltonians_checked(r, rho, f1)?;
+    per_system(&mut w.y2, |k, y| {
+        *y = conjugate(&e(&f1[k], 0.5 * h), &rho[k])
+    });
+    conserving &= problem.hamiltonians_checked(r + 0.5 * h, &w.y2, f2)?;
+    per_system(&mut w.ys, |k, y| {
+        *y = conjugate(&e(&f2[k], 0.5 * h), &rho[k])
+    });
+    conserving &= problem.hamiltonians_checked(r + 0.5 * h, &w.ys, f3)?;
     {
         let y2 = &w.y2;
         per_system(&mut w.ys, |k, y| {
             let x = f3[k] - f1[k] * Complex64::new(0.5, 0.0);
-            *y = conj(&e(&x, h), &y2[k]);
+            *y = conjugate(&e(&x, h), &y2[k]);
         });
     }
-    problem.hamiltonians(r + h, &w.ys, f4)?;
+    conserving &= problem.hamiltonians_checked(r + h, &w.ys, f4)?;
     let c = |x: f64| Complex64::new(x, 0.0);
-    let mut out: Vec<(&mut CMat<D>, (&mut CMat<D>, &mut f64))> =
-        w.u.iter_mut()
-            .zip(w.rho_new.iter_mut().zip(w.err.iter_mut()))
-            .collect();
     let (f1, f2, f3, f4) = (&*f1, &*f2, &*f3, &*f4);
-    per_system(&mut out, |k, (u, (rn, err))| {
+    per_system(&mut w.out, |k, o| {
         let a = f1[k] * c(3.0) + (f2[k] + f3[k]) * c(2.0) - f4[k];
         let b = -f1[k] + (f2[k] + f3[k]) * c(2.0) + f4[k] * c(3.0);
-        let uk = mul(&e(&b, h / 12.0), &e(&a, h / 12.0));
-        let new = conj(&uk, &rho[k]);
-        let omega = (f1[k] + (f2[k] + f3[k]) * c(2.0) + f4[k]) * Complex64::new(0.0, -h / 6.0)
-            + commutator(&f1[k], &f4[k]) * c(h * h / 12.0);
-        let low = conj(&exp_anti_hermitian(&omega), &rho[k]);
+        let uk = mul_blocks(&e(&b, h / 12.0), &e(&a, h / 12.0));
+        let new = conjugate(&uk, &rho[k]);
+        // The fourth-order Magnus exponential Ω = −i h X with
+        // X = (F1 + 2F2 + 2F3 + F4)/6 + i h [F1, F4]/12 (Hermitian).
+        let x = (f1[k] + (f2[k] + f3[k]) * c(2.0) + f4[k]) * c(1.0 / 6.0)
+            + commutator(&f1[k], &f4[k]) * Complex64::new(0.0, h / 12.0);
+        let low = conjugate(&e(&x, h), &rho[k]);
         let trace: f64 = (0..D).map(|i| rho[k][(i, i)].re).sum();
-        **err = if trace > 0.0 {
+        o.err = if trace > 0.0 {
             max_abs(&(new - low)) / trace
         } else {
             0.0
         };
-        **u = uk;
-        **rn = new;
+        o.u = uk;
+        o.rho_new = new;
     });
-    Ok(())
+    Ok(conserving)
 }
 
 /// Integrates from `start` to `end_km`, recording at every radius of `record_km` inside
@@ -234,6 +247,7 @@ pub fn solve_lie_until<const D: usize>(
     let mut stats = CollectiveStats::default();
     let mut records = Vec::with_capacity(stops.len());
     let mut h = options.initial_step_km.min(options.max_step_km);
+    let mut lvac_target: Option<[f64; 2]> = None;
     for &stop in &stops {
         let fixed_h = options
             .fixed_steps
@@ -254,9 +268,9 @@ pub fn solve_lie_until<const D: usize>(
                 None if h >= remaining * (1.0 - 1e-12) => (remaining, true),
                 None => (h, false),
             };
-            step(problem, state.r_km, trial, &state.rho, &mut w)?;
+            let conserving = step(problem, state.r_km, trial, &state.rho, &mut w)?;
             stats.h_evaluations += 4;
-            let err = w.err.iter().fold(0.0f64, |m, &x| m.max(x)) / options.tol;
+            let err = w.out.iter().fold(0.0f64, |m, o| m.max(o.err)) / options.tol;
             if fixed_h.is_none() && !err.is_finite() {
                 return Err(CollectiveError::NonFinite { r_km: state.r_km });
             }
@@ -267,9 +281,32 @@ pub fn solve_lie_until<const D: usize>(
             };
             if fixed_h.is_some() || err <= 1.0 {
                 stats.accepted += 1;
-                std::mem::swap(&mut state.rho, &mut w.rho_new);
-                let u = &w.u;
-                per_system(&mut state.psi, |k, p| *p = mul(&u[k], p));
+                let axes = problem
+                    .vacuum_axes()
+                    .filter(|_| conserving && options.project_vacuum_lepton_number);
+                // The numbers at the start of this stretch of conserving steps: the drift is
+                // measured from there, so sub-threshold round-off cannot accumulate.
+                if axes.is_none() {
+                    lvac_target = None;
+                } else if lvac_target.is_none() {
+                    lvac_target = axes.map(|a| a.values(&problem.potential_matrix(&state.rho)));
+                }
+                let target = lvac_target;
+                {
+                    let out = &w.out;
+                    per_system(&mut state.rho, |k, r| *r = out[k].rho_new);
+                }
+                if let (Some(axes), Some(target)) = (axes, target) {
+                    let p = problem.potential_matrix(&state.rho);
+                    if let Some(wc) = axes.correction(&p, &target) {
+                        let v = problem.common_rotation(&wc);
+                        let systems = problem.systems();
+                        per_system(&mut state.rho, |k, r| *r = conjugate(&v[k % systems], r));
+                        per_system(&mut w.out, |k, o| o.u = mul_blocks(&v[k % systems], &o.u));
+                    }
+                }
+                let out = &w.out;
+                per_system(&mut state.psi, |k, p| *p = mul_blocks(&out[k].u, p));
                 state.r_km = if last { stop } else { state.r_km + trial };
                 if !last || trial >= h {
                     h = (trial * factor).min(options.max_step_km);

@@ -10,10 +10,14 @@
 //! - [`lie`]: the default integrator, a fourth-order commutator-free Lie-group method
 //!   (Celledoni–Marthinsen–Owren CF4) with an embedded Magnus estimate: every ρ is moved by a
 //!   unitary, so its spectrum is exact to round-off, and constant diagonal phases cost nothing.
+//!   Its per-bin kernels (block-aware exponentials and products) live in `kernels`; the
+//!   projection that keeps the vacuum-axis lepton numbers exact lives in `invariants`.
 //! - [`mod@reference`]: DOP853 on the stacked real system, the independent reference.
 //! - [`observables`]: Tr P, lepton numbers, helicity-flip fraction, channel probabilities.
 
 pub mod emission;
+mod invariants;
+mod kernels;
 pub mod lie;
 pub mod observables;
 pub mod reference;

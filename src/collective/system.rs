@@ -10,10 +10,11 @@ use num_complex::Complex64;
 use rayon::prelude::*;
 
 use super::emission::{bulb_d, BinWeights, Emission, EnergyBins};
+use super::invariants::VacuumAxes;
 use super::CollectiveError;
 use crate::basis::{Basis, Nature};
 use crate::hamiltonian::potential::scalars;
-use crate::hamiltonian::{CMat, EnergyHamiltonian, Model};
+use crate::hamiltonian::{CMat, EnergyHamiltonian, Model, N_SCALARS};
 use crate::medium::{Medium, Side};
 use crate::mixing::Mixing;
 use crate::moments::Moments;
@@ -56,6 +57,11 @@ pub struct CollectiveProblem<'a, const D: usize> {
     initial_diagonal: Vec<[f64; D]>,
     /// Keep Tr(P) 1 in A (the Standard-Model direct term). Only for pitfall studies.
     trace_term: bool,
+    /// The axes of the vacuum-axis lepton numbers (None without mixing).
+    vacuum_axes: Option<VacuumAxes>,
+    /// Per potential scalar: its term is a multiple of the identity on each helicity block of
+    /// every system, so it leaves the vacuum-axis lepton numbers conserved.
+    flavour_blind: [bool; N_SCALARS],
 }
 
 impl<'a, const D: usize> CollectiveProblem<'a, D> {
@@ -98,6 +104,26 @@ impl<'a, const D: usize> CollectiveProblem<'a, D> {
                 hamiltonians.push(EnergyHamiltonian::<D>::new(&model, e * 1e6));
             }
         }
+        let vacuum_axes = hamiltonians.first().and_then(|h| {
+            let v = h.vacuum();
+            VacuumAxes::new(
+                &FlavourBlock::from_fn(|i, j| {
+                    if i < flavours && j < flavours {
+                        v[(i, j)]
+                    } else {
+                        Complex64::new(0.0, 0.0)
+                    }
+                }),
+                flavours,
+            )
+        });
+        let flavour_blind = std::array::from_fn(|k| {
+            let mut unit = [0.0; N_SCALARS];
+            unit[k] = 1.0;
+            hamiltonians
+                .iter()
+                .all(|h| blockwise_identity(&h.slope_from_scalars(&unit)))
+        });
         Ok(CollectiveProblem {
             nature,
             flavours,
@@ -107,6 +133,8 @@ impl<'a, const D: usize> CollectiveProblem<'a, D> {
             hamiltonians,
             initial_diagonal,
             trace_term: true,
+            vacuum_axes,
+            flavour_blind,
         })
     }
 
@@ -232,11 +260,56 @@ impl<'a, const D: usize> CollectiveProblem<'a, D> {
         rho: &[CMat<D>],
         out: &mut [CMat<D>],
     ) -> Result<(), CollectiveError> {
+        self.hamiltonians_checked(r_km, rho, out).map(|_| ())
+    }
+
+    /// The vacuum-axis lepton-number axes, when the mixing defines any.
+    pub(crate) fn vacuum_axes(&self) -> Option<&VacuumAxes> {
+        self.vacuum_axes.as_ref()
+    }
+
+    /// The unitaries that turn P into W P W† (collective.md (E2)/(E3) form), indexed by
+    /// system: Majorana blockdiag(W, W*); Dirac blockdiag(W, 1) and blockdiag(W*, 1).
+    pub(crate) fn common_rotation(&self, w: &FlavourBlock) -> [CMat<D>; 2] {
+        let n = self.flavours;
+        let mut out = [CMat::<D>::identity(), CMat::<D>::identity()];
+        for i in 0..n {
+            for j in 0..n {
+                match self.nature {
+                    Nature::Majorana => {
+                        out[0][(i, j)] = w[(i, j)];
+                        out[0][(n + i, n + j)] = w[(i, j)].conj();
+                    }
+                    Nature::Dirac => {
+                        out[0][(i, j)] = w[(i, j)];
+                        out[1][(i, j)] = w[(i, j)].conj();
+                    }
+                }
+            }
+        }
+        if self.nature == Nature::Majorana {
+            out[1] = out[0];
+        }
+        out
+    }
+
+    /// [`Self::hamiltonians`], also saying whether the single-particle terms at `r_km` keep
+    /// the vacuum-axis lepton numbers (no matter flavour asymmetry, no helicity flip).
+    pub(crate) fn hamiltonians_checked(
+        &self,
+        r_km: f64,
+        rho: &[CMat<D>],
+        out: &mut [CMat<D>],
+    ) -> Result<bool, CollectiveError> {
         let point = self
             .medium
             .point(r_km, Side::Right)
             .map_err(|source| CollectiveError::Medium { r_km, source })?;
         let s = scalars(&point);
+        let conserving = s
+            .iter()
+            .zip(&self.flavour_blind)
+            .all(|(&x, &blind)| x == 0.0 || blind);
         let n = self.flavours;
         let p = self.potential_matrix(rho);
         let trace: Complex64 = if self.trace_term {
@@ -286,8 +359,24 @@ impl<'a, const D: usize> CollectiveProblem<'a, D> {
         {
             return Err(CollectiveError::NonFinite { r_km });
         }
-        Ok(())
+        Ok(conserving)
     }
+}
+
+/// True when `m` has no (L, R) coupling and each helicity block is a multiple of its identity.
+fn blockwise_identity<const D: usize>(m: &CMat<D>) -> bool {
+    let n = D / 2;
+    (0..D).all(|i| {
+        (0..D).all(|j| {
+            let z = m[(i, j)];
+            if i == j {
+                let first = if i < n { m[(0, 0)] } else { m[(n, n)] };
+                z == first
+            } else {
+                z.re == 0.0 && z.im == 0.0
+            }
+        })
+    })
 }
 
 /// The initial diagonals of collective.md §2: Majorana (ν_e, ν_x.., ν̄_e, ν̄_x..) per bin;

@@ -17,6 +17,12 @@
 //! w the edge width. Density turbulence scales n_e and n_n together (ρ fluctuates at fixed
 //! Y_e); B⊥ turbulence scales B⊥ (its azimuth and B∥ are kept).
 //!
+//! B⊥ turbulence may instead be additive, a turbulent field in gauss on top of the medium's own
+//! (or on a medium without one, such as the Sun): B⊥ e^{iφ} = (B⊥₀ + B_rms F δ) e^{iφ₀}, with
+//! B_rms the field's rms inside the envelope and φ₀ the medium's azimuth (0 where it has no
+//! field). Where B⊥₀ + B_rms F δ < 0 the magnitude is its absolute value and the azimuth
+//! φ₀ + π: the transverse field passes smoothly through zero instead of being clamped.
+//!
 //! Random numbers: SplitMix64 (Steele, Lea & Flood, OOPSLA 2014), written out below, so a
 //! field depends only on (seed, realisation, quantity) and never on a crate's version, the
 //! thread count or the shard. With G = 0x9E3779B97F4A7C15 and mix the SplitMix64 output
@@ -203,6 +209,9 @@ pub struct Turbulence {
     pub edge_km: f64,
     pub density: Option<Spectrum>,
     pub b_perp: Option<Spectrum>,
+    /// B⊥ turbulence is additive (module docs): `b_perp`'s amplitude is then the rms of the
+    /// added field in gauss, not a relative C*.
+    pub b_perp_additive: bool,
 }
 
 /// A medium with turbulent density and/or B⊥ (module docs).
@@ -255,6 +264,30 @@ impl TurbulentMedium {
     }
 }
 
+impl TurbulentMedium {
+    /// B⊥₀ + B_rms F δ along the medium's azimuth, its sign folded into the azimuth.
+    fn add_b_perp(&self, x_km: f64, p: &mut MediumPoint, s: &mut MediumPoint) {
+        let Some((rms_gauss, delta)) = &self.b_perp else {
+            return;
+        };
+        let (f, df) = envelope(x_km, self.turbulence.region_km, self.turbulence.edge_km);
+        if f == 0.0 {
+            return;
+        }
+        let (d, dd) = delta.value_and_slope(x_km);
+        let b = p.b_perp_gauss + rms_gauss * f * d;
+        let db = s.b_perp_gauss + rms_gauss * (df * d + f * dd);
+        if b < 0.0 {
+            p.b_perp_gauss = -b;
+            s.b_perp_gauss = -db;
+            p.b_phi_rad += std::f64::consts::PI;
+        } else {
+            p.b_perp_gauss = b;
+            s.b_perp_gauss = db;
+        }
+    }
+}
+
 impl Medium for TurbulentMedium {
     fn point_and_slope(
         &self,
@@ -267,9 +300,13 @@ impl Medium for TurbulentMedium {
         s.nn_cm3 = s.nn_cm3 * g + p.nn_cm3 * dg;
         p.ne_cm3 *= g;
         p.nn_cm3 *= g;
-        let (h, dh) = self.factor(&self.b_perp, x_km);
-        s.b_perp_gauss = s.b_perp_gauss * h + p.b_perp_gauss * dh;
-        p.b_perp_gauss *= h;
+        if self.turbulence.b_perp_additive {
+            self.add_b_perp(x_km, &mut p, &mut s);
+        } else {
+            let (h, dh) = self.factor(&self.b_perp, x_km);
+            s.b_perp_gauss = s.b_perp_gauss * h + p.b_perp_gauss * dh;
+            p.b_perp_gauss *= h;
+        }
         Ok((p, s))
     }
 
@@ -282,7 +319,10 @@ impl Medium for TurbulentMedium {
     }
 
     fn present_quantities(&self) -> PresentQuantities {
-        self.inner.present_quantities()
+        let mut q = self.inner.present_quantities();
+        // An added field exists where the medium had none.
+        q.b_perp |= self.turbulence.b_perp_additive && self.b_perp.is_some();
+        q
     }
 
     fn natural_track_km(&self) -> Option<(f64, f64)> {

@@ -12,6 +12,8 @@
 //! edge_km = 100            # envelope edge width (default min(longest lambda*, (b - a)/10))
 //! density = { amplitude = 0.1, index = 1.6667, long_cutoff_km = 1e3, short_cutoff_km = 1, modes = 100 }
 //! b_perp = { amplitude = 0.3, long_cutoff_km = 1e3, short_cutoff_km = 10 }
+//! # or an additive turbulent field (also on media without B_perp, e.g. the Sun):
+//! # b_perp = { rms_gauss = 1e4, long_cutoff_km = 1e4, short_cutoff_km = 100 }
 //! ```
 
 use std::sync::Arc;
@@ -50,7 +52,8 @@ fn integer(table: &toml::Table, key: &str, err: ErrFn) -> Result<Option<i64>> {
     }
 }
 
-/// One quantity's spectrum, `turbulence.<name>`.
+/// One quantity's spectrum, `turbulence.<name>`. With `rms_gauss` (B⊥ only) the amplitude is
+/// that of an added field in gauss: see [`b_perp_is_additive`].
 fn spectrum(name: &str, value: &toml::Value, err: ErrFn) -> Result<Spectrum> {
     let field = |k: &str| format!("turbulence.{name}.{k}");
     let toml::Value::Table(t) = value else {
@@ -59,19 +62,24 @@ fn spectrum(name: &str, value: &toml::Value, err: ErrFn) -> Result<Spectrum> {
             format!("must be a table {{ amplitude, index, long_cutoff_km, short_cutoff_km, modes }}, got {value}"),
         ));
     };
-    const KEYS: [&str; 5] = [
-        "amplitude",
+    // Only B_perp has an additive form (`rms_gauss`, [`b_perp_is_additive`]).
+    let additive = name == "b_perp" && t.contains_key("rms_gauss");
+    let strength = if additive { "rms_gauss" } else { "amplitude" };
+    let keys = [
+        strength,
         "index",
         "long_cutoff_km",
         "short_cutoff_km",
         "modes",
     ];
     for k in t.keys() {
-        if !KEYS.contains(&k.as_str()) {
-            return Err(err(
-                &format!("turbulence.{name}"),
-                format!("unknown key \"{k}\"; expected amplitude, index, long_cutoff_km, short_cutoff_km, modes"),
-            ));
+        if !keys.contains(&k.as_str()) {
+            let what = if additive && k == "amplitude" {
+                "give either amplitude (relative C*) or rms_gauss (an added field in gauss), not both".to_string()
+            } else {
+                format!("unknown key \"{k}\"; expected {}", keys.join(", "))
+            };
+            return Err(err(&format!("turbulence.{name}"), what));
         }
     }
     let get = |k: &str, required: bool| -> Result<Option<f64>> {
@@ -84,11 +92,16 @@ fn spectrum(name: &str, value: &toml::Value, err: ErrFn) -> Result<Spectrum> {
             },
         }
     };
-    let amplitude = get("amplitude", true)?.unwrap_or(0.0);
+    let amplitude = get(strength, true)?.unwrap_or(0.0);
     if amplitude < 0.0 {
+        let what = if additive {
+            "the rms of the added field (gauss)"
+        } else {
+            "C* is the rms relative fluctuation:"
+        };
         return Err(err(
-            &field("amplitude"),
-            format!("C* is the rms relative fluctuation: must be >= 0, got {amplitude}"),
+            &field(strength),
+            format!("{what} must be >= 0, got {amplitude}"),
         ));
     }
     let index = get("index", false)?.unwrap_or(5.0 / 3.0);
@@ -192,10 +205,11 @@ pub(super) fn apply(
             "perturbs nothing: give density = { ... } and/or b_perp = { ... }".into(),
         ));
     }
-    if b_perp.is_some() && !medium.present_quantities().b_perp {
+    let b_perp_additive = b_perp_is_additive(t);
+    if b_perp.is_some() && !b_perp_additive && !medium.present_quantities().b_perp {
         return Err(err(
             "turbulence.b_perp",
-            format!("the {kind} medium has no transverse field B_perp to perturb"),
+            format!("the {kind} medium has no transverse field B_perp to scale by a relative amplitude; add a turbulent field in gauss instead: b_perp = {{ rms_gauss = ..., ... }}"),
         ));
     }
     let region = match t.get("region_km") {
@@ -247,8 +261,17 @@ pub(super) fn apply(
         edge_km,
         density,
         b_perp,
+        b_perp_additive,
     };
     Ok(Arc::new(TurbulentMedium::new(medium, turbulence)))
+}
+
+/// Whether `turbulence.b_perp` is an added field in gauss (`rms_gauss`) rather than a
+/// relative fluctuation of the medium's own B⊥ (`amplitude`).
+fn b_perp_is_additive(t: &toml::Table) -> bool {
+    t.get("b_perp")
+        .and_then(|v| v.as_table())
+        .is_some_and(|b| b.contains_key("rms_gauss"))
 }
 
 /// The number of realisations `[turbulence] realisations` asks for (1 without the table).

@@ -16,6 +16,13 @@ fn good() -> String {
     base()
 }
 
+fn error_of(text: &str) -> String {
+    match parse(Path::new("scenarios/t.toml"), text) {
+        Ok(_) => panic!("expected an error for:\n{text}"),
+        Err(e) => e.to_string(),
+    }
+}
+
 fn with(old: &str, new: &str) -> String {
     let good = good();
     assert!(good.contains(old), "{old}");
@@ -122,13 +129,13 @@ fn errors_give_the_line_and_column_of_the_value() {
         "scenarios/t.toml:6:10: [neutrino] nature: must be \"dirac\" or \"majorana\", got \"dirak\""
     );
     assert_eq!(
-        error_of(&format!("{GOOD}\n[solver]\nmethod = \"rk4\"\n")),
+        error_of(&format!("{}\n[solver]\nmethod = \"rk4\"\n", good())),
         "scenarios/t.toml:27:10: [solver] method: must be \"magnus\", \"dop853\" or \"layers\", got \"rk4\""
     );
     let majorana = with("nature = \"dirac\"", "nature = \"majorana\"")
         + "\n[moments]\nmagnetic_mu_b = { e_e = 1e-12 }\n";
     assert!(error_of(&majorana).starts_with("scenarios/t.toml:27:25: [moments] magnetic_mu_b.e_e"));
-    let scan = format!("{GOOD}\n[scan]\n\"medium.ye\" = [0.5, 2.0]\n");
+    let scan = format!("{}\n[scan]\n\"medium.ye\" = [0.5, 2.0]\n", good());
     assert!(
         error_of(&scan).starts_with("scenarios/t.toml:27:15: [scan] medium.ye: at the scan point")
     );

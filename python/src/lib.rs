@@ -337,7 +337,10 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     // The names a medium table may use, from the Rust reader (python/nuspin/_lowlevel.py
     // checks `Medium.from_arrays` columns against them).
-    m.add("TABLE_COLUMNS", nuspin::medium::table_parse::TABLE_COLUMNS.to_vec())?;
+    m.add(
+        "TABLE_COLUMNS",
+        nuspin::medium::table_parse::TABLE_COLUMNS.to_vec(),
+    )?;
     m.add(
         "INTERPOLATIONS",
         nuspin::medium::interpolate::Interpolation::NAMES.to_vec(),

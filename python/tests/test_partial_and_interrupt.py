@@ -13,7 +13,21 @@ import nuspin
 
 from conftest import REPO
 
-SLOW = "scenarios/rotating-star-spin.toml"  # ~1 min on a loaded 2-core machine
+import pytest
+
+BASE = REPO / "scenarios" / "rotating-star-spin.toml"
+
+
+@pytest.fixture(scope="module")
+def slow():
+    """rotating-star-spin with 20x its energies (about a minute on one quiet core), so that the
+    signal and the partial-file read land mid-run however fast the solver gets."""
+    text = BASE.read_text()
+    assert "points = 60\n" in text
+    path = REPO / "scenarios" / f".pytest-{os.getpid()}-slow.toml"
+    path.write_text(text.replace("points = 60\n", "points = 1200\n", 1))
+    yield str(path.relative_to(REPO))
+    path.unlink()
 
 
 def wait_for(predicate, seconds):
@@ -25,10 +39,10 @@ def wait_for(predicate, seconds):
     return False
 
 
-def test_load_reads_a_partial_file(cli, tmp_path):
+def test_load_reads_a_partial_file(cli, slow, tmp_path):
     out = tmp_path / "run.h5"
     partial = tmp_path / "run.h5.partial"
-    proc = subprocess.Popen([cli, "run", SLOW, "-o", str(out), "--quiet", "--threads", "1"],
+    proc = subprocess.Popen([cli, "run", slow, "-o", str(out), "--quiet", "--threads", "1"],
                             cwd=REPO)
     try:
         # The partial file is synced once a second: wait until it holds some energies.
@@ -61,15 +75,15 @@ def test_load_reads_a_partial_file(cli, tmp_path):
     import tomllib
     table = tomllib.loads(text)
     table["energy"] = {"values_mev": ds.energy_mev.values[done].tolist()}
-    again = nuspin.run(table, path=SLOW)
+    again = nuspin.run(table, path=slow)
     np.testing.assert_array_equal(ds.probability.values[done], again.probability)
 
 
-def test_ctrl_c_raises_keyboard_interrupt(tmp_path):
+def test_ctrl_c_raises_keyboard_interrupt(slow, tmp_path):
     code = (
         "import nuspin, sys\n"
         "print('started', flush=True)\n"
-        f"nuspin.run({SLOW!r}, threads=1)\n"
+        f"nuspin.run({slow!r}, threads=1)\n"
         "print('finished', flush=True)\n"
     )
     proc = subprocess.Popen([sys.executable, "-c", code], cwd=REPO, stdout=subprocess.PIPE,

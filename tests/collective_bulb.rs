@@ -17,16 +17,6 @@ use nuspin::units::EV_TO_INV_KM;
 use ode_solvers::dopri5::Dopri5;
 use ode_solvers::System;
 
-/// The §7.2 bulb at a tenth of the luminosity: the same physics with ten times slower
-/// collective precession near R_ν, so that the default suite stays fast.
-fn dim_emission() -> Emission {
-    let mut e = bulb_emission();
-    for s in [&mut e.nu_e, &mut e.nubar_e, &mut e.nu_x, &mut e.nubar_x] {
-        s.luminosity_erg_s = 1e50;
-    }
-    e
-}
-
 /// ρ_i/Tr ρ_i(R_ν): populations and coherences on the scale of probabilities.
 fn normalised(problem: &CollectiveProblem<'_, 4>, rho: &[CMat<4>]) -> Vec<CMat<4>> {
     rho.iter()

@@ -11,22 +11,13 @@ use nalgebra::Matrix3;
 use num_complex::Complex64;
 use nuspin::basis::Nature;
 use nuspin::collective::{
-    solve_dop853_collective, solve_lie, CollectiveProblem, CollectiveState, Emission, EnergyBins,
-    LieOptions, ReferenceOptions,
+    solve_dop853_collective, solve_lie, CollectiveProblem, CollectiveState, EnergyBins, LieOptions,
+    ReferenceOptions,
 };
 use nuspin::hamiltonian::CMat;
 use nuspin::medium::{ConstantMedium, MediumPoint};
 use nuspin::mixing::{Mixing, OscillationParams, ThreeFlavourParams};
 use nuspin::moments::{MomentInput, Moments};
-
-/// The §7.2 bulb at a tenth of the luminosity (fast), as in collective_bulb.rs.
-fn dim_emission() -> Emission {
-    let mut e = bulb_emission();
-    for s in [&mut e.nu_e, &mut e.nubar_e, &mut e.nu_x, &mut e.nubar_x] {
-        s.luminosity_erg_s = 1e50;
-    }
-    e
-}
 
 fn three_flavour_mixing() -> Mixing {
     Mixing::new(

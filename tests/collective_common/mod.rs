@@ -18,6 +18,16 @@ pub type V3 = [f64; 3];
 /// library's reference problem.
 pub use nuspin::reference::bulb::{emission as bulb_emission, mixing as bulb_mixing, vacuum};
 
+/// The §7.2 bulb at a tenth of the luminosity: the same physics with ten times slower
+/// collective precession near R_ν, so that the default suite stays fast.
+pub fn dim_emission() -> Emission {
+    let mut e = bulb_emission();
+    for s in [&mut e.nu_e, &mut e.nubar_e, &mut e.nu_x, &mut e.nubar_x] {
+        s.luminosity_erg_s = 1e50;
+    }
+    e
+}
+
 /// Two flavours with mixing angle `theta_rad` and Δm² chosen so that ω = Δm²/2E equals
 /// `omega_inv_km` at E = 1 MeV.
 pub fn mixing_for_omega(theta_rad: f64, omega_inv_km: f64) -> Mixing {

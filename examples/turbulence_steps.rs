@@ -5,38 +5,14 @@
 
 use std::path::Path;
 
+use nuspin::reference::turbulence::{density_table, supernova_toml};
 use nuspin::run::solve_energy;
 use nuspin::scenario::parse;
 
-fn scenario(turbulence: &str) -> String {
-    format!(
-        r#"
-name = "steps"
-[neutrino]
-flavours = 3
-nature = "dirac"
-initial = ["nu_e"]
-[energy]
-values_mev = [5.0, 10.0, 20.0, 40.0]
-[medium]
-kind = "supernova"
-rho0_g_cm3 = 1e4
-r0_km = 1e4
-index = 3
-ye = 0.5
-r_max_km = 1e5
-shock_km = 4e4
-shock_jump = 10
-reverse_shock_km = 1.2e4
-reverse_shock_jump = 0.5
-[solver]
-method = "{method}"
-rtol = 1e-6
-atol = 1e-8
-{turbulence}
-"#,
-        method = std::env::var("METHOD").unwrap_or_else(|_| "magnus".into())
-    )
+/// The reference turbulent supernova at 5, 10, 20 and 40 MeV with `$METHOD` and `tables`.
+fn scenario(tables: &str) -> String {
+    let method = std::env::var("METHOD").unwrap_or_else(|_| "magnus".into());
+    supernova_toml(&method, &[5.0, 10.0, 20.0, 40.0], tables)
 }
 
 fn steps(text: &str) -> (f64, f64) {
@@ -61,10 +37,7 @@ fn main() {
     println!("C*      lambda*_km  accepted  rejected  region/short_cutoff");
     for c in [0.01, 0.1] {
         for lambda in [1000.0, 10000.0] {
-            let t = format!(
-                "[turbulence]\ndensity = {{ amplitude = {c}, long_cutoff_km = {lambda}, short_cutoff_km = {short_km} }}"
-            );
-            let (a, r) = steps(&scenario(&t));
+            let (a, r) = steps(&scenario(&density_table(c, lambda, short_km)));
             println!(
                 "{c:<7} {lambda:<11} {a:<9.0} {r:<9.0} {:.0}",
                 2.8e4 / short_km

@@ -10,38 +10,17 @@ use assert_cmd::Command;
 use nuspin::medium::turbulence::{envelope, RandomField, Spectrum};
 use nuspin::medium::Side;
 use nuspin::output::read_output;
+use nuspin::reference;
 use nuspin::run::solve_energy;
 use nuspin::scenario::parse;
 
-/// A supernova envelope with a reverse shock at 1.2e4 km and a forward shock at 4e4 km; the
-/// H resonance of 5–40 MeV neutrinos lies between them.
-fn supernova(turbulence: &str, energies: &str) -> String {
-    format!(
-        r#"
-name = "turbulent-sn"
-[neutrino]
-flavours = 3
-nature = "dirac"
-initial = ["nu_e"]
-[energy]
-values_mev = {energies}
-[medium]
-kind = "supernova"
-rho0_g_cm3 = 1e4
-r0_km = 1e4
-index = 3
-ye = 0.5
-r_max_km = 1e5
-shock_km = 4e4
-shock_jump = 10
-reverse_shock_km = 1.2e4
-reverse_shock_jump = 0.5
-[solver]
-rtol = 1e-6
-atol = 1e-8
-[turbulence]
-{turbulence}
-"#
+/// The supernova envelope with shocks at 1.2e4 and 4e4 km ([`reference::turbulence`]), whose
+/// H resonance of 5–40 MeV neutrinos lies between them, with `[turbulence]` = `turbulence`.
+fn supernova(turbulence: &str, energies_mev: &[f64]) -> String {
+    reference::turbulence::supernova_toml(
+        "magnus",
+        energies_mev,
+        &format!("[turbulence]\n{turbulence}"),
     )
 }
 
@@ -108,7 +87,7 @@ fn sampled_field_has_the_requested_variance_and_spectrum() {
 fn medium_density_fluctuates_by_the_amplitude_between_the_shocks_only() {
     let base = parse(
         Path::new("sn.toml"),
-        &supernova("", "[10.0]").replace("[turbulence]", ""),
+        &supernova("", &[10.0]).replace("[turbulence]", ""),
     )
     .unwrap();
     let turb = |realisation: usize| {
@@ -116,7 +95,7 @@ fn medium_density_fluctuates_by_the_amplitude_between_the_shocks_only() {
             Path::new("sn.toml"),
             &supernova(
                 &format!("seed = 9\nrealisation = {realisation}\nedge_km = 500\ndensity = {{ amplitude = 0.2, long_cutoff_km = 2000, short_cutoff_km = 10 }}"),
-                "[10.0]",
+                &[10.0],
             ),
         )
         .unwrap()
@@ -172,7 +151,7 @@ const TURB: &str = "seed = 11\nrealisations = 5\ndensity = { amplitude = 0.3, lo
 
 #[test]
 fn realisations_are_reproducible_and_independent_of_threads() {
-    let text = supernova(TURB, "[8.0, 25.0]");
+    let text = supernova(TURB, &[8.0, 25.0]);
     let s = parse(Path::new("sn.toml"), &text).unwrap();
     assert_eq!(s.scan_axes()[0].field, "turbulence.realisation");
     assert_eq!(s.n_grid(), 10);
@@ -200,7 +179,7 @@ fn realisations_are_reproducible_and_independent_of_threads() {
             Path::new("sn.toml"),
             &supernova(
                 &TURB.replace("realisations = 5", &format!("realisation = {r}")),
-                "[8.0, 25.0]",
+                &[8.0, 25.0],
             ),
         )
         .unwrap();
@@ -214,7 +193,7 @@ fn realisations_are_reproducible_and_independent_of_threads() {
     assert_ne!(one[0], one[2]);
     let other = parse(
         Path::new("sn.toml"),
-        &supernova(&TURB.replace("seed = 11", "seed = 12"), "[8.0, 25.0]"),
+        &supernova(&TURB.replace("seed = 11", "seed = 12"), &[8.0, 25.0]),
     )
     .unwrap();
     let p: Vec<u64> = solve_energy(&other, 0)
@@ -244,7 +223,7 @@ fn nuspin(dir: &Path, args: &[&str]) {
 fn summary_datasets_over_realisations_and_shards() {
     let dir = tempfile::tempdir().unwrap();
     let file: PathBuf = dir.path().join("s.toml");
-    std::fs::write(&file, supernova(TURB, "[6.0, 12.0, 30.0]")).unwrap();
+    std::fs::write(&file, supernova(TURB, &[6.0, 12.0, 30.0])).unwrap();
     nuspin(
         dir.path(),
         &["run", "s.toml", "-o", "all.h5", "--quiet", "--threads", "2"],
@@ -362,7 +341,7 @@ fn bad_turbulence_is_rejected_naming_the_field() {
         ),
     ];
     for (t, field) in cases {
-        let e = parse(Path::new("sn.toml"), &supernova(&t, "[10.0]")).unwrap_err();
+        let e = parse(Path::new("sn.toml"), &supernova(&t, &[10.0])).unwrap_err();
         assert_eq!(e.field, field, "{t}: {e}");
     }
     // A medium without a default region needs region_km.

@@ -10,6 +10,8 @@
 //! - [`supernova`]: the r⁻³ envelope with an r⁻² field and an optional sharp shock.
 //! - [`earth`]: the atmospheric set-up (ν_μ, 1–100 GeV, NuFIT 5.2 NO) through PREM chords and a
 //!   constant 1300 km slab.
+//! - [`turbulence`]: the two-shock supernova envelope with density turbulence between the
+//!   shocks, as scenario text.
 //! - [`bulb`]: the single-angle supernova bulb of collective.md §7.2 (emission, mixings,
 //!   envelope).
 //! - [`three_flavour_model`] and [`flavour_moments`]: the NuFIT 5.2 NO model with one
@@ -42,6 +44,7 @@ pub mod bulb;
 pub mod earth;
 pub mod solar;
 pub mod supernova;
+pub mod turbulence;
 
 pub use analytic::{matter_point, FnMedium, MATTER, MATTER_B};
 

@@ -55,7 +55,6 @@ fn integer(table: &toml::Table, key: &str, err: ErrFn) -> Result<Option<i64>> {
 /// One quantity's spectrum, `turbulence.<name>`. With `rms_gauss` (B⊥ only) the amplitude is
 /// that of an added field in gauss: see [`b_perp_is_additive`].
 fn spectrum(name: &str, value: &toml::Value, err: ErrFn) -> Result<Spectrum> {
-    let field = |k: &str| format!("turbulence.{name}.{k}");
     let toml::Value::Table(t) = value else {
         return Err(err(
             &format!("turbulence.{name}"),
@@ -65,6 +64,33 @@ fn spectrum(name: &str, value: &toml::Value, err: ErrFn) -> Result<Spectrum> {
     // Only B_perp has an additive form (`rms_gauss`, [`b_perp_is_additive`]).
     let additive = name == "b_perp" && t.contains_key("rms_gauss");
     let strength = if additive { "rms_gauss" } else { "amplitude" };
+    spectrum_keys(name, t, strength, additive, err)?;
+    let amplitude = spectrum_amplitude(name, t, strength, additive, err)?;
+    let index = spectrum_number(name, t, "index", false, err)?.unwrap_or(5.0 / 3.0);
+    if !(0.0..=10.0).contains(&index) {
+        return Err(err(
+            &format!("turbulence.{name}.index"),
+            format!("the spectral index alpha of E(k) ~ k^-alpha must lie in [0, 10], got {index}"),
+        ));
+    }
+    let (long_cutoff_km, short_cutoff_km) = cutoffs(name, t, err)?;
+    Ok(Spectrum {
+        amplitude,
+        index,
+        long_cutoff_km,
+        short_cutoff_km,
+        modes: modes(name, t, err)?,
+    })
+}
+
+/// Rejects any key of `turbulence.<name>` other than the strength (`strength`) and the shape.
+fn spectrum_keys(
+    name: &str,
+    t: &toml::Table,
+    strength: &str,
+    additive: bool,
+    err: ErrFn,
+) -> Result<()> {
     let keys = [
         strength,
         "index",
@@ -82,17 +108,37 @@ fn spectrum(name: &str, value: &toml::Value, err: ErrFn) -> Result<Spectrum> {
             return Err(err(&format!("turbulence.{name}"), what));
         }
     }
-    let get = |k: &str, required: bool| -> Result<Option<f64>> {
-        match t.get(k) {
-            None if required => Err(err(&field(k), "is required".into())),
-            None => Ok(None),
-            Some(v) => match number(v) {
-                Some(x) if x.is_finite() => Ok(Some(x)),
-                _ => Err(err(&field(k), format!("must be a finite number, got {v}"))),
-            },
-        }
-    };
-    let amplitude = get(strength, true)?.unwrap_or(0.0);
+    Ok(())
+}
+
+/// `turbulence.<name>.<key>` as a finite number (`None` when absent and not `required`).
+fn spectrum_number(
+    name: &str,
+    t: &toml::Table,
+    key: &str,
+    required: bool,
+    err: ErrFn,
+) -> Result<Option<f64>> {
+    let field = format!("turbulence.{name}.{key}");
+    match t.get(key) {
+        None if required => Err(err(&field, "is required".into())),
+        None => Ok(None),
+        Some(v) => match number(v) {
+            Some(x) if x.is_finite() => Ok(Some(x)),
+            _ => Err(err(&field, format!("must be a finite number, got {v}"))),
+        },
+    }
+}
+
+/// The strength: C* (`amplitude`) or the added field's rms in gauss (`rms_gauss`), >= 0.
+fn spectrum_amplitude(
+    name: &str,
+    t: &toml::Table,
+    strength: &str,
+    additive: bool,
+    err: ErrFn,
+) -> Result<f64> {
+    let amplitude = spectrum_number(name, t, strength, true, err)?.unwrap_or(0.0);
     if amplitude < 0.0 {
         let what = if additive {
             "the rms of the added field (gauss)"
@@ -100,48 +146,42 @@ fn spectrum(name: &str, value: &toml::Value, err: ErrFn) -> Result<Spectrum> {
             "C* is the rms relative fluctuation:"
         };
         return Err(err(
-            &field(strength),
+            &format!("turbulence.{name}.{strength}"),
             format!("{what} must be >= 0, got {amplitude}"),
         ));
     }
-    let index = get("index", false)?.unwrap_or(5.0 / 3.0);
-    if !(0.0..=10.0).contains(&index) {
-        return Err(err(
-            &field("index"),
-            format!("the spectral index alpha of E(k) ~ k^-alpha must lie in [0, 10], got {index}"),
-        ));
-    }
-    let long = get("long_cutoff_km", true)?.unwrap_or(0.0);
-    let short = get("short_cutoff_km", true)?.unwrap_or(0.0);
+    Ok(amplitude)
+}
+
+/// `(long_cutoff_km, short_cutoff_km)`, with 0 < short < long.
+fn cutoffs(name: &str, t: &toml::Table, err: ErrFn) -> Result<(f64, f64)> {
+    let long = spectrum_number(name, t, "long_cutoff_km", true, err)?.unwrap_or(0.0);
+    let short = spectrum_number(name, t, "short_cutoff_km", true, err)?.unwrap_or(0.0);
     if long <= 0.0 {
         return Err(err(
-            &field("long_cutoff_km"),
+            &format!("turbulence.{name}.long_cutoff_km"),
             format!("must be > 0, got {long}"),
         ));
     }
     if !(short > 0.0 && short < long) {
         return Err(err(
-            &field("short_cutoff_km"),
+            &format!("turbulence.{name}.short_cutoff_km"),
             format!("the shortest wavelength must be > 0 and below long_cutoff_km = {long}, got {short} (cut-offs inverted?)"),
         ));
     }
-    let modes = match t.get("modes") {
-        None => 100,
-        Some(toml::Value::Integer(n)) if (1..=100_000).contains(n) => *n as usize,
-        Some(other) => {
-            return Err(err(
-                &field("modes"),
-                format!("must be a whole number in [1, 100000], got {other}"),
-            ))
-        }
-    };
-    Ok(Spectrum {
-        amplitude,
-        index,
-        long_cutoff_km: long,
-        short_cutoff_km: short,
-        modes,
-    })
+    Ok((long, short))
+}
+
+/// The number of Fourier modes, `turbulence.<name>.modes` (default 100).
+fn modes(name: &str, t: &toml::Table, err: ErrFn) -> Result<usize> {
+    match t.get("modes") {
+        None => Ok(100),
+        Some(toml::Value::Integer(n)) if (1..=100_000).contains(n) => Ok(*n as usize),
+        Some(other) => Err(err(
+            &format!("turbulence.{name}.modes"),
+            format!("must be a whole number in [1, 100000], got {other}"),
+        )),
+    }
 }
 
 /// The medium with `[turbulence]` applied (`medium` itself without the table). Every rule is
@@ -155,42 +195,8 @@ pub(super) fn apply(
     let Some(t) = raw else {
         return Ok(medium);
     };
-    const KEYS: [&str; 7] = [
-        "seed",
-        "realisations",
-        "realisation",
-        "region_km",
-        "edge_km",
-        "density",
-        "b_perp",
-    ];
-    for k in t.keys() {
-        if !KEYS.contains(&k.as_str()) {
-            return Err(err(
-                "turbulence",
-                format!("unknown key \"{k}\"; expected one of {}", KEYS.join(", ")),
-            ));
-        }
-    }
-    let seed = integer(t, "seed", err)?.unwrap_or(1);
-    if seed < 0 {
-        return Err(err("turbulence.seed", format!("must be >= 0, got {seed}")));
-    }
-    let realisations = integer(t, "realisations", err)?.unwrap_or(1);
-    if !(1..=MAX_REALISATIONS).contains(&realisations) {
-        return Err(err(
-            "turbulence.realisations",
-            format!("must be a whole number in [1, {MAX_REALISATIONS}], got {realisations}"),
-        ));
-    }
-    // Set by the realisation axis in every scan point; a single run may pick one.
-    let realisation = integer(t, "realisation", err)?.unwrap_or(0);
-    if realisation < 0 {
-        return Err(err(
-            REALISATION_FIELD,
-            format!("must be a whole number >= 0, got {realisation}"),
-        ));
-    }
+    table_keys(t, err)?;
+    let (seed, realisation) = seed_and_realisation(t, err)?;
     let density = t
         .get("density")
         .map(|v| spectrum("density", v, err))
@@ -212,58 +218,107 @@ pub(super) fn apply(
             format!("the {kind} medium has no transverse field B_perp to scale by a relative amplitude; add a turbulent field in gauss instead: b_perp = {{ rms_gauss = ..., ... }}"),
         ));
     }
-    let region = match t.get("region_km") {
-        Some(toml::Value::Array(a)) if a.len() == 2 => {
-            match (number(&a[0]), number(&a[1])) {
-                (Some(lo), Some(hi)) if lo.is_finite() && hi.is_finite() && lo < hi => (lo, hi),
-                _ => {
-                    return Err(err(
-                        "turbulence.region_km",
-                        format!("must be [start, end] in km with start < end, got {}", toml::Value::Array(a.clone())),
-                    ))
-                }
-            }
-        }
-        Some(other) => {
-            return Err(err(
-                "turbulence.region_km",
-                format!("must be [start, end] in km, got {other}"),
-            ))
-        }
-        None => medium.turbulence_region_km().ok_or_else(|| {
-            err(
-                "turbulence.region_km",
-                format!("is required for the {kind} medium (the default region is between the supernova's shocks, or the whole Sun)"),
-            )
-        })?,
-    };
+    let region = region_km(t, kind, medium.as_ref(), err)?;
     let longest = [density, b_perp]
         .iter()
         .flatten()
         .map(|s| s.long_cutoff_km)
         .fold(0.0, f64::max);
-    let edge_km = match t.get("edge_km") {
-        None => longest.min((region.1 - region.0) / 10.0),
-        Some(v) => match number(v) {
-            Some(w) if w.is_finite() && w > 0.0 => w,
-            _ => {
-                return Err(err(
-                    "turbulence.edge_km",
-                    format!("must be a width > 0 in km, got {v}"),
-                ))
-            }
-        },
-    };
     let turbulence = Turbulence {
-        seed: seed as u64,
-        realisation: realisation as u64,
+        seed,
+        realisation,
         region_km: region,
-        edge_km,
+        edge_km: edge_km(t, longest.min((region.1 - region.0) / 10.0), err)?,
         density,
         b_perp,
         b_perp_additive,
     };
     Ok(Arc::new(TurbulentMedium::new(medium, turbulence)))
+}
+
+/// Rejects any key of `[turbulence]` this file does not know.
+fn table_keys(t: &toml::Table, err: ErrFn) -> Result<()> {
+    const KEYS: [&str; 7] = [
+        "seed",
+        "realisations",
+        "realisation",
+        "region_km",
+        "edge_km",
+        "density",
+        "b_perp",
+    ];
+    for k in t.keys() {
+        if !KEYS.contains(&k.as_str()) {
+            return Err(err(
+                "turbulence",
+                format!("unknown key \"{k}\"; expected one of {}", KEYS.join(", ")),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// `(seed, realisation)`, after checking `seed`, `realisations` and `realisation`.
+fn seed_and_realisation(t: &toml::Table, err: ErrFn) -> Result<(u64, u64)> {
+    let seed = integer(t, "seed", err)?.unwrap_or(1);
+    if seed < 0 {
+        return Err(err("turbulence.seed", format!("must be >= 0, got {seed}")));
+    }
+    let realisations = integer(t, "realisations", err)?.unwrap_or(1);
+    if !(1..=MAX_REALISATIONS).contains(&realisations) {
+        return Err(err(
+            "turbulence.realisations",
+            format!("must be a whole number in [1, {MAX_REALISATIONS}], got {realisations}"),
+        ));
+    }
+    // Set by the realisation axis in every scan point; a single run may pick one.
+    let realisation = integer(t, "realisation", err)?.unwrap_or(0);
+    if realisation < 0 {
+        return Err(err(
+            REALISATION_FIELD,
+            format!("must be a whole number >= 0, got {realisation}"),
+        ));
+    }
+    Ok((seed as u64, realisation as u64))
+}
+
+/// `turbulence.region_km`, or the medium's default region.
+fn region_km(t: &toml::Table, kind: &str, medium: &dyn Medium, err: ErrFn) -> Result<(f64, f64)> {
+    match t.get("region_km") {
+        Some(toml::Value::Array(a)) if a.len() == 2 => {
+            match (number(&a[0]), number(&a[1])) {
+                (Some(lo), Some(hi)) if lo.is_finite() && hi.is_finite() && lo < hi => Ok((lo, hi)),
+                _ => Err(err(
+                    "turbulence.region_km",
+                    format!("must be [start, end] in km with start < end, got {}", toml::Value::Array(a.clone())),
+                )),
+            }
+        }
+        Some(other) => Err(err(
+            "turbulence.region_km",
+            format!("must be [start, end] in km, got {other}"),
+        )),
+        None => medium.turbulence_region_km().ok_or_else(|| {
+            err(
+                "turbulence.region_km",
+                format!("is required for the {kind} medium (the default region is between the supernova's shocks, or the whole Sun)"),
+            )
+        }),
+    }
+}
+
+/// `turbulence.edge_km` (a width > 0), or `default`.
+fn edge_km(t: &toml::Table, default: f64, err: ErrFn) -> Result<f64> {
+    match t.get("edge_km") {
+        None => Ok(default),
+        Some(v) => match number(v) {
+            Some(w) if w.is_finite() && w > 0.0 => Ok(w),
+            _ => Err(err(
+                "turbulence.edge_km",
+                format!("must be a width > 0 in km, got {v}"),
+            )),
+        },
+    }
 }
 
 /// Whether `turbulence.b_perp` is an added field in gauss (`rms_gauss`) rather than a

@@ -7,11 +7,11 @@
 mod common;
 use common::cli::{stderr, Case};
 use common::compare::assert_same_run;
-use common::signals::{signal, wait_for_energies, wait_within};
+use common::signals::{signal, signal_once_started, wait_for_energies, wait_within};
 
 use std::path::Path;
 use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use nuspin::output::{read_output, OutputFile};
 use nuspin::run::{self, Progress, RunOptions};
@@ -134,15 +134,8 @@ fn a_signal_stops_a_coupled_run_inside_its_scan_point() {
             "\nrtol = 1e-6\nmax_step_km = 0.001\nmax_steps = 1000000000000",
         );
     let case = Case::new(&text);
-    let mut child = case.spawn(&["run", "s.toml", "-o", "out.h5"]);
-    let started = Instant::now();
-    while !case.path("out.h5.partial").exists() && started.elapsed() < Duration::from_secs(120) {
-        assert!(child.try_wait().unwrap().is_none(), "the run ended early");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    std::thread::sleep(Duration::from_millis(500));
-    signal(&mut child, "TERM");
-    let stopped = wait_within(child, Duration::from_secs(60));
+    let child = case.spawn(&["run", "s.toml", "-o", "out.h5"]);
+    let stopped = signal_once_started(child, &case.path("out.h5.partial"), "TERM");
     let err = stderr(&stopped);
     assert_eq!(stopped.status.code(), Some(130), "{err}");
     assert!(

@@ -125,12 +125,9 @@ where
     // Grid points that take microseconds (shared layers) go to the sink in chunks, so the
     // channel and the thread switches do not outweigh the physics.
     let chunk = if layers.is_some() { 64 } else { 1 };
+    let per_unit = if coupled { n_e } else { 1 };
     let mut summary = RunSummary {
-        energies_total: if coupled {
-            grid.len() * n_e
-        } else {
-            grid.len()
-        },
+        energies_total: grid.len() * per_unit,
         ..Default::default()
     };
     let mut sink_error = None;

@@ -56,3 +56,16 @@ pub fn wait_within(child: Child, limit: Duration) -> Output {
         }
     }
 }
+
+/// Waits until `partial` exists (the work has started; fails when the run ends first) and
+/// half a second more, sends signal `name` and waits for the run to stop (at most a minute).
+pub fn signal_once_started(mut child: Child, partial: &Path, name: &str) -> Output {
+    let started = Instant::now();
+    while !partial.exists() && started.elapsed() < Duration::from_secs(120) {
+        assert!(child.try_wait().unwrap().is_none(), "the run ended early");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    std::thread::sleep(Duration::from_millis(500));
+    signal(&mut child, name);
+    wait_within(child, Duration::from_secs(60))
+}

@@ -11,12 +11,12 @@
 
 mod common;
 use common::cli::{stderr, Case};
+use common::compare::assert_same_run;
+use common::signals::{signal, signal_once_started, wait_for_energies, wait_within};
 
-use std::path::Path;
-use std::process::{Child, Command as StdCommand, Output};
 use std::time::{Duration, Instant};
 
-use nuspin::output::{read_output, OutputFile, RunHeader};
+use nuspin::output::read_output;
 
 /// Two flavours on a long constant-density track solved by dop853 (which steps through
 /// every oscillation): 12 energies of a fraction of a second each.
@@ -55,99 +55,6 @@ rtol = 1e-8
 profile_samples = 10
 amplitudes = true
 "#;
-
-/// Sends signal `name` to `child`; a child that has already exited (a fast machine finished
-/// the run first) is left to the caller's "finished first" branch.
-fn signal(child: &mut Child, name: &str) {
-    let ok = StdCommand::new("kill")
-        .args([&format!("-{name}"), &child.id().to_string()])
-        .status()
-        .unwrap()
-        .success();
-    assert!(
-        ok || child.try_wait().unwrap().is_some(),
-        "kill -{name} failed on a running process"
-    );
-}
-
-/// Waits until `partial` holds at least `n` finished energies (or the run ended).
-fn wait_for_energies(child: &mut Child, partial: &Path, n: usize) {
-    let started = Instant::now();
-    while started.elapsed() < Duration::from_secs(300) {
-        if child.try_wait().unwrap().is_some() {
-            return;
-        }
-        if let Ok(f) = read_output(partial) {
-            if f.energy_done.iter().filter(|&&d| d != 0).count() >= n {
-                return;
-            }
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    panic!("no progress in {}", partial.display());
-}
-
-/// Waits for `child` at most `limit`; kills it and fails when it does not end.
-fn wait_within(child: Child, limit: Duration) -> Output {
-    let id = child.id();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let _ = tx.send(child.wait_with_output());
-    });
-    match rx.recv_timeout(limit) {
-        Ok(out) => out.unwrap(),
-        Err(_) => {
-            let _ = StdCommand::new("kill")
-                .args(["-KILL", &id.to_string()])
-                .status();
-            panic!("the run did not stop within {limit:?} of the signal");
-        }
-    }
-}
-
-fn comparable(h: &RunHeader) -> RunHeader {
-    RunHeader {
-        created_utc: String::new(),
-        command: String::new(),
-        ..h.clone()
-    }
-}
-
-fn bits(values: impl IntoIterator<Item = f64>) -> Vec<u64> {
-    values.into_iter().map(f64::to_bits).collect()
-}
-
-/// Every dataset bit for bit, and the header apart from `created_utc` and `command`.
-fn assert_same_run(a: &OutputFile, b: &OutputFile) {
-    assert_eq!(comparable(&a.header), comparable(&b.header));
-    assert_eq!(a.complete, b.complete);
-    assert_eq!(a.energy_done, b.energy_done);
-    assert_eq!(
-        bits(a.probability.iter().copied()),
-        bits(b.probability.iter().copied())
-    );
-    let amplitudes = |f: &OutputFile| {
-        f.amplitude
-            .as_ref()
-            .map(|a| bits(a.iter().flat_map(|c| [c.re, c.im])))
-    };
-    assert_eq!(amplitudes(a), amplitudes(b));
-    assert_eq!(a.steps, b.steps);
-    assert_eq!(a.rejected, b.rejected);
-    assert_eq!(
-        bits(a.unitarity_error.clone()),
-        bits(b.unitarity_error.clone())
-    );
-    assert_eq!(a.extras.len(), b.extras.len());
-    for (x, y) in a.extras.iter().zip(&b.extras) {
-        assert_eq!(bits(x.iter().copied()), bits(y.iter().copied()));
-    }
-    assert_eq!(a.derived.len(), b.derived.len());
-    for (x, y) in a.derived.iter().zip(&b.derived) {
-        assert_eq!(x.path, y.path);
-        assert_eq!(bits(x.values.clone()), bits(y.values.clone()));
-    }
-}
 
 /// Interrupts a run with `sig` once it has finished an energy, checks what it left, resumes
 /// it from `resume_arg`, and compares with the uninterrupted run.
@@ -221,16 +128,8 @@ fn a_signal_stops_a_run_inside_one_long_energy() {
         .replace("record = { points = 3 }", "")
         .replace("rtol = 1e-8", "rtol = 1e-12\nmax_steps = 1000000000000");
     let case = Case::new(&scenario);
-    let mut child = case.spawn(&["run", "s.toml", "-o", "out.h5"]);
-    // The partial file exists once the work has started.
-    let started = Instant::now();
-    while !case.path("out.h5.partial").exists() && started.elapsed() < Duration::from_secs(120) {
-        assert!(child.try_wait().unwrap().is_none(), "the run ended early");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    std::thread::sleep(Duration::from_millis(500));
-    signal(&mut child, "TERM");
-    let stopped = wait_within(child, Duration::from_secs(60));
+    let child = case.spawn(&["run", "s.toml", "-o", "out.h5"]);
+    let stopped = signal_once_started(child, &case.path("out.h5.partial"), "TERM");
     let err = stderr(&stopped);
     assert_eq!(stopped.status.code(), Some(130), "{err}");
     assert!(

@@ -287,7 +287,8 @@ fn a_cancelled_coupled_solve_leaves_its_scan_point_undone() {
     let plan = parse(&bulb("majorana", "neutrino")).unwrap();
     let datasets = run::Datasets::new(&plan);
     let stop = std::sync::atomic::AtomicBool::new(true);
-    let got = run::coupled::solve_scan_point(&plan, &datasets, 0, &stop).unwrap();
+    let watch = run::coupled::Watch::new(&plan, 0, &stop, &NoProgress);
+    let got = run::coupled::solve_scan_point(&plan, &datasets, 0, &watch).unwrap();
     assert!(got.is_empty());
 }
 

@@ -151,7 +151,7 @@ fn run_to_file<'py>(
         ..Default::default()
     };
     let cancel = Arc::clone(&options.cancel);
-    let n_points = run::shard_grid_points(plan.n_grid(), shard).len();
+    let n_points = header.grid_points_in_shard();
     let bar = EnergyBar::new(n_points, progress);
     let (outcome, interrupted) = interruptible(py, &cancel, || {
         let done = run::run_to_file(&plan, &header, &out, &options, &bar);

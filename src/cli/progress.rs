@@ -1,9 +1,11 @@
 //! The progress bar on stderr (the only user of indicatif): energies done, rate, ETA. Hidden
 //! when stderr is not a terminal or with `--quiet`. With the environment variable
 //! `NUSPIN_PROGRESS=lines` it prints `done <grid index>` per finished grid point instead (for
-//! batch logs and scripts).
+//! batch logs and scripts). A coupled run's scan point, whose energies finish together,
+//! advances the bar while it is solved, by the fraction of its track done.
 
 use std::io::IsTerminal;
+use std::sync::Mutex;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
@@ -13,6 +15,21 @@ use crate::run::Progress;
 pub struct EnergyBar {
     bar: ProgressBar,
     lines: bool,
+    counts: Mutex<Counts>,
+}
+
+/// The bar's position: finished energies plus the share of the scan points being solved.
+#[derive(Default)]
+struct Counts {
+    done: u64,
+    /// `(scan point, its energies, the energies' worth of its track done)`.
+    in_flight: Vec<(usize, usize, u64)>,
+}
+
+impl Counts {
+    fn position(&self) -> u64 {
+        self.done + self.in_flight.iter().map(|f| f.2).sum::<u64>()
+    }
 }
 
 impl EnergyBar {
@@ -33,7 +50,22 @@ impl EnergyBar {
         if lines {
             bar.set_draw_target(ProgressDrawTarget::hidden());
         }
-        EnergyBar { bar, lines }
+        EnergyBar {
+            bar,
+            lines,
+            counts: Mutex::default(),
+        }
+    }
+
+    /// Where the bar stands (finished energies, plus the part of the coupled scan points
+    /// being solved).
+    pub fn position(&self) -> u64 {
+        self.bar.position()
+    }
+
+    fn counts(&self) -> std::sync::MutexGuard<'_, Counts> {
+        // A panic elsewhere while the lock was held leaves counts that are still usable.
+        self.counts.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// Removes the bar from the terminal.
@@ -47,6 +79,44 @@ impl Progress for EnergyBar {
         if self.lines {
             eprintln!("done {energy_index}");
         }
-        self.bar.inc(1);
+        let mut counts = self.counts();
+        counts.done += 1;
+        // Its scan point's share now counts as finished energies.
+        counts
+            .in_flight
+            .retain(|&(scan, energies, _)| energy_index / energies.max(1) != scan);
+        self.bar.set_position(counts.position());
+    }
+
+    fn scan_point_progress(&self, scan: usize, fraction: f64, energies: usize) {
+        let worth = (fraction.clamp(0.0, 1.0) * energies as f64).floor() as u64;
+        let mut counts = self.counts();
+        match counts.in_flight.iter_mut().find(|f| f.0 == scan) {
+            Some(f) => f.2 = worth,
+            None => counts.in_flight.push((scan, energies, worth)),
+        }
+        self.bar.set_position(counts.position());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_coupled_scan_point_advances_the_bar_while_it_is_solved() {
+        let bar = EnergyBar::new(12, false);
+        bar.scan_point_progress(1, 0.5, 4);
+        assert_eq!(bar.position(), 2);
+        bar.scan_point_progress(2, 0.26, 4);
+        bar.scan_point_progress(1, 0.99, 4);
+        assert_eq!(bar.position(), 3 + 1);
+        // Scan point 1 finishes: its share becomes its four finished energies.
+        for g in 4..8 {
+            bar.energy_done(g);
+        }
+        assert_eq!(bar.position(), 4 + 1);
+        bar.energy_done(0);
+        assert_eq!(bar.position(), 5 + 1);
     }
 }

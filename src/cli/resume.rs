@@ -31,11 +31,13 @@ fn final_name(file: &Path) -> PathBuf {
     }
 }
 
-/// The header with what may differ between a run and its resumption blanked.
+/// The header with what may differ between a run and its resumption blanked (and the shard
+/// unit as a file stores it).
 fn comparable(h: &RunHeader) -> RunHeader {
     RunHeader {
         created_utc: String::new(),
         command: String::new(),
+        shard_by_scan_point: h.stored_shard_unit(),
         ..h.clone()
     }
 }

@@ -41,12 +41,6 @@ fn fresh_job(
     command: String,
 ) -> Result<Job, Error> {
     let scenario = scenario::load(scenario_path)?;
-    // Shard files hold grid points g % N; a coupled run solves whole scan points.
-    if scenario.collective.is_some() && args.shard.is_some() {
-        return Err(Error::usage(
-            "--shard is not supported for a [collective] run (its unit of work is a whole scan point)",
-        ));
-    }
     let out: PathBuf = match (&args.output, args.shard) {
         (Some(out), _) => out.clone(),
         (None, None) => scenario.output.file.clone(),
@@ -110,7 +104,7 @@ pub fn execute(args: &RunArgs) -> Result<(), Error> {
     }
     let shard = job.header.shard;
     let skip: Vec<usize> = job.previous.iter().map(|r| r.grid_index).collect();
-    let n_points = run::shard_grid_points(scenario.n_grid(), shard).len();
+    let n_points = job.header.grid_points_in_shard();
     let n_todo = n_points - skip.len();
     let cost = estimate::estimate(scenario, &job.header, n_todo, threads);
     check_memory(&cost, args.max_memory)?;
@@ -134,7 +128,7 @@ pub fn execute(args: &RunArgs) -> Result<(), Error> {
 
     let bar = EnergyBar::new(n_todo, !args.quiet);
     let start = run::Start {
-        previous: &job.previous,
+        previous: job.previous,
         replaces_subset: job.replaces_subset,
     };
     let outcome = run::run_to_file_from(scenario, &job.header, out, &options, &bar, start);

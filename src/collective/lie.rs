@@ -24,6 +24,7 @@ use rayon::prelude::*;
 
 use super::kernels::{conjugate, exp_minus_i, mul_blocks};
 use super::system::{CollectiveProblem, PARALLEL_MIN_SYSTEMS};
+use super::watch::StepWatch;
 use super::CollectiveError;
 use crate::hamiltonian::CMat;
 use crate::linalg::product::commutator;
@@ -213,15 +214,15 @@ pub fn solve_lie<const D: usize>(
     solve_lie_until(problem, start, end_km, record_km, options, &|| false)
 }
 
-/// [`solve_lie`] that checks `stop` before every step and gives up with
-/// [`CollectiveError::Stopped`] when it returns true (Ctrl-C in a run).
+/// [`solve_lie`] that tells `watch` where it is before every step and gives up with
+/// [`CollectiveError::Stopped`] when it answers true (Ctrl-C in a run).
 pub fn solve_lie_until<const D: usize>(
     problem: &CollectiveProblem<'_, D>,
     start: CollectiveState<D>,
     end_km: f64,
     record_km: &[f64],
     options: &LieOptions,
-    stop_now: &dyn Fn() -> bool,
+    watch: &dyn StepWatch,
 ) -> Result<CollectiveSolution<D>, CollectiveError> {
     if !(options.tol > 0.0 && options.initial_step_km > 0.0 && options.max_step_km > 0.0) {
         return Err(CollectiveError::Input(
@@ -253,7 +254,7 @@ pub fn solve_lie_until<const D: usize>(
             .fixed_steps
             .map(|n| (stop - state.r_km) / n.max(1) as f64);
         while state.r_km < stop {
-            if stop_now() {
+            if watch.before_step(state.r_km) {
                 return Err(CollectiveError::Stopped { r_km: state.r_km });
             }
             if stats.accepted + stats.rejected >= options.max_steps {

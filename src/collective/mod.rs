@@ -14,6 +14,8 @@
 //!   projection that keeps the vacuum-axis lepton numbers exact lives in `invariants`.
 //! - [`mod@reference`]: DOP853 on the stacked real system, the independent reference.
 //! - [`observables`]: Tr P, lepton numbers, helicity-flip fraction, channel probabilities.
+//! - [`watch`]: [`StepWatch`], what a solve tells its caller before every step (progress,
+//!   stop).
 
 pub mod emission;
 mod invariants;
@@ -22,13 +24,15 @@ pub mod lie;
 pub mod observables;
 pub mod reference;
 pub mod system;
+pub mod watch;
 
 pub use emission::{Emission, EnergyBins, SpeciesEmission, SpectrumShape};
 pub use lie::{
     solve_lie, solve_lie_until, CollectiveSolution, CollectiveState, CollectiveStats, LieOptions,
 };
-pub use reference::{solve_dop853_collective, ReferenceOptions};
+pub use reference::{solve_dop853_collective, solve_dop853_collective_until, ReferenceOptions};
 pub use system::{CollectiveProblem, Geometry};
+pub use watch::StepWatch;
 
 use crate::medium::MediumError;
 

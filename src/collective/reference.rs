@@ -15,6 +15,7 @@ use ode_solvers::System;
 
 use super::lie::{CollectiveSolution, CollectiveState, CollectiveStats};
 use super::system::CollectiveProblem;
+use super::watch::StepWatch;
 use super::CollectiveError;
 use crate::hamiltonian::CMat;
 
@@ -110,6 +111,19 @@ pub fn solve_dop853_collective<const D: usize>(
     record_km: &[f64],
     options: &ReferenceOptions,
 ) -> Result<CollectiveSolution<D>, CollectiveError> {
+    solve_dop853_collective_until(problem, start, end_km, record_km, options, &|| false)
+}
+
+/// [`solve_dop853_collective`] that tells `watch` where it is before every chunk of
+/// steps and gives up with [`CollectiveError::Stopped`] when it answers true.
+pub fn solve_dop853_collective_until<const D: usize>(
+    problem: &CollectiveProblem<'_, D>,
+    start: CollectiveState<D>,
+    end_km: f64,
+    record_km: &[f64],
+    options: &ReferenceOptions,
+    watch: &dyn StepWatch,
+) -> Result<CollectiveSolution<D>, CollectiveError> {
     if !(options.rtol > 0.0 && options.atol > 0.0) {
         return Err(CollectiveError::Input("dop853 needs rtol, atol > 0".into()));
     }
@@ -142,6 +156,11 @@ pub fn solve_dop853_collective<const D: usize>(
         let length = stop - state.r_km;
         let mut t = 0.0;
         while t < length {
+            if watch.before_step(state.r_km + t) {
+                return Err(CollectiveError::Stopped {
+                    r_km: state.r_km + t,
+                });
+            }
             let used = stats.accepted + stats.rejected;
             if used >= options.max_steps {
                 return Err(CollectiveError::TooManySteps {

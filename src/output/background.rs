@@ -34,85 +34,18 @@ pub struct TimedPartial {
 impl TimedPartial {
     /// Moves `writer` to a new thread that appends what [`TimedPartial::push`] sends, in one
     /// batch per `interval` at most.
-    pub fn start(mut writer: PartialWriter, interval: Duration) -> Self {
+    pub fn start(writer: PartialWriter, interval: Duration) -> Self {
         let (tx, rx) = mpsc::channel::<Vec<EnergyResult>>();
         let error = Arc::new(Mutex::new(None));
         let unwritten = Arc::new(Mutex::new(Vec::new()));
-        let failed = Arc::clone(&error);
-        let kept = Arc::clone(&unwritten);
-        let thread = std::thread::spawn(move || {
-            let mut pending: Vec<EnergyResult> = Vec::new();
-            // Bytes of the values in `pending` (the flush empties it).
-            let mut pending_bytes = 0;
-            let mut last_sync = Instant::now();
-            // Cells: the flush closure sets them, the end of the run reads them.
-            let broken = std::cell::Cell::new(false);
-            let appended = std::cell::Cell::new(false);
-            let mut flush = |pending: &mut Vec<EnergyResult>, last_sync: &mut Instant| {
-                if pending.is_empty() {
-                    return;
-                }
-                if !broken.get() {
-                    match writer.append_batch(pending) {
-                        Ok(()) => {
-                            appended.set(true);
-                            pending.clear();
-                            *last_sync = Instant::now();
-                            return;
-                        }
-                        Err(e) => {
-                            broken.set(true);
-                            failed
-                                .lock()
-                                .unwrap_or_else(|p| p.into_inner())
-                                .get_or_insert(e);
-                        }
-                    }
-                }
-                kept.lock()
-                    .unwrap_or_else(|p| p.into_inner())
-                    .append(pending);
-                *last_sync = Instant::now();
-            };
-            loop {
-                let next = if pending.is_empty() {
-                    rx.recv().map_err(|_| RecvTimeoutError::Disconnected)
-                } else {
-                    rx.recv_timeout(interval.saturating_sub(last_sync.elapsed()))
-                };
-                match next {
-                    Ok(batch) => {
-                        pending_bytes += bytes(&batch);
-                        pending.extend(batch);
-                        // Also written when large, so what waits for the file (and what the
-                        // allocator keeps of it after) stays a fixed cost, not a second's
-                        // worth of a fast run's records.
-                        if last_sync.elapsed() >= interval || pending_bytes > PENDING_MAX_BYTES {
-                            flush(&mut pending, &mut last_sync);
-                            pending_bytes = 0;
-                        }
-                    }
-                    Err(RecvTimeoutError::Timeout) => {
-                        flush(&mut pending, &mut last_sync);
-                        pending_bytes = 0;
-                    }
-                    // The run is over. A run that ended before its first sync hands its
-                    // results back for the final file (written in one pass from memory, not
-                    // appended here and read back); otherwise what is pending goes to the
-                    // file before it is closed.
-                    Err(RecvTimeoutError::Disconnected) => {
-                        if appended.get() || broken.get() {
-                            flush(&mut pending, &mut last_sync);
-                        } else {
-                            kept.lock()
-                                .unwrap_or_else(|p| p.into_inner())
-                                .append(&mut pending);
-                        }
-                        break;
-                    }
-                }
-            }
-        });
+        let sink = Sink {
+            writer,
+            failed: Arc::clone(&error),
+            kept: Arc::clone(&unwritten),
+            broken: false,
+            appended: false,
+        };
+        let thread = std::thread::spawn(move || sink.serve(&rx, interval));
         TimedPartial {
             tx: Some(tx),
             thread: Some(thread),
@@ -181,5 +114,99 @@ fn bytes(results: &[EnergyResult]) -> usize {
 impl Drop for TimedPartial {
     fn drop(&mut self) {
         self.stop();
+    }
+}
+
+/// The writer thread: what it appends to, and where what it could not append goes.
+struct Sink {
+    writer: PartialWriter,
+    /// The first failed append.
+    failed: Arc<Mutex<Option<OutputError>>>,
+    /// Results that did not reach the file.
+    kept: Arc<Mutex<Vec<EnergyResult>>>,
+    /// An append failed: everything after it is kept, not appended.
+    broken: bool,
+    /// Some batch reached the file.
+    appended: bool,
+}
+
+impl Sink {
+    /// Receives batches until the run is over, appending what is pending once `interval`
+    /// has passed since the last sync, or at once above [`PENDING_MAX_BYTES`].
+    fn serve(mut self, rx: &mpsc::Receiver<Vec<EnergyResult>>, interval: Duration) {
+        let mut pending: Vec<EnergyResult> = Vec::new();
+        // Bytes of the values in `pending` (the flush empties it).
+        let mut pending_bytes = 0;
+        let mut last_sync = Instant::now();
+        loop {
+            let next = if pending.is_empty() {
+                rx.recv().map_err(|_| RecvTimeoutError::Disconnected)
+            } else {
+                rx.recv_timeout(interval.saturating_sub(last_sync.elapsed()))
+            };
+            match next {
+                Ok(batch) => {
+                    pending_bytes += bytes(&batch);
+                    pending.extend(batch);
+                    // Also written when large, so what waits for the file (and what the
+                    // allocator keeps of it after) stays a fixed cost, not a second's
+                    // worth of a fast run's records.
+                    if last_sync.elapsed() >= interval || pending_bytes > PENDING_MAX_BYTES {
+                        self.flush(&mut pending, &mut last_sync);
+                        pending_bytes = 0;
+                    }
+                }
+                Err(RecvTimeoutError::Timeout) => {
+                    self.flush(&mut pending, &mut last_sync);
+                    pending_bytes = 0;
+                }
+                // The run is over. A run that ended before its first sync hands its
+                // results back for the final file (written in one pass from memory, not
+                // appended here and read back); otherwise what is pending goes to the
+                // file before it is closed.
+                Err(RecvTimeoutError::Disconnected) => {
+                    if self.appended || self.broken {
+                        self.flush(&mut pending, &mut last_sync);
+                    } else {
+                        self.keep(&mut pending);
+                    }
+                    break;
+                }
+            }
+        }
+    }
+
+    /// Appends `pending` (emptying it), or keeps it when this or an earlier append failed.
+    fn flush(&mut self, pending: &mut Vec<EnergyResult>, last_sync: &mut Instant) {
+        if pending.is_empty() {
+            return;
+        }
+        if !self.broken {
+            match self.writer.append_batch(pending) {
+                Ok(()) => {
+                    self.appended = true;
+                    pending.clear();
+                    *last_sync = Instant::now();
+                    return;
+                }
+                Err(e) => {
+                    self.broken = true;
+                    self.failed
+                        .lock()
+                        .unwrap_or_else(|p| p.into_inner())
+                        .get_or_insert(e);
+                }
+            }
+        }
+        self.keep(pending);
+        *last_sync = Instant::now();
+    }
+
+    /// Moves `pending` to the results that did not reach the file.
+    fn keep(&self, pending: &mut Vec<EnergyResult>) {
+        self.kept
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .append(pending);
     }
 }

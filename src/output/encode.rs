@@ -87,6 +87,9 @@ pub(crate) fn root_attrs(builder: &mut FileBuilder, header: &RunHeader, complete
     if let Some((k, n)) = header.shard {
         builder.set_attr(layout::ATTR_SHARD, text(&format!("{k}/{n}")));
     }
+    if header.stored_shard_unit() {
+        builder.set_attr(layout::ATTR_SHARD_UNIT, text(layout::SHARD_UNIT_SCAN_POINT));
+    }
 }
 
 /// The run description shared by final and partial files: grid, labels, `/solver` attributes

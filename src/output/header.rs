@@ -57,6 +57,11 @@ pub struct RunHeader {
     pub scan: Vec<ScanAxis>,
     /// `Some((k, n))` when this file holds shard k of n (1-based) of the grid.
     pub shard: Option<(usize, usize)>,
+    /// A shard holds whole scan points, not single grid points: the run solves all energies
+    /// of a scan point as one state (a `[collective]` run). Set from the plan; stored (root
+    /// attribute `shard_unit = "scan point"`) only in shard files, where it decides which
+    /// grid points the file holds, so other files read back `false`.
+    pub shard_by_scan_point: bool,
 }
 
 /// A per-grid-point f64 dataset declared before the run: each result carries a slab of
@@ -190,10 +195,26 @@ impl RunHeader {
     }
 
     /// Whether grid point `grid_index` belongs to this file's shard (all do without one).
-    /// Shard k of n takes every n-th grid point starting at k − 1, so each shard gets a
-    /// share of cheap and expensive energies.
+    /// Shard k of n takes every n-th unit of work starting at k − 1, so each shard gets a
+    /// share of cheap and expensive energies. The unit is a grid point, or a whole scan point
+    /// (`grid_index / nE`) with [`RunHeader::shard_by_scan_point`].
     pub fn in_shard(&self, grid_index: usize) -> bool {
-        self.shard.is_none_or(|(k, n)| grid_index % n == k - 1)
+        let unit = if self.shard_by_scan_point {
+            grid_index / self.n_energies().max(1)
+        } else {
+            grid_index
+        };
+        self.shard.is_none_or(|(k, n)| unit % n == k - 1)
+    }
+
+    /// How many grid points this file's shard holds (all of them without a shard).
+    pub fn grid_points_in_shard(&self) -> usize {
+        (0..self.n_grid()).filter(|&g| self.in_shard(g)).count()
+    }
+
+    /// [`RunHeader::shard_by_scan_point`] as a file stores it: only with a shard.
+    pub fn stored_shard_unit(&self) -> bool {
+        self.shard.is_some() && self.shard_by_scan_point
     }
 
     /// Elements of one energy's `[nX, nI, 2N]` slab.

@@ -70,6 +70,11 @@ pub const ATTR_DERIVED: &str = "derived_datasets";
 pub const ATTR_SCENARIO_FILE: &str = "scenario_file";
 /// Root attribute (nuspin addition): `"K/N"` when the file is shard K of N.
 pub const ATTR_SHARD: &str = "shard";
+/// Root attribute (nuspin addition) of a shard file whose shards hold whole scan points (a
+/// coupled run): [`SHARD_UNIT_SCAN_POINT`]. Absent: the shards hold grid points.
+pub const ATTR_SHARD_UNIT: &str = "shard_unit";
+/// The value of [`ATTR_SHARD_UNIT`].
+pub const SHARD_UNIT_SCAN_POINT: &str = "scan point";
 /// Attribute of an appended extra dataset of a `.partial` file: its per-grid-point shape.
 pub const ATTR_SLAB_SHAPE: &str = "slab_shape";
 

@@ -1,76 +1,74 @@
-//! Joining the shard files of one run (`nuspin run --shard K/N`) into one file's worth of
-//! results: [`merge_shards`] checks that the files describe the same run and that their
-//! shards are distinct, and returns the header and results for [`super::write_final_with`].
+//! Joining the shard files of one run (`nuspin run --shard K/N`): [`merged_header`] checks
+//! that the files describe the same run and that their shards are distinct, from their
+//! headers alone, and gives the header of the merged file (the run layer then copies the
+//! shards' results one file at a time).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use super::error::{OutputError, Result};
-use super::header::{EnergyResult, RunHeader};
-use super::read::OutputFile;
+use super::header::RunHeader;
 
-/// The header (no shard, the earliest `created_utc`, `command` as given) and the finished
-/// results of `files`, which must be shards K/N of one run (same scenario text, grid,
-/// states, solver, datasets and N; no K twice). Errors name the offending file.
-pub fn merge_shards(files: &[OutputFile], command: &str) -> Result<(RunHeader, Vec<EnergyResult>)> {
-    let Some(first) = files.first() else {
+/// The header of the merged file (no shard, the earliest `created_utc`, `command` as given)
+/// from the headers of `shards` (path, header), which must be shards K/N of one run (same
+/// scenario text, grid, states, solver, datasets, shard unit and N; no K twice). Errors name
+/// the offending file.
+pub fn merged_header(shards: &[(PathBuf, RunHeader)], command: &str) -> Result<RunHeader> {
+    let Some((first_path, first)) = shards.first() else {
         return Err(OutputError::merge(Path::new("-"), "no files to merge"));
     };
-    let shard_of = |f: &OutputFile| {
-        f.header.shard.ok_or_else(|| {
+    let shard_of = |path: &Path, h: &RunHeader| {
+        h.shard.ok_or_else(|| {
             OutputError::merge(
-                &f.path,
+                path,
                 "is not a shard file (it was not written by nuspin run --shard K/N)",
             )
         })
     };
-    let (_, n) = shard_of(first)?;
+    let (_, n) = shard_of(first_path, first)?;
     let comparable = |h: &RunHeader| RunHeader {
         created_utc: String::new(),
         command: String::new(),
         shard: None,
         ..h.clone()
     };
-    let reference = comparable(&first.header);
+    let reference = comparable(first);
     let mut seen = vec![None::<&Path>; n];
-    let mut results = Vec::new();
-    for f in files {
-        let (k, n_here) = shard_of(f)?;
+    for (path, h) in shards {
+        let (k, n_here) = shard_of(path, h)?;
         // A different run first: it is the usual cause of the other mismatches too.
-        if comparable(&f.header) != reference {
+        if comparable(h) != reference {
             let what = format!(
                 "comes from a different run than {} ({} differ)",
-                first.path.display(),
-                what_differs(&comparable(&f.header), &reference)
+                first_path.display(),
+                what_differs(&comparable(h), &reference)
             );
-            return Err(OutputError::merge(&f.path, what));
+            return Err(OutputError::merge(path, what));
         }
         if n_here != n {
             let what = format!(
                 "is shard {k}/{n_here}, but {} is one of {n}",
-                first.path.display()
+                first_path.display()
             );
-            return Err(OutputError::merge(&f.path, what));
+            return Err(OutputError::merge(path, what));
         }
         if let Some(other) = seen[k - 1] {
             let what = format!("is shard {k}/{n}, and so is {}", other.display());
-            return Err(OutputError::merge(&f.path, what));
+            return Err(OutputError::merge(path, what));
         }
-        seen[k - 1] = Some(&f.path);
-        results.extend(f.finished_results());
+        seen[k - 1] = Some(path);
     }
-    let created_utc = files
+    let created_utc = shards
         .iter()
-        .map(|f| f.header.created_utc.as_str())
+        .map(|(_, h)| h.created_utc.as_str())
         .min()
         .unwrap_or_default()
         .to_string();
-    let header = RunHeader {
+    Ok(RunHeader {
         created_utc,
         command: command.to_string(),
         shard: None,
-        ..first.header.clone()
-    };
-    Ok((header, results))
+        ..first.clone()
+    })
 }
 
 /// Which parts of two run headers differ, for the message: the scenario first, as it is the
@@ -101,6 +99,10 @@ fn what_differs(a: &RunHeader, b: &RunHeader) -> String {
             a.solver_method != b.solver_method || a.rtol != b.rtol || a.atol != b.atol,
         ),
         ("the nuspin version", a.nuspin_version != b.nuspin_version),
+        (
+            "the shard unit",
+            a.shard_by_scan_point != b.shard_by_scan_point,
+        ),
     ];
     let named: Vec<&str> = parts.iter().filter(|(_, d)| *d).map(|(n, _)| *n).collect();
     if named.is_empty() {

@@ -8,7 +8,8 @@
 //! 2. [`write_final_from_partial`] at the end, on success or on Ctrl-C/error, writing
 //!    `<out>` whole from the partial file (plus any results that never reached it) under a
 //!    temporary name, renaming it and removing the partial file; [`write_final`] does the
-//!    same from results in memory (`nuspin merge`).
+//!    same from results in memory. `nuspin merge` takes the first way too: it appends each
+//!    shard's results to the merged file's partial file, one shard at a time.
 //!
 //! [`read_output`] reads either kind of file back into an [`OutputFile`].
 //!
@@ -22,7 +23,7 @@
 //!   [`PartialWriter`]; `background`: [`TimedPartial`];
 //! - `read` and `decode`: [`read_output`];
 //! - `paths`: `<out>.partial`, `<out>.tmp-<pid>`, [`check_writable`], write-sync-rename;
-//! - `merge`: [`merge_shards`], joining `--shard` files;
+//! - `merge`: [`merged_header`], checking `--shard` files before they are joined;
 //! - `time`: [`now_utc_iso8601`] for `created_utc`;
 //! - `field_unit`: the unit of a scanned field, from its name;
 //! - `error`: [`OutputError`], which always names the file.
@@ -52,8 +53,8 @@ pub use final_file::{
     DEFLATE_MAX_BYTES,
 };
 pub use header::{DerivedDataset, EnergyResult, ExtraSpec, MediumSamples, RunHeader, ScanAxis};
-pub use merge::merge_shards;
+pub use merge::merged_header;
 pub use partial::PartialWriter;
 pub use paths::{check_writable, in_use, partial_path};
-pub use read::{read_output, OutputFile, StepRecord};
+pub use read::{read_output, read_run_header, OutputFile, StepRecord};
 pub use time::{iso8601_utc, now_utc_iso8601};

@@ -63,14 +63,19 @@ pub struct StepRecord {
 /// says (copied or cut while being written) is reported as truncated, whatever the first
 /// unreadable item was.
 pub fn read_output(path: &Path) -> Result<OutputFile> {
-    read_whole(path).map_err(|e| match truncated(path) {
+    read_whole(path).map_err(|e| or_truncated(path, e))
+}
+
+/// `e`, or that the file is truncated when it is (whatever the first unreadable item was).
+fn or_truncated(path: &Path, e: OutputError) -> OutputError {
+    match truncated(path) {
         Some((len, expected)) => OutputError::Truncated {
             path: path.to_path_buf(),
             len,
             expected,
         },
         None => e,
-    })
+    }
 }
 
 /// `(actual, expected)` length when `path` is an HDF5 file (superblock version 2 or 3, 8-byte
@@ -91,21 +96,53 @@ fn truncated(path: &Path) -> Option<(u64, u64)> {
     (len < eof).then_some((len, eof))
 }
 
+/// The run header of a final or partial file, without reading its results: what `nuspin
+/// merge` checks of every shard before it reads any shard's data.
+pub fn read_run_header(path: &Path) -> Result<RunHeader> {
+    let opened = File::open(path)
+        .map_err(|e| OutputError::hdf5(path, "cannot open", e))
+        .and_then(|file| Opened::of(&Reader { path, file: &file }));
+    opened.map(|o| o.header).map_err(|e| or_truncated(path, e))
+}
+
+/// What every read starts with: the root attributes, whether the file is a partial one, and
+/// its checked run header.
+struct Opened {
+    root: HashMap<String, AttrValue>,
+    is_partial: bool,
+    header: RunHeader,
+}
+
+impl Opened {
+    fn of(r: &Reader) -> Result<Self> {
+        let root = r.attrs("")?;
+        if !root.contains_key(layout::ATTR_VERSION) {
+            let what = format!("no {} attribute at the root", layout::ATTR_VERSION);
+            return Err(OutputError::layout(r.path, what));
+        }
+        let root_groups = r.group_names("")?;
+        let is_partial = root_groups.iter().any(|g| g == layout::PARTIAL_GROUP);
+        let header = read_header(r, &root, &root_groups, is_partial)?;
+        header
+            .validate(r.path)
+            .map_err(|e| OutputError::layout(r.path, e.to_string()))?;
+        Ok(Opened {
+            root,
+            is_partial,
+            header,
+        })
+    }
+}
+
 fn read_whole(path: &Path) -> Result<OutputFile> {
     let file = File::open(path).map_err(|e| OutputError::hdf5(path, "cannot open", e))?;
     let r = Reader { path, file: &file };
-    let root = r.attrs("")?;
-    if !root.contains_key(layout::ATTR_VERSION) {
-        let what = format!("no {} attribute at the root", layout::ATTR_VERSION);
-        return Err(OutputError::layout(path, what));
-    }
-    let root_groups = r.group_names("")?;
-    let is_partial = root_groups.iter().any(|g| g == layout::PARTIAL_GROUP);
-    let header = read_header(&r, &root, &root_groups, is_partial)?;
+    let Opened {
+        root,
+        is_partial,
+        header,
+    } = Opened::of(&r)?;
     let complete = decode::int_attr(&r, &root, layout::ATTR_COMPLETE)? != 0;
-    header
-        .validate(path)
-        .map_err(|e| OutputError::layout(path, e.to_string()))?;
     let energies = if is_partial {
         decode::partial_energies(&r, &header)?
     } else {
@@ -158,6 +195,7 @@ fn read_header(
         extras: read_extra_specs(r, root, is_partial)?,
         scan: read_scan(r, root_groups)?,
         shard: read_shard(r, root)?,
+        shard_by_scan_point: read_shard_unit(r, root)?,
     })
 }
 
@@ -320,6 +358,22 @@ fn read_shard(r: &Reader, root: &HashMap<String, AttrValue>) -> Result<Option<(u
             format!(
                 "root attribute {} = {text:?} is not K/N",
                 layout::ATTR_SHARD
+            ),
+        )),
+    }
+}
+
+/// Whether the shards hold whole scan points (root attribute `shard_unit`).
+fn read_shard_unit(r: &Reader, root: &HashMap<String, AttrValue>) -> Result<bool> {
+    match root.get(layout::ATTR_SHARD_UNIT).map(AttrValue::as_str) {
+        None => Ok(false),
+        Some(Some(layout::SHARD_UNIT_SCAN_POINT)) => Ok(true),
+        Some(other) => Err(OutputError::layout(
+            r.path,
+            format!(
+                "root attribute {} = {other:?} is not {:?}",
+                layout::ATTR_SHARD_UNIT,
+                layout::SHARD_UNIT_SCAN_POINT
             ),
         )),
     }

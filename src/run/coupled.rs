@@ -7,17 +7,22 @@
 //! reported system (Majorana: the one system; Dirac: `[neutrino] particle`), amplitudes when
 //! asked, and the `/collective/...` slabs of [`CollectiveDatasets`]. Every bin carries the
 //! coupled solve's step counts (the driver counts them once per scan point).
+//!
+//! Inside a scan point the solve reports the fraction of its track done to the run's
+//! [`Progress`] and stops at the next step when the run is cancelled ([`Watch`]).
 
 use num_complex::Complex64;
 
-use super::datasets::collective::CollectiveDatasets;
-use super::datasets::Datasets;
-use super::RunError;
-use crate::basis::{Basis, Flavours};
+use std::cell::Cell;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use super::datasets::collective::CollectiveDatasets;
+use super::datasets::Datasets;
+use super::{Progress, RunError};
+use crate::basis::{Basis, Flavours};
 use crate::collective::{
-    solve_lie_until, CollectiveError, CollectiveProblem, CollectiveState, EnergyBins, LieOptions,
+    solve_lie_until, CollectiveError, CollectiveProblem, CollectiveSolution, CollectiveState,
+    EnergyBins, LieOptions, StepWatch,
 };
 use crate::evolve::Record;
 use crate::hamiltonian::CMat;
@@ -37,22 +42,70 @@ pub fn energy_bins(energies_mev: &[f64]) -> EnergyBins {
     }
 }
 
+/// What the coupled solve of one scan point reports before every step: the fraction of its
+/// track done, to the run's [`Progress`] (when it has grown by a thousandth, so a bar costs
+/// nothing next to a step), and whether the run was cancelled.
+pub struct Watch<'a> {
+    cancel: &'a AtomicBool,
+    progress: &'a dyn Progress,
+    scan: usize,
+    energies: usize,
+    start_km: f64,
+    end_km: f64,
+    /// The last fraction reported, in thousandths (−1 before the first report).
+    reported: Cell<i64>,
+}
+
+impl<'a> Watch<'a> {
+    /// The watch of scan point `scan` of `plan`.
+    pub fn new(
+        plan: &Scenario,
+        scan: usize,
+        cancel: &'a AtomicBool,
+        progress: &'a dyn Progress,
+    ) -> Self {
+        let physics = plan.scan_point(scan);
+        Watch {
+            cancel,
+            progress,
+            scan,
+            energies: physics.energies_mev.len(),
+            start_km: physics.start_km,
+            end_km: physics.end_km,
+            reported: Cell::new(-1),
+        }
+    }
+}
+
+impl StepWatch for Watch<'_> {
+    fn before_step(&self, r_km: f64) -> bool {
+        let fraction = ((r_km - self.start_km) / (self.end_km - self.start_km)).clamp(0.0, 1.0);
+        let thousandths = (fraction * 1000.0).floor() as i64;
+        if thousandths > self.reported.get() {
+            self.reported.set(thousandths);
+            self.progress
+                .scan_point_progress(self.scan, fraction, self.energies);
+        }
+        self.cancel.load(Ordering::Relaxed)
+    }
+}
+
 /// Solves scan point `scan` of a `[collective]` plan: every energy of it, as results. When
-/// `cancel` is set during the solve it stops at the next step and returns no results (the
-/// scan point stays undone).
+/// `watch` says stop (the run was cancelled) it stops at the next step and returns no
+/// results (the scan point stays undone).
 pub fn solve_scan_point(
     plan: &Scenario,
     datasets: &Datasets,
     scan: usize,
-    cancel: &AtomicBool,
+    watch: &dyn StepWatch,
 ) -> Result<Vec<EnergyResult>, RunError> {
     let physics = plan.scan_point(scan);
     let producer = datasets
         .collective()
         .expect("a coupled run has the /collective producer");
     match physics.flavours() {
-        Flavours::Two => solve::<4>(physics, producer, scan, cancel),
-        Flavours::Three => solve::<6>(physics, producer, scan, cancel),
+        Flavours::Two => solve::<4>(physics, producer, scan, watch),
+        Flavours::Three => solve::<6>(physics, producer, scan, watch),
     }
 }
 
@@ -60,17 +113,16 @@ fn solve<const D: usize>(
     physics: &Scenario,
     producer: &CollectiveDatasets,
     scan: usize,
-    cancel: &AtomicBool,
+    watch: &dyn StepWatch,
 ) -> Result<Vec<EnergyResult>, RunError> {
     let spec = physics
         .collective
         .as_ref()
         .expect("a coupled run has [collective]");
     let fail = |source: CollectiveError| RunError::Collective { scan, source };
-    let nature = physics.model.basis.nature();
     let bins = energy_bins(&physics.energies_mev);
     let problem = CollectiveProblem::<D>::bulb(
-        nature,
+        physics.model.basis.nature(),
         &physics.model.mixing,
         &physics.model.moments,
         physics.medium.as_ref(),
@@ -89,26 +141,41 @@ fn solve<const D: usize>(
         max_steps: physics.solver.max_steps,
         ..LieOptions::default()
     };
-    let solution = match solve_lie_until(
-        &problem,
-        start.clone(),
-        physics.end_km,
-        &record_km,
-        &options,
-        &|| cancel.load(Ordering::Relaxed),
-    ) {
-        Ok(s) => s,
-        Err(CollectiveError::Stopped { .. }) => return Ok(Vec::new()),
-        Err(e) => return Err(fail(e)),
-    };
-    // The states at the plan's record positions (a position at the start is the start).
+    let end_km = physics.end_km;
+    let solution =
+        match solve_lie_until(&problem, start.clone(), end_km, &record_km, &options, watch) {
+            Ok(s) => s,
+            Err(CollectiveError::Stopped { .. }) => return Ok(Vec::new()),
+            Err(e) => return Err(fail(e)),
+        };
+    let states = recorded_states(physics, &start, &solution);
+    let emitted = problem.initial_diagonal();
+    let systems = problem.systems();
+    let results = (0..physics.energies_mev.len())
+        .map(|bin| {
+            let k0 = bin * systems;
+            let slabs = BinSlabs::new(&states, k0..k0 + systems);
+            let extras = producer.slabs(&emitted[k0..k0 + systems], &slabs.rho, &slabs.psi);
+            bin_result(physics, scan, bin, &slabs.psi, &solution, extras)
+        })
+        .collect();
+    Ok(results)
+}
+
+/// The states at the plan's record positions (a position at the start is the start; the end
+/// alone without record points).
+fn recorded_states<'s, const D: usize>(
+    physics: &Scenario,
+    start: &'s CollectiveState<D>,
+    solution: &'s CollectiveSolution<D>,
+) -> Vec<&'s CollectiveState<D>> {
     let end_state = solution.records.last().expect("the end is recorded");
-    let states: Vec<&CollectiveState<D>> = match &physics.record {
+    match &physics.record {
         Record::Points(xs) => xs
             .iter()
             .map(|&x| {
                 if x <= start.r_km {
-                    &start
+                    start
                 } else {
                     solution
                         .records
@@ -119,54 +186,71 @@ fn solve<const D: usize>(
             })
             .collect(),
         Record::End | Record::AllSteps => vec![end_state],
-    };
-    let systems = problem.systems();
+    }
+}
+
+/// One bin's ρ and Ψ of each system, at each recorded state (`[state][system]`).
+struct BinSlabs<const D: usize> {
+    rho: Vec<Vec<CMat<D>>>,
+    psi: Vec<Vec<CMat<D>>>,
+}
+
+impl<const D: usize> BinSlabs<D> {
+    fn new(states: &[&CollectiveState<D>], systems: std::ops::Range<usize>) -> Self {
+        BinSlabs {
+            rho: states
+                .iter()
+                .map(|s| systems.clone().map(|k| s.rho[k]).collect())
+                .collect(),
+            psi: states
+                .iter()
+                .map(|s| systems.clone().map(|k| s.psi[k]).collect())
+                .collect(),
+        }
+    }
+}
+
+/// The result of energy bin `bin`: P(s → j) = |Ψ[j, s]|² of the reported system at each
+/// recorded state, the amplitudes when asked, the unitarity defect of every Ψ, the coupled
+/// solve's step counts.
+fn bin_result<const D: usize>(
+    physics: &Scenario,
+    scan: usize,
+    bin: usize,
+    psi: &[Vec<CMat<D>>],
+    solution: &CollectiveSolution<D>,
+    extras: Vec<Vec<f64>>,
+) -> EnergyResult {
     let reported = match physics.model.basis {
         Basis::DiracAntineutrino => 1,
         Basis::DiracNeutrino | Basis::Majorana => 0,
     };
-    let n_e = physics.energies_mev.len();
-    let emitted = problem.initial_diagonal();
-    let mut results = Vec::with_capacity(n_e);
-    for bin in 0..n_e {
-        let k = |system: usize| bin * systems + system;
-        let rho: Vec<Vec<CMat<D>>> = states
-            .iter()
-            .map(|s| (0..systems).map(|j| s.rho[k(j)]).collect())
-            .collect();
-        let psi: Vec<Vec<CMat<D>>> = states
-            .iter()
-            .map(|s| (0..systems).map(|j| s.psi[k(j)]).collect())
-            .collect();
-        let extras = producer.slabs(&emitted[k(0)..k(0) + systems], &rho, &psi);
-        let mut probability = Vec::with_capacity(states.len() * physics.initial.len() * D);
-        let mut amplitude = Vec::with_capacity(probability.capacity());
-        let mut unitarity_error = 0.0f64;
-        for psi_x in &psi {
-            let p = &psi_x[reported];
-            for &s in &physics.initial {
-                for j in 0..D {
-                    let a: Complex64 = p[(j, s)];
-                    probability.push(a.norm_sqr());
-                    amplitude.push(a);
-                }
-            }
-            for u in psi_x {
-                let defect = u.adjoint() * u - CMat::<D>::identity();
-                unitarity_error = defect.iter().fold(unitarity_error, |m, z| m.max(z.norm()));
+    let mut probability = Vec::with_capacity(psi.len() * physics.initial.len() * D);
+    let mut amplitude = Vec::with_capacity(probability.capacity());
+    let mut unitarity_error = 0.0f64;
+    for psi_x in psi {
+        let p = &psi_x[reported];
+        for &s in &physics.initial {
+            for j in 0..D {
+                let a: Complex64 = p[(j, s)];
+                probability.push(a.norm_sqr());
+                amplitude.push(a);
             }
         }
-        results.push(EnergyResult {
-            grid_index: scan * n_e + bin,
-            probability,
-            amplitude: physics.output.amplitudes.then_some(amplitude),
-            steps: solution.stats.accepted,
-            rejected: solution.stats.rejected,
-            unitarity_error,
-            step_x_km: None,
-            step_probability: None,
-            extras,
-        });
+        for u in psi_x {
+            let defect = u.adjoint() * u - CMat::<D>::identity();
+            unitarity_error = defect.iter().fold(unitarity_error, |m, z| m.max(z.norm()));
+        }
     }
-    Ok(results)
+    EnergyResult {
+        grid_index: scan * physics.energies_mev.len() + bin,
+        probability,
+        amplitude: physics.output.amplitudes.then_some(amplitude),
+        steps: solution.stats.accepted,
+        rejected: solution.stats.rejected,
+        unitarity_error,
+        step_x_km: None,
+        step_probability: None,
+        extras,
+    }
 }

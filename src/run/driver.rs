@@ -20,6 +20,11 @@ use crate::scenario::Scenario;
 pub trait Progress: Sync {
     /// One more energy is final.
     fn energy_done(&self, _energy_index: usize) {}
+
+    /// Scan point `scan` of a coupled run, whose `energies` energies are solved as one state
+    /// and become final together, has solved `fraction` (0 → 1) of its track. Called from
+    /// the thread solving it, as the fraction grows.
+    fn scan_point_progress(&self, _scan: usize, _fraction: f64, _energies: usize) {}
 }
 
 /// A [`Progress`] that ignores everything.
@@ -120,12 +125,9 @@ where
     // Grid points that take microseconds (shared layers) go to the sink in chunks, so the
     // channel and the thread switches do not outweigh the physics.
     let chunk = if layers.is_some() { 64 } else { 1 };
+    let per_unit = if coupled { n_e } else { 1 };
     let mut summary = RunSummary {
-        energies_total: if coupled {
-            grid.len() * n_e
-        } else {
-            grid.len()
-        },
+        energies_total: grid.len() * per_unit,
         ..Default::default()
     };
     let mut sink_error = None;
@@ -144,7 +146,9 @@ where
                     let results = crate::evolve::cancel::with_token(&cancel, || {
                         points
                             .iter()
-                            .flat_map(|&i| solve_unit(plan, datasets, layers.as_ref(), i, &cancel))
+                            .flat_map(|&i| {
+                                solve_unit(plan, datasets, layers.as_ref(), i, &cancel, progress)
+                            })
                             .collect()
                     });
                     let _ = tx.send(results);
@@ -218,16 +222,18 @@ fn work_list(plan: &Scenario, options: &RunOptions, coupled: bool, layers: bool)
 }
 
 /// Solves unit `i`: a grid point (through the shared layers when given), or a whole scan
-/// point of a coupled run.
+/// point of a coupled run (reporting its progress inside the point).
 fn solve_unit(
     plan: &Scenario,
     datasets: &Datasets,
     layers: Option<&super::layers::LayerRun>,
     i: usize,
     cancel: &AtomicBool,
+    progress: &dyn Progress,
 ) -> Vec<Result<EnergyResult, RunError>> {
     if plan.collective.is_some() {
-        return match super::coupled::solve_scan_point(plan, datasets, i, cancel) {
+        let watch = super::coupled::Watch::new(plan, i, cancel, progress);
+        return match super::coupled::solve_scan_point(plan, datasets, i, &watch) {
             Ok(all) => all.into_iter().map(Ok).collect(),
             Err(e) => vec![Err(e)],
         };

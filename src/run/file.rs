@@ -58,6 +58,7 @@ pub fn header_for(plan: &Scenario, command: String) -> Result<RunHeader, RunErro
         extras: Datasets::new(plan).specs().to_vec(),
         scan: plan.scan_axes().to_vec(),
         shard: None,
+        shard_by_scan_point: plan.collective.is_some(),
     })
 }
 
@@ -82,11 +83,12 @@ impl FileRun {
 }
 
 /// Where a run into a file starts.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Start<'a> {
+#[derive(Debug, Clone, Default)]
+pub struct Start {
     /// Grid points a stopped run finished (`nuspin run --resume`): copied into the new
-    /// partial file first and not solved again (`options.skip` must list them).
-    pub previous: &'a [EnergyResult],
+    /// partial file first and not solved again (`options.skip` must list them). Dropped
+    /// once copied: the run keeps only their counts.
+    pub previous: Vec<EnergyResult>,
     /// The file at the output name holds a subset of this run (the stopped run's own final
     /// file), so an unfinished run may replace it. Otherwise an existing file there is
     /// replaced only by a finished run.
@@ -123,9 +125,13 @@ pub fn run_to_file_from(
     let partial = if start.previous.is_empty() {
         PartialWriter::create(out, header)
     } else {
-        PartialWriter::create_resumed(out, header, start.previous)
+        PartialWriter::create_resumed(out, header, &start.previous)
     }
     .map_err(Error::input)?;
+    // The stopped run's results are in the new partial file now; only their counts are
+    // needed from here on (the final file is written from the partial file).
+    let previous = Previous::of(&start.previous, plan);
+    drop(start.previous);
     // Synced at most once a second, off the solving threads: a hard kill loses at most the
     // last second of finished grid points.
     let partial = output::TimedPartial::start(partial, std::time::Duration::from_secs(1));
@@ -148,7 +154,7 @@ pub fn run_to_file_from(
     let (unwritten, append_error) = partial.finish();
     late.extend(unwritten);
     let summary = match outcome {
-        Ok(s) => with_previous(s, start.previous),
+        Ok(s) => previous.added_to(s),
         Err(e) if keep_old => {
             return Err(Error::runtime_with(
                 format!("{e}; {}", kept_old_text(out)),
@@ -186,18 +192,46 @@ pub fn run_to_file_from(
     })
 }
 
-/// The summary of this run's part counted with the grid points a stopped run finished.
-fn with_previous(mut s: RunSummary, previous: &[EnergyResult]) -> RunSummary {
-    s.energies_done += previous.len();
-    s.energies_total += previous.len();
-    s.accepted_steps += previous.iter().map(|r| r.steps).sum::<u64>();
-    s.rejected_steps += previous.iter().map(|r| r.rejected).sum::<u64>();
-    s
+/// What a resumed run keeps of the grid points the stopped run finished: their counts.
+struct Previous {
+    grid_points: usize,
+    accepted_steps: u64,
+    rejected_steps: u64,
+    max_unitarity_error: f64,
+}
+
+impl Previous {
+    /// The counts of `results`; the grid points of a coupled scan point all carry its steps,
+    /// counted once (as the driver does).
+    fn of(results: &[EnergyResult], plan: &Scenario) -> Self {
+        let n_e = plan.energies_mev.len().max(1);
+        let counted = results
+            .iter()
+            .filter(|r| plan.collective.is_none() || r.grid_index % n_e == 0);
+        let (accepted_steps, rejected_steps) =
+            counted.fold((0, 0), |(a, r), x| (a + x.steps, r + x.rejected));
+        Previous {
+            grid_points: results.len(),
+            accepted_steps,
+            rejected_steps,
+            max_unitarity_error: results.iter().fold(0.0, |m, r| m.max(r.unitarity_error)),
+        }
+    }
+
+    /// The summary of this run's part counted with the grid points a stopped run finished.
+    fn added_to(&self, mut s: RunSummary) -> RunSummary {
+        s.energies_done += self.grid_points;
+        s.energies_total += self.grid_points;
+        s.accepted_steps += self.accepted_steps;
+        s.rejected_steps += self.rejected_steps;
+        s.max_unitarity_error = s.max_unitarity_error.max(self.max_unitarity_error);
+        s
+    }
 }
 
 /// The whole-run datasets, from the closed partial file and `late`, and then the final file;
 /// returns the datasets' warnings.
-fn write_final(
+pub(super) fn write_final(
     plan: &Scenario,
     header: &RunHeader,
     out: &Path,

@@ -1,12 +1,15 @@
 //! Fixtures shared by the integration tests: a run header and deterministic energy results
 //! whose values depend on every index, so a misplaced slab cannot go unnoticed (output tests),
 //! the adiabatic solar P_ee of physics.md §8 (solar tests), and in [`cli`] the `nuspin` binary
-//! run in a scratch folder (CLI tests), and in [`error_cases`] the shared scenario-error cases
-//! of tests/data/scenario_errors.toml.
+//! run in a scratch folder (CLI tests), in [`error_cases`] the shared scenario-error cases
+//! of tests/data/scenario_errors.toml, in [`compare`] two files of one run compared bit for
+//! bit, and in [`signals`] a child run stopped by a signal.
 #![allow(dead_code)]
 
 pub mod cli;
+pub mod compare;
 pub mod error_cases;
+pub mod signals;
 
 use num_complex::Complex64;
 use nuspin::output::{EnergyResult, MediumSamples, RunHeader};

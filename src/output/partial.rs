@@ -56,10 +56,14 @@ impl PartialWriter {
     pub fn create(final_path: &Path, header: &RunHeader) -> Result<Self> {
         let path = paths::partial_path(final_path);
         header.validate(&path)?;
-        // Written whole under a temporary name and linked, so the partial file is valid HDF5
-        // from the moment it exists, and two runs on one output cannot both create it.
-        paths::write_exclusively(skeleton(header), &path)?;
-        Self::open(path, header)
+        // Written whole and opened (locked) under a temporary name, then linked: the partial
+        // file is valid HDF5 and locked from the moment it exists, and two runs on one output
+        // cannot both create it.
+        let mut writer = paths::write_exclusively(skeleton(header), &path, |tmp| {
+            Self::open(tmp.to_path_buf(), header)
+        })?;
+        writer.path = path;
+        Ok(writer)
     }
 
     /// Creates `<final_path>.partial` holding `header` and the already finished `previous`

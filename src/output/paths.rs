@@ -84,16 +84,25 @@ pub fn in_use(path: &Path) -> bool {
     matches!(file.try_lock(), Err(fs::TryLockError::WouldBlock))
 }
 
-/// Like [`write_atomically`], but `path` must not exist: the finished temporary is linked to
-/// `path` (atomic, and refused when the name exists) instead of renamed over it, so of two
-/// runs creating the same partial file one wins and the other is told at once.
-pub(crate) fn write_exclusively(builder: FileBuilder, path: &Path) -> Result<()> {
+/// Like [`write_atomically`], but `path` must not exist: the finished temporary is opened
+/// with `open` (a writer open takes the file's lock) and only then linked to `path` (atomic,
+/// and refused when the name exists) instead of renamed over it. So of two runs creating the
+/// same partial file one wins and the other is told at once, and a run that sees the name
+/// always sees it locked: a live run's file is never mistaken for one a stopped run left.
+pub(crate) fn write_exclusively<T>(
+    builder: FileBuilder,
+    path: &Path,
+    open: impl FnOnce(&Path) -> Result<T>,
+) -> Result<T> {
     let tmp = tmp_path(path);
-    let result = write_synced(builder, &tmp).and_then(|()| link_new(&tmp, path));
-    // The temporary goes either way: on success `path` is the file's other name.
+    let result = write_synced(builder, &tmp)
+        .and_then(|()| open(&tmp))
+        .and_then(|opened| link_new(&tmp, path).map(|()| opened));
+    // The temporary name goes either way: on success `path` is the file's other name.
     let _ = fs::remove_file(&tmp);
-    result?;
-    sync_dir(parent_dir(path))
+    let opened = result?;
+    sync_dir(parent_dir(path))?;
+    Ok(opened)
 }
 
 /// Gives `tmp` the new name `path`, refusing when `path` exists.

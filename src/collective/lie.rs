@@ -23,6 +23,7 @@ use num_complex::Complex64;
 use rayon::prelude::*;
 
 use super::kernels::{conjugate, exp_minus_i, mul_blocks};
+use super::projection::restore_lepton_numbers;
 use super::system::{CollectiveProblem, PARALLEL_MIN_SYSTEMS};
 use super::CollectiveError;
 use crate::hamiltonian::CMat;
@@ -43,9 +44,9 @@ pub struct LieOptions {
     /// convergence-order tests).
     pub fixed_steps: Option<u64>,
     /// After each step on which the single-particle terms keep them (no matter asymmetry, no
-    /// helicity flip), restore the vacuum-axis lepton numbers by a common rotation of the
-    /// self-interaction's form (module `collective::invariants`): L_vac exact, spectra
-    /// untouched, order kept. On by default.
+    /// helicity flip), restore the vacuum-axis lepton numbers by the smallest move that keeps
+    /// every ρ's spectrum (module `collective::projection`): L_vac exact, spectra untouched,
+    /// order kept. On by default.
     pub project_vacuum_lepton_number: bool,
 }
 
@@ -120,6 +121,8 @@ struct Work<const D: usize> {
     y2: Vec<CMat<D>>,
     ys: Vec<CMat<D>>,
     out: Vec<Out<D>>,
+    /// The projection's per-system unitaries.
+    v: Vec<CMat<D>>,
 }
 
 impl<const D: usize> Work<D> {
@@ -129,6 +132,7 @@ impl<const D: usize> Work<D> {
             f: [z.clone(), z.clone(), z.clone(), z.clone()],
             y2: z.clone(),
             ys: z.clone(),
+            v: z.clone(),
             out: vec![
                 Out {
                     u: CMat::<D>::zeros(),
@@ -297,12 +301,10 @@ pub fn solve_lie_until<const D: usize>(
                     per_system(&mut state.rho, |k, r| *r = out[k].rho_new);
                 }
                 if let (Some(axes), Some(target)) = (axes, target) {
-                    let p = problem.potential_matrix(&state.rho);
-                    if let Some(wc) = axes.correction(&p, &target) {
-                        let v = problem.common_rotation(&wc);
-                        let systems = problem.systems();
-                        per_system(&mut state.rho, |k, r| *r = conjugate(&v[k % systems], r));
-                        per_system(&mut w.out, |k, o| o.u = mul_blocks(&v[k % systems], &o.u));
+                    let v = &mut w.v;
+                    if restore_lepton_numbers(problem, axes, &target, &mut state.rho, v) {
+                        let v = &w.v;
+                        per_system(&mut w.out, |k, o| o.u = mul_blocks(&v[k], &o.u));
                     }
                 }
                 let out = &w.out;

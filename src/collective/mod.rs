@@ -20,6 +20,7 @@ mod invariants;
 mod kernels;
 pub mod lie;
 pub mod observables;
+mod projection;
 pub mod reference;
 pub mod system;
 

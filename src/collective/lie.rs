@@ -123,8 +123,9 @@ struct Work<const D: usize> {
     y2: Vec<CMat<D>>,
     ys: Vec<CMat<D>>,
     out: Vec<Out<D>>,
-    /// The projection's per-system unitaries.
+    /// The projection's per-system unitaries and gradients.
     v: Vec<CMat<D>>,
+    g: Vec<[CMat<D>; 2]>,
 }
 
 impl<const D: usize> Work<D> {
@@ -135,6 +136,7 @@ impl<const D: usize> Work<D> {
             y2: z.clone(),
             ys: z.clone(),
             v: z.clone(),
+            g: vec![[CMat::<D>::zeros(); 2]; n],
             out: vec![
                 Out {
                     u: CMat::<D>::zeros(),
@@ -303,8 +305,8 @@ pub fn solve_lie_until<const D: usize>(
                     per_system(&mut state.rho, |k, r| *r = out[k].rho_new);
                 }
                 if let (Some(axes), Some(target)) = (axes, target) {
-                    let v = &mut w.v;
-                    if restore_lepton_numbers(problem, axes, &target, &mut state.rho, v) {
+                    let (v, g) = (&mut w.v, &mut w.g);
+                    if restore_lepton_numbers(problem, axes, &target, &mut state.rho, v, g) {
                         let v = &w.v;
                         per_system(&mut w.out, |k, o| o.u = mul_blocks(&v[k], &o.u));
                     }

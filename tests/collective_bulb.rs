@@ -219,8 +219,11 @@ fn conservation_without_moment() {
         for (r, d) in s.rho.iter().zip(problem.initial_diagonal()) {
             let nu = r[(0, 0)].re + r[(1, 1)].re;
             let nubar = r[(2, 2)].re + r[(3, 3)].re;
-            assert!((nu - d[0] - d[1]).abs() < 1e-12 * (d[0] + d[1]));
-            assert!((nubar - d[2] - d[3]).abs() < 1e-12 * (d[2] + d[3]));
+            // Round-off only: each accepted step conjugates every ρ by a unitary exact to
+            // ~ε, twice when the L_vac projection acts (measured 1.03e-12 after 80 406 steps).
+            let bound = 1e-12f64.max(sol.stats.accepted as f64 * f64::EPSILON / 2.0);
+            assert!((nu - d[0] - d[1]).abs() < bound * (d[0] + d[1]));
+            assert!((nubar - d[2] - d[3]).abs() < bound * (d[2] + d[3]));
             // Spectrum: Tr ρ² is Σ w².
             let t2: f64 = (0..4).map(|i| (r * r)[(i, i)].re).sum();
             let w2: f64 = d.iter().map(|x| x * x).sum();
@@ -283,21 +286,25 @@ fn vacuum_lepton_number_drift_is_truncation_error() {
 
 #[test]
 fn lie_group_is_fourth_order() {
-    // Pendulum (smooth, nonlinear): error at t = 1.5 against a tight run, N and 2N steps.
-    // The integrator alone: the L_vac projection (on by default) leaves an error floor of
-    // ≈ 6e-8 here (errors 2.3e-7, 7.1e-8, 6.2e-8 at 200/400/800 steps against 2.0e-7,
-    // 1.2e-8, 8.0e-10 without): its rotation is the L error over |[P, M]| (≈ 50× larger on
-    // this near-separatrix pendulum with θ = 0.01), see docs/collective.md.
+    // Pendulum (smooth, nonlinear): error at t = 1.5 against a tight run, N, 2N and 4N steps;
+    // the bare integrator and with the L_vac projection (on by default). The projection used
+    // to be one common rotation of all systems, which left a floor of ≈ 6e-8 here (2.3e-7,
+    // 7.1e-8, 6.2e-8 against 2.0e-7, 1.2e-8, 8.0e-10 without); the per-system steepest move
+    // keeps the order (docs/collective.md, "The vacuum-axis lepton number").
     let medium = vacuum();
     let mixing = mixing_for_omega(0.01, -1.0);
     let problem = pendulum(&medium, &mixing, 10.0, 0.8);
-    let run = |opts: LieOptions| {
+    let run = |n: u64, project: bool| {
         solve_lie(
             &problem,
             CollectiveState::initial(&problem, 0.0),
             1.5,
             &[],
-            &opts,
+            &LieOptions {
+                fixed_steps: Some(n),
+                project_vacuum_lepton_number: project,
+                ..LieOptions::default()
+            },
         )
         .unwrap()
         .records
@@ -305,25 +312,24 @@ fn lie_group_is_fourth_order() {
         .unwrap()
         .rho[0]
     };
-    let exact = run(LieOptions {
-        fixed_steps: Some(20_000),
-        project_vacuum_lepton_number: false,
-        ..LieOptions::default()
-    });
-    let err = |n: u64| {
-        (run(LieOptions {
-            fixed_steps: Some(n),
-            project_vacuum_lepton_number: false,
-            ..LieOptions::default()
-        }) - exact)
-            .iter()
-            .map(|z| z.norm())
-            .fold(0.0, f64::max)
-    };
-    let (e1, e2, e3) = (err(200), err(400), err(800));
-    let (o1, o2) = ((e1 / e2).log2(), (e2 / e3).log2());
-    eprintln!("errors {e1:.3e} {e2:.3e} {e3:.3e}, orders {o1:.2} {o2:.2}");
-    assert!(o1 > 3.7 && o2 > 3.7 && o1 < 4.5 && o2 < 4.5, "{o1} {o2}");
+    let exact = run(20_000, false);
+    for project in [false, true] {
+        let err = |n: u64| {
+            (run(n, project) - exact)
+                .iter()
+                .map(|z| z.norm())
+                .fold(0.0, f64::max)
+        };
+        let (e1, e2, e3) = (err(200), err(400), err(800));
+        let (o1, o2) = ((e1 / e2).log2(), (e2 / e3).log2());
+        eprintln!(
+            "projection {project}: errors {e1:.3e} {e2:.3e} {e3:.3e}, orders {o1:.2} {o2:.2}"
+        );
+        assert!(
+            o1 > 3.7 && o2 > 3.7 && o1 < 4.5 && o2 < 4.5,
+            "projection {project}: {o1} {o2}"
+        );
+    }
 }
 
 /// Raffelt–Smirnov (arXiv:0705.1830): the split E_s solves

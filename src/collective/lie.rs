@@ -23,6 +23,7 @@ use num_complex::Complex64;
 use rayon::prelude::*;
 
 use super::kernels::{conjugate, exp_minus_i, mul_blocks};
+use super::projection::restore_lepton_numbers;
 use super::system::{CollectiveProblem, PARALLEL_MIN_SYSTEMS};
 use super::watch::StepWatch;
 use super::CollectiveError;
@@ -32,7 +33,9 @@ use crate::linalg::product::commutator;
 /// Options of [`solve_lie`].
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct LieOptions {
-    /// Local error tolerance on each ρ_i relative to its trace (max-entry norm).
+    /// Local error tolerance on each ρ_i relative to its trace (max-entry norm). The default
+    /// 1e-11 is what keeps the populations within 1e-6 of DOP853 on the non-chaotic bulb cases
+    /// (the global error is ≈ 10⁴ × tol there; docs/collective.md, "Accuracy").
     pub tol: f64,
     /// First trial step, km (near R_ν the rates are ~10⁵ km⁻¹).
     pub initial_step_km: f64,
@@ -44,16 +47,16 @@ pub struct LieOptions {
     /// convergence-order tests).
     pub fixed_steps: Option<u64>,
     /// After each step on which the single-particle terms keep them (no matter asymmetry, no
-    /// helicity flip), restore the vacuum-axis lepton numbers by a common rotation of the
-    /// self-interaction's form (module `collective::invariants`): L_vac exact, spectra
-    /// untouched, order kept. On by default.
+    /// helicity flip), restore the vacuum-axis lepton numbers by the smallest move that keeps
+    /// every ρ's spectrum (module `collective::projection`): L_vac exact, spectra untouched,
+    /// order kept. On by default.
     pub project_vacuum_lepton_number: bool,
 }
 
 impl Default for LieOptions {
     fn default() -> Self {
         LieOptions {
-            tol: 1e-9,
+            tol: 1e-11,
             initial_step_km: 1e-5,
             max_step_km: f64::INFINITY,
             max_steps: 10_000_000,
@@ -121,6 +124,9 @@ struct Work<const D: usize> {
     y2: Vec<CMat<D>>,
     ys: Vec<CMat<D>>,
     out: Vec<Out<D>>,
+    /// The projection's per-system unitaries and gradients.
+    v: Vec<CMat<D>>,
+    g: Vec<[CMat<D>; 2]>,
 }
 
 impl<const D: usize> Work<D> {
@@ -130,6 +136,8 @@ impl<const D: usize> Work<D> {
             f: [z.clone(), z.clone(), z.clone(), z.clone()],
             y2: z.clone(),
             ys: z.clone(),
+            v: z.clone(),
+            g: vec![[CMat::<D>::zeros(); 2]; n],
             out: vec![
                 Out {
                     u: CMat::<D>::zeros(),
@@ -298,12 +306,10 @@ pub fn solve_lie_until<const D: usize>(
                     per_system(&mut state.rho, |k, r| *r = out[k].rho_new);
                 }
                 if let (Some(axes), Some(target)) = (axes, target) {
-                    let p = problem.potential_matrix(&state.rho);
-                    if let Some(wc) = axes.correction(&p, &target) {
-                        let v = problem.common_rotation(&wc);
-                        let systems = problem.systems();
-                        per_system(&mut state.rho, |k, r| *r = conjugate(&v[k % systems], r));
-                        per_system(&mut w.out, |k, o| o.u = mul_blocks(&v[k % systems], &o.u));
+                    let (v, g) = (&mut w.v, &mut w.g);
+                    if restore_lepton_numbers(problem, axes, &target, &mut state.rho, v, g) {
+                        let v = &w.v;
+                        per_system(&mut w.out, |k, o| o.u = mul_blocks(&v[k], &o.u));
                     }
                 }
                 let out = &w.out;

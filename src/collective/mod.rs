@@ -22,6 +22,7 @@ mod invariants;
 mod kernels;
 pub mod lie;
 pub mod observables;
+mod projection;
 pub mod reference;
 pub mod system;
 pub mod watch;

@@ -268,31 +268,6 @@ impl<'a, const D: usize> CollectiveProblem<'a, D> {
         self.vacuum_axes.as_ref()
     }
 
-    /// The unitaries that turn P into W P W† (collective.md (E2)/(E3) form), indexed by
-    /// system: Majorana blockdiag(W, W*); Dirac blockdiag(W, 1) and blockdiag(W*, 1).
-    pub(crate) fn common_rotation(&self, w: &FlavourBlock) -> [CMat<D>; 2] {
-        let n = self.flavours;
-        let mut out = [CMat::<D>::identity(), CMat::<D>::identity()];
-        for i in 0..n {
-            for j in 0..n {
-                match self.nature {
-                    Nature::Majorana => {
-                        out[0][(i, j)] = w[(i, j)];
-                        out[0][(n + i, n + j)] = w[(i, j)].conj();
-                    }
-                    Nature::Dirac => {
-                        out[0][(i, j)] = w[(i, j)];
-                        out[1][(i, j)] = w[(i, j)].conj();
-                    }
-                }
-            }
-        }
-        if self.nature == Nature::Majorana {
-            out[1] = out[0];
-        }
-        out
-    }
-
     /// [`Self::hamiltonians`], also saying whether the single-particle terms at `r_km` keep
     /// the vacuum-axis lepton numbers (no matter flavour asymmetry, no helicity flip).
     pub(crate) fn hamiltonians_checked(

@@ -57,8 +57,17 @@ impl<const D: usize, const N: usize, H: PathHamiltonian<D> + ?Sized> PathHamilto
     }
 
     fn h_and_slope(&self, x_km: f64, side: Side) -> Result<(CMat<N>, CMat<N>), MediumError> {
-        let (h, d) = self.h.h_and_slope(x_km, side)?;
-        Ok((self.sub(&h), self.sub(&d)))
+        let mut h = CMat::<N>::zeros();
+        let mut d = CMat::<N>::zeros();
+        self.h.block_h_and_slope(
+            x_km,
+            side,
+            self.offset,
+            N,
+            h.as_mut_slice(),
+            d.as_mut_slice(),
+        )?;
+        Ok((h, d))
     }
 
     fn breakpoints(&self) -> &[f64] {

@@ -55,7 +55,12 @@ pub struct EnergyHamiltonian<const D: usize> {
     energy_ev: f64,
     h0: CMat<D>,
     terms: [CMat<D>; N_SCALARS],
-    nonzero: [bool; N_SCALARS],
+    /// The nonzero entries of the terms, (scalar k, column-major entry index, (G_k) entry),
+    /// ordered by k: H is assembled from these alone (on a Sun only V_e and V_μ act, on three
+    /// or six diagonal entries, while the terms span D² entries each).
+    entries: Vec<(usize, usize, Complex64)>,
+    /// Scalar k's entries are `entries[first[k]..first[k + 1]]` (a zero scalar skips them).
+    first: [usize; N_SCALARS + 1],
 }
 
 /// Flavour-space blocks of one term: AA, BB and the flip block BA (AB = BA†).
@@ -110,12 +115,25 @@ impl<const D: usize> EnergyHamiltonian<D> {
             m * Complex64::new(EV_TO_INV_KM, 0.0)
         };
         let terms: [CMat<D>; N_SCALARS] = std::array::from_fn(|k| place(&term_blocks[k]));
-        let nonzero = std::array::from_fn(|k| terms[k].iter().any(|z| z.norm_sqr() > 0.0));
+        let entries = (0..N_SCALARS)
+            .flat_map(|k| {
+                let term = &terms[k];
+                term.iter()
+                    .enumerate()
+                    .filter(|(_, z)| z.norm_sqr() > 0.0)
+                    .map(move |(i, z)| (k, i, *z))
+            })
+            .collect::<Vec<_>>();
+        let mut first = [0; N_SCALARS + 1];
+        for (k, f) in first.iter_mut().enumerate() {
+            *f = entries.partition_point(|e| e.0 < k);
+        }
         EnergyHamiltonian {
             energy_ev,
             h0: place(&h0),
             terms,
-            nonzero,
+            entries,
+            first,
         }
     }
 
@@ -143,14 +161,16 @@ impl<const D: usize> EnergyHamiltonian<D> {
         h
     }
 
-    /// h += Σ_k s_k G_k, in place: a real scalar times each entry (the integrators evaluate
-    /// H and H′ several times per step, so no temporaries and no complex products here).
+    /// h += Σ_k s_k G_k, in place, over the terms' nonzero entries only: a real scalar times
+    /// each (the integrators evaluate H and H′ several times per table row, so no temporaries,
+    /// no complex products and no zero entries here).
     fn add_terms(&self, h: &mut CMat<D>, s: &[f64; N_SCALARS]) {
-        for ((term, &nonzero), &d) in self.terms.iter().zip(&self.nonzero).zip(s) {
-            if nonzero && d != 0.0 {
-                for (z, t) in h.iter_mut().zip(term.iter()) {
-                    z.re += d * t.re;
-                    z.im += d * t.im;
+        let flat = h.as_mut_slice();
+        for (k, &d) in s.iter().enumerate() {
+            if d != 0.0 {
+                for &(_, i, t) in self.scalar_entries(k) {
+                    flat[i].re += d * t.re;
+                    flat[i].im += d * t.im;
                 }
             }
         }
@@ -165,6 +185,51 @@ impl<const D: usize> EnergyHamiltonian<D> {
     pub fn at_with_slope(&self, point: &MediumPoint, slope: &MediumPoint) -> (CMat<D>, CMat<D>) {
         let (s, ds) = scalars_and_slopes(point, slope);
         (self.from_scalars(&s), self.slope_from_scalars(&ds))
+    }
+
+    /// [`Self::at_with_slope`] on the indices `block.0 .. block.0 + block.1` only, written
+    /// column-major into `h` and `slope` (block.1² entries each): the integrators' hot path
+    /// for a decoupled half of the basis, which needs neither the D×D matrices nor the
+    /// other half's entries.
+    pub fn block_at_with_slope(
+        &self,
+        point: &MediumPoint,
+        slope: &MediumPoint,
+        (offset, n): (usize, usize),
+        h: &mut [Complex64],
+        dh: &mut [Complex64],
+    ) {
+        let (s, ds) = scalars_and_slopes(point, slope);
+        for c in 0..n {
+            for r in 0..n {
+                h[c * n + r] = self.h0[(offset + r, offset + c)];
+            }
+        }
+        dh.fill(Complex64::new(0.0, 0.0));
+        let inside = offset..offset + n;
+        for k in 0..N_SCALARS {
+            if s[k] == 0.0 && ds[k] == 0.0 {
+                continue;
+            }
+            for &(_, i, t) in self.scalar_entries(k) {
+                let (r, c) = (i % D, i / D);
+                if !(inside.contains(&r) && inside.contains(&c)) {
+                    continue;
+                }
+                let j = (c - offset) * n + (r - offset);
+                for (out, d) in [(&mut *h, s[k]), (&mut *dh, ds[k])] {
+                    if d != 0.0 {
+                        out[j].re += d * t.re;
+                        out[j].im += d * t.im;
+                    }
+                }
+            }
+        }
+    }
+
+    /// The nonzero entries of scalar k's term.
+    fn scalar_entries(&self, k: usize) -> &[(usize, usize, Complex64)] {
+        &self.entries[self.first[k]..self.first[k + 1]]
     }
 
     /// Which entries of H can ever be nonzero for a medium with the given quantities: the

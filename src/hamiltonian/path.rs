@@ -4,6 +4,8 @@
 //! Landau–Zener ramp, a rotating field) with no medium at all. [`MediumHamiltonian`] is the
 //! implementation that joins an [`EnergyHamiltonian`] and a [`Medium`].
 
+use num_complex::Complex64;
+
 use super::assemble::{CMat, EnergyHamiltonian};
 use crate::medium::{Medium, MediumError, Side};
 
@@ -14,6 +16,29 @@ pub trait PathHamiltonian<const D: usize>: Sync {
 
     /// H and dH/dx (km⁻² ) at `x_km`, one-sided at breakpoints.
     fn h_and_slope(&self, x_km: f64, side: Side) -> Result<(CMat<D>, CMat<D>), MediumError>;
+
+    /// H and H′ on the basis indices `offset .. offset + n` only, written column-major into
+    /// `h` and `slope` (n² entries each): what a decoupled half of the basis
+    /// ([`crate::evolve::split::Half`]) integrates. Default: the sub-matrices of
+    /// [`Self::h_and_slope`]; an implementation may assemble the block alone.
+    fn block_h_and_slope(
+        &self,
+        x_km: f64,
+        side: Side,
+        offset: usize,
+        n: usize,
+        h: &mut [Complex64],
+        slope: &mut [Complex64],
+    ) -> Result<(), MediumError> {
+        let (m, d) = self.h_and_slope(x_km, side)?;
+        for c in 0..n {
+            for r in 0..n {
+                h[c * n + r] = m[(offset + r, offset + c)];
+                slope[c * n + r] = d[(offset + r, offset + c)];
+            }
+        }
+        Ok(())
+    }
 
     /// Sorted positions where H jumps; steps end exactly on them.
     fn breakpoints(&self) -> &[f64];
@@ -92,6 +117,21 @@ impl<const D: usize> PathHamiltonian<D> for MediumHamiltonian<'_, D> {
     fn h_and_slope(&self, x_km: f64, side: Side) -> Result<(CMat<D>, CMat<D>), MediumError> {
         let (p, dp) = self.medium.point_and_slope(x_km, side)?;
         Ok(self.hamiltonian.at_with_slope(&p, &dp))
+    }
+
+    fn block_h_and_slope(
+        &self,
+        x_km: f64,
+        side: Side,
+        offset: usize,
+        n: usize,
+        h: &mut [Complex64],
+        slope: &mut [Complex64],
+    ) -> Result<(), MediumError> {
+        let (p, dp) = self.medium.point_and_slope(x_km, side)?;
+        self.hamiltonian
+            .block_at_with_slope(&p, &dp, (offset, n), h, slope);
+        Ok(())
     }
 
     fn breakpoints(&self) -> &[f64] {

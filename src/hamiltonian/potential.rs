@@ -81,9 +81,30 @@ pub fn scalars_and_slopes(
     slope: &MediumPoint,
 ) -> ([f64; N_SCALARS], [f64; N_SCALARS]) {
     let (v, d) = (p.values(), slope.values());
+    if v[2..].iter().chain(&d[2..]).all(|x| *x == 0.0) {
+        return matter_at_rest(v[0], v[1], d[0], d[1]);
+    }
     let duals: [Dual; 11] = std::array::from_fn(|i| Dual::new(v[i], d[i]));
     let s = scalars_generic::<Dual>(&duals);
     (s.map(|x| x.v), s.map(|x| x.d))
+}
+
+/// [`scalars_and_slopes`] of unpolarised matter at rest without a field (a Sun, the Earth,
+/// a supernova without flow), where only V_e = √2G_F(n_e − n_n/2) and V_μ = −√2G_F n_n/2
+/// act: the general form's arithmetic with γ = 1 and every other scalar zero, the same
+/// numbers without its dual-number trigonometry (the integrators evaluate this several
+/// times per table row).
+fn matter_at_rest(ne: f64, nn: f64, dne: f64, dnn: f64) -> ([f64; N_SCALARS], [f64; N_SCALARS]) {
+    let to_ev = sqrt2_gf_ev2() * density_cm3_to_ev3(1.0);
+    let (ne_ev, nn_ev) = (ne * to_ev, nn * to_ev);
+    let (dne_ev, dnn_ev) = (dne * to_ev, dnn * to_ev);
+    let mut s = [0.0; N_SCALARS];
+    let mut ds = [0.0; N_SCALARS];
+    s[idx::V_E] = ne_ev - nn_ev * 0.5;
+    s[idx::V_MU] = -(nn_ev * 0.5);
+    ds[idx::V_E] = dne_ev - dnn_ev * 0.5;
+    ds[idx::V_MU] = -(dnn_ev * 0.5);
+    (s, ds)
 }
 
 /// The scalars at a point.
@@ -151,6 +172,22 @@ mod tests {
 
     fn gf_n(n_cm3: f64) -> f64 {
         sqrt2_gf_ev2() * density_cm3_to_ev3(n_cm3)
+    }
+
+    #[test]
+    fn matter_at_rest_takes_the_general_forms_numbers() {
+        let (p, dp) = (
+            MediumPoint::from_rho_ye(150.0, 0.7),
+            MediumPoint::from_rho_ye(-3.0e-4, 0.55),
+        );
+        let (v, d) = (p.values(), dp.values());
+        let duals: [Dual; 11] = std::array::from_fn(|i| Dual::new(v[i], d[i]));
+        let general = scalars_generic::<Dual>(&duals);
+        let (s, ds) = scalars_and_slopes(&p, &dp);
+        for k in 0..N_SCALARS {
+            assert_eq!((s[k], ds[k]), (general[k].v, general[k].d), "scalar {k}");
+        }
+        assert!(s[idx::V_E] > 0.0 && ds[idx::V_E] < 0.0);
     }
 
     #[test]

@@ -31,8 +31,8 @@ use num_complex::Complex64;
 /// A transfer matrix `T[β][k]`: P(β) = Σ_k `T[β][k]` p_k.
 pub type Transfer<const D: usize> = [[f64; D]; D];
 
-/// |M_βk|² of a matrix whose columns are states.
-fn squared<const D: usize>(m: &CMat<D>) -> Transfer<D> {
+/// |M_βk|² of a matrix whose columns are states (the transfer of those states).
+pub fn squared<const D: usize>(m: &CMat<D>) -> Transfer<D> {
     std::array::from_fn(|b| std::array::from_fn(|k| m[(b, k)].norm_sqr()))
 }
 
@@ -123,6 +123,21 @@ pub fn night_transfers<const D: usize>(
     energy_mev: f64,
     night: &NightLayers,
 ) -> Vec<Transfer<D>> {
+    night_states::<D>(model, energy_mev, night)
+        .iter()
+        .map(squared)
+        .collect()
+}
+
+/// The states behind [`night_transfers`]: per chord, S_c W₀ (column k is the vacuum
+/// propagation eigenstate k after the chord, amplitudes in the flavour basis). Quantities that
+/// are not diagonal in the flavour basis, such as the effective magnetic moment of the arrival
+/// ([`crate::detector::mixture`]), need these amplitudes rather than their squares.
+pub fn night_states<const D: usize>(
+    model: &Model,
+    energy_mev: f64,
+    night: &NightLayers,
+) -> Vec<CMat<D>> {
     let energy_ev = mev_to_ev(energy_mev);
     let w0 = vacuum_basis::<D>(model);
     let hs = LayerHamiltonians::<D>::new(model, &night.layers);
@@ -169,7 +184,7 @@ pub fn night_transfers<const D: usize>(
                     }
                 }
             }
-            squared(&m)
+            m
         })
         .collect()
 }

@@ -39,26 +39,14 @@ impl Default for ResponseSpec {
     }
 }
 
+/// Builds an error about `detector.response.<field>`.
+type MakeError<'a> = &'a dyn Fn(&str, String) -> ScenarioError;
+
 /// Validates `[detector] response`; `err(field, message)` builds an error about
 /// `detector.response.<field>`.
-pub(crate) fn validate(
-    table: Option<toml::Table>,
-    err: &dyn Fn(&str, String) -> ScenarioError,
-) -> Result<ResponseSpec> {
+pub(crate) fn validate(table: Option<toml::Table>, err: MakeError) -> Result<ResponseSpec> {
     let Some(table) = table else {
         return Ok(ResponseSpec::default());
-    };
-    let number = |key: &str| -> Result<Option<f64>> {
-        match table.get(key) {
-            None => Ok(None),
-            Some(v) => match v.as_float().or_else(|| v.as_integer().map(|i| i as f64)) {
-                Some(x) if x.is_finite() => Ok(Some(x)),
-                _ => Err(err(
-                    &format!("response.{key}"),
-                    format!("must be a finite number, got {v}"),
-                )),
-            },
-        }
     };
     for key in table.keys() {
         if !["resolution", "energy", "threshold_mev", "max_mev"].contains(&key.as_str()) {
@@ -69,50 +57,7 @@ pub(crate) fn validate(
             ));
         }
     }
-    let (resolution_name, resolution, preset_total) = match table.get("resolution") {
-        None => ("none".to_string(), None, false),
-        Some(toml::Value::String(s)) => match s.as_str() {
-            "none" => ("none".into(), None, false),
-            "sk-i" => ("sk-i".into(), Some((0.2468, 0.1492, 0.0690)), true),
-            "sk-iv" => ("sk-iv".into(), Some((-0.0839, 0.349, 0.0397)), true),
-            other => {
-                return Err(err(
-                    "response.resolution",
-                    format!(
-                        "must be \"none\", \"sk-i\", \"sk-iv\" or {{ a_mev, b_sqrt_mev, c }}, got \"{other}\""
-                    ),
-                ))
-            }
-        },
-        Some(toml::Value::Table(t)) => {
-            let mut abc = [0.0; 3];
-            for (k, name) in ["a_mev", "b_sqrt_mev", "c"].iter().enumerate() {
-                let v = t.get(*name).and_then(|v| v.as_float().or_else(|| v.as_integer().map(|i| i as f64)));
-                match v {
-                    Some(x) if x.is_finite() => abc[k] = x,
-                    _ => {
-                        return Err(err(
-                            &format!("response.resolution.{name}"),
-                            "is required and must be a finite number (sigma(E) = a_mev + b_sqrt_mev sqrt(E) + c E)".into(),
-                        ))
-                    }
-                }
-            }
-            if t.len() > 3 {
-                return Err(err(
-                    "response.resolution",
-                    "takes only a_mev, b_sqrt_mev and c".into(),
-                ));
-            }
-            ("custom".into(), Some((abc[0], abc[1], abc[2])), false)
-        }
-        Some(v) => {
-            return Err(err(
-                "response.resolution",
-                format!("must be a string or a table, got {v}"),
-            ))
-        }
-    };
+    let (resolution_name, resolution, preset_total) = resolution_of(table.get("resolution"), err)?;
     let total_energy = match table.get("energy") {
         None => preset_total,
         Some(toml::Value::String(s)) if s == "kinetic" => false,
@@ -122,6 +67,85 @@ pub(crate) fn validate(
                 "response.energy",
                 format!("must be \"kinetic\" or \"total\", got {v}"),
             ))
+        }
+    };
+    let (threshold_mev, max_mev) = window(&table, err)?;
+    Ok(ResponseSpec {
+        resolution_name,
+        resolution,
+        total_energy,
+        threshold_mev,
+        max_mev,
+    })
+}
+
+/// A resolution's name, its (a, b, c) and whether the preset quotes total energy.
+type NamedResolution = (String, Option<(f64, f64, f64)>, bool);
+
+/// `resolution` as a [`NamedResolution`].
+fn resolution_of(value: Option<&toml::Value>, err: MakeError) -> Result<NamedResolution> {
+    match value {
+        None => Ok(("none".to_string(), None, false)),
+        Some(toml::Value::String(s)) => match s.as_str() {
+            "none" => Ok(("none".into(), None, false)),
+            "sk-i" => Ok(("sk-i".into(), Some((0.2468, 0.1492, 0.0690)), true)),
+            "sk-iv" => Ok(("sk-iv".into(), Some((-0.0839, 0.349, 0.0397)), true)),
+            other => Err(err(
+                "response.resolution",
+                format!(
+                    "must be \"none\", \"sk-i\", \"sk-iv\" or {{ a_mev, b_sqrt_mev, c }}, got \"{other}\""
+                ),
+            )),
+        },
+        Some(toml::Value::Table(t)) => {
+            let abc = custom_resolution(t, err)?;
+            Ok(("custom".into(), Some(abc), false))
+        }
+        Some(v) => Err(err(
+            "response.resolution",
+            format!("must be a string or a table, got {v}"),
+        )),
+    }
+}
+
+/// `resolution = { a_mev, b_sqrt_mev, c }`.
+fn custom_resolution(t: &toml::Table, err: MakeError) -> Result<(f64, f64, f64)> {
+    let mut abc = [0.0; 3];
+    for (k, name) in ["a_mev", "b_sqrt_mev", "c"].iter().enumerate() {
+        let v = t
+            .get(*name)
+            .and_then(|v| v.as_float().or_else(|| v.as_integer().map(|i| i as f64)));
+        match v {
+            Some(x) if x.is_finite() => abc[k] = x,
+            _ => {
+                return Err(err(
+                    &format!("response.resolution.{name}"),
+                    "is required and must be a finite number (sigma(E) = a_mev + b_sqrt_mev sqrt(E) + c E)".into(),
+                ))
+            }
+        }
+    }
+    if t.len() > 3 {
+        return Err(err(
+            "response.resolution",
+            "takes only a_mev, b_sqrt_mev and c".into(),
+        ));
+    }
+    Ok((abc[0], abc[1], abc[2]))
+}
+
+/// `threshold_mev` (≥ 0, default 0) and `max_mev` (> threshold, default ∞).
+fn window(table: &toml::Table, err: MakeError) -> Result<(f64, f64)> {
+    let number = |key: &str| -> Result<Option<f64>> {
+        match table.get(key) {
+            None => Ok(None),
+            Some(v) => match v.as_float().or_else(|| v.as_integer().map(|i| i as f64)) {
+                Some(x) if x.is_finite() => Ok(Some(x)),
+                _ => Err(err(
+                    &format!("response.{key}"),
+                    format!("must be a finite number, got {v}"),
+                )),
+            },
         }
     };
     let threshold_mev = number("threshold_mev")?.unwrap_or(0.0);
@@ -138,13 +162,7 @@ pub(crate) fn validate(
             format!("must be > threshold_mev = {threshold_mev}, got {max_mev}"),
         ));
     }
-    Ok(ResponseSpec {
-        resolution_name,
-        resolution,
-        total_energy,
-        threshold_mev,
-        max_mev,
-    })
+    Ok((threshold_mev, max_mev))
 }
 
 #[cfg(test)]

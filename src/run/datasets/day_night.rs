@@ -2,20 +2,26 @@
 //! observables): the ν–e recoil spectra of the decoherent arrival at the detector — day,
 //! exposure-averaged night and each named night bin —, the observed spectra after the
 //! `[detector] response`, the rates in its window and A_DN = 2(D − N)/(D + N) per recoil
-//! energy and for the rate. The arrival probabilities are interpolated linearly in E between
-//! the `[energy]` grid points and the flux is used inside the grid only.
+//! energy and for the rate. The arrival probabilities give the weak flavour weights and, with
+//! moments, the arrival's μ_eff² (`/observables/arrival_*_mu_eff_sq_mu_b2`) the magnetic term;
+//! both are interpolated linearly in E between the `[energy]` grid points and the flux is used
+//! inside the grid only.
 //!
 //! The physics is in [`crate::detector::day_night`].
 
 use super::night_bins::bin_averages;
-use super::observables::{ARRIVAL_DAY, ARRIVAL_NIGHT, ARRIVAL_NIGHT_ZENITH};
+use super::observables::{
+    ARRIVAL_DAY, ARRIVAL_DAY_MU2, ARRIVAL_NIGHT, ARRIVAL_NIGHT_MU2, ARRIVAL_NIGHT_ZENITH,
+    ARRIVAL_NIGHT_ZENITH_MU2,
+};
 use super::{derived, slab_index};
 use crate::basis::Basis;
 use crate::detector::cross_section::{Composition, Interaction};
 use crate::detector::day_night::{
-    arrival_composition, asymmetry, observed_spectrum, recoil_spectrum, window_rate,
-    EnergyVariable, Resolution, Response,
+    asymmetry, observed_spectrum, recoil_spectrum, window_rate, EnergyVariable, Resolution,
+    Response,
 };
+use crate::detector::mixture::arrival_composition;
 use crate::output::{DerivedDataset, EnergyResult, RunHeader};
 use crate::scenario::detector_response::ResponseSpec;
 use crate::scenario::Scenario;
@@ -41,24 +47,136 @@ pub fn response_of(spec: &ResponseSpec) -> Response {
     }
 }
 
-/// One arrival sample (day, night or a night bin): per sorted energy, the 2N probabilities
-/// of one initial state.
-type Sample = Vec<Vec<f64>>;
+/// One arrival sample (day, night or a night bin) of one initial state over the sorted
+/// energies: the 2N probabilities and the μ_eff² (μ_B²; 0 without moments).
+struct Sample {
+    probabilities: Vec<Vec<f64>>,
+    mu_eff_sq_mu_b2: Vec<f64>,
+}
 
-/// Linear interpolation of the composition in E over the sorted grid, constant beyond.
-fn composition_at(energies: &[f64], sample: &Sample, majorana: bool, e: f64) -> Composition {
-    let last = energies.len() - 1;
-    if last == 0 {
-        return arrival_composition(&sample[0], majorana);
+impl Sample {
+    /// Flavour weights and μ_eff² at `e`, linear in E over the sorted grid, constant beyond.
+    fn at(&self, energies: &[f64], basis: Basis, e: f64) -> (Composition, f64) {
+        let (p, mu) = (&self.probabilities, &self.mu_eff_sq_mu_b2);
+        let last = energies.len() - 1;
+        if last == 0 {
+            return (arrival_composition(&p[0], basis), mu[0]);
+        }
+        let k = energies.partition_point(|&x| x <= e).clamp(1, last);
+        let w = ((e - energies[k - 1]) / (energies[k] - energies[k - 1])).clamp(0.0, 1.0);
+        let lerp = |a: f64, b: f64| a * (1.0 - w) + b * w;
+        let mixed: Vec<f64> = p[k - 1]
+            .iter()
+            .zip(&p[k])
+            .map(|(a, b)| lerp(*a, *b))
+            .collect();
+        (arrival_composition(&mixed, basis), lerp(mu[k - 1], mu[k]))
     }
-    let k = energies.partition_point(|&x| x <= e).clamp(1, last);
-    let w = ((e - energies[k - 1]) / (energies[k] - energies[k - 1])).clamp(0.0, 1.0);
-    let p: Vec<f64> = sample[k - 1]
-        .iter()
-        .zip(&sample[k])
-        .map(|(a, b)| a * (1.0 - w) + b * w)
-        .collect();
-    arrival_composition(&p, majorana)
+}
+
+/// Where the arrival slabs are in every result, and the run's shape.
+struct Layout {
+    day: usize,
+    night: Option<usize>,
+    zenith: Option<usize>,
+    /// μ_eff² of day, night and per chord (with moments; `None`: the arrival has none).
+    day_mu: Option<usize>,
+    night_mu: Option<usize>,
+    zenith_mu: Option<usize>,
+    /// Night bins folded (0 without the per-chord slab).
+    nb: usize,
+    ni: usize,
+    dim: usize,
+}
+
+impl Layout {
+    /// `None` without the day slab.
+    fn new(s: &Scenario, header: &RunHeader) -> Option<Layout> {
+        let day = slab_index(header, ARRIVAL_DAY)?;
+        let zenith = slab_index(header, ARRIVAL_NIGHT_ZENITH);
+        Some(Layout {
+            day,
+            night: slab_index(header, ARRIVAL_NIGHT),
+            zenith,
+            day_mu: slab_index(header, ARRIVAL_DAY_MU2),
+            night_mu: slab_index(header, ARRIVAL_NIGHT_MU2),
+            zenith_mu: slab_index(header, ARRIVAL_NIGHT_ZENITH_MU2),
+            nb: zenith.map_or(0, |_| s.arrival.night_bins.len()),
+            ni: header.initial_states.len(),
+            dim: header.final_states.len(),
+        })
+    }
+
+    /// Day, night (with chords) and the night bins.
+    fn n_samples(&self) -> usize {
+        1 + usize::from(self.night.is_some()) + self.nb
+    }
+
+    /// The samples of initial state `i` at one scan point (`rows`: its results by sorted
+    /// energy; `bins`/`bins_mu`: the night-bin averages per row).
+    fn samples(
+        &self,
+        rows: &[&EnergyResult],
+        bins: &[(Vec<f64>, Vec<f64>)],
+        i: usize,
+    ) -> Vec<Sample> {
+        let dim = self.dim;
+        let probs = |k: usize| -> Vec<Vec<f64>> {
+            rows.iter()
+                .map(|r| r.extras[k][i * dim..(i + 1) * dim].to_vec())
+                .collect()
+        };
+        let mu = |k: Option<usize>| -> Vec<f64> {
+            rows.iter()
+                .map(|r| k.map_or(0.0, |k| r.extras[k][i]))
+                .collect()
+        };
+        let mut out = vec![Sample {
+            probabilities: probs(self.day),
+            mu_eff_sq_mu_b2: mu(self.day_mu),
+        }];
+        if let Some(k) = self.night {
+            out.push(Sample {
+                probabilities: probs(k),
+                mu_eff_sq_mu_b2: mu(self.night_mu),
+            });
+        }
+        for b in 0..self.nb {
+            let at = (b * self.ni + i) * dim;
+            out.push(Sample {
+                probabilities: bins.iter().map(|v| v.0[at..at + dim].to_vec()).collect(),
+                mu_eff_sq_mu_b2: bins
+                    .iter()
+                    .map(|v| v.1.get(b * self.ni + i).copied().unwrap_or(0.0))
+                    .collect(),
+            });
+        }
+        out
+    }
+
+    /// Per row, the night-bin averages of the per-chord probabilities and μ_eff² (empty
+    /// without night bins; the μ_eff² part empty without moments).
+    fn bins(&self, point: &Scenario, rows: &[&EnergyResult]) -> Vec<(Vec<f64>, Vec<f64>)> {
+        let Some(iz) = self.zenith.filter(|_| self.nb > 0) else {
+            return Vec::new();
+        };
+        rows.iter()
+            .map(|r| {
+                let mu = self
+                    .zenith_mu
+                    .map(|k| bin_averages(point, &r.extras[k], self.ni))
+                    .unwrap_or_default();
+                (bin_averages(point, &r.extras[iz], self.ni * self.dim), mu)
+            })
+            .collect()
+    }
+}
+
+/// The folded samples of a run: per sample [scan, nI, nT] spectra and [scan, nI] rates.
+struct Folds {
+    spectra: Vec<Vec<f64>>,
+    observed: Vec<Vec<f64>>,
+    rates: Vec<Vec<f64>>,
 }
 
 /// The day/night datasets (none without a flux table or without the arrival day slab).
@@ -70,24 +188,13 @@ pub fn day_night_datasets(
     let Some(d) = &s.detector else {
         return Vec::new();
     };
-    let Some(iday) = slab_index(header, ARRIVAL_DAY) else {
+    let Some(layout) = Layout::new(s, header) else {
         return Vec::new();
     };
     if d.flux.is_none() {
         return Vec::new();
     }
-    let inight = slab_index(header, ARRIVAL_NIGHT);
-    let izen = slab_index(header, ARRIVAL_NIGHT_ZENITH);
-    let nb = if izen.is_some() {
-        s.arrival.night_bins.len()
-    } else {
-        0
-    };
     let ne = s.energies_mev.len();
-    let (ni, dim) = (header.initial_states.len(), header.final_states.len());
-    let nt = d.recoil_mev.len();
-    let majorana = s.model.basis == Basis::Majorana;
-    let response = response_of(&d.response);
     let mut order: Vec<usize> = (0..ne).collect();
     order.sort_by(|&a, &b| s.energies_mev[a].total_cmp(&s.energies_mev[b]));
     let energies: Vec<f64> = order.iter().map(|&e| s.energies_mev[e]).collect();
@@ -98,215 +205,293 @@ pub fn day_night_datasets(
             *slot = Some(r);
         }
     }
-    // Samples: day, night (when chords), night bins.
-    let n_samples = 1 + usize::from(inight.is_some()) + nb;
-    let mut spectra = vec![vec![f64::NAN; n_scan * ni * nt]; n_samples];
-    let mut observed = vec![vec![f64::NAN; n_scan * ni * nt]; n_samples];
-    let mut rates = vec![vec![f64::NAN; n_scan * ni]; n_samples];
+    let (ni, nt) = (layout.ni, d.recoil_mev.len());
+    let n_samples = layout.n_samples();
+    let mut folds = Folds {
+        spectra: vec![vec![f64::NAN; n_scan * ni * nt]; n_samples],
+        observed: vec![vec![f64::NAN; n_scan * ni * nt]; n_samples],
+        rates: vec![vec![f64::NAN; n_scan * ni]; n_samples],
+    };
     let mut incomplete = 0;
     for p in 0..n_scan {
-        let point = s.scan_point(p);
-        let pd = point.detector.as_ref().unwrap_or(d);
-        let Some(flux) = pd.flux.as_ref() else {
-            continue;
-        };
-        let Some(clipped) = flux.table.clipped(energies[0], energies[ne - 1]) else {
-            continue;
-        };
         let Some(rows) = order
             .iter()
             .map(|&e| by_grid[p * ne + e])
             .collect::<Option<Vec<_>>>()
         else {
-            incomplete += 1;
+            // A scan point without a flux is skipped before its rows are looked at.
+            if point_flux(s, p, &energies).is_some() {
+                incomplete += 1;
+            }
             continue;
         };
-        let base = Interaction {
-            millicharge_e: pd.millicharge_e,
-            charge_radius_cm2: pd.charge_radius_cm2,
-            ..Default::default()
-        };
-        let bins: Vec<Vec<f64>> = match izen {
-            Some(iz) if nb > 0 => rows
-                .iter()
-                .map(|r| bin_averages(point, &r.extras[iz], ni * dim))
-                .collect(),
-            _ => Vec::new(),
-        };
-        for i in 0..ni {
-            let slab_of = |v: &[f64]| v[i * dim..(i + 1) * dim].to_vec();
-            let mut samples: Vec<Sample> =
-                vec![rows.iter().map(|r| slab_of(&r.extras[iday])).collect()];
-            if let Some(k) = inight {
-                samples.push(rows.iter().map(|r| slab_of(&r.extras[k])).collect());
-            }
-            for b in 0..nb {
-                samples.push(
-                    bins.iter()
-                        .map(|v| v[(b * ni + i) * dim..(b * ni + i + 1) * dim].to_vec())
-                        .collect(),
-                );
-            }
-            for (k, sample) in samples.iter().enumerate() {
-                // The recoil grid is validated (> 0, finite), so folding cannot fail.
-                let spec = recoil_spectrum(&clipped, &d.recoil_mev, &base, |e| {
-                    composition_at(&energies, sample, majorana, e)
-                })
-                .unwrap_or_default();
-                let spec: Vec<f64> = spec.iter().map(|x| pd.electrons * x).collect();
-                let obs = observed_spectrum(&d.recoil_mev, &spec, &response);
-                let at = (p * ni + i) * nt;
-                rates[k][p * ni + i] = window_rate(&d.recoil_mev, &obs, &response);
-                spectra[k][at..at + nt].copy_from_slice(&spec);
-                observed[k][at..at + nt].copy_from_slice(&obs);
-            }
+        fold_point(s, p, &layout, &energies, &rows, &mut folds);
+    }
+    datasets(s, header, folds, &layout, incomplete)
+}
+
+/// The flux of scan point `p` clipped to the energy grid (`None`: no flux there, or none
+/// inside the grid).
+fn point_flux(s: &Scenario, p: usize, energies: &[f64]) -> Option<crate::flux::FluxTable> {
+    let d = s.detector.as_ref()?;
+    let pd = s.scan_point(p).detector.as_ref().unwrap_or(d);
+    pd.flux
+        .as_ref()?
+        .table
+        .clipped(energies[0], energies[energies.len() - 1])
+}
+
+/// Folds every sample of every initial state of scan point `p` into `folds`.
+fn fold_point(
+    s: &Scenario,
+    p: usize,
+    layout: &Layout,
+    energies: &[f64],
+    rows: &[&EnergyResult],
+    folds: &mut Folds,
+) {
+    let Some(clipped) = point_flux(s, p, energies) else {
+        return;
+    };
+    let d = s
+        .detector
+        .as_ref()
+        .expect("day/night datasets need [detector]");
+    let point = s.scan_point(p);
+    let pd = point.detector.as_ref().unwrap_or(d);
+    let response = response_of(&d.response);
+    let base = Interaction {
+        millicharge_e: pd.millicharge_e,
+        charge_radius_cm2: pd.charge_radius_cm2,
+        ..Default::default()
+    };
+    let (ni, nt) = (layout.ni, d.recoil_mev.len());
+    let bins = layout.bins(point, rows);
+    for i in 0..ni {
+        for (k, sample) in layout.samples(rows, &bins, i).iter().enumerate() {
+            // The recoil grid is validated (> 0, finite), so folding cannot fail.
+            let spec = recoil_spectrum(&clipped, &d.recoil_mev, &base, |e| {
+                sample.at(energies, s.model.basis, e)
+            })
+            .unwrap_or_default();
+            let spec: Vec<f64> = spec.iter().map(|x| pd.electrons * x).collect();
+            let obs = observed_spectrum(&d.recoil_mev, &spec, &response);
+            let at = (p * ni + i) * nt;
+            folds.rates[k][p * ni + i] = window_rate(&d.recoil_mev, &obs, &response);
+            folds.spectra[k][at..at + nt].copy_from_slice(&spec);
+            folds.observed[k][at..at + nt].copy_from_slice(&obs);
         }
     }
-    datasets(s, header, spectra, observed, rates, nb, incomplete)
+}
+
+/// The response as the datasets' descriptions and attributes state it.
+struct Wording {
+    /// `"total"` or `"kinetic"`.
+    variable: &'static str,
+    window: String,
+    resolution: String,
+    /// What was folded.
+    what: &'static str,
+}
+
+impl Wording {
+    fn new(r: &ResponseSpec, magnetic: bool) -> Wording {
+        let variable = if r.total_energy { "total" } else { "kinetic" };
+        Wording {
+            variable,
+            window: format!(
+                "observed {variable} electron energy in [{}, {}) MeV",
+                r.threshold_mev, r.max_mev
+            ),
+            resolution: match r.resolution {
+                None => "none (observed = true energy)".to_string(),
+                Some((a, b, c)) => format!(
+                    "{}: Gaussian sigma(E) = {a} + {b} sqrt(E) + {c} E MeV in {variable} energy",
+                    r.resolution_name
+                ),
+            },
+            what: if magnetic {
+                "nu-e elastic scattering (weak part with the detector's charge radii and millicharge, magnetic part with \
+                 the arrival's mu_eff^2 of observables/arrival_*_mu_eff_sq_mu_b2) of the decoherent arrival, electrons x \
+                 int phi(E) dsigma/dT dE over the flux inside the [energy] grid"
+            } else {
+                "nu-e elastic scattering (weak part with the detector's charge radii and millicharge; no magnetic term) \
+                 of the decoherent arrival, electrons x int phi(E) dsigma/dT dE over the flux inside the [energy] grid"
+            },
+        }
+    }
 }
 
 /// Shapes the samples into datasets: day, night, night bins, asymmetries.
 fn datasets(
     s: &Scenario,
     header: &RunHeader,
-    spectra: Vec<Vec<f64>>,
-    observed: Vec<Vec<f64>>,
-    rates: Vec<Vec<f64>>,
-    nb: usize,
+    folds: Folds,
+    layout: &Layout,
     incomplete: usize,
 ) -> Vec<DerivedDataset> {
     let d = s
         .detector
         .as_ref()
         .expect("day/night datasets need [detector]");
-    let r = &d.response;
+    let words = Wording::new(&d.response, layout.day_mu.is_some());
     let (ni, nt) = (header.initial_states.len(), d.recoil_mev.len());
-    let variable = if r.total_energy { "total" } else { "kinetic" };
-    let window = format!(
-        "observed {variable} electron energy in [{}, {}) MeV",
-        r.threshold_mev, r.max_mev
-    );
-    let resolution = match r.resolution {
-        None => "none (observed = true energy)".to_string(),
-        Some((a, b, c)) => format!(
-            "{}: Gaussian sigma(E) = {a} + {b} sqrt(E) + {c} E MeV in {variable} energy",
-            r.resolution_name
-        ),
-    };
-    let what = "nu-e elastic scattering (weak part with the detector's charge radii and millicharge; no magnetic term) \
-                of the decoherent arrival, electrons x int phi(E) dsigma/dT dE over the flux inside the [energy] grid";
     let mut shape_t = header.scan_shape();
     shape_t.extend([ni, nt]);
     let mut shape_r = header.scan_shape();
     shape_r.push(ni);
+    let mut out = sample_datasets(s, &folds, &words, &shape_t, &shape_r);
+    if layout.nb > 0 {
+        out.extend(bin_datasets(s, header, &folds, layout.nb, &words));
+    }
+    if folds.spectra.len() > 1 {
+        out.extend(asymmetry_datasets(&folds, &words, shape_t, shape_r));
+    }
+    for ds in &mut out {
+        add_attributes(ds, &d.response, &words, incomplete);
+    }
+    out
+}
+
+/// The name of sample `k`: day, night, then the night bins.
+fn sample_name(s: &Scenario, k: usize) -> String {
+    match k {
+        0 => "day".into(),
+        1 => "night".into(),
+        _ => s.arrival.night_bins[k - 2].name.clone(),
+    }
+}
+
+/// Recoil spectrum, observed spectrum and rate of the day and (with chords) the night.
+fn sample_datasets(
+    s: &Scenario,
+    folds: &Folds,
+    words: &Wording,
+    shape_t: &[usize],
+    shape_r: &[usize],
+) -> Vec<DerivedDataset> {
+    let (what, resolution, window) = (words.what, &words.resolution, &words.window);
     let mut out = Vec::new();
-    let name = |k: usize| -> String {
-        match k {
-            0 => "day".into(),
-            1 => "night".into(),
-            _ => s.arrival.night_bins[k - 2].name.clone(),
-        }
-    };
-    let has_night = spectra.len() > 1;
-    for k in 0..spectra.len().min(if has_night { 2 } else { 1 }) {
-        let n = name(k);
+    for k in 0..folds.spectra.len().min(2) {
+        let n = sample_name(s, k);
         out.push(derived(
             &format!("{GROUP}/recoil_spectrum_{n}"),
             "s^-1 MeV^-1",
             format!("{n}: true recoil spectrum dN/dT of {what}; axes [scan..., nI, nT] (T = detector/recoil_mev)"),
-            shape_t.clone(),
-            spectra[k].clone(),
+            shape_t.to_vec(),
+            folds.spectra[k].clone(),
         ));
         out.push(derived(
             &format!("{GROUP}/observed_spectrum_{n}"),
             "s^-1 MeV^-1",
             format!("{n}: the recoil spectrum after the energy resolution ({resolution}), per MeV of observed kinetic energy on detector/recoil_mev; axes [scan..., nI, nT]"),
-            shape_t.clone(),
-            observed[k].clone(),
+            shape_t.to_vec(),
+            folds.observed[k].clone(),
         ));
         out.push(derived(
             &format!("{GROUP}/rate_{n}"),
             "s^-1",
             format!("{n}: events per second in the window ({window}) of the observed spectrum; axes [scan..., nI]"),
-            shape_r.clone(),
-            rates[k].clone(),
+            shape_r.to_vec(),
+            folds.rates[k].clone(),
         ));
     }
-    if nb > 0 {
-        let names: Vec<String> = (0..nb).map(|b| name(b + 2)).collect();
-        let stack = |v: &[Vec<f64>], per: usize| -> Vec<f64> {
-            // [nb][scan, ni, per] -> [scan, nb, ni, per]
-            let n_scan = v[2].len() / (ni * per);
-            let mut out = Vec::with_capacity(n_scan * nb * ni * per);
-            for p in 0..n_scan {
-                for item in v.iter().skip(2) {
-                    out.extend_from_slice(&item[p * ni * per..(p + 1) * ni * per]);
-                }
+    out
+}
+
+/// The observed spectrum and rate of each night bin.
+fn bin_datasets(
+    s: &Scenario,
+    header: &RunHeader,
+    folds: &Folds,
+    nb: usize,
+    words: &Wording,
+) -> Vec<DerivedDataset> {
+    let ni = header.initial_states.len();
+    let nt = s.detector.as_ref().map_or(0, |d| d.recoil_mev.len());
+    let names: Vec<String> = (0..nb).map(|b| sample_name(s, b + 2)).collect();
+    let stack = |v: &[Vec<f64>], per: usize| -> Vec<f64> {
+        // [nb][scan, ni, per] -> [scan, nb, ni, per]
+        let n_scan = v[2].len() / (ni * per);
+        let mut out = Vec::with_capacity(n_scan * nb * ni * per);
+        for p in 0..n_scan {
+            for item in v.iter().skip(2) {
+                out.extend_from_slice(&item[p * ni * per..(p + 1) * ni * per]);
             }
-            out
-        };
-        let mut shape_bt = header.scan_shape();
-        shape_bt.extend([nb, ni, nt]);
-        let mut shape_br = header.scan_shape();
-        shape_br.extend([nb, ni]);
-        out.push(derived(
+        }
+        out
+    };
+    let mut shape_bt = header.scan_shape();
+    shape_bt.extend([nb, ni, nt]);
+    let mut shape_br = header.scan_shape();
+    shape_br.extend([nb, ni]);
+    let (resolution, window) = (&words.resolution, &words.window);
+    vec![
+        derived(
             &format!("{GROUP}/observed_spectrum_night_bins"),
             "s^-1 MeV^-1",
             format!("observed spectrum in each night bin ({}), resolution {resolution}; axes [scan..., nBins, nI, nT]", names.join(", ")),
             shape_bt,
-            stack(&observed, nt),
-        ));
-        out.push(derived(
+            stack(&folds.observed, nt),
+        ),
+        derived(
             &format!("{GROUP}/rate_night_bins"),
             "s^-1",
             format!("rate in each night bin ({}) in the window ({window}), as if the Sun stayed in the bin all year; axes [scan..., nBins, nI]", names.join(", ")),
             shape_br,
-            stack(&rates, 1),
-        ));
-    }
-    if has_night {
-        let per_t: Vec<f64> = observed[0]
-            .iter()
-            .zip(&observed[1])
+            stack(&folds.rates, 1),
+        ),
+    ]
+}
+
+/// A_DN of the observed spectra per recoil energy and of the rates.
+fn asymmetry_datasets(
+    folds: &Folds,
+    words: &Wording,
+    shape_t: Vec<usize>,
+    shape_r: Vec<usize>,
+) -> Vec<DerivedDataset> {
+    let of = |v: &[Vec<f64>]| -> Vec<f64> {
+        v[0].iter()
+            .zip(&v[1])
             .map(|(a, b)| asymmetry(*a, *b))
-            .collect();
-        out.push(derived(
+            .collect()
+    };
+    vec![
+        derived(
             &format!("{GROUP}/day_night_asymmetry"),
             "1",
             "A_DN = 2(D - N)/(D + N) of the observed spectra per observed recoil energy; axes [scan..., nI, nT]".into(),
             shape_t,
-            per_t,
-        ));
-        let rate: Vec<f64> = rates[0]
-            .iter()
-            .zip(&rates[1])
-            .map(|(a, b)| asymmetry(*a, *b))
-            .collect();
-        out.push(derived(
+            of(&folds.observed),
+        ),
+        derived(
             &format!("{GROUP}/rate_day_night_asymmetry"),
             "1",
             format!(
-                "A_DN = 2(D - N)/(D + N) of the rates in the window ({window}); axes [scan..., nI]"
+                "A_DN = 2(D - N)/(D + N) of the rates in the window ({}); axes [scan..., nI]",
+                words.window
             ),
             shape_r,
-            rate,
+            of(&folds.rates),
+        ),
+    ]
+}
+
+/// The response's attributes, and the warning of unfinished scan points.
+fn add_attributes(ds: &mut DerivedDataset, r: &ResponseSpec, words: &Wording, incomplete: usize) {
+    ds.f64_attrs = vec![
+        ("threshold_mev".into(), r.threshold_mev),
+        ("max_mev".into(), r.max_mev),
+    ];
+    ds.text_attrs = vec![
+        ("resolution".into(), words.resolution.clone()),
+        ("energy".into(), words.variable.into()),
+    ];
+    if incomplete > 0 {
+        ds.text_attrs.push((
+            "warning".into(),
+            format!("{incomplete} scan point(s) had unfinished energies; their values are NaN"),
         ));
     }
-    for ds in &mut out {
-        ds.f64_attrs = vec![
-            ("threshold_mev".into(), r.threshold_mev),
-            ("max_mev".into(), r.max_mev),
-        ];
-        ds.text_attrs = vec![
-            ("resolution".into(), resolution.clone()),
-            ("energy".into(), variable.into()),
-        ];
-        if incomplete > 0 {
-            ds.text_attrs.push((
-                "warning".into(),
-                format!("{incomplete} scan point(s) had unfinished energies; their values are NaN"),
-            ));
-        }
-    }
-    out
 }

@@ -5,6 +5,7 @@
 use std::sync::Arc;
 
 use super::{derived, slab_index, spec, PointInput};
+use crate::detector::mixture;
 use crate::evolve::{EvolveError, Solution};
 use crate::hamiltonian::CMat;
 use crate::observables::{arrival, averaged, mass};
@@ -19,6 +20,12 @@ pub const ARRIVAL_DAY: &str = "observables/arrival_day";
 pub const ARRIVAL_NIGHT: &str = "observables/arrival_night";
 /// `/observables/arrival_night_zenith`.
 pub const ARRIVAL_NIGHT_ZENITH: &str = "observables/arrival_night_zenith";
+/// `/observables/arrival_day_mu_eff_sq_mu_b2` (with moments).
+pub const ARRIVAL_DAY_MU2: &str = "observables/arrival_day_mu_eff_sq_mu_b2";
+/// `/observables/arrival_night_mu_eff_sq_mu_b2` (with moments and chords).
+pub const ARRIVAL_NIGHT_MU2: &str = "observables/arrival_night_mu_eff_sq_mu_b2";
+/// `/observables/arrival_night_zenith_mu_eff_sq_mu_b2` (with moments and chords).
+pub const ARRIVAL_NIGHT_ZENITH_MU2: &str = "observables/arrival_night_zenith_mu_eff_sq_mu_b2";
 /// `/observables/day_night_asymmetry` (derived).
 pub const DAY_NIGHT_ASYMMETRY: &str = "observables/day_night_asymmetry";
 /// `/observables/averaged_probability`.
@@ -80,6 +87,8 @@ impl MassPopulations {
 pub struct Arrival {
     /// Number of night chords (0: day only).
     n_chords: usize,
+    /// Whether the arrival's μ_eff² is written (some scan point has a moment).
+    moments: bool,
     /// The chords' shared layers, found once per run (`None`: no chords, or an error that
     /// `finish` reports).
     night: Option<Arc<arrival::NightLayers>>,
@@ -90,6 +99,7 @@ impl Arrival {
         let chords = &plan.arrival.chords;
         Arrival {
             n_chords: chords.len(),
+            moments: (0..plan.n_scan_points()).any(|p| !plan.scan_point(p).model.moments.is_zero()),
             night: (!chords.is_empty())
                 .then(|| arrival::NightLayers::new(chords).ok().map(Arc::new))
                 .flatten(),
@@ -128,7 +138,45 @@ impl Arrival {
                 vec![nz, ni, d],
             ));
         }
+        if self.moments {
+            specs.extend(self.moment_specs(ni));
+        }
         specs
+    }
+
+    /// The arrival's μ_eff² (day, and night with chords), after the probabilities.
+    fn moment_specs(&self, ni: usize) -> Vec<ExtraSpec> {
+        let what = "mu_eff^2 (both helicity blocks) of the decoherent arrival, sum_k p_k mu_eff^2(state k), the factor of the magnetic nu-e cross section";
+        let mut specs = vec![spec(
+            ARRIVAL_DAY_MU2,
+            "mu_B^2",
+            format!("{what}, without the Earth (day) [scan..., nE, nI]"),
+            vec![ni],
+        )];
+        if self.n_chords > 0 {
+            specs.push(spec(
+                ARRIVAL_NIGHT_MU2,
+                "mu_B^2",
+                format!("{what}, after the Earth chords (night), averaged with their weights [scan..., nE, nI]"),
+                vec![ni],
+            ));
+            specs.push(spec(
+                ARRIVAL_NIGHT_ZENITH_MU2,
+                "mu_B^2",
+                format!("{what}, per night chord [scan..., nE, nZ, nI]"),
+                vec![self.n_chords, ni],
+            ));
+        }
+        specs
+    }
+
+    /// The number of probability slabs (day; night and per chord with chords).
+    fn n_probability_slabs(&self) -> usize {
+        if self.n_chords > 0 {
+            3
+        } else {
+            1
+        }
     }
 
     pub(super) fn slabs<const D: usize>(
@@ -140,10 +188,18 @@ impl Arrival {
         let s_end = &solution.propagators[solution.propagators.len() - 1];
         let w0 = mass::vacuum_basis::<D>(&input.physics.model);
         out.push(populations(input.physics, &w0, s_end));
+        let ni = input.physics.initial.len();
         if self.n_chords > 0 {
-            let slab = input.physics.initial.len() * D;
-            out.push(vec![0.0; slab]);
-            out.push(vec![0.0; self.n_chords * slab]);
+            out.push(vec![0.0; ni * D]);
+            out.push(vec![0.0; self.n_chords * ni * D]);
+        }
+        // The μ_eff² slabs are filled by `finish` from the averaged populations.
+        if self.moments {
+            out.push(vec![0.0; ni]);
+            if self.n_chords > 0 {
+                out.push(vec![0.0; ni]);
+                out.push(vec![0.0; self.n_chords * ni]);
+            }
         }
     }
 
@@ -156,10 +212,19 @@ impl Arrival {
         energy_mev: f64,
         slabs: &mut [Vec<f64>],
     ) -> Result<(), EvolveError> {
+        let model = &physics.model;
         let populations = slabs[0].clone();
-        let day_t = arrival::day_transfer::<D>(&physics.model);
+        let day_t = arrival::day_transfer::<D>(model);
         for (p, out) in populations.chunks(D).zip(slabs[0].chunks_mut(D)) {
             arrival::apply(&day_t, p, out);
+        }
+        let first_mu = self.n_probability_slabs();
+        if self.moments {
+            let m0 = mixture::state_moments::<D>(model, &mass::vacuum_basis::<D>(model));
+            slabs[first_mu] = populations
+                .chunks(D)
+                .map(|p| mixture::mixture_moment(&m0, p))
+                .collect();
         }
         let chords = &physics.arrival.chords;
         if chords.is_empty() {
@@ -173,23 +238,22 @@ impl Arrival {
                 &built
             }
         };
-        let nights = arrival::night_transfers::<D>(&physics.model, energy_mev, night);
-        let slab = populations.len();
-        let mut night = vec![0.0; slab];
-        let mut zenith = vec![0.0; chords.len() * slab];
-        let mut tmp = [0.0; D];
-        for (c, (t, chord)) in nights.iter().zip(chords).enumerate() {
-            for (k, p) in populations.chunks(D).enumerate() {
-                arrival::apply(t, p, &mut tmp);
-                let at = c * slab + k * D;
-                zenith[at..at + D].copy_from_slice(&tmp);
-                for (n, v) in night[k * D..(k + 1) * D].iter_mut().zip(&tmp) {
-                    *n += chord.weight * v;
-                }
-            }
+        let states = arrival::night_states::<D>(model, energy_mev, night);
+        let weights: Vec<f64> = chords.iter().map(|c| c.weight).collect();
+        let nights: Vec<[[f64; D]; D]> = states.iter().map(arrival::squared).collect();
+        (slabs[1], slabs[2]) = weigh_chords(&weights, &populations, D, D, |c, p, out| {
+            arrival::apply(&nights[c], p, out)
+        });
+        if self.moments {
+            let moments: Vec<[f64; D]> = states
+                .iter()
+                .map(|s| mixture::state_moments::<D>(model, s))
+                .collect();
+            (slabs[first_mu + 1], slabs[first_mu + 2]) =
+                weigh_chords(&weights, &populations, D, 1, |c, p, out| {
+                    out[0] = mixture::mixture_moment(&moments[c], p)
+                });
         }
-        slabs[1] = night;
-        slabs[2] = zenith;
         Ok(())
     }
 
@@ -228,6 +292,34 @@ impl Arrival {
             values,
         )]
     }
+}
+
+/// The night of each chord and their weighted average. `populations` holds one row of `d`
+/// exit populations per initial state; `per_chord(c, row, out)` writes chord c's `width`
+/// values for one row into `out`. Returns (weighted night [nI, width], per chord
+/// [nZ, nI, width]).
+fn weigh_chords(
+    weights: &[f64],
+    populations: &[f64],
+    d: usize,
+    width: usize,
+    per_chord: impl Fn(usize, &[f64], &mut [f64]),
+) -> (Vec<f64>, Vec<f64>) {
+    let slab = populations.len() / d * width;
+    let mut night = vec![0.0; slab];
+    let mut zenith = vec![0.0; weights.len() * slab];
+    let mut tmp = vec![0.0; width];
+    for (c, w) in weights.iter().enumerate() {
+        for (k, p) in populations.chunks(d).enumerate() {
+            per_chord(c, p, &mut tmp);
+            let at = c * slab + k * width;
+            zenith[at..at + width].copy_from_slice(&tmp);
+            for (n, v) in night[k * width..(k + 1) * width].iter_mut().zip(&tmp) {
+                *n += w * v;
+            }
+        }
+    }
+    (night, zenith)
 }
 
 /// `averaged`: probabilities averaged over the energy resolution `[arrival]

@@ -13,6 +13,8 @@ set -euo pipefail
 nuspin=${1:-target/release/nuspin}
 threads=${2:-2}
 nuspin=$(realpath "$nuspin")
+# The scenario, shared with tests/memory_peak.rs.
+template=$(dirname "$(realpath "$0")")/memory_peak.toml
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work"
@@ -22,31 +24,7 @@ n_initial=1
 dim=4 # 2N for 2 flavours
 
 scenario() { # $1 = record spec, $2 = max_step_km or "" (none)
-    cat <<TOML
-name = "memory-peak"
-[neutrino]
-flavours = 2
-nature = "dirac"
-initial = ["nu_e"]
-[mixing]
-theta_deg = 33.4
-dm2_ev2 = 7.41e-5
-[energy]
-scale = "linear"
-min_mev = 1.8
-max_mev = 10.0
-points = $energies
-[medium]
-kind = "constant"
-rho_g_cm3 = 2.7
-ye = 0.5
-[track]
-start_km = 0.0
-end_km = 180.0
-record = $1
-[output]
-file = "out.h5"
-TOML
+    sed -e "s/^points = .*/points = $energies/" -e "s/^record = .*/record = $1/" "$template"
     # magnus: a constant medium defaults to layers, which takes no steps to force.
     printf '[solver]\nmethod = "magnus"\n'
     if [ -n "$2" ]; then printf 'max_step_km = %s\n' "$2"; fi

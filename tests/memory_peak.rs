@@ -70,35 +70,19 @@ fn peak_of<T>(f: impl FnOnce() -> T) -> (T, i64) {
 const FIXED_BYTES: f64 = 4e6;
 
 /// A 4×4 run (one initial state) of `energies` × `points` record positions through a
-/// constant crust.
+/// constant crust: the scenario of scripts/memory_peak.sh (one file for both).
 fn scenario(energies: usize, points: usize) -> String {
-    format!(
-        r#"
-name = "memory-peak-test"
-[neutrino]
-flavours = 2
-nature = "dirac"
-initial = ["nu_e"]
-[mixing]
-theta_deg = 33.4
-dm2_ev2 = 7.41e-5
-[energy]
-scale = "linear"
-min_mev = 1.8
-max_mev = 10.0
-points = {energies}
-[medium]
-kind = "constant"
-rho_g_cm3 = 2.7
-ye = 0.5
-[track]
-start_km = 0.0
-end_km = 180.0
-record = {{ points = {points} }}
-[output]
-file = "unused.h5"
-"#
-    )
+    let template = include_str!("../scripts/memory_peak.toml");
+    let with = |text: &str, key: &str, value: &str| {
+        let line = text
+            .lines()
+            .find(|l| l.starts_with(key))
+            .unwrap_or_else(|| panic!("scripts/memory_peak.toml has a `{key}` line"))
+            .to_string();
+        text.replacen(&line, &format!("{key}{value}"), 1)
+    };
+    let text = with(template, "points = ", &energies.to_string());
+    with(&text, "record = ", &format!("{{ points = {points} }}"))
 }
 
 /// Runs `energies` × `points` into a partial file, drops the results, and writes the final

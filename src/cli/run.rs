@@ -82,21 +82,7 @@ fn thread_count(requested: Option<usize>) -> Result<usize, Error> {
 pub fn execute(args: &RunArgs) -> Result<(), Error> {
     let started = Instant::now();
     let threads = thread_count(args.threads)?;
-    let command = std::env::args().collect::<Vec<_>>().join(" ");
-    let job = match (&args.resume, &args.scenario) {
-        (Some(file), _) => {
-            let r = super::resume::prepare(file, command)?;
-            Job {
-                scenario: r.scenario,
-                out: r.out,
-                header: r.header,
-                previous: r.previous,
-                replaces_subset: r.replaces_subset,
-            }
-        }
-        (None, Some(path)) => fresh_job(args, path, command)?,
-        (None, None) => return Err(Error::usage("give a scenario file, or --resume FILE")),
-    };
+    let job = job(args)?;
     let scenario = &job.scenario;
     let out = &job.out;
     for warning in scenario::limits::warnings(scenario) {
@@ -134,6 +120,37 @@ pub fn execute(args: &RunArgs) -> Result<(), Error> {
     let outcome = run::run_to_file_from(scenario, &job.header, out, &options, &bar, start);
     bar.finish();
     let done = outcome?;
+    report(args, &job, &done, started)
+}
+
+/// The job `nuspin run` was given: a scenario file, or a file to resume.
+fn job(args: &RunArgs) -> Result<Job, Error> {
+    let command = std::env::args().collect::<Vec<_>>().join(" ");
+    match (&args.resume, &args.scenario) {
+        (Some(file), _) => {
+            let r = super::resume::prepare(file, command)?;
+            Ok(Job {
+                scenario: r.scenario,
+                out: r.out,
+                header: r.header,
+                previous: r.previous,
+                replaces_subset: r.replaces_subset,
+            })
+        }
+        (None, Some(path)) => fresh_job(args, path, command),
+        (None, None) => Err(Error::usage("give a scenario file, or --resume FILE")),
+    }
+}
+
+/// Prints the run's summary and warnings; a failed or interrupted run becomes the error
+/// that says what was written and how to resume.
+fn report(
+    args: &RunArgs,
+    job: &Job,
+    done: &run::file::FileRun,
+    started: Instant,
+) -> Result<(), Error> {
+    let (scenario, out) = (&job.scenario, &job.out);
     let summary = &done.summary;
     let written = if done.kept_old {
         run::file::kept_old_text(out)

@@ -224,22 +224,7 @@ impl<const D: usize> Node<D> {
                 continue;
             }
             let p = &p[..n];
-            let mut s = [0usize; D];
-            let mut ns = 0;
-            for b in 0..D {
-                let weight: f64 = p.iter().map(|&a| o_raw[(a, b)].norm_sqr()).sum();
-                if weight > 0.5 {
-                    if used[b] || ns == n {
-                        return Err(Mismatch::Overlap);
-                    }
-                    used[b] = true;
-                    s[ns] = b;
-                    ns += 1;
-                }
-            }
-            if ns != n {
-                return Err(Mismatch::Overlap);
-            }
+            let s = cluster_columns(p, o_raw, &mut used)?;
             // A = O restricted to (left positions p) × (new columns s), stored on p × p.
             let mut a = CMat::<D>::zeros();
             for (i, &pi) in p.iter().enumerate() {
@@ -264,22 +249,7 @@ impl<const D: usize> Node<D> {
             }
         }
         let v = raw * z;
-        let mut lambda = [0.0; D];
-        let mut e_off = CMat::<D>::zeros();
-        for a in 0..D {
-            for b in 0..D {
-                if left.cluster[a] != left.cluster[b] {
-                    continue;
-                }
-                // E = Z† diag(μ) Z on the cluster.
-                let e: C = (0..D).map(|c| z[(c, a)].conj() * mu[c] * z[(c, b)]).sum();
-                if a == b {
-                    lambda[a] = e.re;
-                } else {
-                    e_off[(a, b)] = e;
-                }
-            }
-        }
+        let (lambda, e_off) = cluster_energies(&z, &mu, &left.cluster);
         let w = orthonormalized(&mul_maybe_sparse(left.has_blocks(), &left.w, &v));
         let mut node = Node {
             x_km,
@@ -453,6 +423,58 @@ fn orthonormalized<const D: usize>(w: &CMat<D>) -> CMat<D> {
         }
     }
     q
+}
+
+/// The new columns that carry most (> 1/2) of their weight in the subspace of the left
+/// node's cluster `p` (its positions), in order, marked in `used`: exactly |p| of them, none
+/// taken by another cluster, or the frames do not match.
+fn cluster_columns<const D: usize>(
+    p: &[usize],
+    o_raw: &CMat<D>,
+    used: &mut [bool; D],
+) -> Result<[usize; D], Mismatch> {
+    let mut s = [0usize; D];
+    let mut ns = 0;
+    for b in 0..D {
+        let weight: f64 = p.iter().map(|&a| o_raw[(a, b)].norm_sqr()).sum();
+        if weight > 0.5 {
+            if used[b] || ns == p.len() {
+                return Err(Mismatch::Overlap);
+            }
+            used[b] = true;
+            s[ns] = b;
+            ns += 1;
+        }
+    }
+    if ns != p.len() {
+        return Err(Mismatch::Overlap);
+    }
+    Ok(s)
+}
+
+/// E = Z† diag(μ) Z on each cluster: its diagonal (the eigenvalues λ carried by the frame)
+/// and its off-diagonal entries inside clusters.
+fn cluster_energies<const D: usize>(
+    z: &CMat<D>,
+    mu: &[f64; D],
+    cluster: &[usize; D],
+) -> ([f64; D], CMat<D>) {
+    let mut lambda = [0.0; D];
+    let mut e_off = CMat::<D>::zeros();
+    for a in 0..D {
+        for b in 0..D {
+            if cluster[a] != cluster[b] {
+                continue;
+            }
+            let e: C = (0..D).map(|c| z[(c, a)].conj() * mu[c] * z[(c, b)]).sum();
+            if a == b {
+                lambda[a] = e.re;
+            } else {
+                e_off[(a, b)] = e;
+            }
+        }
+    }
+    (lambda, e_off)
 }
 
 #[cfg(test)]

@@ -77,6 +77,28 @@ impl Default for LayerSet {
     }
 }
 
+/// The longest range of two or more segments that reads the same backwards (layers equal,
+/// lengths within `tol`), or `0..0`. A vacuum segment (production height) or a detector's own
+/// layer may stand outside the mirrored shells: up to two segments at either end are left out.
+fn mirrored_range(chord: &[(f64, u32)], tol: f64) -> std::ops::Range<usize> {
+    let n = chord.len();
+    let reads_back = |a: usize, b: usize| {
+        (0..(b - a) / 2).all(|k| {
+            let (x, y) = (chord[a + k], chord[b - 1 - k]);
+            x.1 == y.1 && (x.0 - y.0).abs() <= tol
+        })
+    };
+    let mut mirrored = 0..0;
+    for a in 0..3.min(n) {
+        for b in (n.saturating_sub(2).max(a)..=n).rev() {
+            if b - a >= 2 && b - a > mirrored.len() && reads_back(a, b) {
+                mirrored = a..b;
+            }
+        }
+    }
+    mirrored
+}
+
 fn key(p: &MediumPoint) -> [u64; 11] {
     [
         p.ne_cm3,
@@ -122,6 +144,31 @@ impl LayerSet {
         p.b_perp |= q.b_perp;
         p.v_perp |= q.v_perp;
         p.pol |= q.pol;
+        let mut chord = self.segments(medium, start_km, end_km)?;
+        // Mirrored segments differ in length by round-off of the edges (a few ulps of the
+        // track's end); they are given the same length, which moves the phase by < 1e-14.
+        let tol = 8.0 * f64::EPSILON * start_km.abs().max(end_km.abs());
+        let mirrored = mirrored_range(&chord, tol);
+        let (a, b) = (mirrored.start, mirrored.end);
+        for k in 0..(b - a) / 2 {
+            chord[b - 1 - k].0 = chord[a + k].0;
+        }
+        let links = self.links(&chord);
+        Ok(Chord {
+            segments: chord,
+            mirrored,
+            links,
+        })
+    }
+
+    /// One (length, layer) segment per interval between the breakpoints inside the track,
+    /// new layers added to the set.
+    fn segments(
+        &mut self,
+        medium: &dyn Medium,
+        start_km: f64,
+        end_km: f64,
+    ) -> Result<Vec<(f64, u32)>, EvolveError> {
         let mut edges: Vec<f64> = medium
             .breakpoints()
             .into_iter()
@@ -141,31 +188,13 @@ impl LayerSet {
             chord.push((next - x, layer));
             x = next;
         }
-        // Mirrored segments differ in length by round-off of the edges (a few ulps of the
-        // track's end); they are given the same length, which moves the phase by < 1e-14.
-        // A vacuum segment (production height) or a detector's own layer may stand outside
-        // the mirrored shells: up to two segments at either end are left out.
-        let tol = 8.0 * f64::EPSILON * start_km.abs().max(end_km.abs());
-        let n = chord.len();
-        let reads_back = |a: usize, b: usize| {
-            (0..(b - a) / 2).all(|k| {
-                let (x, y) = (chord[a + k], chord[b - 1 - k]);
-                x.1 == y.1 && (x.0 - y.0).abs() <= tol
-            })
-        };
-        let mut mirrored = 0..0;
-        for a in 0..3.min(n) {
-            for b in (n.saturating_sub(2).max(a)..=n).rev() {
-                if b - a >= 2 && b - a > mirrored.len() && reads_back(a, b) {
-                    mirrored = a..b;
-                }
-            }
-        }
-        let (a, b) = (mirrored.start, mirrored.end);
-        for k in 0..(b - a) / 2 {
-            chord[b - 1 - k].0 = chord[a + k].0;
-        }
-        let links = chord
+        Ok(chord)
+    }
+
+    /// Between consecutive segments: the layer pair's link (see [`Chord`]), pairs added to
+    /// the set.
+    fn links(&mut self, chord: &[(f64, u32)]) -> Vec<u32> {
+        chord
             .windows(2)
             .map(|w| {
                 let (a, b) = (w[0].1, w[1].1);
@@ -180,12 +209,7 @@ impl LayerSet {
                 });
                 2 * pair + u32::from(a > b)
             })
-            .collect();
-        Ok(Chord {
-            segments: chord,
-            mirrored,
-            links,
-        })
+            .collect()
     }
 
     /// The distinct layers, indexed as in the chords.
@@ -384,24 +408,9 @@ impl<const D: usize> LayerEigens<D> {
         energy_ev: f64,
         needed: [bool; 2],
     ) {
-        let n = D / 2;
         let halves = hamiltonians.halves;
         let count = layers.points.len();
-        let (m, slot, slots) = if halves {
-            let first = if needed[0] { 0 } else { usize::MAX };
-            let second = if needed[1] {
-                usize::from(needed[0])
-            } else {
-                usize::MAX
-            };
-            (
-                n,
-                [first, second],
-                usize::from(needed[0]) + usize::from(needed[1]),
-            )
-        } else {
-            (D, [0, usize::MAX], 1)
-        };
+        let (m, slot, slots) = Self::layout(halves, needed);
         let block_len = m * m;
         let zero = Complex64::new(0.0, 0.0);
         (self.halves, self.m, self.slot, self.slots) = (halves, m, slot, slots);
@@ -442,6 +451,30 @@ impl<const D: usize> LayerEigens<D> {
                 }
             }
         }
+        self.overlaps(layers);
+    }
+
+    /// The size of a propagated block, the storage slot of each helicity block
+    /// (`usize::MAX`: not decomposed) and the number of slots.
+    fn layout(halves: bool, needed: [bool; 2]) -> (usize, [usize; 2], usize) {
+        if !halves {
+            return (D, [0, usize::MAX], 1);
+        }
+        let first = if needed[0] { 0 } else { usize::MAX };
+        let second = if needed[1] {
+            usize::from(needed[0])
+        } else {
+            usize::MAX
+        };
+        let slots = usize::from(needed[0]) + usize::from(needed[1]);
+        (D / 2, [first, second], slots)
+    }
+
+    /// The overlaps W_b† W_a of every pair of layers that meet, from the eigenvectors.
+    fn overlaps(&mut self, layers: &LayerSet) {
+        let (m, slots) = (self.m, self.slots);
+        let block_len = m * m;
+        let zero = Complex64::new(0.0, 0.0);
         self.transfers.clear();
         self.transfers
             .resize(layers.pairs.len() * slots * block_len, zero);
@@ -538,105 +571,116 @@ impl<const D: usize> LayerEigens<D> {
     ) {
         let zero = Complex64::new(0.0, 0.0);
         let segments = &chord.segments;
-        let count = segments.len();
-        if count == 0 {
+        let Some(&(_, last)) = segments.last() else {
             return;
-        }
-        let (a, b) = (chord.mirrored.start, chord.mirrored.end);
-        if b > a {
-            scratch.clear();
-            scratch.resize((b - a).div_ceil(2) * M, zero);
-        }
-        debug_assert_eq!(M, self.m);
-        let slot = self.slot[lo / M];
-        debug_assert!(slot != usize::MAX, "a block that was not decomposed");
-        let block = |index: u32| (index as usize * self.slots + slot) * M * M;
+        };
+        let slot = self.prepare::<M>(lo, chord, scratch);
         // Into the eigenbasis of the first layer.
-        let w = &self.vectors[block(segments[0].1)..][..M * M];
-        let mut phi = [zero; M];
-        let mut common_phase = true;
-        match start {
-            Start::Vector => {
-                for (j, p) in phi.iter_mut().enumerate() {
-                    let mut acc = zero;
-                    for i in 0..M {
-                        acc += w[i * M + j].conj() * psi[lo + i];
-                    }
-                    *p = acc;
-                }
-            }
-            Start::Basis { common_phase: with } => {
-                common_phase = with;
+        let w = self.eigenvectors::<M>(segments[0].1, slot);
+        let (mut phi, common_phase) = match start {
+            Start::Vector => (into_eigenbasis::<M>(w, |i| psi[lo + i]), true),
+            Start::Basis { common_phase } => {
                 let row = (0..M).find(|&i| psi[lo + i] != zero).unwrap_or(0);
-                for (j, p) in phi.iter_mut().enumerate() {
-                    *p = w[row * M + j].conj();
-                }
+                (std::array::from_fn(|j| w[row * M + j].conj()), common_phase)
             }
-        }
-        let mut common_rad = 0.0;
-        for (k, &(length_km, layer)) in segments.iter().enumerate() {
-            let lam = &self.values[layer as usize];
-            let base = lam[lo];
-            common_rad += base * length_km;
-            let mirrored = k >= a && k < b;
-            // Position in the mirrored range of this segment's first occurrence.
-            let first = if mirrored { (k - a).min(b - 1 - k) } else { 0 };
-            if mirrored && first < k - a {
-                let phase = &scratch[first * M..(first + 1) * M];
+        };
+        let common_rad = self.walk::<M, _>(
+            lo,
+            slot,
+            chord,
+            scratch,
+            &mut phi,
+            #[inline(always)]
+            |phi, phase| {
                 for j in 1..M {
                     phi[j] *= phase[j];
                 }
-            } else {
-                for j in 1..M {
-                    let phase = cis_minus((lam[lo + j] - base) * length_km);
-                    phi[j] *= phase;
-                    if mirrored {
-                        scratch[first * M + j] = phase;
-                    }
-                }
-            }
-            if k + 1 == count {
-                break;
-            }
-            let link = chord.links[k];
-            if link == NO_LINK {
-                continue;
-            }
-            let t = &self.transfers[block(link >> 1)..][..M * M];
-            let mut next = [zero; M];
-            if link & 1 == 0 {
-                for (r, out) in next.iter_mut().enumerate() {
-                    let mut acc = zero;
-                    for (c, p) in phi.iter().enumerate() {
-                        acc += t[r * M + c] * p;
-                    }
-                    *out = acc;
-                }
-            } else {
-                for (r, out) in next.iter_mut().enumerate() {
-                    let mut acc = zero;
-                    for (c, p) in phi.iter().enumerate() {
-                        acc += t[c * M + r].conj() * p;
-                    }
-                    *out = acc;
-                }
-            }
-            phi = next;
-        }
+            },
+            #[inline(always)]
+            |phi, t, backwards| *phi = transfer(t, backwards, phi),
+        );
         // Back to flavour, with the common phase.
-        let w = &self.vectors[block(segments[count - 1].1)..][..M * M];
+        let w = self.eigenvectors::<M>(last, slot);
         let common = if common_phase {
             cis_minus(common_rad)
         } else {
             Complex64::new(1.0, 0.0)
         };
         for i in 0..M {
-            let mut acc = zero;
-            for (j, p) in phi.iter().enumerate() {
-                acc += w[i * M + j] * p;
-            }
-            psi[lo + i] = acc * common;
+            psi[lo + i] = out_of_eigenbasis(w, &phi, i) * common;
         }
+    }
+
+    /// Readies `scratch` for the phases of `chord`'s mirrored range and returns the storage
+    /// slot of the block at `lo`.
+    #[inline(always)]
+    fn prepare<const M: usize>(
+        &self,
+        lo: usize,
+        chord: &Chord,
+        scratch: &mut Vec<Complex64>,
+    ) -> usize {
+        let (a, b) = (chord.mirrored.start, chord.mirrored.end);
+        if b > a {
+            scratch.clear();
+            scratch.resize((b - a).div_ceil(2) * M, Complex64::new(0.0, 0.0));
+        }
+        debug_assert_eq!(M, self.m);
+        let slot = self.slot[lo / M];
+        debug_assert!(slot != usize::MAX, "a block that was not decomposed");
+        slot
+    }
+
+    /// Where the M×M block of `index` (a layer in `vectors`, a pair in `transfers`) starts.
+    #[inline(always)]
+    fn offset<const M: usize>(&self, index: u32, slot: usize) -> usize {
+        (index as usize * self.slots + slot) * M * M
+    }
+
+    /// The eigenvectors W of `layer`'s block in `slot`, row-major.
+    #[inline(always)]
+    fn eigenvectors<const M: usize>(&self, layer: u32, slot: usize) -> &[Complex64] {
+        &self.vectors[self.offset::<M>(layer, slot)..][..M * M]
+    }
+
+    /// Walks `chord` for the block at `lo` (storage `slot`), carrying `state` in the current
+    /// layer's eigenbasis: `phases` applies a segment's phases e^{−i(λ_j − λ_0)L} (j ≥ 1),
+    /// `link` a change of layer (the overlap block, and whether it is walked backwards, T†).
+    /// Returns the phase Σ λ_0 L the segments leave out, rad. Shared by one vector and many
+    /// columns; inlined so each keeps its own tight loop.
+    #[allow(clippy::too_many_arguments)]
+    #[inline(always)]
+    fn walk<const M: usize, S: ?Sized>(
+        &self,
+        lo: usize,
+        slot: usize,
+        chord: &Chord,
+        scratch: &mut [Complex64],
+        state: &mut S,
+        phases: impl Fn(&mut S, &[Complex64; M]),
+        link: impl Fn(&mut S, &[Complex64], bool),
+    ) -> f64 {
+        let segments = &chord.segments;
+        let count = segments.len();
+        let mirrored = (chord.mirrored.start, chord.mirrored.end);
+        let mut phase = [Complex64::new(1.0, 0.0); M];
+        let mut common_rad = 0.0;
+        for (k, &(length_km, layer)) in segments.iter().enumerate() {
+            let lam = &self.values[layer as usize][lo..lo + M];
+            common_rad += lam[0] * length_km;
+            segment_phases(lam, length_km, k, mirrored, scratch, &mut phase);
+            phases(state, &phase);
+            if k + 1 == count {
+                break;
+            }
+            let l = chord.links[k];
+            if l == NO_LINK {
+                continue;
+            }
+            let t = &self.transfers[self.offset::<M>(l >> 1, slot)..][..M * M];
+            link(state, t, l & 1 == 1);
+        }
+        common_rad
     }
 
     /// M ← S(chord) M for the columns of `m` (e.g. the vacuum mass states); zero columns
@@ -685,7 +729,6 @@ impl<const D: usize> LayerEigens<D> {
     ) {
         let zero = Complex64::new(0.0, 0.0);
         let segments = &chord.segments;
-        let count = segments.len();
         let mut cols = [0usize; D];
         let mut k = 0;
         for c in 0..D {
@@ -694,96 +737,48 @@ impl<const D: usize> LayerEigens<D> {
                 k += 1;
             }
         }
-        if count == 0 || k == 0 {
+        let Some(&(_, last)) = segments.last() else {
+            return;
+        };
+        if k == 0 {
             return;
         }
         let cols = &cols[..k];
-        let (a, b) = (chord.mirrored.start, chord.mirrored.end);
-        if b > a {
-            scratch.clear();
-            scratch.resize((b - a).div_ceil(2) * M, zero);
-        }
-        debug_assert_eq!(M, self.m);
-        let slot = self.slot[lo / M];
-        debug_assert!(slot != usize::MAX, "a block that was not decomposed");
-        let block = |index: u32| (index as usize * self.slots + slot) * M * M;
+        let slot = self.prepare::<M>(lo, chord, scratch);
         // Into the eigenbasis of the first layer: phi[q] is column cols[q].
-        let w = &self.vectors[block(segments[0].1)..][..M * M];
+        let w = self.eigenvectors::<M>(segments[0].1, slot);
         let mut phi = [[zero; M]; D];
         for (p, &c) in phi.iter_mut().zip(cols) {
-            for (j, pj) in p.iter_mut().enumerate() {
-                let mut acc = zero;
-                for i in 0..M {
-                    acc += w[i * M + j].conj() * m[(lo + i, c)];
-                }
-                *pj = acc;
-            }
+            *p = into_eigenbasis::<M>(w, |i| m[(lo + i, c)]);
         }
         let phi = &mut phi[..k];
-        let mut phase = [Complex64::new(1.0, 0.0); M];
-        let mut common_rad = 0.0;
-        for (s, &(length_km, layer)) in segments.iter().enumerate() {
-            let lam = &self.values[layer as usize];
-            let base = lam[lo];
-            common_rad += base * length_km;
-            let mirrored = s >= a && s < b;
-            // Position in the mirrored range of this segment's first occurrence.
-            let first = if mirrored { (s - a).min(b - 1 - s) } else { 0 };
-            if mirrored && first < s - a {
-                phase[1..].copy_from_slice(&scratch[first * M + 1..(first + 1) * M]);
-            } else {
-                for j in 1..M {
-                    phase[j] = cis_minus((lam[lo + j] - base) * length_km);
-                    if mirrored {
-                        scratch[first * M + j] = phase[j];
+        let common_rad = self.walk::<M, _>(
+            lo,
+            slot,
+            chord,
+            scratch,
+            phi,
+            #[inline(always)]
+            |phi, phase| {
+                for p in phi.iter_mut() {
+                    for j in 1..M {
+                        p[j] *= phase[j];
                     }
                 }
-            }
-            for p in phi.iter_mut() {
-                for j in 1..M {
-                    p[j] *= phase[j];
+            },
+            #[inline(always)]
+            |phi, t, backwards| {
+                for p in phi.iter_mut() {
+                    *p = transfer(t, backwards, p);
                 }
-            }
-            if s + 1 == count {
-                break;
-            }
-            let link = chord.links[s];
-            if link == NO_LINK {
-                continue;
-            }
-            let t = &self.transfers[block(link >> 1)..][..M * M];
-            for p in phi.iter_mut() {
-                let mut next = [zero; M];
-                if link & 1 == 0 {
-                    for (r, out) in next.iter_mut().enumerate() {
-                        let mut acc = zero;
-                        for (c, x) in p.iter().enumerate() {
-                            acc += t[r * M + c] * x;
-                        }
-                        *out = acc;
-                    }
-                } else {
-                    for (r, out) in next.iter_mut().enumerate() {
-                        let mut acc = zero;
-                        for (c, x) in p.iter().enumerate() {
-                            acc += t[c * M + r].conj() * x;
-                        }
-                        *out = acc;
-                    }
-                }
-                *p = next;
-            }
-        }
+            },
+        );
         // Back to flavour, with the common phase.
-        let w = &self.vectors[block(segments[count - 1].1)..][..M * M];
+        let w = self.eigenvectors::<M>(last, slot);
         let common = cis_minus(common_rad);
         for (p, &c) in phi.iter().zip(cols) {
             for i in 0..M {
-                let mut acc = zero;
-                for (j, x) in p.iter().enumerate() {
-                    acc += w[i * M + j] * x;
-                }
-                m[(lo + i, c)] = acc * common;
+                m[(lo + i, c)] = out_of_eigenbasis(w, p, i) * common;
             }
         }
     }
@@ -809,4 +804,87 @@ fn store<const M: usize>(e: &HermitianEigen<M>, values: &mut [f64], vectors: &mu
             vectors[r * M + c] = e.vectors[(r, c)];
         }
     }
+}
+
+/// The phases e^{−i(λ_j − λ_0)L} (j ≥ 1) of segment `k` of length `length_km` into
+/// `phase[1..]`, for a layer with eigenvalues `lam`. In the `mirrored` range (start, end) a
+/// segment's phases are stored in `scratch` at its first occurrence and read back at its
+/// mirror image.
+#[inline(always)]
+fn segment_phases<const M: usize>(
+    lam: &[f64],
+    length_km: f64,
+    k: usize,
+    (a, b): (usize, usize),
+    scratch: &mut [Complex64],
+    phase: &mut [Complex64; M],
+) {
+    let mirrored = k >= a && k < b;
+    // Position in the mirrored range of this segment's first occurrence.
+    let first = if mirrored { (k - a).min(b - 1 - k) } else { 0 };
+    if mirrored && first < k - a {
+        phase[1..].copy_from_slice(&scratch[first * M + 1..(first + 1) * M]);
+    } else {
+        for j in 1..M {
+            phase[j] = cis_minus((lam[j] - lam[0]) * length_km);
+            if mirrored {
+                scratch[first * M + j] = phase[j];
+            }
+        }
+    }
+}
+
+/// T p, or T† p when `backwards`: eigen-coordinates carried across a change of layer (T is
+/// row-major M×M).
+#[inline(always)]
+fn transfer<const M: usize>(
+    t: &[Complex64],
+    backwards: bool,
+    p: &[Complex64; M],
+) -> [Complex64; M] {
+    let zero = Complex64::new(0.0, 0.0);
+    let mut next = [zero; M];
+    if !backwards {
+        for (r, out) in next.iter_mut().enumerate() {
+            let mut acc = zero;
+            for (c, x) in p.iter().enumerate() {
+                acc += t[r * M + c] * x;
+            }
+            *out = acc;
+        }
+    } else {
+        for (r, out) in next.iter_mut().enumerate() {
+            let mut acc = zero;
+            for (c, x) in p.iter().enumerate() {
+                acc += t[c * M + r].conj() * x;
+            }
+            *out = acc;
+        }
+    }
+    next
+}
+
+/// W† v for the row-major eigenvectors `w` and v_i = `v(i)`.
+#[inline(always)]
+fn into_eigenbasis<const M: usize>(
+    w: &[Complex64],
+    v: impl Fn(usize) -> Complex64,
+) -> [Complex64; M] {
+    std::array::from_fn(|j| {
+        let mut acc = Complex64::new(0.0, 0.0);
+        for i in 0..M {
+            acc += w[i * M + j].conj() * v(i);
+        }
+        acc
+    })
+}
+
+/// Component `i` of W φ.
+#[inline(always)]
+fn out_of_eigenbasis<const M: usize>(w: &[Complex64], phi: &[Complex64; M], i: usize) -> Complex64 {
+    let mut acc = Complex64::new(0.0, 0.0);
+    for (j, x) in phi.iter().enumerate() {
+        acc += w[i * M + j] * x;
+    }
+    acc
 }

@@ -491,38 +491,9 @@ pub fn averaged_of_start<const D: usize>(
     for &i in initial {
         let psi: [Complex64; D] =
             std::array::from_fn(|a| (0..D).map(|b| w_f[(b, a)].conj() * s_end[(b, i)]).sum());
-        let mut min_spread = NO_SPREAD_RAD;
-        let mut p = [0.0; D];
-        for a in 0..D {
-            for b in 0..D {
-                let rho = psi[a] * psi[b].conj();
-                let d = if a == b {
-                    Complex64::new(1.0, 0.0)
-                } else {
-                    let s1 = sigma * (phases.e_dphi[a] - phases.e_dphi[b]);
-                    let s2 = sigma * sigma * (phases.e2_d2phi[a] - phases.e2_d2phi[b]);
-                    damping(s1, s2)
-                };
-                let mut weight = 0.0f64;
-                for (beta, pb) in p.iter_mut().enumerate() {
-                    let term = w_f[(beta, a)] * rho * w_f[(beta, b)].conj();
-                    weight = weight.max(term.norm());
-                    *pb += (term * d).re;
-                }
-                if a != b && weight > CONTRIBUTES {
-                    let s1 = (sigma * (phases.e_dphi[a] - phases.e_dphi[b])).abs();
-                    min_spread = min_spread.min(s1);
-                }
-            }
-        }
+        let (p, min_spread) = damped(&psi, &w_f, &phases, sigma);
         // The slow part across the resolution, with the transitions T held at E.
-        let slow = |w0: &CMat<D>, wf: &CMat<D>| -> [f64; D] {
-            let start: [f64; D] = std::array::from_fn(|b| w0[(i, b)].norm_sqr());
-            let exit: [f64; D] = std::array::from_fn(|a| {
-                (0..D).map(|b| transfer[(a, b)].norm_sqr() * start[b]).sum()
-            });
-            std::array::from_fn(|beta| (0..D).map(|a| wf[(beta, a)].norm_sqr() * exit[a]).sum())
-        };
+        let slow = |w0: &CMat<D>, wf: &CMat<D>| slow_part(i, &transfer, w0, wf);
         let centre = slow(&w_0, &w_f);
         let mut spread = [0.0; D];
         for (w, w0k, wfk) in &nodes {
@@ -540,6 +511,51 @@ pub fn averaged_of_start<const D: usize>(
         probability,
         min_spread_rad,
     })
+}
+
+/// The fast part of the average for the exit state ψ (in the exit eigenbasis `w_f`): each
+/// coherence ψ_a ψ_b* damped by the resolution, summed into P_β; and the smallest phase spread
+/// σ E ∂φ of a coherence that contributes (`NO_SPREAD_RAD` if none).
+fn damped<const D: usize>(
+    psi: &[Complex64; D],
+    w_f: &CMat<D>,
+    phases: &PhaseDerivatives<D>,
+    sigma: f64,
+) -> ([f64; D], f64) {
+    let mut min_spread = NO_SPREAD_RAD;
+    let mut p = [0.0; D];
+    for a in 0..D {
+        for b in 0..D {
+            let rho = psi[a] * psi[b].conj();
+            let d = if a == b {
+                Complex64::new(1.0, 0.0)
+            } else {
+                let s1 = sigma * (phases.e_dphi[a] - phases.e_dphi[b]);
+                let s2 = sigma * sigma * (phases.e2_d2phi[a] - phases.e2_d2phi[b]);
+                damping(s1, s2)
+            };
+            let mut weight = 0.0f64;
+            for (beta, pb) in p.iter_mut().enumerate() {
+                let term = w_f[(beta, a)] * rho * w_f[(beta, b)].conj();
+                weight = weight.max(term.norm());
+                *pb += (term * d).re;
+            }
+            if a != b && weight > CONTRIBUTES {
+                let s1 = (sigma * (phases.e_dphi[a] - phases.e_dphi[b])).abs();
+                min_spread = min_spread.min(s1);
+            }
+        }
+    }
+    (p, min_spread)
+}
+
+/// The incoherent (slow) part of P_β for initial state `i`: start populations in `w0`,
+/// carried by |T|² (`transfer` in eigen-coordinates), projected out through `wf`.
+fn slow_part<const D: usize>(i: usize, transfer: &CMat<D>, w0: &CMat<D>, wf: &CMat<D>) -> [f64; D] {
+    let start: [f64; D] = std::array::from_fn(|b| w0[(i, b)].norm_sqr());
+    let exit: [f64; D] =
+        std::array::from_fn(|a| (0..D).map(|b| transfer[(a, b)].norm_sqr() * start[b]).sum());
+    std::array::from_fn(|beta| (0..D).map(|a| wf[(beta, a)].norm_sqr() * exit[a]).sum())
 }
 
 #[cfg(test)]

@@ -184,13 +184,11 @@ fn check_track(raw: &RawScenario, r_nu_km: f64, err: ErrFn) -> Result<()> {
             format!("must be >= [collective] r_nu_km = {r_nu_km} (neutrinos are emitted there), got {start}"),
         ));
     }
-    if let Some(toml::Value::String(s)) = track.and_then(|t| t.record.as_ref()) {
-        if s == "all-steps" {
-            return Err(err(
-                "track.record",
-                "cannot be \"all-steps\" with [collective] (give \"end\", { points = N } or { values_km = [...] })".into(),
-            ));
-        }
+    if let Some(super::unions::RawRecord::AllSteps) = track.and_then(|t| t.record.as_ref()) {
+        return Err(err(
+            "track.record",
+            "cannot be \"all-steps\" with [collective] (give \"end\", { points = N } or { values_km = [...] })".into(),
+        ));
     }
     Ok(())
 }

@@ -1,7 +1,8 @@
 //! Scenario files (scenario.md): parse, validate fully before any work, and hand the run a
 //! [`Scenario`] that cannot be invalid.
 //!
-//! - [`raw`]: the serde mirror of the file (strict: unknown fields are errors).
+//! - [`raw`]: the serde mirror of the file (strict: unknown fields are errors); the values
+//!   that take more than one shape are typed in [`unions`].
 //! - [`validate`]: raw → [`Scenario`], every rule of scenario.md, errors naming file and field.
 //! - [`grid`]: energy grids.
 //! - [`limits`]: the limits of validity (ultra-relativistic, no overflow, no phase beyond
@@ -26,6 +27,7 @@ pub mod scan;
 pub mod site;
 pub mod source_map;
 pub mod turbulence;
+pub mod unions;
 pub mod validate;
 pub mod word;
 

@@ -1,7 +1,8 @@
 //! The serde mirror of scenario.md: one strict struct per table, unknown fields rejected.
 //!
-//! Nothing here is validated beyond types and word choices (a [`Word`] says
-//! `must be "dirac" or "majorana", got "x"` at the value); [`super::validate`] turns a [`RawScenario`] into a
+//! Nothing here is validated beyond types, word choices (a [`Word`] says
+//! `must be "dirac" or "majorana", got "x"` at the value) and the shapes of the values that
+//! take more than one ([`super::unions`]); [`super::validate`] turns a [`RawScenario`] into a
 //! [`super::Scenario`]. The `[medium]` table stays a raw TOML table because its fields depend
 //! on its `kind`; each kind has its own strict struct in the medium module.
 
@@ -9,6 +10,7 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 
 use super::grid::Scale;
+use super::unions::{RawEarth, RawInitial, RawMoment, RawRecord};
 use super::word::Word;
 use crate::basis::{Nature, Particle};
 use crate::evolve::Method;
@@ -45,8 +47,8 @@ pub struct RawNeutrino {
     pub flavours: i64,
     pub nature: Word<Nature>,
     pub particle: Option<Word<Particle>>,
-    /// `"all"` or a list of state labels (interpreted in validation, for precise errors).
-    pub initial: Option<toml::Value>,
+    /// `"all"` or a list of state labels (which exist is checked in validation).
+    pub initial: Option<RawInitial>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -123,11 +125,11 @@ impl RawMixing {
 #[serde(deny_unknown_fields)]
 pub struct RawMoments {
     pub basis: Option<Word<MomentBasis>>,
-    /// Values are a real number or `[re, im]` (interpreted in validation).
+    /// Values are a real number or `[re, im]`.
     #[serde(default)]
-    pub magnetic_mu_b: BTreeMap<String, toml::Value>,
+    pub magnetic_mu_b: BTreeMap<String, RawMoment>,
     #[serde(default)]
-    pub electric_mu_b: BTreeMap<String, toml::Value>,
+    pub electric_mu_b: BTreeMap<String, RawMoment>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -145,9 +147,9 @@ pub struct RawEnergy {
 pub struct RawTrack {
     pub start_km: Option<f64>,
     pub end_km: Option<f64>,
-    /// `"end" | "all-steps" | { points = N } | { values_km = [...] }` (interpreted in
-    /// validation).
-    pub record: Option<toml::Value>,
+    /// `"end" | "all-steps" | { points = N } | { values_km = [...] }` (the positions are
+    /// built in validation, from the track's ends).
+    pub record: Option<RawRecord>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -172,8 +174,8 @@ pub struct RawOutput {
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawArrival {
-    /// `"none"` or `{ cos_zenith = [...], weights = [...] }` (interpreted in validation).
-    pub earth: Option<toml::Value>,
+    /// `"none"` or `{ cos_zenith = [...], weights = [...] }` (checked in validation).
+    pub earth: Option<RawEarth>,
     pub energy_resolution: Option<f64>,
     /// `{ mean_km, sigma_km, points }` or `{ file }` (interpreted in validation).
     pub production: Option<toml::Table>,

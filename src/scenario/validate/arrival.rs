@@ -3,9 +3,10 @@
 use std::path::Path;
 
 use crate::evolve::Record;
+use crate::scenario::unions::RawEarth;
 use crate::scenario::{ArrivalSpec, EarthChord, OutputSpec};
 
-use super::{as_f64, describe, Checker, Result};
+use super::{Checker, Result};
 
 impl Checker<'_> {
     /// `[arrival]`: only with the observables that use it; `earth` and `averaged` describe
@@ -106,27 +107,21 @@ impl Checker<'_> {
 
     /// `[arrival] earth`: `"none"` or chords `{ cos_zenith = [...], weights = [...] }`, the
     /// weights normalised to 1.
-    fn earth_chords(&self, earth: &toml::Value, mut spec: ArrivalSpec) -> Result<ArrivalSpec> {
-        let expected = "expected \"none\" or { cos_zenith = [...], weights = [...] }";
-        let table = match earth {
-            toml::Value::String(s) if s == "none" => return Ok(spec),
-            toml::Value::Table(t) => t,
-            other => {
-                return Err(self.err(
-                    "arrival.earth",
-                    format!("{expected}, got {}", describe(other)),
-                ))
-            }
+    fn earth_chords(&self, earth: &RawEarth, mut spec: ArrivalSpec) -> Result<ArrivalSpec> {
+        let RawEarth::Chords {
+            cos_zenith,
+            weights,
+        } = earth
+        else {
+            return Ok(spec);
         };
-        if let Some(k) = table.keys().find(|k| *k != "cos_zenith" && *k != "weights") {
-            return Err(self.err("arrival.earth", format!("unknown key \"{k}\"; {expected}")));
-        }
-        let cos = self.finite_list(table, "cos_zenith")?.ok_or_else(|| {
+        let cos = cos_zenith.as_deref().ok_or_else(|| {
             self.err(
                 "arrival.earth.cos_zenith",
                 "is required (a list of cos(zenith) in [-1, 0))",
             )
         })?;
+        self.finite_list("cos_zenith", cos)?;
         if cos.is_empty() {
             return Err(self.err("arrival.earth.cos_zenith", "must list at least one chord"));
         }
@@ -136,9 +131,8 @@ impl Checker<'_> {
                 format!("must lie in [-1, 0) (a chord through the Earth), got {c}"),
             ));
         }
-        let weights = self
-            .finite_list(table, "weights")?
-            .unwrap_or_else(|| vec![1.0; cos.len()]);
+        let weights = weights.clone().unwrap_or_else(|| vec![1.0; cos.len()]);
+        self.finite_list("weights", &weights)?;
         if weights.len() != cos.len() {
             return Err(self.err(
                 "arrival.earth.weights",
@@ -168,29 +162,14 @@ impl Checker<'_> {
         Ok(spec)
     }
 
-    /// `[arrival] earth.<key>`: an optional list of finite numbers.
-    fn finite_list(&self, table: &toml::Table, key: &str) -> Result<Option<Vec<f64>>> {
-        let field = format!("arrival.earth.{key}");
-        let Some(v) = table.get(key) else {
-            return Ok(None);
-        };
-        let toml::Value::Array(items) = v else {
-            return Err(self.err(
-                &field,
-                format!("expected a list of numbers, got {}", describe(v)),
-            ));
-        };
-        items
-            .iter()
-            .map(|item| {
-                as_f64(item).filter(|x| x.is_finite()).ok_or_else(|| {
-                    self.err(
-                        &field,
-                        format!("expected finite numbers, got {}", describe(item)),
-                    )
-                })
-            })
-            .collect::<Result<Vec<f64>>>()
-            .map(Some)
+    /// `[arrival] earth.<key>`: every entry finite (the TOML reader takes `nan` and `inf`).
+    fn finite_list(&self, key: &str, xs: &[f64]) -> Result<()> {
+        match xs.iter().position(|x| !x.is_finite()) {
+            None => Ok(()),
+            Some(i) => Err(self.err(
+                &format!("arrival.earth.{key}[{i}]"),
+                format!("expected finite numbers, got {}", xs[i]),
+            )),
+        }
     }
 }

@@ -1,13 +1,12 @@
 //! `[moments]`: magnetic and electric dipole moments in either basis.
 
-use num_complex::Complex64;
-
 use crate::basis::Nature;
 use crate::mixing::Mixing;
 use crate::moments::{MomentBasis, MomentInput, Moments};
 use crate::scenario::raw::RawMoments;
+use crate::scenario::unions::RawMoment;
 
-use super::{as_f64, describe, Checker, Result};
+use super::{Checker, Result};
 
 impl Checker<'_> {
     pub(super) fn moments(
@@ -17,32 +16,13 @@ impl Checker<'_> {
         mixing: &Mixing,
     ) -> Result<Moments> {
         let basis = m.basis.map_or(MomentBasis::Flavour, |w| w.0);
-        let entries = |table: &str, map: &std::collections::BTreeMap<String, toml::Value>| {
-            map.iter()
-                .map(|(k, v)| {
-                    let field = format!("moments.{table}.{k}");
-                    let value = match v {
-                        toml::Value::Array(a) if a.len() == 2 => {
-                            match (as_f64(&a[0]), as_f64(&a[1])) {
-                                (Some(re), Some(im)) => Some(Complex64::new(re, im)),
-                                _ => None,
-                            }
-                        }
-                        other => as_f64(other).map(|re| Complex64::new(re, 0.0)),
-                    };
-                    value.map(|z| (k.clone(), z)).ok_or_else(|| {
-                        self.err(
-                            &field,
-                            format!("expected a number or [re, im], got {}", describe(v)),
-                        )
-                    })
-                })
-                .collect::<Result<Vec<_>>>()
+        let entries = |map: &std::collections::BTreeMap<String, RawMoment>| {
+            map.iter().map(|(k, v)| (k.clone(), v.0)).collect()
         };
         let input = MomentInput {
             basis: Some(basis),
-            magnetic_mu_b: entries("magnetic_mu_b", &m.magnetic_mu_b)?,
-            electric_mu_b: entries("electric_mu_b", &m.electric_mu_b)?,
+            magnetic_mu_b: entries(&m.magnetic_mu_b),
+            electric_mu_b: entries(&m.electric_mu_b),
         };
         Moments::new(&input, nature, mixing).map_err(|e| {
             let field = match &e {

@@ -2,8 +2,9 @@
 
 use crate::basis::{Basis, Flavours, Particle};
 use crate::scenario::raw::RawNeutrino;
+use crate::scenario::unions::RawInitial;
 
-use super::{describe, Checker, Result};
+use super::{Checker, Result};
 
 impl Checker<'_> {
     pub(super) fn neutrino(&self, n: &RawNeutrino) -> Result<(Basis, Flavours)> {
@@ -21,31 +22,32 @@ impl Checker<'_> {
 
     pub(super) fn initial(
         &self,
-        v: Option<&toml::Value>,
+        given: Option<&RawInitial>,
         labels: &[String],
         basis: Basis,
         flavours: Flavours,
     ) -> Result<Vec<usize>> {
         let field = "neutrino.initial";
-        let all = || (0..labels.len()).collect();
         let expected = || format!("expected \"all\" or labels from {}", labels.join(", "));
-        let Some(v) = v else { return Ok(all()) };
-        match v {
-            toml::Value::String(s) if s == "all" => Ok(all()),
-            toml::Value::String(s) => {
-                Err(self.err(field, format!("unknown state \"{s}\"; {}", expected())))
+        let index = |s: &str| crate::basis::state_index(basis, flavours, s);
+        let unknown = |s: &str| self.err(field, format!("unknown state \"{s}\"; {}", expected()));
+        match given {
+            None | Some(RawInitial::All) => Ok((0..labels.len()).collect()),
+            Some(RawInitial::Word(s)) if index(s).is_some() => Err(self.err(
+                field,
+                format!(
+                    "{}, got \"{s}\" (a list of states is written [\"{s}\"])",
+                    expected()
+                ),
+            )),
+            Some(RawInitial::Word(s)) => Err(unknown(s)),
+            Some(RawInitial::Labels(items)) if items.is_empty() => {
+                Err(self.err(field, format!("{}, got []", expected())))
             }
-            toml::Value::Array(items) if !items.is_empty() => {
+            Some(RawInitial::Labels(items)) => {
                 let mut out = Vec::new();
-                for item in items {
-                    let toml::Value::String(s) = item else {
-                        return Err(
-                            self.err(field, format!("{}, got {}", expected(), describe(item)))
-                        );
-                    };
-                    let i = crate::basis::state_index(basis, flavours, s).ok_or_else(|| {
-                        self.err(field, format!("unknown state \"{s}\"; {}", expected()))
-                    })?;
+                for s in items {
+                    let i = index(s).ok_or_else(|| unknown(s))?;
                     if out.contains(&i) {
                         return Err(self.err(field, format!("state \"{s}\" is listed twice")));
                     }
@@ -53,7 +55,6 @@ impl Checker<'_> {
                 }
                 Ok(out)
             }
-            other => Err(self.err(field, format!("{}, got {}", expected(), describe(other)))),
         }
     }
 }

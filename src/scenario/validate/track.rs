@@ -3,9 +3,10 @@
 use crate::evolve::Record;
 use crate::medium::Medium;
 use crate::scenario::raw::RawTrack;
+use crate::scenario::unions::RawRecord;
 use crate::scenario::OutputSpec;
 
-use super::{as_f64, describe, Checker, Result};
+use super::{Checker, Result};
 
 impl Checker<'_> {
     pub(super) fn track(
@@ -54,29 +55,15 @@ impl Checker<'_> {
     /// not be held in memory is refused before it is built.
     pub(super) fn record(
         &self,
-        v: Option<&toml::Value>,
+        given: Option<&RawRecord>,
         start: f64,
         end: f64,
         states: usize,
     ) -> Result<Record> {
-        let field = "track.record";
-        let expected = "expected \"end\", \"all-steps\", { points = N } or { values_km = [...] }";
-        let Some(v) = v else {
-            return Ok(Record::End);
-        };
-        match v {
-            toml::Value::String(s) if s == "end" => Ok(Record::End),
-            toml::Value::String(s) if s == "all-steps" => Ok(Record::AllSteps),
-            toml::Value::Table(t) if t.len() == 1 && t.contains_key("points") => {
-                let n = match &t["points"] {
-                    toml::Value::Integer(n) if *n >= 1 => *n as usize,
-                    other => {
-                        return Err(self.err(
-                            "track.record.points",
-                            format!("must be an integer >= 1, got {}", describe(other)),
-                        ))
-                    }
-                };
+        match given {
+            None | Some(RawRecord::End) => Ok(Record::End),
+            Some(RawRecord::AllSteps) => Ok(Record::AllSteps),
+            Some(&RawRecord::Points(n)) => {
                 self.record_fits(n, states)?;
                 if n == 1 {
                     return Ok(Record::Points(vec![end]));
@@ -86,42 +73,24 @@ impl Checker<'_> {
                 xs[n - 1] = end;
                 Ok(Record::Points(xs))
             }
-            toml::Value::Table(t) if t.len() == 1 && t.contains_key("values_km") => {
-                let toml::Value::Array(items) = &t["values_km"] else {
-                    return Err(self.err(
-                        "track.record.values_km",
-                        "expected a list of positions in km",
-                    ));
-                };
-                let mut xs = Vec::with_capacity(items.len());
-                for item in items {
-                    let x = as_f64(item).ok_or_else(|| {
-                        self.err(
-                            "track.record.values_km",
-                            format!("expected numbers, got {}", describe(item)),
-                        )
-                    })?;
+            Some(RawRecord::ValuesKm(xs)) => {
+                let field = "track.record.values_km";
+                for (i, &x) in xs.iter().enumerate() {
                     if !(x.is_finite() && (start..=end).contains(&x)) {
                         return Err(self.err(
-                            "track.record.values_km",
+                            field,
                             format!("{x} is outside the track [{start}, {end}] km"),
                         ));
                     }
-                    if xs.last().is_some_and(|&last| x <= last) {
-                        return Err(
-                            self.err("track.record.values_km", "must be strictly increasing")
-                        );
+                    if i > 0 && x <= xs[i - 1] {
+                        return Err(self.err(field, "must be strictly increasing"));
                     }
-                    xs.push(x);
                 }
                 if xs.is_empty() {
-                    return Err(
-                        self.err("track.record.values_km", "must list at least one position")
-                    );
+                    return Err(self.err(field, "must list at least one position"));
                 }
-                Ok(Record::Points(xs))
+                Ok(Record::Points(xs.clone()))
             }
-            other => Err(self.err(field, format!("{expected}, got {}", describe(other)))),
         }
     }
 

@@ -82,7 +82,7 @@ fn thread_count(requested: Option<usize>) -> Result<usize, Error> {
 pub fn execute(args: &RunArgs) -> Result<(), Error> {
     let started = Instant::now();
     let threads = thread_count(args.threads)?;
-    let job = job(args)?;
+    let mut job = job(args)?;
     let scenario = &job.scenario;
     let out = &job.out;
     for warning in scenario::limits::warnings(scenario) {
@@ -114,7 +114,8 @@ pub fn execute(args: &RunArgs) -> Result<(), Error> {
 
     let bar = EnergyBar::new(n_todo, !args.quiet);
     let start = run::Start {
-        previous: job.previous,
+        // The run owns the stopped run's results and drops them once they are copied.
+        previous: std::mem::take(&mut job.previous),
         replaces_subset: job.replaces_subset,
     };
     let outcome = run::run_to_file_from(scenario, &job.header, out, &options, &bar, start);

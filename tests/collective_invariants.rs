@@ -16,23 +16,13 @@ use nuspin::collective::{
 };
 use nuspin::hamiltonian::CMat;
 use nuspin::medium::{ConstantMedium, MediumPoint};
-use nuspin::mixing::{Mixing, OscillationParams, ThreeFlavourParams};
+use nuspin::mixing::Mixing;
 use nuspin::moments::{MomentInput, Moments};
+use nuspin::reference::bulb;
 
 fn three_flavour_mixing() -> Mixing {
-    Mixing::new(
-        OscillationParams::Three(ThreeFlavourParams {
-            theta12_deg: 33.4,
-            theta13_deg: 8.6,
-            theta23_deg: 49.0,
-            delta_cp_deg: 195.0,
-            dm21_ev2: 7.4e-5,
-            dm31_ev2: -2.5e-3,
-        }),
-        0.0,
-        &[],
-    )
-    .unwrap()
+    // A CP phase away from 0 and π, so the invariants are tested with a complex PMNS matrix.
+    bulb::mixing_three_with_delta(195.0)
 }
 
 /// Tr(P Π_k) for the mass projectors Π_k = U e_k e_k† U†, written from the PMNS matrix here

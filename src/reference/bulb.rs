@@ -71,12 +71,17 @@ pub fn mixing() -> Mixing {
 /// Three flavours, inverted ordering (θ12 33.4°, θ13 8.6°, θ23 49°, δ = 0, Δm²21 = 7.4e-5,
 /// Δm²31 = −2.5e-3 eV²): the three-flavour bulb of BENCHMARKS.md.
 pub fn mixing_three() -> Mixing {
+    mixing_three_with_delta(0.0)
+}
+
+/// [`mixing_three`] with the Dirac CP phase `delta_cp_deg`.
+pub fn mixing_three_with_delta(delta_cp_deg: f64) -> Mixing {
     Mixing::new(
         OscillationParams::Three(ThreeFlavourParams {
             theta12_deg: 33.4,
             theta13_deg: 8.6,
             theta23_deg: 49.0,
-            delta_cp_deg: 0.0,
+            delta_cp_deg,
             dm21_ev2: 7.4e-5,
             dm31_ev2: -2.5e-3,
         }),

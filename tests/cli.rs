@@ -5,38 +5,18 @@
 mod common;
 use common::cli::{stderr, Case};
 use common::error_cases::error_cases;
+use common::lab::lab_scenario;
 
 use std::path::Path;
 
-const LAB: &str = r#"
-name = "lab"
-
-[neutrino]
-flavours = 2
-nature = "dirac"
-initial = ["nu_e"]
-
-[mixing]
-theta_deg = 33.0
-dm2_ev2 = 7.5e-5
-
-[energy]
-min_mev = 1
-max_mev = 10
-points = 5
-
-[medium]
-kind = "constant"
-rho_g_cm3 = 3
-ye = 0.5
-
-[track]
-start_km = 0
-end_km = 300
-
-[output]
-profile_samples = 10
-"#;
+const LAB: &str = lab_scenario!(
+    name: "lab",
+    initial: r#"["nu_e"]"#,
+    points: 5,
+    medium: "",
+    end_km: 300,
+    "\n[output]\nprofile_samples = 10\n",
+);
 
 fn with(old: &str, new: &str) -> String {
     assert!(LAB.contains(old), "{old}");

@@ -3,6 +3,9 @@
 //! flux from its coefficients, the ν̄_e–e and magnetic cross sections written out, Simpson's
 //! rule); bad `[detector]` input exits 2 naming the field, with no output file.
 
+mod common;
+use common::lab::lab_scenario;
+
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
@@ -237,38 +240,14 @@ fn run_reactor(dir: &Path) -> PathBuf {
     out_file
 }
 
-const LAB: &str = r#"
-name = "lab"
-
-[neutrino]
-flavours = 2
-nature = "dirac"
-initial = ["nu_e"]
-
-[mixing]
-theta_deg = 33.0
-dm2_ev2 = 7.5e-5
-
-[energy]
-min_mev = 1
-max_mev = 10
-points = 3
-
-[medium]
-kind = "constant"
-rho_g_cm3 = 3
-ye = 0.5
-
-[track]
-start_km = 0
-end_km = 1
-
-[detector]
-recoil_min_mev = 0.01
-recoil_max_mev = 5.0
-recoil_points = 4
-flux_file = "flux.csv"
-"#;
+const LAB: &str = lab_scenario!(
+    name: "lab",
+    initial: r#"["nu_e"]"#,
+    points: 3,
+    medium: "",
+    end_km: 1,
+    "\n[detector]\nrecoil_min_mev = 0.01\nrecoil_max_mev = 5.0\nrecoil_points = 4\nflux_file = \"flux.csv\"\n",
+);
 
 const FLUX: &str = "E_MeV, flux\n1.0, 1.0\n5.0, 2.0\n10.0, 0.5\n";
 

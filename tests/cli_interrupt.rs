@@ -12,6 +12,7 @@
 mod common;
 use common::cli::{stderr, Case};
 use common::compare::assert_same_run;
+use common::lab::lab_scenario;
 use common::signals::{signal, signal_once_started, wait_for_energies, wait_within};
 
 use std::time::{Duration, Instant};
@@ -20,41 +21,16 @@ use nuspin::output::read_output;
 
 /// Two flavours on a long constant-density track solved by dop853 (which steps through
 /// every oscillation): 12 energies of a fraction of a second each.
-const LONG: &str = r#"
-name = "long"
-
-[neutrino]
-flavours = 2
-nature = "dirac"
-initial = ["nu_e", "nu_mu"]
-
-[mixing]
-theta_deg = 33.0
-dm2_ev2 = 7.5e-5
-
-[energy]
-min_mev = 1
-max_mev = 10
-points = 12
-
-[medium]
-kind = "constant"
-rho_g_cm3 = 3
-ye = 0.5
-
-[track]
-start_km = 0
-end_km = 200000
-record = { points = 3 }
-
-[solver]
-method = "dop853"
-rtol = 1e-8
-
-[output]
-profile_samples = 10
-amplitudes = true
-"#;
+const LONG: &str = lab_scenario!(
+    name: "long",
+    initial: r#"["nu_e", "nu_mu"]"#,
+    points: 12,
+    medium: "",
+    end_km: 200000,
+    "record = { points = 3 }\n",
+    "\n[solver]\nmethod = \"dop853\"\nrtol = 1e-8\n",
+    "\n[output]\nprofile_samples = 10\namplitudes = true\n",
+);
 
 /// Interrupts a run with `sig` once it has finished an energy, checks what it left, resumes
 /// it from `resume_arg`, and compares with the uninterrupted run.

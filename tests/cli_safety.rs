@@ -4,40 +4,20 @@
 
 mod common;
 use common::cli::{stderr, Case};
+use common::lab::lab_scenario;
 
 use std::path::Path;
 use std::process::Output;
 
 /// A two-flavour Dirac lab scenario; tests append or replace tables.
-const LAB: &str = r#"
-name = "lab"
-
-[neutrino]
-flavours = 2
-nature = "dirac"
-initial = ["nu_e"]
-
-[mixing]
-theta_deg = 33.0
-dm2_ev2 = 7.5e-5
-
-[energy]
-min_mev = 1
-max_mev = 10
-points = 3
-
-[medium]
-kind = "constant"
-rho_g_cm3 = 3
-ye = 0.5
-
-[track]
-start_km = 0
-end_km = 300
-
-[output]
-profile_samples = 10
-"#;
+const LAB: &str = lab_scenario!(
+    name: "lab",
+    initial: r#"["nu_e"]"#,
+    points: 3,
+    medium: "",
+    end_km: 300,
+    "\n[output]\nprofile_samples = 10\n",
+);
 
 /// The run failed as bad input (exit 2), no output file was created, and the message has
 /// every one of `needles`.

@@ -4,40 +4,19 @@
 
 mod common;
 use common::cli::Case;
+use common::lab::lab_scenario;
 
 use nuspin::output::OutputFile;
 
-const BASE: &str = r#"
-name = "scan"
-
-[neutrino]
-flavours = 2
-nature = "dirac"
-initial = ["nu_e", "nu_mu"]
-
-[mixing]
-theta_deg = 33.0
-dm2_ev2 = 7.5e-5
-
-[moments]
-magnetic_mu_b = { e_mu = 1e-11 }
-
-[energy]
-min_mev = 1
-max_mev = 10
-points = 7
-
-[medium]
-kind = "constant"
-rho_g_cm3 = 3
-ye = 0.5
-b_perp_gauss = 1e6
-
-[track]
-start_km = 0
-end_km = 300
-record = { points = 3 }
-"#;
+const BASE: &str = lab_scenario!(
+    name: "scan",
+    initial: r#"["nu_e", "nu_mu"]"#,
+    points: 7,
+    medium: "b_perp_gauss = 1e6\n",
+    end_km: 300,
+    "record = { points = 3 }\n",
+    "\n[moments]\nmagnetic_mu_b = { e_mu = 1e-11 }\n",
+);
 
 const SCAN: &str = r#"
 [scan]

@@ -2,13 +2,15 @@
 //! whose values depend on every index, so a misplaced slab cannot go unnoticed (output tests),
 //! the adiabatic solar P_ee of physics.md §8 (solar tests), and in [`cli`] the `nuspin` binary
 //! run in a scratch folder (CLI tests), in [`error_cases`] the shared scenario-error cases
-//! of tests/data/scenario_errors.toml, in [`compare`] two files of one run compared bit for
-//! bit, and in [`signals`] a child run stopped by a signal.
+//! of tests/data/scenario_errors.toml, in [`lab`] the two-flavour scenario the CLI tests
+//! edit, in [`compare`] two files of one run compared bit for bit, and in [`signals`] a child
+//! run stopped by a signal.
 #![allow(dead_code)]
 
 pub mod cli;
 pub mod compare;
 pub mod error_cases;
+pub mod lab;
 pub mod signals;
 
 use num_complex::Complex64;

@@ -195,3 +195,41 @@ fn a_coupled_run_reports_progress_inside_each_scan_point() {
         assert!(*fractions.last().unwrap() > 0.5 && *fractions.last().unwrap() <= 1.0);
     }
 }
+
+/// `NUSPIN_PROGRESS=lines` prints each scan point's progress through its track, whole percents
+/// in order, before that point's energies are reported done.
+#[test]
+fn lines_progress_reports_inside_each_coupled_scan_point() {
+    let case = Case::new(&small());
+    let out = case
+        .command()
+        .args(["run", "s.toml", "-o", "out.h5", "--threads", "2"])
+        .env("NUSPIN_PROGRESS", "lines")
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    let lines: Vec<&str> = err.lines().collect();
+    for scan in 0..3 {
+        let prefix = format!("scan point {scan}: ");
+        let percents: Vec<(usize, u32)> = lines
+            .iter()
+            .enumerate()
+            .filter_map(|(i, l)| {
+                let p = l.strip_prefix(prefix.as_str())?.strip_suffix('%')?;
+                Some((i, p.parse().unwrap()))
+            })
+            .collect();
+        assert_eq!(percents.first().map(|p| p.1), Some(0), "{err}");
+        assert!(percents.windows(2).all(|w| w[1].1 > w[0].1), "{err}");
+        assert!(
+            percents.len() >= 20 && percents.last().unwrap().1 <= 100,
+            "{err}"
+        );
+        let last = percents.last().unwrap().0;
+        for g in 4 * scan..4 * scan + 4 {
+            let done = lines.iter().position(|l| *l == format!("done {g}"));
+            assert!(done.is_some_and(|d| d > last), "done {g}: {err}");
+        }
+    }
+}

@@ -2,7 +2,8 @@
 //! when stderr is not a terminal or with `--quiet`. With the environment variable
 //! `NUSPIN_PROGRESS=lines` it prints `done <grid index>` per finished grid point instead (for
 //! batch logs and scripts). A coupled run's scan point, whose energies finish together,
-//! advances the bar while it is solved, by the fraction of its track done.
+//! advances the bar while it is solved, by the fraction of its track done; in lines mode it
+//! prints `scan point <index>: <percent>%` each time that fraction passes a whole percent.
 
 use std::io::IsTerminal;
 use std::sync::Mutex;
@@ -22,13 +23,22 @@ pub struct EnergyBar {
 #[derive(Default)]
 struct Counts {
     done: u64,
-    /// `(scan point, its energies, the energies' worth of its track done)`.
-    in_flight: Vec<(usize, usize, u64)>,
+    in_flight: Vec<InFlight>,
+}
+
+/// A coupled scan point being solved.
+struct InFlight {
+    scan: usize,
+    energies: usize,
+    /// The energies' worth of its track done.
+    worth: u64,
+    /// The last whole percent of its track printed in lines mode.
+    percent: u64,
 }
 
 impl Counts {
     fn position(&self) -> u64 {
-        self.done + self.in_flight.iter().map(|f| f.2).sum::<u64>()
+        self.done + self.in_flight.iter().map(|f| f.worth).sum::<u64>()
     }
 }
 
@@ -84,16 +94,36 @@ impl Progress for EnergyBar {
         // Its scan point's share now counts as finished energies.
         counts
             .in_flight
-            .retain(|&(scan, energies, _)| energy_index / energies.max(1) != scan);
+            .retain(|f| energy_index / f.energies.max(1) != f.scan);
         self.bar.set_position(counts.position());
     }
 
     fn scan_point_progress(&self, scan: usize, fraction: f64, energies: usize) {
-        let worth = (fraction.clamp(0.0, 1.0) * energies as f64).floor() as u64;
+        let fraction = fraction.clamp(0.0, 1.0);
+        let worth = (fraction * energies as f64).floor() as u64;
+        let percent = (fraction * 100.0).floor() as u64;
         let mut counts = self.counts();
-        match counts.in_flight.iter_mut().find(|f| f.0 == scan) {
-            Some(f) => f.2 = worth,
-            None => counts.in_flight.push((scan, energies, worth)),
+        let index = match counts.in_flight.iter().position(|f| f.scan == scan) {
+            Some(i) => i,
+            None => {
+                counts.in_flight.push(InFlight {
+                    scan,
+                    energies,
+                    worth,
+                    percent,
+                });
+                if self.lines {
+                    eprintln!("scan point {scan}: {percent}%");
+                }
+                counts.in_flight.len() - 1
+            }
+        };
+        let f = &mut counts.in_flight[index];
+        f.worth = worth;
+        if self.lines && percent > f.percent {
+            f.percent = percent;
+            // Printed under the lock, so a scan point's lines come out in order.
+            eprintln!("scan point {scan}: {percent}%");
         }
         self.bar.set_position(counts.position());
     }

@@ -266,7 +266,11 @@ fn bad_wave_packets_are_rejected_naming_the_field() {
             "arrival.wave_packet.sigma_x_nm",
             "one width only",
         ),
-        ("{ sigma_x = 1.0 }", "arrival.wave_packet", "unknown key"),
+        (
+            "{ sigma_x = 1.0 }",
+            "arrival.wave_packet.sigma_x",
+            "unknown field `sigma_x`",
+        ),
         ("{ }", "arrival.wave_packet", "give the width"),
         (
             "{ sigma_x_nm = \"wide\" }",

@@ -126,7 +126,7 @@ fn bad_solar_input_is_rejected_naming_the_field() {
         ),
         (
             site_scenario("{ latitude = 36 }"),
-            "unknown key \"latitude\"",
+            "unknown field `latitude`",
         ),
         (
             site_scenario("{ latitude_deg = 36 }")

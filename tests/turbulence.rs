@@ -333,7 +333,7 @@ fn bad_turbulence_is_rejected_naming_the_field() {
             "turbulence.region_km",
         ),
         (format!("{d}\nrealisation = -2"), "turbulence.realisation"),
-        (format!("{d}\nwhirl = 2"), "turbulence"),
+        (format!("{d}\nwhirl = 2"), "turbulence.whirl"),
         (
             "density = { amplitude = 0.1, long_cutoff_km = 100, short_cutoff_km = 1, modes = 0 }"
                 .into(),

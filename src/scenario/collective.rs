@@ -17,8 +17,11 @@
 //! it: other solver methods than the Lie-group one, all-steps recording, `[arrival]`,
 //! `[detector]`, observables beyond `flavour`, `[nsi]`.
 
+use serde::Deserialize;
+
 use super::error::ScenarioError;
 use super::grid::Scale;
+use super::number::Number;
 use super::raw::RawScenario;
 use crate::collective::{Emission, SpeciesEmission, SpectrumShape};
 use crate::evolve::Method;
@@ -43,21 +46,29 @@ pub struct CollectiveSpec {
     pub tol: f64,
 }
 
-const SPECIES: [&str; 4] = ["nu_e", "nubar_e", "nu_x", "nubar_x"];
-
-fn number(v: &toml::Value) -> Option<f64> {
-    match v {
-        toml::Value::Float(x) => Some(*x),
-        toml::Value::Integer(i) => Some(*i as f64),
-        _ => None,
-    }
+/// `[collective]`, as read: serde refuses unknown keys and values of the wrong type at their
+/// line and column; what is required, and the ranges, are checked in [`validate`].
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCollective {
+    pub r_nu_km: Option<Number>,
+    pub nu_e: Option<RawSpecies>,
+    pub nubar_e: Option<RawSpecies>,
+    pub nu_x: Option<RawSpecies>,
+    pub nubar_x: Option<RawSpecies>,
 }
 
-fn describe(v: &toml::Value) -> String {
-    match v {
-        toml::Value::String(s) => format!("\"{s}\""),
-        other => other.to_string(),
-    }
+/// One species' `{ luminosity_erg_s, mean_energy_mev, eta | alpha }`.
+#[derive(Debug, Default, Clone, Copy, Deserialize)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a table { luminosity_erg_s = .., mean_energy_mev = .., eta = .. or alpha = .. }"
+)]
+pub struct RawSpecies {
+    pub luminosity_erg_s: Option<Number>,
+    pub mean_energy_mev: Option<Number>,
+    pub eta: Option<Number>,
+    pub alpha: Option<Number>,
 }
 
 /// `[collective]` of `raw`, or None without the table. Called before any other table is
@@ -66,22 +77,15 @@ pub(super) fn validate(raw: &RawScenario, err: ErrFn) -> Result<Option<Collectiv
     let Some(table) = &raw.collective else {
         return Ok(None);
     };
-    for key in table.keys() {
-        if key != "r_nu_km" && !SPECIES.contains(&key.as_str()) {
-            return Err(err(
-                &format!("collective.{key}"),
-                format!("unknown field (expected r_nu_km, {})", SPECIES.join(", ")),
-            ));
-        }
-    }
-    let r_nu_km = positive_number(table.get("r_nu_km"), "collective.r_nu_km", err)?;
-    let species = |name: &str| species(table.get(name), &format!("collective.{name}"), err);
+    let r_nu_km = positive_number(table.r_nu_km, "collective.r_nu_km", err)?;
+    let species =
+        |name: &str, v: Option<RawSpecies>| species(v, &format!("collective.{name}"), err);
     let emission = Emission {
         r_nu_km,
-        nu_e: species("nu_e")?,
-        nubar_e: species("nubar_e")?,
-        nu_x: species("nu_x")?,
-        nubar_x: species("nubar_x")?,
+        nu_e: species("nu_e", table.nu_e)?,
+        nubar_e: species("nubar_e", table.nubar_e)?,
+        nu_x: species("nu_x", table.nu_x)?,
+        nubar_x: species("nubar_x", table.nubar_x)?,
     };
     check_track(raw, r_nu_km, err)?;
     check_energy(raw, err)?;
@@ -90,56 +94,35 @@ pub(super) fn validate(raw: &RawScenario, err: ErrFn) -> Result<Option<Collectiv
     Ok(Some(CollectiveSpec { emission, tol }))
 }
 
-fn positive_number(v: Option<&toml::Value>, field: &str, err: ErrFn) -> Result<f64> {
-    let v = v.ok_or_else(|| err(field, "is required".into()))?;
-    match number(v) {
-        Some(x) if x.is_finite() && x > 0.0 => Ok(x),
-        Some(x) => Err(err(field, format!("must be > 0, got {x}"))),
-        None => Err(err(field, format!("must be a number, got {}", describe(v)))),
+fn positive_number(v: Option<Number>, field: &str, err: ErrFn) -> Result<f64> {
+    match v {
+        None => Err(err(field, "is required".into())),
+        Some(Number(x)) if x.is_finite() && x > 0.0 => Ok(x),
+        Some(Number(x)) => Err(err(field, format!("must be > 0, got {x}"))),
     }
 }
 
 /// `{ luminosity_erg_s, mean_energy_mev, eta | alpha }`.
-fn species(v: Option<&toml::Value>, field: &str, err: ErrFn) -> Result<SpeciesEmission> {
+fn species(v: Option<RawSpecies>, field: &str, err: ErrFn) -> Result<SpeciesEmission> {
     let expected = "{ luminosity_erg_s = .., mean_energy_mev = .., eta = .. or alpha = .. }";
-    let v = v.ok_or_else(|| err(field, format!("is required: {expected}")))?;
-    let toml::Value::Table(t) = v else {
-        return Err(err(
-            field,
-            format!("must be a table {expected}, got {}", describe(v)),
-        ));
-    };
-    for key in t.keys() {
-        if !["luminosity_erg_s", "mean_energy_mev", "eta", "alpha"].contains(&key.as_str()) {
-            return Err(err(
-                &format!("{field}.{key}"),
-                format!("unknown field (expected {expected})"),
-            ));
-        }
-    }
+    let t = v.ok_or_else(|| err(field, format!("is required: {expected}")))?;
     let luminosity_erg_s = positive_number(
-        t.get("luminosity_erg_s"),
+        t.luminosity_erg_s,
         &format!("{field}.luminosity_erg_s"),
         err,
     )?;
-    let mean_energy_mev = positive_number(
-        t.get("mean_energy_mev"),
-        &format!("{field}.mean_energy_mev"),
-        err,
-    )?;
-    let finite = |key: &str| -> Result<Option<f64>> {
-        let Some(v) = t.get(key) else {
-            return Ok(None);
-        };
-        match number(v) {
-            Some(x) if x.is_finite() => Ok(Some(x)),
-            _ => Err(err(
+    let mean_energy_mev =
+        positive_number(t.mean_energy_mev, &format!("{field}.mean_energy_mev"), err)?;
+    let finite = |key: &str, v: Option<Number>| -> Result<Option<f64>> {
+        match v {
+            Some(Number(x)) if !x.is_finite() => Err(err(
                 &format!("{field}.{key}"),
-                format!("must be a finite number, got {}", describe(v)),
+                format!("must be a finite number, got {x}"),
             )),
+            v => Ok(v.map(|n| n.0)),
         }
     };
-    let shape = match (finite("eta")?, finite("alpha")?) {
+    let shape = match (finite("eta", t.eta)?, finite("alpha", t.alpha)?) {
         (Some(_), Some(_)) => return Err(err(
             &format!("{field}.alpha"),
             "cannot be combined with eta (give a Fermi–Dirac degeneracy eta or a pinching alpha)"

@@ -2,8 +2,11 @@
 //! neutrino's wave packet, which damps the interference terms at the end of the track
 //! ([`crate::observables::decoherence`]; dataset `/observables/decoherent_probability`).
 
+use serde::Deserialize;
+
 use super::error::ScenarioError;
 use super::extensions::ErrFn;
+use super::number::Number;
 use crate::evolve::Record;
 use crate::observables::decoherence::sigma_e_mev_from_sigma_x_nm;
 
@@ -18,10 +21,19 @@ pub struct WavePacket {
     pub sigma_x_nm: f64,
 }
 
+/// `[arrival] wave_packet`, as read: the widths given (any number; one is required).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawWavePacket {
+    pub sigma_x_nm: Option<Number>,
+    pub sigma_x_cm: Option<Number>,
+    pub sigma_e_mev: Option<Number>,
+}
+
 /// Validates `[arrival] wave_packet` (absent: `None`). Exactly one width, finite and > 0; the
 /// track's end must be recorded (the damping applies to the state leaving the track).
 pub(super) fn wave_packet(
-    raw: Option<&toml::Table>,
+    raw: Option<&RawWavePacket>,
     record: &Record,
     end_km: f64,
     err: ErrFn,
@@ -29,27 +41,20 @@ pub(super) fn wave_packet(
     let Some(table) = raw else {
         return Ok(None);
     };
-    const KEYS: [&str; 3] = ["sigma_x_nm", "sigma_x_cm", "sigma_e_mev"];
     let mut given = Vec::new();
-    for (key, value) in table {
-        let field = format!("{FIELD}.{key}");
-        if !KEYS.contains(&key.as_str()) {
+    for (key, value) in [
+        ("sigma_x_nm", table.sigma_x_nm),
+        ("sigma_x_cm", table.sigma_x_cm),
+        ("sigma_e_mev", table.sigma_e_mev),
+    ] {
+        let Some(Number(v)) = value else { continue };
+        if !(v.is_finite() && v > 0.0) {
             return Err(err(
-                FIELD,
-                format!(
-                    "unknown key \"{key}\"; expected one of sigma_x_nm, sigma_x_cm, sigma_e_mev"
-                ),
+                &format!("{FIELD}.{key}"),
+                format!("must be a finite width > 0, got {v}"),
             ));
         }
-        let v = match value {
-            toml::Value::Float(x) => *x,
-            toml::Value::Integer(i) => *i as f64,
-            other => return Err(err(&field, format!("must be a number, got {other}"))),
-        };
-        if !(v.is_finite() && v > 0.0) {
-            return Err(err(&field, format!("must be a finite width > 0, got {v}")));
-        }
-        given.push((key.as_str(), v));
+        given.push((key, v));
     }
     let (key, v) = match given.as_slice() {
         [one] => *one,

@@ -9,6 +9,14 @@
 //! - `threshold_mev` (default 0) and `max_mev` (default: no upper end): the window of the
 //!   rates, in `energy`.
 
+use std::fmt;
+
+use serde::de::value::MapAccessDeserializer;
+use serde::de::{Deserializer, Error, MapAccess, Visitor};
+use serde::Deserialize;
+
+use super::number::Number;
+use super::word::Word;
 use super::ScenarioError;
 
 type Result<T> = std::result::Result<T, ScenarioError>;
@@ -39,37 +47,86 @@ impl Default for ResponseSpec {
     }
 }
 
+/// `[detector] response`, as read: serde refuses unknown keys and values of the wrong type
+/// at their line and column; ranges are checked in [`validate`].
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawResponse {
+    pub resolution: Option<RawResolution>,
+    pub energy: Option<Word<ElectronEnergy>>,
+    pub threshold_mev: Option<Number>,
+    pub max_mev: Option<Number>,
+}
+
+/// `energy`: the electron energy the resolution and the window refer to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ElectronEnergy {
+    Kinetic,
+    Total,
+}
+
+/// What `resolution` may be, in its error messages.
+const RESOLUTIONS: &str = "\"none\", \"sk-i\", \"sk-iv\" or { a_mev, b_sqrt_mev, c }";
+
+/// `resolution`: a preset name or `{ a_mev, b_sqrt_mev, c }`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum RawResolution {
+    /// `"none"`, `"sk-i"` or `"sk-iv"`.
+    Preset(&'static str),
+    Custom(CustomResolution),
+}
+
+/// `resolution = { a_mev, b_sqrt_mev, c }` (all three required, checked in validation).
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CustomResolution {
+    a_mev: Option<Number>,
+    b_sqrt_mev: Option<Number>,
+    c: Option<Number>,
+}
+
+impl<'de> Deserialize<'de> for RawResolution {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = RawResolution;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str(RESOLUTIONS)
+            }
+            fn visit_str<E: Error>(self, s: &str) -> std::result::Result<RawResolution, E> {
+                match ["none", "sk-i", "sk-iv"].into_iter().find(|p| *p == s) {
+                    Some(p) => Ok(RawResolution::Preset(p)),
+                    None => Err(E::custom(format!("must be {RESOLUTIONS}, got \"{s}\""))),
+                }
+            }
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> std::result::Result<RawResolution, A::Error> {
+                let custom = CustomResolution::deserialize(MapAccessDeserializer::new(map))?;
+                Ok(RawResolution::Custom(custom))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
 /// Builds an error about `detector.response.<field>`.
 type MakeError<'a> = &'a dyn Fn(&str, String) -> ScenarioError;
 
 /// Validates `[detector] response`; `err(field, message)` builds an error about
 /// `detector.response.<field>`.
-pub(crate) fn validate(table: Option<toml::Table>, err: MakeError) -> Result<ResponseSpec> {
-    let Some(table) = table else {
+pub(crate) fn validate(raw: Option<RawResponse>, err: MakeError) -> Result<ResponseSpec> {
+    let Some(raw) = raw else {
         return Ok(ResponseSpec::default());
     };
-    for key in table.keys() {
-        if !["resolution", "energy", "threshold_mev", "max_mev"].contains(&key.as_str()) {
-            return Err(err(
-                &format!("response.{key}"),
-                "is not a response field (expected resolution, energy, threshold_mev, max_mev)"
-                    .into(),
-            ));
-        }
-    }
-    let (resolution_name, resolution, preset_total) = resolution_of(table.get("resolution"), err)?;
-    let total_energy = match table.get("energy") {
+    let (resolution_name, resolution, preset_total) = resolution_of(raw.resolution, err)?;
+    let total_energy = match raw.energy {
         None => preset_total,
-        Some(toml::Value::String(s)) if s == "kinetic" => false,
-        Some(toml::Value::String(s)) if s == "total" => true,
-        Some(v) => {
-            return Err(err(
-                "response.energy",
-                format!("must be \"kinetic\" or \"total\", got {v}"),
-            ))
-        }
+        Some(Word(e)) => e == ElectronEnergy::Total,
     };
-    let (threshold_mev, max_mev) = window(&table, err)?;
+    let (threshold_mev, max_mev) = window(&raw, err)?;
     Ok(ResponseSpec {
         resolution_name,
         resolution,
@@ -83,40 +140,28 @@ pub(crate) fn validate(table: Option<toml::Table>, err: MakeError) -> Result<Res
 type NamedResolution = (String, Option<(f64, f64, f64)>, bool);
 
 /// `resolution` as a [`NamedResolution`].
-fn resolution_of(value: Option<&toml::Value>, err: MakeError) -> Result<NamedResolution> {
-    match value {
-        None => Ok(("none".to_string(), None, false)),
-        Some(toml::Value::String(s)) => match s.as_str() {
-            "none" => Ok(("none".into(), None, false)),
-            "sk-i" => Ok(("sk-i".into(), Some((0.2468, 0.1492, 0.0690)), true)),
-            "sk-iv" => Ok(("sk-iv".into(), Some((-0.0839, 0.349, 0.0397)), true)),
-            other => Err(err(
-                "response.resolution",
-                format!(
-                    "must be \"none\", \"sk-i\", \"sk-iv\" or {{ a_mev, b_sqrt_mev, c }}, got \"{other}\""
-                ),
-            )),
-        },
-        Some(toml::Value::Table(t)) => {
-            let abc = custom_resolution(t, err)?;
-            Ok(("custom".into(), Some(abc), false))
+fn resolution_of(value: Option<RawResolution>, err: MakeError) -> Result<NamedResolution> {
+    Ok(match value {
+        None | Some(RawResolution::Preset("none")) => ("none".to_string(), None, false),
+        Some(RawResolution::Preset("sk-i")) => {
+            ("sk-i".into(), Some((0.2468, 0.1492, 0.0690)), true)
         }
-        Some(v) => Err(err(
-            "response.resolution",
-            format!("must be a string or a table, got {v}"),
-        )),
-    }
+        Some(RawResolution::Preset(_)) => ("sk-iv".into(), Some((-0.0839, 0.349, 0.0397)), true),
+        Some(RawResolution::Custom(t)) => {
+            ("custom".into(), Some(custom_resolution(&t, err)?), false)
+        }
+    })
 }
 
 /// `resolution = { a_mev, b_sqrt_mev, c }`.
-fn custom_resolution(t: &toml::Table, err: MakeError) -> Result<(f64, f64, f64)> {
+fn custom_resolution(t: &CustomResolution, err: MakeError) -> Result<(f64, f64, f64)> {
     let mut abc = [0.0; 3];
-    for (k, name) in ["a_mev", "b_sqrt_mev", "c"].iter().enumerate() {
-        let v = t
-            .get(*name)
-            .and_then(|v| v.as_float().or_else(|| v.as_integer().map(|i| i as f64)));
+    for (k, (name, v)) in [("a_mev", t.a_mev), ("b_sqrt_mev", t.b_sqrt_mev), ("c", t.c)]
+        .into_iter()
+        .enumerate()
+    {
         match v {
-            Some(x) if x.is_finite() => abc[k] = x,
+            Some(Number(x)) if x.is_finite() => abc[k] = x,
             _ => {
                 return Err(err(
                     &format!("response.resolution.{name}"),
@@ -125,37 +170,28 @@ fn custom_resolution(t: &toml::Table, err: MakeError) -> Result<(f64, f64, f64)>
             }
         }
     }
-    if t.len() > 3 {
-        return Err(err(
-            "response.resolution",
-            "takes only a_mev, b_sqrt_mev and c".into(),
-        ));
-    }
     Ok((abc[0], abc[1], abc[2]))
 }
 
 /// `threshold_mev` (≥ 0, default 0) and `max_mev` (> threshold, default ∞).
-fn window(table: &toml::Table, err: MakeError) -> Result<(f64, f64)> {
-    let number = |key: &str| -> Result<Option<f64>> {
-        match table.get(key) {
-            None => Ok(None),
-            Some(v) => match v.as_float().or_else(|| v.as_integer().map(|i| i as f64)) {
-                Some(x) if x.is_finite() => Ok(Some(x)),
-                _ => Err(err(
-                    &format!("response.{key}"),
-                    format!("must be a finite number, got {v}"),
-                )),
-            },
+fn window(raw: &RawResponse, err: MakeError) -> Result<(f64, f64)> {
+    let number = |key: &str, v: Option<Number>| -> Result<Option<f64>> {
+        match v {
+            Some(Number(x)) if !x.is_finite() => Err(err(
+                &format!("response.{key}"),
+                format!("must be a finite number, got {x}"),
+            )),
+            v => Ok(v.map(|n| n.0)),
         }
     };
-    let threshold_mev = number("threshold_mev")?.unwrap_or(0.0);
+    let threshold_mev = number("threshold_mev", raw.threshold_mev)?.unwrap_or(0.0);
     if threshold_mev < 0.0 {
         return Err(err(
             "response.threshold_mev",
             format!("must be >= 0, got {threshold_mev}"),
         ));
     }
-    let max_mev = number("max_mev")?.unwrap_or(f64::INFINITY);
+    let max_mev = number("max_mev", raw.max_mev)?.unwrap_or(f64::INFINITY);
     if max_mev <= threshold_mev {
         return Err(err(
             "response.max_mev",
@@ -169,8 +205,9 @@ fn window(table: &toml::Table, err: MakeError) -> Result<(f64, f64)> {
 mod tests {
     use super::*;
 
+    /// `text` read as `[detector] response` and validated; a read error names the field
+    /// serde's path gives, like the scenario's own reader.
     fn check(text: &str) -> Result<ResponseSpec> {
-        let table: toml::Table = toml::from_str(text).unwrap();
         let err = |field: &str, message: String| {
             ScenarioError::new(
                 std::path::Path::new("s.toml"),
@@ -178,7 +215,15 @@ mod tests {
                 message,
             )
         };
-        validate(Some(table), &err)
+        let raw: RawResponse = serde_path_to_error::deserialize(toml::Deserializer::new(text))
+            .map_err(|e| {
+                let field = match e.path().to_string() {
+                    p if p == "." => "response".to_string(),
+                    p => format!("response.{p}"),
+                };
+                err(&field, e.into_inner().message().to_string())
+            })?;
+        validate(Some(raw), &err)
     }
 
     #[test]
@@ -213,10 +258,28 @@ mod tests {
                 "detector.response.max_mev",
             ),
             ("treshold_mev = 5", "detector.response.treshold_mev"),
+            ("threshold_mev = \"5\"", "detector.response.threshold_mev"),
+            ("energy = 3", "detector.response.energy"),
         ] {
             let e = check(text).unwrap_err();
             assert_eq!(e.field, field, "{text}: {e}");
-            assert!(e.to_string().contains("[detector] response."), "{e}");
+            assert!(e.to_string().contains("[detector] response"), "{e}");
+        }
+        // The words of the hand-written reader this replaced.
+        for (text, words) in [
+            (
+                r#"resolution = "sk-v""#,
+                r#"must be "none", "sk-i", "sk-iv" or { a_mev, b_sqrt_mev, c }, got "sk-v""#,
+            ),
+            (
+                r#"energy = "visible""#,
+                r#"must be "kinetic" or "total", got "visible""#,
+            ),
+            ("max_mev = nan", "must be a finite number, got NaN"),
+            ("treshold_mev = 5", "unknown field `treshold_mev`"),
+        ] {
+            let e = check(text).unwrap_err();
+            assert!(e.message.contains(words), "{text}: {e}");
         }
     }
 }

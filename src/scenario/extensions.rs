@@ -2,10 +2,15 @@
 //! `[mixing] mass_matrix_ev` ([`crate::mass_matrix`]) and the `[nsi]` table
 //! ([`crate::hamiltonian::nsi`]).
 
+use std::fmt;
+
 use num_complex::Complex64;
+use serde::de::{Deserializer, Error, MapAccess, SeqAccess, Visitor};
+use serde::Deserialize;
 
 use super::error::ScenarioError;
 use super::raw::RawMixing;
+use super::unions::RawMoment;
 use crate::basis::{Flavours, Nature};
 use crate::hamiltonian::nsi::{Nsi, NSI_FERMIONS};
 use crate::mass_matrix::{fit_mass_matrix, MassMatrixError};
@@ -19,25 +24,96 @@ pub(super) type ErrFn<'a> = &'a dyn Fn(&str, String) -> ScenarioError;
 
 const MASS_FIELD: &str = "mixing.mass_matrix_ev";
 
-fn describe(v: &toml::Value) -> String {
-    match v {
-        toml::Value::String(s) => format!("\"{s}\""),
-        other => other.to_string(),
+/// What a mass matrix must be, in its error messages.
+const MATRIX: &str = "3 rows of 3 entries (numbers or [re, im]) in eV";
+
+/// `[mixing] mass_matrix_ev`: 3 rows of 3 entries, each a number or `[re, im]` (eV). The
+/// shape is checked while the file is read, at the matrix (or the row) that has the wrong
+/// length; an entry of the wrong type at the entry (`mass_matrix_ev[1][2]`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RawMassMatrix(pub FlavourMatrix);
+
+impl<'de> Deserialize<'de> for RawMassMatrix {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct Row([Complex64; 3]);
+        impl<'de> Deserialize<'de> for Row {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+                d.deserialize_seq(Rows(false)).map(|m| {
+                    let mut row = [Complex64::new(0.0, 0.0); 3];
+                    row.iter_mut().zip(m).for_each(|(r, z)| *r = z);
+                    Row(row)
+                })
+            }
+        }
+        /// `Rows(true)` reads the matrix, `Rows(false)` one row of it.
+        struct Rows(bool);
+        impl<'de> Visitor<'de> for Rows {
+            type Value = Vec<Complex64>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str(MATRIX)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> std::result::Result<Vec<Complex64>, A::Error> {
+                let mut out = Vec::new();
+                let mut n = 0;
+                if self.0 {
+                    while let Some(Row(row)) = seq.next_element::<Row>()? {
+                        out.extend(row);
+                        n += 1;
+                    }
+                } else {
+                    while let Some(RawMoment(z)) = seq.next_element::<RawMoment>()? {
+                        out.push(z);
+                        n += 1;
+                    }
+                }
+                match (n, self.0) {
+                    (3, _) => Ok(out),
+                    (n, true) => Err(A::Error::custom(format!("expected {MATRIX}, got {n} rows"))),
+                    (n, false) => Err(A::Error::custom(format!(
+                        "expected {MATRIX}, got a row of {n}"
+                    ))),
+                }
+            }
+        }
+        let entries = d.deserialize_seq(Rows(true))?;
+        Ok(RawMassMatrix(FlavourMatrix::from_row_slice(&entries)))
     }
 }
 
-/// A number or `[re, im]`.
-fn complex(v: &toml::Value) -> Option<Complex64> {
-    let real = |v: &toml::Value| match v {
-        toml::Value::Float(x) => Some(*x),
-        toml::Value::Integer(i) => Some(*i as f64),
-        _ => None,
-    };
-    match v {
-        toml::Value::Array(a) if a.len() == 2 => Some(Complex64::new(real(&a[0])?, real(&a[1])?)),
-        other => real(other).map(|re| Complex64::new(re, 0.0)),
+/// A table read in the file's order (keys are checked in validation, which names the first
+/// bad one as written).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Ordered<T>(pub Vec<(String, T)>);
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Ordered<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct V<T>(std::marker::PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for V<T> {
+            type Value = Ordered<T>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a table of entries like { ee = 0.1, emu = [0.05, 0.02] }")
+            }
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> std::result::Result<Ordered<T>, A::Error> {
+                let mut out = Vec::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    out.push((key, map.next_value::<T>()?));
+                }
+                Ok(Ordered(out))
+            }
+        }
+        d.deserialize_map(V(std::marker::PhantomData))
     }
 }
+
+/// `[nsi]`: per fermion (`e`, `u`, `d`, checked in validation), its entries (`ee = 0.1`,
+/// `emu = [re, im]`).
+pub type RawNsi = Ordered<Ordered<RawMoment>>;
 
 /// The mixing of `[mixing] mass_matrix_ev`, or None when it is absent. Every other mixing
 /// parameter is then an error (the matrix fixes them all), and so is `flavours = 2`.
@@ -61,37 +137,7 @@ pub(super) fn mass_matrix_mixing(
     if flavours != Flavours::Three {
         return Err(err(MASS_FIELD, "needs flavours = 3 (a 3x3 matrix)".into()));
     }
-    let shape_error = || {
-        err(
-            MASS_FIELD,
-            format!(
-                "expected 3 rows of 3 entries (numbers or [re, im]) in eV, got {}",
-                describe(value)
-            ),
-        )
-    };
-    let rows = value
-        .as_array()
-        .filter(|r| r.len() == 3)
-        .ok_or_else(shape_error)?;
-    let mut matrix = FlavourMatrix::zeros();
-    for (r, row) in rows.iter().enumerate() {
-        let row = row
-            .as_array()
-            .filter(|c| c.len() == 3)
-            .ok_or_else(shape_error)?;
-        for (c, entry) in row.iter().enumerate() {
-            matrix[(r, c)] = complex(entry).ok_or_else(|| {
-                err(
-                    &format!("{MASS_FIELD}[{r}][{c}]"),
-                    format!(
-                        "expected a number or [re, im] (eV), got {}",
-                        describe(entry)
-                    ),
-                )
-            })?;
-        }
-    }
+    let matrix = value.0;
     let fit = fit_mass_matrix(&matrix, nature).map_err(|e| {
         let field = match &e {
             MassMatrixError::NotFinite { row, col, .. } => format!("{MASS_FIELD}[{row}][{col}]"),
@@ -103,35 +149,20 @@ pub(super) fn mass_matrix_mixing(
 }
 
 /// The `[nsi]` table: `e`, `u`, `d` sub-tables of entries (`ee = 0.1`, `emu = [re, im]`).
-pub(super) fn nsi(table: Option<&toml::Table>, flavours: Flavours, err: ErrFn) -> Result<Nsi> {
+pub(super) fn nsi(table: Option<&RawNsi>, flavours: Flavours, err: ErrFn) -> Result<Nsi> {
     let Some(table) = table else {
         return Ok(Nsi::zero());
     };
     let mut entries = Vec::new();
-    for (fermion, sub) in table {
+    for (fermion, sub) in &table.0 {
         if !NSI_FERMIONS.contains(&fermion.as_str()) {
             return Err(err(
                 &format!("nsi.{fermion}"),
                 "unknown fermion; expected e, u or d".into(),
             ));
         }
-        let sub = sub.as_table().ok_or_else(|| {
-            err(
-                &format!("nsi.{fermion}"),
-                format!(
-                    "expected a table of entries like {{ ee = 0.1, emu = [0.05, 0.02] }}, got {}",
-                    describe(sub)
-                ),
-            )
-        })?;
-        for (key, v) in sub {
-            let z = complex(v).ok_or_else(|| {
-                err(
-                    &format!("nsi.{fermion}.{key}"),
-                    format!("expected a number or [re, im], got {}", describe(v)),
-                )
-            })?;
-            entries.push((fermion.as_str(), key.as_str(), z));
+        for (key, RawMoment(z)) in &sub.0 {
+            entries.push((fermion.as_str(), key.as_str(), *z));
         }
     }
     Nsi::new(&entries, flavours == Flavours::Two).map_err(|e| err(&e.field, e.message))

@@ -2,7 +2,9 @@
 //! [`Scenario`] that cannot be invalid.
 //!
 //! - [`raw`]: the serde mirror of the file (strict: unknown fields are errors); the values
-//!   that take more than one shape are typed in [`unions`].
+//!   that take more than one shape are typed in [`unions`], a feature table's numbers as
+//!   [`number::Number`], its words as [`word::Word`]; each feature's own table type lives
+//!   in its feature file (`decoherence`, `site`, `extensions`).
 //! - [`validate`]: raw → [`Scenario`], every rule of scenario.md, errors naming file and field.
 //! - [`grid`]: energy grids.
 //! - [`limits`]: the limits of validity (ultra-relativistic, no overflow, no phase beyond
@@ -19,9 +21,10 @@ pub mod decoherence;
 pub mod detector;
 pub mod detector_response;
 pub mod error;
-mod extensions;
+pub mod extensions;
 pub mod grid;
 pub mod limits;
+pub mod number;
 pub mod raw;
 pub mod scan;
 pub mod site;

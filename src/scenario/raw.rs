@@ -10,7 +10,7 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 
 use super::grid::Scale;
-use super::unions::{RawEarth, RawInitial, RawMoment, RawRecord};
+use super::unions::{RawEarth, RawInitial, RawMoment, RawProduction, RawRecord};
 use super::word::Word;
 use crate::basis::{Nature, Particle};
 use crate::evolve::Method;
@@ -25,20 +25,20 @@ pub struct RawScenario {
     pub mixing: Option<RawMixing>,
     pub moments: Option<RawMoments>,
     pub energy: RawEnergy,
-    pub medium: toml::Table,
+    pub medium: RawMedium,
     pub track: Option<RawTrack>,
     pub solver: Option<RawSolver>,
     pub output: Option<RawOutput>,
     pub detector: Option<RawDetector>,
     pub arrival: Option<RawArrival>,
     /// `[nsi]`: interpreted by `scenario::extensions`.
-    pub nsi: Option<toml::Table>,
+    pub nsi: Option<super::extensions::RawNsi>,
     /// `[turbulence]`: interpreted by `scenario::turbulence`.
-    pub turbulence: Option<toml::Table>,
+    pub turbulence: Option<super::turbulence::RawTurbulence>,
     /// Interpreted by [`super::scan`] (field = values), after the file as written validated.
     pub scan: Option<toml::Table>,
-    /// `[collective]`: interpreted by `scenario::collective`.
-    pub collective: Option<toml::Table>,
+    /// `[collective]`: validated in `scenario::collective`.
+    pub collective: Option<super::collective::RawCollective>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -66,7 +66,7 @@ pub struct RawMixing {
     pub lightest_mass_ev: Option<f64>,
     pub majorana_phases_deg: Option<Vec<f64>>,
     /// 3×3 rows of numbers or `[re, im]` (interpreted by `scenario::extensions`).
-    pub mass_matrix_ev: Option<toml::Value>,
+    pub mass_matrix_ev: Option<super::extensions::RawMassMatrix>,
 }
 
 impl RawMixing {
@@ -177,13 +177,13 @@ pub struct RawArrival {
     /// `"none"` or `{ cos_zenith = [...], weights = [...] }` (checked in validation).
     pub earth: Option<RawEarth>,
     pub energy_resolution: Option<f64>,
-    /// `{ mean_km, sigma_km, points }` or `{ file }` (interpreted in validation).
-    pub production: Option<toml::Table>,
+    /// `{ mean_km, sigma_km, points }` or `{ file }` (ranges checked in validation).
+    pub production: Option<RawProduction>,
     /// `{ latitude_deg | livetime_file, inverse_square, chords, night_bins }` (interpreted in
     /// [`super::site`]).
-    pub site: Option<toml::Table>,
-    /// `{ sigma_x_nm | sigma_x_cm | sigma_e_mev }` (interpreted in `scenario::decoherence`).
-    pub wave_packet: Option<toml::Table>,
+    pub site: Option<super::site::RawSite>,
+    /// `{ sigma_x_nm | sigma_x_cm | sigma_e_mev }` (validated in `scenario::decoherence`).
+    pub wave_packet: Option<super::decoherence::RawWavePacket>,
 }
 
 /// `[detector]` (validated in [`super::detector`]).
@@ -201,7 +201,7 @@ pub struct RawDetector {
     pub charge_radius_cm2: Option<RawChargeRadius>,
     /// `{ resolution, energy, threshold_mev, max_mev }` (interpreted in
     /// [`super::detector_response`]).
-    pub response: Option<toml::Table>,
+    pub response: Option<super::detector_response::RawResponse>,
 }
 
 /// `[detector] charge_radius_cm2 = { e = .., mu = .., tau = .. }`.
@@ -211,4 +211,41 @@ pub struct RawChargeRadius {
     pub e: Option<f64>,
     pub mu: Option<f64>,
     pub tau: Option<f64>,
+}
+
+/// `[medium]`: its `kind` (a string; required, checked in validation) and the kind's own
+/// table, which the medium module reads strictly ([`crate::medium::build_medium`]: which
+/// keys exist depends on the kind).
+#[derive(Debug, Default)]
+pub struct RawMedium {
+    pub kind: Option<String>,
+    pub table: toml::Table,
+}
+
+impl<'de> Deserialize<'de> for RawMedium {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = RawMedium;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a table with kind = \"...\"")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RawMedium, A::Error> {
+                let mut medium = RawMedium::default();
+                while let Some(key) = map.next_key::<String>()? {
+                    if key == "kind" {
+                        medium.kind = Some(map.next_value()?);
+                    } else {
+                        let value = map.next_value()?;
+                        medium.table.insert(key, value);
+                    }
+                }
+                Ok(medium)
+            }
+        }
+        d.deserialize_map(V)
+    }
 }

@@ -7,6 +7,12 @@
 //! not change is the shape of the output: the energies, the states and the record positions
 //! must be the same at every point. The track may change (`"medium.cos_zenith"`,
 //! `"track.end_km"`): every point has its own, see `run::datasets::track`.
+//!
+//! `[scan]` stays a raw `toml::Table` (and this file uses `toml::Value`) by design: its keys
+//! are paths into the rest of the scenario and its values are whatever those fields take
+//! (numbers, words, lists, tables), so no type can describe it ahead of time. Each value is
+//! written back into a copy of the TOML document and that copy goes through the typed raw
+//! scenario like any file, so every value is still parsed and checked by serde there.
 
 use std::path::Path;
 

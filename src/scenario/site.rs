@@ -16,6 +16,10 @@
 
 use std::path::Path;
 
+use serde::Deserialize;
+
+use super::number::Number;
+use super::word::Word;
 use super::{EarthChord, NightBin};
 use crate::medium::earth_model::{EarthGeometry, EarthShells};
 use crate::medium::exposure::{named_bins, split_at_core, Exposure, ZenithDistribution};
@@ -28,45 +32,49 @@ pub struct Site {
     pub bins: Vec<NightBin>,
 }
 
-/// Validates `site` (the field `arrival.site`); errors are (field, message).
-pub fn validate(table: &toml::Table, base_dir: &Path) -> Result<Site, (String, String)> {
-    let known = [
-        "latitude_deg",
-        "inverse_square",
-        "livetime_file",
-        "chords",
-        "night_bins",
-    ];
-    if let Some(k) = table.keys().find(|k| !known.contains(&k.as_str())) {
-        return Err((
-            "arrival.site".into(),
-            format!("unknown key \"{k}\"; expected any of {}", known.join(", ")),
-        ));
+/// `[arrival] site`, as read (serde refuses unknown keys and values of the wrong type at
+/// their line and column).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSite {
+    pub latitude_deg: Option<Number>,
+    pub inverse_square: Option<bool>,
+    pub livetime_file: Option<String>,
+    pub chords: Option<Number>,
+    pub night_bins: Option<Word<NightBins>>,
+}
+
+/// `night_bins`: the named night bins of [`named_bins`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum NightBins {
+    /// Super-Kamiokande's mantle 1–5 and core.
+    Sk,
+    CoreMantle,
+}
+
+impl NightBins {
+    /// The scheme's name in [`named_bins`].
+    fn name(self) -> &'static str {
+        match self {
+            NightBins::Sk => "sk",
+            NightBins::CoreMantle => "core-mantle",
+        }
     }
+}
+
+/// Validates `site` (the field `arrival.site`); errors are (field, message).
+pub fn validate(table: &RawSite, base_dir: &Path) -> Result<Site, (String, String)> {
     let distribution = distribution(table, base_dir)?;
-    let n = number(table, "chords")?.unwrap_or(200.0);
+    let n = table.chords.map_or(200.0, |c| c.0);
     if !(2.0..=2000.0).contains(&n) || n.fract() != 0.0 {
         return Err((
             field("chords"),
             format!("must be a whole number in 2..=2000, got {n}"),
         ));
     }
-    let scheme = match table.get("night_bins") {
-        None => "core-mantle".to_string(),
-        Some(toml::Value::String(s)) => s.clone(),
-        Some(other) => {
-            return Err((
-                field("night_bins"),
-                format!("expected \"sk\" or \"core-mantle\", got {other}"),
-            ))
-        }
-    };
-    let named = named_bins(&scheme).ok_or_else(|| {
-        (
-            field("night_bins"),
-            format!("expected \"sk\" or \"core-mantle\", got \"{scheme}\""),
-        )
-    })?;
+    let scheme = table.night_bins.map_or(NightBins::CoreMantle, |w| w.0);
+    let named = named_bins(scheme.name()).expect("every NightBins is a named scheme");
     night_chords(&distribution, &named, n as usize)
 }
 
@@ -75,34 +83,11 @@ fn field(k: &str) -> String {
     format!("arrival.site.{k}")
 }
 
-/// An optional finite number `k` of the site table.
-fn number(table: &toml::Table, k: &str) -> Result<Option<f64>, (String, String)> {
-    match table.get(k) {
-        None => Ok(None),
-        Some(toml::Value::Float(x)) if x.is_finite() => Ok(Some(*x)),
-        Some(toml::Value::Integer(i)) => Ok(Some(*i as f64)),
-        Some(other) => Err((field(k), format!("expected a finite number, got {other}"))),
-    }
-}
-
 /// The site's exposure in cos θ_z: from `latitude_deg` (and `inverse_square`) or a
 /// `livetime_file`.
-fn distribution(
-    table: &toml::Table,
-    base_dir: &Path,
-) -> Result<ZenithDistribution, (String, String)> {
-    let inverse_square = match table.get("inverse_square") {
-        None => false,
-        Some(toml::Value::Boolean(b)) => *b,
-        Some(other) => {
-            return Err((
-                field("inverse_square"),
-                format!("expected true or false, got {other}"),
-            ))
-        }
-    };
-    let latitude = number(table, "latitude_deg")?;
-    Ok(match (latitude, table.get("livetime_file")) {
+fn distribution(table: &RawSite, base_dir: &Path) -> Result<ZenithDistribution, (String, String)> {
+    let inverse_square = table.inverse_square.unwrap_or(false);
+    Ok(match (table.latitude_deg, &table.livetime_file) {
         (Some(_), Some(_)) => {
             return Err((
                 "arrival.site".into(),
@@ -115,7 +100,7 @@ fn distribution(
                 "is required (or give livetime_file = \"livetime.csv\")".into(),
             ))
         }
-        (Some(lat), None) => {
+        (Some(Number(lat)), None) => {
             if !(-90.0..=90.0).contains(&lat) {
                 return Err((
                     field("latitude_deg"),
@@ -124,7 +109,7 @@ fn distribution(
             }
             ZenithDistribution::Site(Exposure::new(lat, inverse_square, 2000))
         }
-        (None, Some(toml::Value::String(name))) => {
+        (None, Some(name)) => {
             if inverse_square {
                 return Err((
                     field("inverse_square"),
@@ -133,12 +118,6 @@ fn distribution(
                 ));
             }
             livetime(&base_dir.join(name), name)?
-        }
-        (None, Some(other)) => {
-            return Err((
-                field("livetime_file"),
-                format!("expected a file name, got {other}"),
-            ))
         }
     })
 }

@@ -18,8 +18,11 @@
 
 use std::sync::Arc;
 
+use serde::Deserialize;
+
 use super::error::ScenarioError;
 use super::extensions::ErrFn;
+use super::number::Number;
 use super::ScanAxis;
 use crate::medium::turbulence::{Spectrum, Turbulence, TurbulentMedium};
 use crate::medium::Medium;
@@ -32,41 +35,59 @@ pub const REALISATION_FIELD: &str = "turbulence.realisation";
 /// Largest number of realisations (each is a full scan point).
 const MAX_REALISATIONS: i64 = 100_000;
 
-fn number(v: &toml::Value) -> Option<f64> {
-    match v {
-        toml::Value::Float(x) => Some(*x),
-        toml::Value::Integer(i) => Some(*i as f64),
-        _ => None,
-    }
+/// `[turbulence]`, as read: serde refuses unknown keys and values of the wrong type at their
+/// line and column; the rules are checked in [`apply`].
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTurbulence {
+    pub seed: Option<Number>,
+    pub realisations: Option<Number>,
+    pub realisation: Option<Number>,
+    pub region_km: Option<Vec<Number>>,
+    pub edge_km: Option<Number>,
+    pub density: Option<RawSpectrum>,
+    pub b_perp: Option<RawSpectrum>,
 }
 
-fn integer(table: &toml::Table, key: &str, err: ErrFn) -> Result<Option<i64>> {
-    match table.get(key) {
+/// One quantity's spectrum: a strength (`amplitude`, or for B⊥ `rms_gauss`) and the shape.
+#[derive(Debug, Default, Clone, Copy, Deserialize)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a table { amplitude, index, long_cutoff_km, short_cutoff_km, modes }"
+)]
+pub struct RawSpectrum {
+    pub amplitude: Option<Number>,
+    pub rms_gauss: Option<Number>,
+    pub index: Option<Number>,
+    pub long_cutoff_km: Option<Number>,
+    pub short_cutoff_km: Option<Number>,
+    pub modes: Option<Number>,
+}
+
+/// `turbulence.<key>` as a whole number (an integer, or a float without a fraction).
+fn integer(v: Option<Number>, key: &str, err: ErrFn) -> Result<Option<i64>> {
+    match v {
         None => Ok(None),
-        Some(toml::Value::Integer(i)) => Ok(Some(*i)),
-        Some(toml::Value::Float(x)) if x.fract() == 0.0 && x.abs() < 9e15 => Ok(Some(*x as i64)),
-        Some(other) => Err(err(
+        Some(Number(x)) if x.fract() == 0.0 && x.abs() < 9e15 => Ok(Some(x as i64)),
+        Some(Number(x)) => Err(err(
             &format!("turbulence.{key}"),
-            format!("must be a whole number, got {other}"),
+            format!("must be a whole number, got {x}"),
         )),
     }
 }
 
 /// One quantity's spectrum, `turbulence.<name>`. With `rms_gauss` (B⊥ only) the amplitude is
 /// that of an added field in gauss: see [`b_perp_is_additive`].
-fn spectrum(name: &str, value: &toml::Value, err: ErrFn) -> Result<Spectrum> {
-    let toml::Value::Table(t) = value else {
-        return Err(err(
-            &format!("turbulence.{name}"),
-            format!("must be a table {{ amplitude, index, long_cutoff_km, short_cutoff_km, modes }}, got {value}"),
-        ));
-    };
+fn spectrum(name: &str, t: &RawSpectrum, err: ErrFn) -> Result<Spectrum> {
     // Only B_perp has an additive form (`rms_gauss`, [`b_perp_is_additive`]).
-    let additive = name == "b_perp" && t.contains_key("rms_gauss");
-    let strength = if additive { "rms_gauss" } else { "amplitude" };
-    spectrum_keys(name, t, strength, additive, err)?;
-    let amplitude = spectrum_amplitude(name, t, strength, additive, err)?;
-    let index = spectrum_number(name, t, "index", false, err)?.unwrap_or(5.0 / 3.0);
+    let additive = name == "b_perp" && t.rms_gauss.is_some();
+    spectrum_strength_keys(name, t, additive, err)?;
+    let (strength, value) = match additive {
+        true => ("rms_gauss", t.rms_gauss),
+        false => ("amplitude", t.amplitude),
+    };
+    let amplitude = spectrum_amplitude(name, strength, value, additive, err)?;
+    let index = spectrum_number(name, "index", t.index, false, err)?.unwrap_or(5.0 / 3.0);
     if !(0.0..=10.0).contains(&index) {
         return Err(err(
             &format!("turbulence.{name}.index"),
@@ -79,66 +100,48 @@ fn spectrum(name: &str, value: &toml::Value, err: ErrFn) -> Result<Spectrum> {
         index,
         long_cutoff_km,
         short_cutoff_km,
-        modes: modes(name, t, err)?,
+        modes: modes(name, t.modes, err)?,
     })
 }
 
-/// Rejects any key of `turbulence.<name>` other than the strength (`strength`) and the shape.
-fn spectrum_keys(
-    name: &str,
-    t: &toml::Table,
-    strength: &str,
-    additive: bool,
-    err: ErrFn,
-) -> Result<()> {
-    let keys = [
-        strength,
-        "index",
-        "long_cutoff_km",
-        "short_cutoff_km",
-        "modes",
-    ];
-    for k in t.keys() {
-        if !keys.contains(&k.as_str()) {
-            let what = if additive && k == "amplitude" {
-                "give either amplitude (relative C*) or rms_gauss (an added field in gauss), not both".to_string()
-            } else {
-                format!("unknown key \"{k}\"; expected {}", keys.join(", "))
-            };
-            return Err(err(&format!("turbulence.{name}"), what));
-        }
-    }
-    Ok(())
+/// `rms_gauss` only on B⊥, and then without `amplitude`.
+fn spectrum_strength_keys(name: &str, t: &RawSpectrum, additive: bool, err: ErrFn) -> Result<()> {
+    let what = if additive && t.amplitude.is_some() {
+        "give either amplitude (relative C*) or rms_gauss (an added field in gauss), not both"
+    } else if !additive && t.rms_gauss.is_some() {
+        "unknown key \"rms_gauss\"; expected amplitude, index, long_cutoff_km, short_cutoff_km, modes (an added field in gauss is b_perp's only)"
+    } else {
+        return Ok(());
+    };
+    Err(err(&format!("turbulence.{name}"), what.into()))
 }
 
 /// `turbulence.<name>.<key>` as a finite number (`None` when absent and not `required`).
 fn spectrum_number(
     name: &str,
-    t: &toml::Table,
     key: &str,
+    value: Option<Number>,
     required: bool,
     err: ErrFn,
 ) -> Result<Option<f64>> {
     let field = format!("turbulence.{name}.{key}");
-    match t.get(key) {
+    match value {
         None if required => Err(err(&field, "is required".into())),
         None => Ok(None),
-        Some(v) => match number(v) {
-            Some(x) if x.is_finite() => Ok(Some(x)),
-            _ => Err(err(&field, format!("must be a finite number, got {v}"))),
-        },
+        Some(Number(x)) if x.is_finite() => Ok(Some(x)),
+        Some(Number(x)) => Err(err(&field, format!("must be a finite number, got {x}"))),
     }
 }
 
 /// The strength: C* (`amplitude`) or the added field's rms in gauss (`rms_gauss`), >= 0.
 fn spectrum_amplitude(
     name: &str,
-    t: &toml::Table,
     strength: &str,
+    value: Option<Number>,
     additive: bool,
     err: ErrFn,
 ) -> Result<f64> {
-    let amplitude = spectrum_number(name, t, strength, true, err)?.unwrap_or(0.0);
+    let amplitude = spectrum_number(name, strength, value, true, err)?.unwrap_or(0.0);
     if amplitude < 0.0 {
         let what = if additive {
             "the rms of the added field (gauss)"
@@ -154,9 +157,10 @@ fn spectrum_amplitude(
 }
 
 /// `(long_cutoff_km, short_cutoff_km)`, with 0 < short < long.
-fn cutoffs(name: &str, t: &toml::Table, err: ErrFn) -> Result<(f64, f64)> {
-    let long = spectrum_number(name, t, "long_cutoff_km", true, err)?.unwrap_or(0.0);
-    let short = spectrum_number(name, t, "short_cutoff_km", true, err)?.unwrap_or(0.0);
+fn cutoffs(name: &str, t: &RawSpectrum, err: ErrFn) -> Result<(f64, f64)> {
+    let long = spectrum_number(name, "long_cutoff_km", t.long_cutoff_km, true, err)?.unwrap_or(0.0);
+    let short =
+        spectrum_number(name, "short_cutoff_km", t.short_cutoff_km, true, err)?.unwrap_or(0.0);
     if long <= 0.0 {
         return Err(err(
             &format!("turbulence.{name}.long_cutoff_km"),
@@ -173,13 +177,13 @@ fn cutoffs(name: &str, t: &toml::Table, err: ErrFn) -> Result<(f64, f64)> {
 }
 
 /// The number of Fourier modes, `turbulence.<name>.modes` (default 100).
-fn modes(name: &str, t: &toml::Table, err: ErrFn) -> Result<usize> {
-    match t.get("modes") {
+fn modes(name: &str, value: Option<Number>, err: ErrFn) -> Result<usize> {
+    match value {
         None => Ok(100),
-        Some(toml::Value::Integer(n)) if (1..=100_000).contains(n) => Ok(*n as usize),
-        Some(other) => Err(err(
+        Some(Number(n)) if (1.0..=100_000.0).contains(&n) && n.fract() == 0.0 => Ok(n as usize),
+        Some(Number(n)) => Err(err(
             &format!("turbulence.{name}.modes"),
-            format!("must be a whole number in [1, 100000], got {other}"),
+            format!("must be a whole number in [1, 100000], got {n}"),
         )),
     }
 }
@@ -187,7 +191,7 @@ fn modes(name: &str, t: &toml::Table, err: ErrFn) -> Result<usize> {
 /// The medium with `[turbulence]` applied (`medium` itself without the table). Every rule is
 /// checked here, before any work.
 pub(super) fn apply(
-    raw: Option<&toml::Table>,
+    raw: Option<&RawTurbulence>,
     kind: &str,
     medium: Arc<dyn Medium>,
     err: ErrFn,
@@ -195,16 +199,12 @@ pub(super) fn apply(
     let Some(t) = raw else {
         return Ok(medium);
     };
-    table_keys(t, err)?;
     let (seed, realisation) = seed_and_realisation(t, err)?;
     let density = t
-        .get("density")
-        .map(|v| spectrum("density", v, err))
+        .density
+        .map(|v| spectrum("density", &v, err))
         .transpose()?;
-    let b_perp = t
-        .get("b_perp")
-        .map(|v| spectrum("b_perp", v, err))
-        .transpose()?;
+    let b_perp = t.b_perp.map(|v| spectrum("b_perp", &v, err)).transpose()?;
     if density.is_none() && b_perp.is_none() {
         return Err(err(
             "turbulence",
@@ -228,7 +228,7 @@ pub(super) fn apply(
         seed,
         realisation,
         region_km: region,
-        edge_km: edge_km(t, longest.min((region.1 - region.0) / 10.0), err)?,
+        edge_km: edge_km(t.edge_km, longest.min((region.1 - region.0) / 10.0), err)?,
         density,
         b_perp,
         b_perp_additive,
@@ -236,35 +236,13 @@ pub(super) fn apply(
     Ok(Arc::new(TurbulentMedium::new(medium, turbulence)))
 }
 
-/// Rejects any key of `[turbulence]` this file does not know.
-fn table_keys(t: &toml::Table, err: ErrFn) -> Result<()> {
-    const KEYS: [&str; 7] = [
-        "seed",
-        "realisations",
-        "realisation",
-        "region_km",
-        "edge_km",
-        "density",
-        "b_perp",
-    ];
-    for k in t.keys() {
-        if !KEYS.contains(&k.as_str()) {
-            return Err(err(
-                "turbulence",
-                format!("unknown key \"{k}\"; expected one of {}", KEYS.join(", ")),
-            ));
-        }
-    }
-    Ok(())
-}
-
 /// `(seed, realisation)`, after checking `seed`, `realisations` and `realisation`.
-fn seed_and_realisation(t: &toml::Table, err: ErrFn) -> Result<(u64, u64)> {
-    let seed = integer(t, "seed", err)?.unwrap_or(1);
+fn seed_and_realisation(t: &RawTurbulence, err: ErrFn) -> Result<(u64, u64)> {
+    let seed = integer(t.seed, "seed", err)?.unwrap_or(1);
     if seed < 0 {
         return Err(err("turbulence.seed", format!("must be >= 0, got {seed}")));
     }
-    let realisations = integer(t, "realisations", err)?.unwrap_or(1);
+    let realisations = integer(t.realisations, "realisations", err)?.unwrap_or(1);
     if !(1..=MAX_REALISATIONS).contains(&realisations) {
         return Err(err(
             "turbulence.realisations",
@@ -272,7 +250,7 @@ fn seed_and_realisation(t: &toml::Table, err: ErrFn) -> Result<(u64, u64)> {
         ));
     }
     // Set by the realisation axis in every scan point; a single run may pick one.
-    let realisation = integer(t, "realisation", err)?.unwrap_or(0);
+    let realisation = integer(t.realisation, "realisation", err)?.unwrap_or(0);
     if realisation < 0 {
         return Err(err(
             REALISATION_FIELD,
@@ -283,21 +261,21 @@ fn seed_and_realisation(t: &toml::Table, err: ErrFn) -> Result<(u64, u64)> {
 }
 
 /// `turbulence.region_km`, or the medium's default region.
-fn region_km(t: &toml::Table, kind: &str, medium: &dyn Medium, err: ErrFn) -> Result<(f64, f64)> {
-    match t.get("region_km") {
-        Some(toml::Value::Array(a)) if a.len() == 2 => {
-            match (number(&a[0]), number(&a[1])) {
-                (Some(lo), Some(hi)) if lo.is_finite() && hi.is_finite() && lo < hi => Ok((lo, hi)),
-                _ => Err(err(
-                    "turbulence.region_km",
-                    format!("must be [start, end] in km with start < end, got {}", toml::Value::Array(a.clone())),
-                )),
-            }
+fn region_km(t: &RawTurbulence, kind: &str, medium: &dyn Medium, err: ErrFn) -> Result<(f64, f64)> {
+    match t.region_km.as_deref() {
+        Some(&[Number(lo), Number(hi)]) if lo.is_finite() && hi.is_finite() && lo < hi => {
+            Ok((lo, hi))
         }
-        Some(other) => Err(err(
-            "turbulence.region_km",
-            format!("must be [start, end] in km, got {other}"),
-        )),
+        Some(given) => {
+            let given: Vec<String> = given.iter().map(|x| x.0.to_string()).collect();
+            Err(err(
+                "turbulence.region_km",
+                format!(
+                    "must be [start, end] in km with start < end, got [{}]",
+                    given.join(", ")
+                ),
+            ))
+        }
         None => medium.turbulence_region_km().ok_or_else(|| {
             err(
                 "turbulence.region_km",
@@ -308,25 +286,21 @@ fn region_km(t: &toml::Table, kind: &str, medium: &dyn Medium, err: ErrFn) -> Re
 }
 
 /// `turbulence.edge_km` (a width > 0), or `default`.
-fn edge_km(t: &toml::Table, default: f64, err: ErrFn) -> Result<f64> {
-    match t.get("edge_km") {
+fn edge_km(value: Option<Number>, default: f64, err: ErrFn) -> Result<f64> {
+    match value {
         None => Ok(default),
-        Some(v) => match number(v) {
-            Some(w) if w.is_finite() && w > 0.0 => Ok(w),
-            _ => Err(err(
-                "turbulence.edge_km",
-                format!("must be a width > 0 in km, got {v}"),
-            )),
-        },
+        Some(Number(w)) if w.is_finite() && w > 0.0 => Ok(w),
+        Some(Number(w)) => Err(err(
+            "turbulence.edge_km",
+            format!("must be a width > 0 in km, got {w}"),
+        )),
     }
 }
 
 /// Whether `turbulence.b_perp` is an added field in gauss (`rms_gauss`) rather than a
 /// relative fluctuation of the medium's own B⊥ (`amplitude`).
-fn b_perp_is_additive(t: &toml::Table) -> bool {
-    t.get("b_perp")
-        .and_then(|v| v.as_table())
-        .is_some_and(|b| b.contains_key("rms_gauss"))
+fn b_perp_is_additive(t: &RawTurbulence) -> bool {
+    t.b_perp.is_some_and(|b| b.rms_gauss.is_some())
 }
 
 /// The number of realisations `[turbulence] realisations` asks for (1 without the table).

@@ -1,5 +1,5 @@
 //! The scenario values that take more than one shape, typed: `[neutrino] initial`,
-//! `[track] record`, `[arrival] earth` and the `[moments]` values.
+//! `[track] record`, `[arrival] earth`, `[arrival] production` and the `[moments]` values.
 //!
 //! Each has its own serde visitor, so a value of the wrong shape is refused while the file is
 //! read, at the value's exact line and column (the TOML deserialiser attaches the span), with
@@ -12,6 +12,8 @@ use std::fmt;
 use num_complex::Complex64;
 use serde::de::{Deserializer, Error, Expected, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
+
+use super::number::Number;
 
 /// `expected <what the visitor expects>, got <v>`.
 fn got<E: Error>(expected: &dyn Expected, v: impl fmt::Display) -> E {
@@ -240,6 +242,63 @@ impl<'de> Deserialize<'de> for RawMoment {
         }
         d.deserialize_any(V)
     }
+}
+
+/// `[arrival] production`: a Gaussian `{ mean_km, sigma_km, points }` (any of the three;
+/// which are required, and their ranges, are checked in validation) or `{ file }`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RawProduction {
+    Gaussian {
+        mean_km: Option<f64>,
+        sigma_km: Option<f64>,
+        points: Option<f64>,
+    },
+    File(String),
+}
+
+impl<'de> Deserialize<'de> for RawProduction {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = RawProduction;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("{ mean_km, sigma_km, points } or { file }")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let (mut keys, mut gaussian, mut file) = (Vec::new(), [None; 3], None);
+                while let Some(key) = map.next_key::<String>()? {
+                    match ["mean_km", "sigma_km", "points"]
+                        .iter()
+                        .position(|k| *k == key)
+                    {
+                        Some(i) => gaussian[i] = Some(map.next_value::<Number>()?.0),
+                        None if key == "file" => file = Some(map.next_value::<String>()?),
+                        None => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                    keys.push(key);
+                }
+                let [mean_km, sigma_km, points] = gaussian;
+                match file {
+                    Some(name) if keys.len() == 1 => Ok(RawProduction::File(name)),
+                    None if gaussian_only(&keys) => Ok(RawProduction::Gaussian {
+                        mean_km,
+                        sigma_km,
+                        points,
+                    }),
+                    _ => Err(got(&self, format_args!("the keys {}", keys.join(", ")))),
+                }
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+/// Every key is one of the Gaussian's.
+fn gaussian_only(keys: &[String]) -> bool {
+    keys.iter()
+        .all(|k| ["mean_km", "sigma_km", "points"].contains(&k.as_str()))
 }
 
 #[cfg(test)]

@@ -58,7 +58,7 @@ impl Checker<'_> {
     /// `[arrival] site` (see [`crate::scenario::site`]): the night chords of a detector site.
     pub(super) fn site(
         &self,
-        table: &toml::Table,
+        table: &crate::scenario::site::RawSite,
         has_earth: bool,
         earth_observable: bool,
         mut spec: ArrivalSpec,

@@ -5,19 +5,14 @@ use std::sync::Arc;
 
 use crate::medium::{self, Medium};
 
-use super::{describe, Checker, Result};
+use super::{Checker, Result};
+use crate::scenario::raw::RawMedium;
 
 impl Checker<'_> {
-    pub(super) fn medium(&self, mut table: toml::Table) -> Result<(String, Arc<dyn Medium>)> {
-        let kind = match table.remove("kind") {
-            Some(toml::Value::String(k)) => k,
-            Some(other) => {
-                return Err(self.err(
-                    "medium.kind",
-                    format!("expected a string, got {}", describe(&other)),
-                ))
-            }
-            None => return Err(self.err("medium.kind", "is required")),
+    pub(super) fn medium(&self, raw: RawMedium) -> Result<(String, Arc<dyn Medium>)> {
+        let RawMedium { kind, table } = raw;
+        let Some(kind) = kind else {
+            return Err(self.err("medium.kind", "is required"));
         };
         let base = self
             .path

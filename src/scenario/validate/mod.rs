@@ -75,21 +75,6 @@ struct Checker<'a> {
     text: &'a str,
 }
 
-fn describe(v: &toml::Value) -> String {
-    match v {
-        toml::Value::String(s) => format!("\"{s}\""),
-        other => other.to_string(),
-    }
-}
-
-fn as_f64(v: &toml::Value) -> Option<f64> {
-    match v {
-        toml::Value::Float(x) => Some(*x),
-        toml::Value::Integer(i) => Some(*i as f64),
-        _ => None,
-    }
-}
-
 impl Checker<'_> {
     fn err(&self, field: &str, message: impl Into<String>) -> ScenarioError {
         ScenarioError::new(self.path, field, message).located_in(self.text)

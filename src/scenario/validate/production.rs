@@ -5,7 +5,8 @@ use std::path::Path;
 use crate::medium::Medium;
 use crate::text_table::{pairs, PairError};
 
-use super::{as_f64, describe, Checker, Result};
+use super::{Checker, Result};
+use crate::scenario::unions::RawProduction;
 
 const FIELD: &str = "arrival.production";
 
@@ -28,25 +29,20 @@ impl Checker<'_> {
                 "cannot be combined with the medium's own production_average (use one of them)",
             ));
         }
-        let keys: Vec<&str> = table.keys().map(String::as_str).collect();
         let (lo, hi) = medium
             .domain_km()
             .unwrap_or((f64::NEG_INFINITY, f64::INFINITY));
-        let starts = if keys == ["file"] {
-            self.production_file(&table["file"])?
-        } else if keys
-            .iter()
-            .all(|k| ["mean_km", "sigma_km", "points"].contains(k))
-        {
-            self.production_gaussian(table, (lo, hi.min(end_km)), end_km)?
-        } else {
-            return Err(self.err(
-                FIELD,
-                format!(
-                    "expected {{ mean_km, sigma_km, points }} or {{ file }}, got the keys {}",
-                    keys.join(", ")
-                ),
-            ));
+        let starts = match table {
+            RawProduction::File(name) => self.production_file(name)?,
+            RawProduction::Gaussian {
+                mean_km,
+                sigma_km,
+                points,
+            } => self.production_gaussian(
+                [*mean_km, *sigma_km, *points],
+                (lo, hi.min(end_km)),
+                end_km,
+            )?,
         };
         let total: f64 = starts.iter().map(|(_, w)| w).sum();
         if starts.is_empty() || total <= 0.0 {
@@ -68,11 +64,8 @@ impl Checker<'_> {
     }
 
     /// `production = { file }`: `x_km,weight` rows (a header row and `#` lines allowed).
-    fn production_file(&self, name: &toml::Value) -> Result<Vec<(f64, f64)>> {
+    fn production_file(&self, name: &str) -> Result<Vec<(f64, f64)>> {
         let field = format!("{FIELD}.file");
-        let toml::Value::String(name) = name else {
-            return Err(self.err(&field, "expected a file name"));
-        };
         let path = self.path.parent().unwrap_or(Path::new(".")).join(name);
         let text = std::fs::read_to_string(&path)
             .map_err(|e| self.err(&field, format!("cannot read {}: {e}", path.display())))?;
@@ -104,31 +97,26 @@ impl Checker<'_> {
     /// `range` (the medium before the track's end).
     fn production_gaussian(
         &self,
-        table: &toml::Table,
+        [mean_km, sigma_km, points]: [Option<f64>; 3],
         (lo, hi): (f64, f64),
         end_km: f64,
     ) -> Result<Vec<(f64, f64)>> {
-        let number = |key: &str| -> Result<Option<f64>> {
-            match table.get(key) {
-                None => Ok(None),
-                Some(v) => as_f64(v)
-                    .filter(|x| x.is_finite())
-                    .map(Some)
-                    .ok_or_else(|| {
-                        self.err(
-                            &format!("{FIELD}.{key}"),
-                            format!("expected a finite number, got {}", describe(v)),
-                        )
-                    }),
+        let number = |key: &str, x: Option<f64>| -> Result<Option<f64>> {
+            match x {
+                Some(x) if !x.is_finite() => Err(self.err(
+                    &format!("{FIELD}.{key}"),
+                    format!("expected a finite number, got {x}"),
+                )),
+                x => Ok(x),
             }
         };
-        let mean = number("mean_km")?.ok_or_else(|| {
+        let mean = number("mean_km", mean_km)?.ok_or_else(|| {
             self.err(
                 &format!("{FIELD}.mean_km"),
                 "is required (or give file = \"starts.csv\")",
             )
         })?;
-        let sigma = number("sigma_km")?
+        let sigma = number("sigma_km", sigma_km)?
             .ok_or_else(|| self.err(&format!("{FIELD}.sigma_km"), "is required"))?;
         if sigma <= 0.0 {
             return Err(self.err(
@@ -136,7 +124,7 @@ impl Checker<'_> {
                 format!("must be > 0, got {sigma}"),
             ));
         }
-        let points = number("points")?.unwrap_or(12.0);
+        let points = number("points", points)?.unwrap_or(12.0);
         if !(1.0..=64.0).contains(&points) || points.fract() != 0.0 {
             return Err(self.err(
                 &format!("{FIELD}.points"),

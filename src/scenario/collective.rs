@@ -47,7 +47,7 @@ pub struct CollectiveSpec {
 }
 
 /// `[collective]`, as read: serde refuses unknown keys and values of the wrong type at their
-/// line and column; what is required, and the ranges, are checked in [`validate`].
+/// line and column; what is required, and the ranges, are checked in `validate`.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawCollective {

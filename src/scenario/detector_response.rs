@@ -48,7 +48,7 @@ impl Default for ResponseSpec {
 }
 
 /// `[detector] response`, as read: serde refuses unknown keys and values of the wrong type
-/// at their line and column; ranges are checked in [`validate`].
+/// at their line and column; ranges are checked in `validate`.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawResponse {

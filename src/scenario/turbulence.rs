@@ -36,7 +36,7 @@ pub const REALISATION_FIELD: &str = "turbulence.realisation";
 const MAX_REALISATIONS: i64 = 100_000;
 
 /// `[turbulence]`, as read: serde refuses unknown keys and values of the wrong type at their
-/// line and column; the rules are checked in [`apply`].
+/// line and column; the rules are checked in `apply`.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawTurbulence {

@@ -270,10 +270,11 @@ fn a_run_needing_more_memory_than_allowed_is_refused_with_the_numbers() {
     assert_eq!(o.status.code(), Some(2), "{err}");
     // Per energy: 1e5 positions × 4×4 complex propagator (25.6 MB) + its row (19.2 MB);
     // the file: 12 rows of 19.2 MB, above 8 MiB so written contiguous from one copy (+ 2 MB
-    // of reading buffers); 12 MB for the process itself and 8 MiB of results waiting for the
-    // partial file.
+    // of reading buffers); 12 MB for the process itself, 2 MiB of results waiting for the
+    // partial file and 2 MiB queued for its writer, and one finished row per thread waiting
+    // for the driver.
     assert!(
-        err.contains("the run needs about 342 MB of memory (2 thread(s) × 44.8 MB per energy"),
+        err.contains("the run needs about 377 MB of memory (2 thread(s) × 44.8 MB per energy"),
         "{err}"
     );
     assert!(

@@ -4,16 +4,19 @@
 //! path: at microseconds per grid point most of a run was spent syncing. Here finished grid
 //! points are handed over a channel and written in one batch at most once per `interval`
 //! (1 s in the CLI), and within `interval` of arriving even when nothing else arrives — or at
-//! once when they hold more than 8 MiB, so the results waiting in memory are a fixed cost
+//! once when they hold more than [`PENDING_MAX_BYTES`] (2 MiB), so the results waiting in memory are a fixed cost
 //! (issue 16), not a second of a fast run's records. A hard kill therefore loses at most the
 //! last `interval` of finished work (plus the time of one sync); an orderly stop loses
 //! nothing: [`TimedPartial::finish`] appends what is pending and hands back any results an
-//! append failed to write, and the final file is written from the partial file plus those. A
-//! run that ends before the first sync (under a second, and under 8 MiB of results) never
+//! append failed to write, and the final file is written from the partial file plus those.
+//! When solving outpaces the disk (a loaded machine, a slow file system), [`TimedPartial::push`]
+//! waits while more than [`PENDING_MAX_BYTES`] are queued for the writer: without that wait the
+//! queue grew without bound, and a run's peak memory reached 2.3× what it records. A
+//! run that ends before the first sync (under a second, and under [`PENDING_MAX_BYTES`] of results) never
 //! appends: its results come back from `finish` and the final file is written from memory.
 
 use std::sync::mpsc::{self, RecvTimeoutError};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Condvar, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
@@ -29,6 +32,34 @@ pub struct TimedPartial {
     error: Arc<Mutex<Option<OutputError>>>,
     /// Results that did not reach the file (the failed append's and everything after it).
     unwritten: Arc<Mutex<Vec<EnergyResult>>>,
+    /// Bytes sent to the writer and not yet taken off the channel.
+    queued: Arc<Queued>,
+}
+
+/// Bytes in the channel, and a signal for a pusher waiting for them to drain.
+#[derive(Default)]
+struct Queued {
+    bytes: Mutex<usize>,
+    drained: Condvar,
+}
+
+impl Queued {
+    /// Waits until at most [`PENDING_MAX_BYTES`] are queued (an empty queue always admits,
+    /// so one large batch cannot wait forever), then counts `n` more.
+    fn admit(&self, n: usize) {
+        let mut bytes = self.bytes.lock().unwrap_or_else(|p| p.into_inner());
+        while *bytes > 0 && *bytes + n > PENDING_MAX_BYTES {
+            bytes = self.drained.wait(bytes).unwrap_or_else(|p| p.into_inner());
+        }
+        *bytes += n;
+    }
+
+    /// Counts `n` bytes as taken off the channel.
+    fn release(&self, n: usize) {
+        let mut bytes = self.bytes.lock().unwrap_or_else(|p| p.into_inner());
+        *bytes = bytes.saturating_sub(n);
+        self.drained.notify_all();
+    }
 }
 
 impl TimedPartial {
@@ -38,10 +69,12 @@ impl TimedPartial {
         let (tx, rx) = mpsc::channel::<Vec<EnergyResult>>();
         let error = Arc::new(Mutex::new(None));
         let unwritten = Arc::new(Mutex::new(Vec::new()));
+        let queued = Arc::new(Queued::default());
         let sink = Sink {
             writer,
             failed: Arc::clone(&error),
             kept: Arc::clone(&unwritten),
+            queued: Arc::clone(&queued),
             broken: false,
             appended: false,
         };
@@ -51,10 +84,12 @@ impl TimedPartial {
             thread: Some(thread),
             error,
             unwritten,
+            queued,
         }
     }
 
-    /// Hands finished grid points to the writer; fails once an earlier append failed.
+    /// Hands finished grid points to the writer, waiting while it is more than
+    /// [`PENDING_MAX_BYTES`] behind; fails once an earlier append failed.
     pub fn push(&self, batch: Vec<EnergyResult>) -> Result<()> {
         if let Some(e) = self.error.lock().unwrap_or_else(|p| p.into_inner()).take() {
             // Kept for the final file, like everything after the failed append.
@@ -66,9 +101,13 @@ impl TimedPartial {
             return Err(e);
         }
         if let Some(tx) = &self.tx {
+            let n = bytes(&batch);
+            self.queued.admit(n);
             // A closed channel means the writer thread is gone; its error (if any) is
             // reported by the next push or by `finish`.
-            let _ = tx.send(batch);
+            if tx.send(batch).is_err() {
+                self.queued.release(n);
+            }
         }
         Ok(())
     }
@@ -95,7 +134,7 @@ impl TimedPartial {
 
 /// Bytes of results waiting for the file above which they are written at once (see the
 /// module docs).
-pub const PENDING_MAX_BYTES: usize = 8 << 20;
+pub const PENDING_MAX_BYTES: usize = 2 << 20;
 
 /// Bytes of the values `results` hold.
 fn bytes(results: &[EnergyResult]) -> usize {
@@ -124,6 +163,8 @@ struct Sink {
     failed: Arc<Mutex<Option<OutputError>>>,
     /// Results that did not reach the file.
     kept: Arc<Mutex<Vec<EnergyResult>>>,
+    /// Bytes in the channel (released as batches are taken off it).
+    queued: Arc<Queued>,
     /// An append failed: everything after it is kept, not appended.
     broken: bool,
     /// Some batch reached the file.
@@ -146,7 +187,9 @@ impl Sink {
             };
             match next {
                 Ok(batch) => {
-                    pending_bytes += bytes(&batch);
+                    let n = bytes(&batch);
+                    self.queued.release(n);
+                    pending_bytes += n;
                     pending.extend(batch);
                     // Also written when large, so what waits for the file (and what the
                     // allocator keeps of it after) stays a fixed cost, not a second's
@@ -208,5 +251,26 @@ impl Sink {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .append(pending);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_push_waits_while_the_writer_is_more_than_the_budget_behind() {
+        let queued = Arc::new(Queued::default());
+        queued.admit(PENDING_MAX_BYTES / 2);
+        // An empty queue admits even an oversized batch; a full one holds the next back.
+        let waiter = {
+            let queued = Arc::clone(&queued);
+            std::thread::spawn(move || queued.admit(PENDING_MAX_BYTES))
+        };
+        std::thread::sleep(Duration::from_millis(50));
+        assert!(!waiter.is_finished(), "admitted while over the budget");
+        queued.release(PENDING_MAX_BYTES / 2);
+        waiter.join().unwrap();
+        assert_eq!(*queued.bytes.lock().unwrap(), PENDING_MAX_BYTES);
     }
 }

@@ -121,7 +121,10 @@ where
     let layers = super::layers::LayerRun::new(plan).filter(|_| !coupled);
     let grid = work_list(plan, options, coupled, layers.is_some());
     let stop = Arc::new(AtomicBool::new(false));
-    let (tx, rx) = mpsc::channel::<Vec<Result<EnergyResult, RunError>>>();
+    // Bounded, so that when the sink falls behind (a slow disk) the workers wait instead of
+    // piling finished results up in memory.
+    let (tx, rx) =
+        mpsc::sync_channel::<Vec<Result<EnergyResult, RunError>>>(pool.current_num_threads());
     // Grid points that take microseconds (shared layers) go to the sink in chunks, so the
     // channel and the thread switches do not outweigh the physics.
     let chunk = if layers.is_some() { 64 } else { 1 };

@@ -58,8 +58,8 @@ pub struct Estimate {
     /// The final write's peak ([`final_write_bytes`]), bytes.
     pub final_write_bytes: f64,
     /// The peak: the process itself ([`PROCESS_BYTES`]), the results waiting for the partial
-    /// file (`output::PENDING_MAX_BYTES`), every busy thread's grid point, and the final
-    /// write.
+    /// file and queued for its writer (`output::PENDING_MAX_BYTES` each), every busy thread's
+    /// grid point and one finished row per thread, and the final write.
     pub memory_bytes: f64,
     /// Whether the file also holds every step (`record = "all_steps"`), whose number is not
     /// known before the run and is not counted.
@@ -93,11 +93,12 @@ pub fn estimate(
         file_bytes,
         per_point_bytes,
         final_write_bytes: final_write,
-        // Finished results wait for the partial file up to `PENDING_MAX_BYTES`, and what
-        // the allocator keeps of them stays resident through the final write.
+        // Finished results wait for the partial file up to `PENDING_MAX_BYTES`, as many
+        // again queue for the writer, one row per thread waits in the driver's channel, and
+        // what the allocator keeps of them stays resident through the final write.
         memory_bytes: PROCESS_BYTES
-            + output::PENDING_MAX_BYTES as f64
-            + threads as f64 * per_point_bytes
+            + 2.0 * output::PENDING_MAX_BYTES as f64
+            + threads as f64 * (per_point_bytes + row_bytes)
             + final_write,
         steps_not_counted: plan.record == Record::AllSteps,
     }

@@ -14,22 +14,11 @@ use evolve_common::*;
 use nuspin::evolve::magnus::diagnose_step;
 use nuspin::evolve::{solve, Method, Record};
 use nuspin::hamiltonian::{MediumHamiltonian, PathHamiltonian};
-use nuspin::medium::{Interpolation, SolarMedium, SolarModel, TableMedium};
+use nuspin::medium::{Interpolation, SolarMedium, SolarModel};
 use nuspin::prelude::*;
-use nuspin::units::{AVOGADRO, R_SUN_KM};
+use nuspin::units::R_SUN_KM;
 
 const NAMES: [&str; 6] = ["phase", "filon", "slow", "chirp", "kink", "cluster"];
-
-fn exp_sun_table(rows: usize, b_gauss: f64, twist: f64) -> TableMedium {
-    let mut text = String::from("x_km,ne_cm3,nn_cm3,b_perp_gauss,b_phi_rad\n");
-    for i in 0..rows {
-        let r = R_SUN_KM * i as f64 / (rows - 1) as f64;
-        let ne = 245.0 * AVOGADRO * (-10.54 * r / R_SUN_KM).exp();
-        let nn = ne * 0.3 / 0.7;
-        text.push_str(&format!("{r},{ne},{nn},{b_gauss},{}\n", twist * r));
-    }
-    TableMedium::from_text(&text, "exp-sun.csv", Interpolation::Linear).expect("a valid table")
-}
 
 fn max_abs<const D: usize>(m: &CMat<D>) -> f64 {
     m.iter().map(|z| z.norm()).fold(0.0, f64::max)
@@ -116,7 +105,7 @@ fn main() {
         report("sun10-field", &h, start, R_SUN_KM, rtol);
     }
     if want("table300-field") {
-        let table = exp_sun_table(300, 1e5, 1e-5);
+        let table = exp_sun_table(300, 1e5, 1e-5, Interpolation::Linear);
         let h = MediumHamiltonian::new(EnergyHamiltonian::<6>::new(&dirac_mu, 10e6), &table);
         report("table300-field", &h, start, R_SUN_KM, rtol);
     }

@@ -15,24 +15,11 @@ mod evolve_common;
 use evolve_common::*;
 use nuspin::evolve::{averaged_probabilities, solve, Method, Record, SolverOptions, Stats};
 use nuspin::hamiltonian::{MediumHamiltonian, PathHamiltonian};
-use nuspin::medium::{
-    production_average_nodes, Interpolation, SolarMedium, SolarModel, TableMedium,
-};
+use nuspin::medium::{production_average_nodes, Interpolation, SolarMedium, SolarModel};
 use nuspin::prelude::*;
-use nuspin::units::{AVOGADRO, R_SUN_KM};
+use nuspin::units::R_SUN_KM;
 
 type P = [[f64; 6]; 6];
-
-fn exp_sun_table(rows: usize, b_gauss: f64, twist: f64) -> TableMedium {
-    let mut text = String::from("x_km,ne_cm3,nn_cm3,b_perp_gauss,b_phi_rad\n");
-    for i in 0..rows {
-        let r = R_SUN_KM * i as f64 / (rows - 1) as f64;
-        let ne = 245.0 * AVOGADRO * (-10.54 * r / R_SUN_KM).exp();
-        let nn = ne * 0.3 / 0.7;
-        text.push_str(&format!("{r},{ne},{nn},{b_gauss},{}\n", twist * r));
-    }
-    TableMedium::from_text(&text, "exp-sun.csv", Interpolation::Linear).expect("a valid table")
-}
 
 /// P at the end of one track, or averaged over weighted start points.
 fn probs(
@@ -92,7 +79,7 @@ fn main() {
     let shock = supernova(1e10, Some(3e5), 10.0);
     let sun_b = exp_sun(1e5, 1e-5);
     let sun = exp_sun(0.0, 0.0);
-    let table = exp_sun_table(300, 1e5, 1e-5);
+    let table = exp_sun_table(300, 1e5, 1e-5, Interpolation::Linear);
     let bs05 = SolarMedium::new(SolarModel::Bs05, 0.05, None).expect("bs05");
     let production: Vec<(f64, f64)> = production_average_nodes(8)
         .into_iter()

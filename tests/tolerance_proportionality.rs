@@ -71,21 +71,40 @@ fn smooth_sun_lands_between_a_tenth_of_rtol_and_rtol() {
     let dirac = model3(Basis::DiracNeutrino, None);
     let sun = exp_sun(0.0, 0.0);
     for e_mev in [2.0, 10.0] {
-        let h = ham::<6>(&dirac, e_mev, &sun);
-        let r = ratios(
-            &h,
-            &[(0.05 * R_SUN_KM, 1.0)],
-            R_SUN_KM,
-            Method::Magnus,
-            &RTOLS,
+        assert_sun_in_band(
+            &format!("exp. Sun {e_mev} MeV"),
+            &ham::<6>(&dirac, e_mev, &sun),
         );
-        for (rtol, q) in RTOLS.iter().zip(&r) {
-            assert!(
-                (0.1..=1.0).contains(q),
-                "exp. Sun {e_mev} MeV, rtol {rtol:e}: achieved/rtol = {q:.3} not in [0.1, 1]"
-            );
-        }
     }
+}
+
+/// achieved/rtol ∈ [0.1, 1] at every rtol of [`RTOLS`] from 0.05 R_sun to the surface.
+fn assert_sun_in_band(name: &str, h: &dyn PathHamiltonian<6>) {
+    let r = ratios(
+        h,
+        &[(0.05 * R_SUN_KM, 1.0)],
+        R_SUN_KM,
+        Method::Magnus,
+        &RTOLS,
+    );
+    for (rtol, q) in RTOLS.iter().zip(&r) {
+        assert!(
+            (0.1..=1.0).contains(q),
+            "{name}, rtol {rtol:e}: achieved/rtol = {q:.3} not in [0.1, 1]"
+        );
+    }
+}
+
+/// The twisting-field Sun (Dirac 6×6 with μ_eμ): the helicity levels meet at low density
+/// and form clusters, whose pairs' quadrature indicator limits most steps; calibrated
+/// (`cluster_indicator` in src/evolve/adiabatic.rs) it lands at 0.10–0.17 × rtol (before:
+/// 0.022–0.18).
+#[test]
+#[ignore = "tens of seconds: a 6×6 reference at rtol 1e-12 over 1 300 twisting-field steps"]
+fn twisting_field_sun_lands_between_a_tenth_of_rtol_and_rtol() {
+    let dirac_mu = model3(Basis::DiracNeutrino, Some(("e_mu", 1e-11)));
+    let sun = exp_sun(1e5, 1e-5);
+    assert_sun_in_band("twisting-field Sun", &ham::<6>(&dirac_mu, 10.0, &sun));
 }
 
 #[test]

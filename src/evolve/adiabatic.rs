@@ -43,8 +43,9 @@ pub enum Structural {
 pub struct Attempt<const D: usize> {
     pub s_step: CMat<D>,
     pub err: f64,
-    /// The indicators behind `err`: phase, Filon, slow Magnus-6-vs-4, chirp.
-    pub parts: [f64; 4],
+    /// The indicators behind `err`, unweighted: phase, Filon, slow Magnus-6-vs-4, chirp, kink,
+    /// and the in-cluster pairs' share of the Filon one (diagnostics).
+    pub parts: [f64; 6],
 }
 
 /// Weights of ∫_{−1}^{τ} of the quintic Hermite through (f, d) at t = −1, 0, 1, in the order
@@ -132,9 +133,21 @@ pub(crate) fn filon_pair(
     u: [f64; 3],
     h: f64,
 ) -> Result<(C, C), Structural> {
+    filon_terms(k, gap, u, h).map(|(quad, lin, _)| (quad, lin))
+}
+
+/// [`filon_pair`] and the sizes |c₁|d and |c₂|d² of the linear and quadratic terms of k/gap
+/// at the step's ends (zero when the phase is too small for Filon and Simpson is used).
+fn filon_terms(
+    k: [C; 3],
+    gap: [f64; 3],
+    u: [f64; 3],
+    h: f64,
+) -> Result<(C, C, [f64; 2]), Structural> {
     let d = 0.5 * u[2];
     if d.abs() < 1e-6 {
-        return Ok(simpson_pair(k, u, h));
+        let (q, l) = simpson_pair(k, u, h);
+        return Ok((q, l, [0.0; 2]));
     }
     let uc = d;
     let v = [-d, u[1] - uc, d];
@@ -153,7 +166,7 @@ pub(crate) fn filon_pair(
     let e = C::new(0.0, uc).exp();
     let quad = e * (c0 * m[0] + c1 * m[1] + c2 * m[2]);
     let lin = e * ((g[0] + g[2]) * 0.5 * m[0] + (g[2] - g[0]) / (2.0 * d) * m[1]);
-    Ok((quad, lin))
+    Ok((quad, lin, [c1.norm() * d.abs(), c2.norm() * d * d]))
 }
 
 /// ∫ k_ab e^{iu} dx by Simpson in x, with the trapezoid as the lower-order partner: for
@@ -167,6 +180,27 @@ fn simpson_pair(k: [C; 3], u: [f64; 3], h: f64) -> (C, C) {
     )
 }
 
+/// The in-cluster indicator: the quadratic rule's error rather than its linear partner's.
+/// |quad − lin| is the size of the quadratic term, i.e. the error of the *linear* rule; the
+/// error of the quadratic rule the step uses is that of the terms after it. Where the
+/// coupling's Taylor terms at the step's ends, a₁ (linear) and a₂ (quadratic), fall off
+/// geometrically, the next term is ≈ a₂ · (a₂/a₁), so the indicator is scaled by
+/// ρ = a₂/a₁ (at most 1: a coupling that is not resolved keeps the full partner difference).
+/// Measured against the true local error of the steps it limits
+/// (examples/indicator_calibration.rs, BENCHMARKS.md) the unscaled partner was 25–9e4× the
+/// step's true error (median 1.4e3); scaled, 0.4–200× (median 70). The smaller power ρ² that
+/// the geometric model gives for a symmetric rule underestimated (est/true down to 0.02,
+/// global error up to 7.6 × rtol), so ρ is kept. Pairs outside clusters keep the plain
+/// partner: scaling them too took the supernova envelopes to 2.7 × rtol.
+fn cluster_indicator(quad: C, lin: C, terms: [f64; 2]) -> (C, C) {
+    let rho = if terms[0] > 0.0 {
+        (terms[1] / terms[0]).min(1.0)
+    } else {
+        1.0
+    };
+    (quad, quad - (quad - lin) * rho)
+}
+
 /// A pair inside a cluster: Filon where the gap keeps one sign and stays within a factor 4
 /// (so k/gap is smooth), Simpson in x otherwise.
 pub(crate) fn cluster_pair(k: [C; 3], gap: [f64; 3], u: [f64; 3], h: f64) -> (C, C) {
@@ -174,11 +208,17 @@ pub(crate) fn cluster_pair(k: [C; 3], gap: [f64; 3], u: [f64; 3], h: f64) -> (C,
     let hi = gap.iter().fold(0.0f64, |m, g| m.max(g.abs()));
     let one_sign = gap[0] * gap[1] > 0.0 && gap[0] * gap[2] > 0.0;
     if one_sign && lo >= 0.25 * hi {
-        if let Ok(r) = filon_pair(k, gap, u, h) {
-            return r;
+        if let Ok((q, l, terms)) = filon_terms(k, gap, u, h) {
+            return cluster_indicator(q, l, terms);
         }
     }
-    simpson_pair(k, u, h)
+    let (quad, trap) = simpson_pair(k, u, h);
+    let kk: [C; 3] = std::array::from_fn(|j| k[j] * C::new(0.0, u[j]).exp());
+    let terms = [
+        0.5 * (kk[2] - kk[0]).norm(),
+        0.5 * (kk[0] + kk[2] - kk[1] * 2.0).norm(),
+    ];
+    cluster_indicator(quad, trap, terms)
 }
 
 /// One adiabatic-frame step over the nodes x₀, x_m, x₁ (matched and gauged to x₀).
@@ -200,6 +240,7 @@ pub fn adiabatic_step<const D: usize>(
     let block = n[0].block;
     let mut omega1 = CMat::<D>::zeros();
     let mut filon_err: f64 = 0.0;
+    let mut cluster_err: f64 = 0.0;
     for a in 0..D {
         omega1[(a, a)] =
             C::new(0.0, -h / 6.0) * (n[0].k[(a, a)] + n[1].k[(a, a)] * 4.0 + n[2].k[(a, a)]);
@@ -217,7 +258,9 @@ pub fn adiabatic_step<const D: usize>(
             let gap: [f64; 3] = std::array::from_fn(|j| n[j].lambda[a] - n[j].lambda[b]);
             let u: [f64; 3] = std::array::from_fn(|j| u_node(j, a, b));
             let (quad, lin) = if n[0].cluster[a] == n[0].cluster[b] {
-                cluster_pair(k, gap, u, h)
+                let (q, l) = cluster_pair(k, gap, u, h);
+                cluster_err = cluster_err.max((q - l).norm());
+                (q, l)
             } else {
                 if gap[0] * gap[1] <= 0.0 || gap[0] * gap[2] <= 0.0 {
                     return Err(Structural::Crossing);
@@ -240,6 +283,7 @@ pub fn adiabatic_step<const D: usize>(
         omega1,
         phase_err,
         filon_err,
+        cluster_err,
         phi_m,
         phi_1,
         k_gauss,
@@ -303,6 +347,8 @@ pub(crate) struct Core<const D: usize> {
     pub phase_err: f64,
     /// Filon indicator (§3.5), summed over the step's pieces.
     pub filon_err: f64,
+    /// The in-cluster pairs' share of `filon_err` (diagnostics).
+    pub cluster_err: f64,
     /// Φ(x_m) and Φ(x₁).
     pub phi_m: [f64; D],
     pub phi_1: [f64; D],
@@ -419,7 +465,14 @@ pub(crate) fn assemble<const D: usize>(
     Ok(Attempt {
         s_step: mul_maybe_sparse(sparse, &mul_maybe_sparse(sparse, &w1, &u), &n0.w.adjoint()),
         err,
-        parts: [phase_err, filon_err, slow_err, max_omega1 * chirp],
+        parts: [
+            phase_err,
+            filon_err,
+            slow_err,
+            max_omega1 * chirp,
+            kink,
+            core.cluster_err,
+        ],
     })
 }
 

@@ -46,6 +46,7 @@ pub(crate) fn kinked_step<const D: usize, H: PathHamiltonian<D> + ?Sized>(
     let mut phi = [0.0; D];
     let mut omega1 = CMat::<D>::zeros();
     let mut filon_err = [[0.0f64; D]; D];
+    let mut cluster_err = [[0.0f64; D]; D];
     let mut phase_err = 0.0;
     let mut k_gauss = [CMat::<D>::zeros(); 3];
     let mut phi_gauss = [[0.0; D]; 3];
@@ -103,7 +104,9 @@ pub(crate) fn kinked_step<const D: usize, H: PathHamiltonian<D> + ?Sized>(
                 // change order (its gap is that of diag E_P, its phase tiny); any other
                 // coupled pair must keep node0's order through every piece.
                 let (quad, lin) = if node0.cluster[a] == node0.cluster[b] {
-                    cluster_pair(k, gap, u, dx)
+                    let (q, l) = cluster_pair(k, gap, u, dx);
+                    cluster_err[a][b] += (q - l).norm();
+                    (q, l)
                 } else {
                     let g0 = node0.lambda[a] - node0.lambda[b];
                     if gap.iter().any(|g| g * g0 <= 0.0) {
@@ -182,6 +185,10 @@ pub(crate) fn kinked_step<const D: usize, H: PathHamiltonian<D> + ?Sized>(
         omega1,
         phase_err,
         filon_err: filon_err.iter().flatten().fold(0.0, |m: f64, e| m.max(*e)),
+        cluster_err: cluster_err
+            .iter()
+            .flatten()
+            .fold(0.0, |m: f64, e| m.max(*e)),
         phi_m: phi_gauss[1],
         phi_1: phi,
         k_gauss,

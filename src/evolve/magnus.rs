@@ -296,24 +296,32 @@ impl<const D: usize, H: PathHamiltonian<D> + ?Sized> Driver<'_, D, H> {
     }
 }
 
-/// One adiabatic step over [x0, x1] from scratch (no reuse): the propagator and the error
-/// indicators (phase, Filon, slow, chirp), or None on a structural rejection. For diagnostics
-/// (examples/magnus_local_error.rs) only.
+/// One adiabatic step over [x0, x1] from scratch (no reuse; across the path's kinks inside
+/// it, as the driver would take it): the propagator and the unweighted error indicators
+/// (phase, Filon, slow, chirp, kink), or None on a structural rejection. For diagnostics
+/// (examples/magnus_local_error.rs, examples/indicator_calibration.rs) only.
 #[doc(hidden)]
 pub fn diagnose_step<const D: usize, H: PathHamiltonian<D> + ?Sized>(
     h: &H,
     x0: f64,
     x1: f64,
     tol: f64,
-) -> Result<Option<(CMat<D>, [f64; 4])>, EvolveError> {
+) -> Result<Option<(CMat<D>, [f64; 6])>, EvolveError> {
     let blocks = Blocks::from_pattern(&h.coupling_pattern());
     let mut ev = Evaluator::new(h);
     let (h0, d0) = ev.h_and_slope(x0, Side::Right)?;
-    let (hm, dm) = ev.h_and_slope(0.5 * (x0 + x1), Side::Right)?;
-    let (h1, d1) = ev.h_and_slope(x1, Side::Left)?;
     let Ok(n0) = Node::left(x0, &h0, &d0, &blocks) else {
         return Ok(None);
     };
+    let kinks = h.kinks();
+    let inside = &kinks[kinks.partition_point(|&k| k <= x0)..kinks.partition_point(|&k| k < x1)];
+    if !inside.is_empty() {
+        let mut pieces = Vec::new();
+        let step = kinked_step(&mut ev, &n0, x1, inside, tol, true, &mut pieces)?;
+        return Ok(step.map(|(a, _)| (a.s_step, a.parts)));
+    }
+    let (hm, dm) = ev.h_and_slope(0.5 * (x0 + x1), Side::Right)?;
+    let (h1, d1) = ev.h_and_slope(x1, Side::Left)?;
     let (Ok(nm), Ok(n1)) = (
         Node::matched(0.5 * (x0 + x1), &hm, &dm, &n0, true),
         Node::matched(x1, &h1, &d1, &n0, true),

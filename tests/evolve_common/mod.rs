@@ -58,3 +58,22 @@ pub fn max_dp<const D: usize>(s: &CMat<D>, t: &CMat<D>) -> f64 {
 pub fn last<const D: usize>(s: &Solution<D>) -> CMat<D> {
     *s.propagators.last().expect("at least one record")
 }
+
+/// The exponential Sun of BENCHMARKS.md's `solar-exp` as a table of `rows` equally spaced
+/// radii over [0, R_sun], with a transverse field `b_gauss` twisting at `twist` rad/km.
+pub fn exp_sun_table(
+    rows: usize,
+    b_gauss: f64,
+    twist: f64,
+    method: nuspin::medium::Interpolation,
+) -> nuspin::medium::TableMedium {
+    use nuspin::units::{AVOGADRO, R_SUN_KM};
+    let mut text = String::from("x_km,ne_cm3,nn_cm3,b_perp_gauss,b_phi_rad\n");
+    for i in 0..rows {
+        let r = R_SUN_KM * i as f64 / (rows - 1) as f64;
+        let ne = 245.0 * AVOGADRO * (-10.54 * r / R_SUN_KM).exp();
+        let nn = ne * 0.3 / 0.7;
+        text.push_str(&format!("{r},{ne},{nn},{b_gauss},{}\n", twist * r));
+    }
+    nuspin::medium::TableMedium::from_text(&text, "exp-sun.csv", method).expect("a valid table")
+}

@@ -3,8 +3,9 @@
 //! A run through layered matter (Earth shells, a constant slab) meets the same few layer
 //! Hamiltonians again and again: every chord of a zenith grid crosses the same shells. So:
 //!
-//! - [`LayerSet`] collects the distinct layers (equal [`MediumPoint`]s) of any number of chords
-//!   and turns each chord into (length, layer) segments;
+//! - [`LayerSet`] collects the distinct layers (equal
+//!   [`MediumPoint`](crate::medium::MediumPoint)s) of any number of chords and turns each
+//!   chord into (length, layer) segments;
 //! - [`LayerHamiltonians`] gives every layer's H at any energy as A + B/E (two assemblies of
 //!   the model in all);
 //! - [`LayerEigens`] holds, for one energy, one eigendecomposition H = W diag(λ) W† per

@@ -93,18 +93,24 @@ pub fn phi1(z: C) -> C {
 pub fn filon_moments(d: f64) -> [C; 3] {
     if d.abs() < 0.5 {
         // Σ_k iᵏ/k! ∫ v^{n+k}: only even n + k survive, each 2 d^{n+k+1}/(n+k+1).
+        // iᵏ, k! and d^q (odd q ≤ 21) are the same for the three moments: computed once
+        // (by the same operations as term by term, so the sums are unchanged to the bit).
+        let mut ik = [C::new(1.0, 0.0); 20];
+        let mut fact = [1.0; 20];
+        for k in 1..20 {
+            ik[k] = ik[k - 1] * C::i();
+            fact[k] = fact[k - 1] * k as f64;
+        }
+        let mut power = [0.0; 22];
+        for q in (1..22).step_by(2) {
+            power[q] = d.powi(q as i32);
+        }
         let mut m = [C::new(0.0, 0.0); 3];
         for (n, mn) in m.iter_mut().enumerate() {
-            let mut ik = C::new(1.0, 0.0);
-            let mut fact = 1.0;
             for k in 0..20 {
-                if k > 0 {
-                    ik *= C::i();
-                    fact *= k as f64;
-                }
                 let p = n + k;
                 if p % 2 == 0 {
-                    *mn += ik * (2.0 * d.powi(p as i32 + 1) / ((p + 1) as f64 * fact));
+                    *mn += ik[k] * (2.0 * power[p + 1] / ((p + 1) as f64 * fact[k]));
                 }
             }
         }

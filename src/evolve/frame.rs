@@ -7,7 +7,9 @@ use num_complex::Complex64;
 
 use super::cluster::{cluster_labels, has_clusters, members, polar_factor, sylvester_sym};
 use crate::hamiltonian::CMat;
-use crate::linalg::{hermitian_eigen_from, hermitian_eigen_in_blocks, mul_maybe_sparse};
+use crate::linalg::{
+    diagonal_mul, hermitian_eigen_from, hermitian_eigen_in_blocks, is_diagonal, mul_maybe_sparse,
+};
 
 type C = Complex64;
 
@@ -275,8 +277,7 @@ impl<const D: usize> Node<D> {
     /// Berry term of a singleton). The phase slope is E′_aa = G_aa − 2 Σ_b Im(E_ab k_ba).
     fn cluster_couplings(&mut self, slope: &CMat<D>, z: &CMat<D>, o: Option<&CMat<D>>) {
         let sparse = self.has_blocks();
-        let sw = mul_maybe_sparse(sparse, slope, &self.w);
-        self.g = mul_maybe_sparse(sparse, &self.w.adjoint(), &sw);
+        self.g = self.slope_in_eigenbasis(sparse, slope);
         let g_raw = z * self.g * z.adjoint();
         let mut f_raw = CMat::<D>::zeros();
         for a in 0..D {
@@ -348,8 +349,7 @@ impl<const D: usize> Node<D> {
     /// G, F and k (integrators.md §3.3). `o` = W₀†W for the Berry term (None at the left node).
     fn couplings(&mut self, slope: &CMat<D>, o: Option<&CMat<D>>) -> Result<(), Mismatch> {
         let sparse = self.has_blocks();
-        let sw = mul_maybe_sparse(sparse, slope, &self.w);
-        self.g = mul_maybe_sparse(sparse, &self.w.adjoint(), &sw);
+        self.g = self.slope_in_eigenbasis(sparse, slope);
         let mut f = CMat::<D>::zeros();
         for a in 0..D {
             for b in 0..D {
@@ -380,6 +380,17 @@ impl<const D: usize> Node<D> {
             }
         }
         Ok(())
+    }
+
+    /// G = W† H′ W. Matter at rest has a diagonal H′ in flavour: H′W is then a row scaling
+    /// (the same numbers as the full product, [`diagonal_mul`]).
+    fn slope_in_eigenbasis(&self, sparse: bool, slope: &CMat<D>) -> CMat<D> {
+        let sw = if is_diagonal(slope) {
+            diagonal_mul(slope, &self.w)
+        } else {
+            mul_maybe_sparse(sparse, slope, &self.w)
+        };
+        mul_maybe_sparse(sparse, &self.w.adjoint(), &sw)
     }
 
     /// More than one decoupled block: W, G and k are block diagonal (up to the column order).

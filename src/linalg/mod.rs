@@ -16,4 +16,7 @@ pub mod product;
 pub use eigen::{hermitian_eigen, hermitian_eigen_from, hermitian_eigen_in_blocks, HermitianEigen};
 pub use eigen3::{hermitian_eigen2, hermitian_eigen3};
 pub use expm::{arcsin_hermitian_series, exp_anti_hermitian, exp_minus_i_h_t, unitarity_error};
-pub use product::{adjoint_mul, commutator, mul, mul_adjoint, mul_maybe_sparse, mul_sparse};
+pub use product::{
+    adjoint_mul, commutator, diagonal_mul, is_diagonal, mul, mul_adjoint, mul_maybe_sparse,
+    mul_sparse,
+};

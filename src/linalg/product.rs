@@ -58,6 +58,26 @@ pub fn mul_maybe_sparse<const D: usize>(sparse: bool, a: &M<D>, b: &M<D>) -> M<D
     }
 }
 
+/// Whether every off-diagonal entry of `a` is zero (e.g. H′ of matter at rest, in flavour).
+pub fn is_diagonal<const D: usize>(a: &M<D>) -> bool {
+    let zero = Complex64::new(0.0, 0.0);
+    (0..D).all(|j| (0..D).all(|i| i == j || a[(i, j)] == zero))
+}
+
+/// a b for a diagonal `a` (see [`is_diagonal`]): row i of b scaled by a_ii, D² products
+/// instead of D³. The same numbers as [`mul`] and [`mul_sparse`] to the bit: there the other
+/// terms of each sum are signed zeros added to an accumulator that starts at +0, which
+/// leaves 0 + a_ii b_ij.
+pub fn diagonal_mul<const D: usize>(a: &M<D>, b: &M<D>) -> M<D> {
+    M::<D>::from_fn(|i, j| {
+        let (z, x) = (a[(i, i)], b[(i, j)]);
+        Complex64::new(
+            0.0 + (z.re * x.re - z.im * x.im),
+            0.0 + (z.re * x.im + z.im * x.re),
+        )
+    })
+}
+
 /// a† b.
 pub fn adjoint_mul<const D: usize>(a: &M<D>, b: &M<D>) -> M<D> {
     mul(&a.adjoint(), b)
@@ -76,6 +96,50 @@ pub fn commutator<const D: usize>(a: &M<D>, b: &M<D>) -> M<D> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn diagonal_mul_is_mul_to_the_bit() {
+        fn check<const D: usize>() {
+            // Deterministic entries of both signs, exact zeros and negative zeros among them.
+            let mut seed = 0x2545_f491_4f6c_dd1du64;
+            let mut next = || {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                match seed % 7 {
+                    0 => 0.0,
+                    1 => -0.0,
+                    _ => (seed >> 11) as f64 / (1u64 << 53) as f64 - 0.5,
+                }
+            };
+            for _ in 0..200 {
+                let a = M::<D>::from_fn(|i, j| {
+                    let z = Complex64::new(next(), next());
+                    if i == j {
+                        z
+                    } else {
+                        Complex64::new(0.0, 0.0)
+                    }
+                });
+                let b = M::<D>::from_fn(|_, _| Complex64::new(next(), next()));
+                assert!(is_diagonal(&a));
+                let d = diagonal_mul(&a, &b);
+                for full in [mul(&a, &b), mul_sparse(&a, &b)] {
+                    for (x, y) in d.iter().zip(full.iter()) {
+                        assert_eq!(x.re.to_bits(), y.re.to_bits());
+                        assert_eq!(x.im.to_bits(), y.im.to_bits());
+                    }
+                }
+            }
+            let mut off = M::<D>::identity();
+            off[(0, D - 1)] = Complex64::new(0.0, 1e-300);
+            assert!(!is_diagonal(&off));
+        }
+        check::<2>();
+        check::<3>();
+        check::<4>();
+        check::<6>();
+    }
 
     #[test]
     fn products_match_nalgebra() {

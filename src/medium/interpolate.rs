@@ -90,6 +90,53 @@ struct Piece {
     log: bool,
     /// PCHIP node derivatives (empty for the other methods).
     d: Vec<f64>,
+    /// Where to start looking for a segment.
+    index: RowIndex,
+}
+
+/// A bucket index over a piece's rows: an integration step asks for the segment of each of
+/// thousands of points on tables of thousands of rows, and a bisection of the whole table
+/// costs more than the interpolation itself. `starts[b]` is the number of rows before bucket
+/// b of equal width over [x₀, x_last]; a search looks near it first and checks that the
+/// answer it finds there is the whole table's (so it is the same index as a bisection).
+#[derive(Debug, Clone, PartialEq)]
+struct RowIndex {
+    x0: f64,
+    per_km: f64,
+    starts: Vec<u32>,
+}
+
+impl RowIndex {
+    fn new(x: &[f64]) -> Self {
+        let n = x.len();
+        let (x0, span) = (x[0], x[n - 1] - x[0]);
+        let buckets = n.max(1);
+        let per_km = if span > 0.0 {
+            buckets as f64 / span
+        } else {
+            0.0
+        };
+        let starts = (0..=buckets)
+            .map(|b| x.partition_point(|&r| (r - x0) * per_km < b as f64) as u32)
+            .collect();
+        RowIndex { x0, per_km, starts }
+    }
+
+    /// `x.partition_point(pred)` for a predicate `pred` true below `at` and false above it
+    /// (as `r < at` or `r <= at`), looked up near `at`'s bucket first.
+    fn partition_point(&self, x: &[f64], at: f64, pred: impl Fn(f64) -> bool) -> usize {
+        let n = x.len();
+        let last = self.starts.len() - 2;
+        let b = ((at - self.x0) * self.per_km).max(0.0);
+        let b = if b < last as f64 { b as usize } else { last };
+        let lo = (self.starts[b] as usize).saturating_sub(1);
+        let hi = (self.starts[b + 1] as usize + 1).min(n);
+        if (lo == 0 || pred(x[lo - 1])) && (hi == n || !pred(x[hi])) {
+            lo + x[lo..hi].partition_point(|&r| pred(r))
+        } else {
+            x.partition_point(|&r| pred(r))
+        }
+    }
 }
 
 /// A column interpolated against x: values and exact derivatives, one-sided at rows.
@@ -193,6 +240,7 @@ impl Piece {
             raw: y.to_vec(),
             log,
             d,
+            index: RowIndex::new(x),
         }
     }
 
@@ -201,9 +249,16 @@ impl Piece {
         let n = self.x.len();
         let i = match side {
             // first i with x <= x[i+1]
-            Side::Left => self.x[1..].partition_point(|&xi| xi < x),
+            // (= x[1..].partition_point(xi < x): x[0] < x unless none is)
+            Side::Left => self
+                .index
+                .partition_point(&self.x, x, |xi| xi < x)
+                .saturating_sub(1),
             // last i with x[i] <= x
-            Side::Right => self.x.partition_point(|&xi| xi <= x).saturating_sub(1),
+            Side::Right => self
+                .index
+                .partition_point(&self.x, x, |xi| xi <= x)
+                .saturating_sub(1),
         };
         i.min(n - 2)
     }

@@ -129,3 +129,37 @@ fn names_round_trip() {
     }
     assert_eq!(Interpolation::from_name("cubic"), None);
 }
+
+#[test]
+fn row_index_finds_what_a_bisection_finds() {
+    // Uneven rows (dense at one end, as the solar tables are) and points at, between and
+    // beyond them.
+    let x: Vec<f64> = (0..500)
+        .map(|i| 7e5 * (1.0 - (-(i as f64) / 60.0).exp()))
+        .collect();
+    let index = RowIndex::new(&x);
+    let mut at: Vec<f64> = x.clone();
+    at.extend(x.windows(2).map(|w| 0.5 * (w[0] + w[1])));
+    at.extend(x.iter().map(|r| r * (1.0 + 1e-15)));
+    at.extend([
+        -1.0,
+        0.0,
+        7e5,
+        1e9,
+        f64::NAN,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+    ]);
+    for &a in &at {
+        assert_eq!(
+            index.partition_point(&x, a, |r| r < a),
+            x.partition_point(|&r| r < a),
+            "{a}"
+        );
+        assert_eq!(
+            index.partition_point(&x, a, |r| r <= a),
+            x.partition_point(|&r| r <= a),
+            "{a}"
+        );
+    }
+}

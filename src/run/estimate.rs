@@ -139,7 +139,8 @@ pub fn project_steps(plan: &Scenario) -> Option<Projection> {
     if plan.solver.method == Method::Layers {
         return None;
     }
-    let datasets = Datasets::new(plan);
+    // The probe counts steps: the datasets (night chords, detector folding) would only cost.
+    let datasets = Datasets::none();
     let grid = Grid::of(plan);
     let n_e = plan.energies_mev.len();
     let (lo, hi) = (0..n_e).fold((0, 0), |(lo, hi), i| {

@@ -118,6 +118,15 @@ impl Datasets {
         Datasets { slots, specs }
     }
 
+    /// No producers: a solve that yields only the probabilities (the pre-run probe of
+    /// [`crate::run::estimate::project_steps`], which counts steps and keeps nothing).
+    pub fn none() -> Datasets {
+        Datasets {
+            slots: Vec::new(),
+            specs: Vec::new(),
+        }
+    }
+
     /// The per-grid-point datasets the whole-run datasets are computed from (the other
     /// slabs need not be loaded for [`Datasets::derived`]).
     pub fn derived_inputs(&self) -> Vec<&'static str> {

@@ -3,13 +3,13 @@
 //! first (Simpson in T of dσ/dT for each E), then Simpson in E — and the channel's basic
 //! identities. The cross section itself is tested in `src/detector/deuteron_tests.rs`.
 
-use std::path::Path;
+mod common;
 
-use rayon::prelude::*;
+use std::path::Path;
 
 use nuspin::detector::deuteron::DeuteronCc;
 use nuspin::output::{DerivedDataset, EnergyResult};
-use nuspin::run::{derived_datasets, extra_specs, header_for, solve_energy};
+use nuspin::run::extra_specs;
 use nuspin::scenario::{parse, Scenario};
 
 /// A small SNO-like run (46.475° N): `mixing` as TOML, no resolution, T in [3.5, 15) MeV.
@@ -53,13 +53,7 @@ response = {{ threshold_mev = 3.5, max_mev = 15.0 }}
 }
 
 fn run(s: &Scenario) -> (Vec<EnergyResult>, Vec<DerivedDataset>) {
-    let results: Vec<EnergyResult> = (0..s.n_grid())
-        .into_par_iter()
-        .map(|g| solve_energy(s, g).unwrap())
-        .collect();
-    let header = header_for(s, "test".into()).unwrap();
-    let derived = derived_datasets(s, &header, &results);
-    (results, derived)
+    common::solve_all(s)
 }
 
 fn value(d: &[DerivedDataset], path: &str) -> f64 {

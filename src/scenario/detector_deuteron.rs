@@ -49,11 +49,14 @@ mod tests {
         assert_eq!(validate(Some(2.0e31), true, &err).unwrap(), Some(2.0e31));
         for bad in [0.0, -1.0, f64::NAN, f64::INFINITY] {
             let e = validate(Some(bad), true, &err).unwrap_err().to_string();
-            assert!(e.contains("detector.deuterons") && e.contains("> 0"), "{e}");
+            assert!(
+                e.contains("s.toml: [detector] deuterons") && e.contains("> 0"),
+                "{e}"
+            );
         }
         let e = validate(Some(1.0), false, &err).unwrap_err().to_string();
         assert!(
-            e.contains("detector.deuterons") && e.contains("flux_file"),
+            e.contains("s.toml: [detector] deuterons") && e.contains("flux_file"),
             "{e}"
         );
     }

@@ -13,12 +13,12 @@
 //!
 //! See the README ("Published day–night asymmetries") for where and why nuspin differs.
 
+mod common;
+
 use std::path::Path;
 
-use rayon::prelude::*;
-
 use nuspin::output::{DerivedDataset, EnergyResult};
-use nuspin::run::{derived_datasets, extra_specs, header_for, solve_energy};
+use nuspin::run::extra_specs;
 use nuspin::scenario::{parse, Scenario};
 
 /// A solar 8B scenario at a site with a detector; `mixing`, `site`, `response` as TOML.
@@ -60,13 +60,7 @@ response = {response}
 }
 
 fn run(s: &Scenario) -> (Vec<EnergyResult>, Vec<DerivedDataset>) {
-    let results: Vec<EnergyResult> = (0..s.n_grid())
-        .into_par_iter()
-        .map(|g| solve_energy(s, g).unwrap())
-        .collect();
-    let header = header_for(s, "test".into()).unwrap();
-    let derived = derived_datasets(s, &header, &results);
-    (results, derived)
+    common::solve_all(s)
 }
 
 fn dataset<'a>(d: &'a [DerivedDataset], path: &str) -> &'a DerivedDataset {

@@ -14,6 +14,8 @@
 //! - [`bounds`]: published experimental and astrophysical upper limits, with citations.
 //! - [`day_night`]: recoil spectra of a decoherent (day or night) arrival, detector response
 //!   (resolution, threshold in kinetic or total energy), window rates and A_DN.
+//! - [`deuteron`]: ν_e CC on deuterium (Nakamura et al. tables): σ_CC, dσ/dT, folded CC
+//!   electron spectra.
 //! - [`mixture`]: flavour weights and μ_eff² of an incoherent mixture of states (the
 //!   decoherent arrival, day or night).
 //! - [`state`]: the interaction of an evolved state with a detector, and a beam tabulated over
@@ -27,6 +29,7 @@
 pub mod bounds;
 pub mod cross_section;
 pub mod day_night;
+pub mod deuteron;
 pub mod effective_moment;
 pub mod mixture;
 pub mod sm_moments;

@@ -39,6 +39,8 @@ pub struct DetectorSpec {
     pub charge_radius_cm2: [f64; 3],
     /// The energy response of the day/night spectra and rates.
     pub response: super::detector_response::ResponseSpec,
+    /// Target deuterons of the ν_e CC channel (`None`: no CC datasets).
+    pub deuterons: Option<f64>,
 }
 
 impl DetectorSpec {
@@ -93,6 +95,7 @@ pub(crate) fn validate(
         }
     }
     let response = super::detector_response::validate(raw.response, err)?;
+    let deuterons = super::detector_deuteron::validate(raw.deuterons, flux.is_some(), err)?;
     Ok(DetectorSpec {
         response,
         recoil_mev,
@@ -100,6 +103,7 @@ pub(crate) fn validate(
         electrons,
         millicharge_e,
         charge_radius_cm2,
+        deuterons,
     })
 }
 

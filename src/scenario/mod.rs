@@ -19,6 +19,7 @@
 pub mod collective;
 pub mod decoherence;
 pub mod detector;
+pub mod detector_deuteron;
 pub mod detector_response;
 pub mod error;
 pub mod extensions;

@@ -202,6 +202,8 @@ pub struct RawDetector {
     /// `{ resolution, energy, threshold_mev, max_mev }` (interpreted in
     /// [`super::detector_response`]).
     pub response: Option<super::detector_response::RawResponse>,
+    /// Target deuterons of the ν_e CC channel ([`super::detector_deuteron`]).
+    pub deuterons: Option<f64>,
 }
 
 /// `[detector] charge_radius_cm2 = { e = .., mu = .., tau = .. }`.

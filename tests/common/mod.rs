@@ -4,7 +4,8 @@
 //! run in a scratch folder (CLI tests), in [`error_cases`] the shared scenario-error cases
 //! of tests/data/scenario_errors.toml, in [`lab`] the two-flavour scenario the CLI tests
 //! edit, in [`compare`] two files of one run compared bit for bit, and in [`signals`] a child
-//! run stopped by a signal.
+//! run stopped by a signal; [`solve_all`] solves a scenario's grid in parallel with its derived
+//! datasets (day/night tests).
 #![allow(dead_code)]
 
 pub mod cli;
@@ -183,4 +184,18 @@ pub fn adiabatic_solar_pee(ne_cm3: f64, energy_mev: f64) -> f64 {
     let c2 = (2.0 * t12).cos();
     let cos2_m = (c2 - beta) / ((c2 - beta).powi(2) + (2.0 * t12).sin().powi(2)).sqrt();
     t13.sin().powi(4) + t13.cos().powi(4) * (0.5 + 0.5 * c2 * cos2_m)
+}
+
+/// Every grid point of `s` solved (in parallel), and the run's derived datasets.
+pub fn solve_all(
+    s: &nuspin::scenario::Scenario,
+) -> (Vec<EnergyResult>, Vec<nuspin::output::DerivedDataset>) {
+    use rayon::prelude::*;
+    let results: Vec<EnergyResult> = (0..s.n_grid())
+        .into_par_iter()
+        .map(|g| nuspin::run::solve_energy(s, g).unwrap())
+        .collect();
+    let header = nuspin::run::header_for(s, "test".into()).unwrap();
+    let derived = nuspin::run::derived_datasets(s, &header, &results);
+    (results, derived)
 }

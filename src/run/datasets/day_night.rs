@@ -49,14 +49,14 @@ pub fn response_of(spec: &ResponseSpec) -> Response {
 
 /// One arrival sample (day, night or a night bin) of one initial state over the sorted
 /// energies: the 2N probabilities and the μ_eff² (μ_B²; 0 without moments).
-struct Sample {
+pub(super) struct Sample {
     probabilities: Vec<Vec<f64>>,
     mu_eff_sq_mu_b2: Vec<f64>,
 }
 
 impl Sample {
     /// Flavour weights and μ_eff² at `e`, linear in E over the sorted grid, constant beyond.
-    fn at(&self, energies: &[f64], basis: Basis, e: f64) -> (Composition, f64) {
+    pub(super) fn at(&self, energies: &[f64], basis: Basis, e: f64) -> (Composition, f64) {
         let (p, mu) = (&self.probabilities, &self.mu_eff_sq_mu_b2);
         let last = energies.len() - 1;
         if last == 0 {
@@ -75,7 +75,7 @@ impl Sample {
 }
 
 /// Where the arrival slabs are in every result, and the run's shape.
-struct Layout {
+pub(super) struct Layout {
     day: usize,
     night: Option<usize>,
     zenith: Option<usize>,
@@ -85,7 +85,7 @@ struct Layout {
     zenith_mu: Option<usize>,
     /// Night bins folded (0 without the per-chord slab).
     nb: usize,
-    ni: usize,
+    pub(super) ni: usize,
     dim: usize,
 }
 
@@ -108,13 +108,13 @@ impl Layout {
     }
 
     /// Day, night (with chords) and the night bins.
-    fn n_samples(&self) -> usize {
+    pub(super) fn n_samples(&self) -> usize {
         1 + usize::from(self.night.is_some()) + self.nb
     }
 
     /// The samples of initial state `i` at one scan point (`rows`: its results by sorted
     /// energy; `bins`/`bins_mu`: the night-bin averages per row).
-    fn samples(
+    pub(super) fn samples(
         &self,
         rows: &[&EnergyResult],
         bins: &[(Vec<f64>, Vec<f64>)],
@@ -213,6 +213,7 @@ pub fn day_night_datasets(
         rates: vec![vec![f64::NAN; n_scan * ni]; n_samples],
     };
     let mut incomplete = 0;
+    let mut cc = super::day_night_cc::CcFolds::new(s, &layout);
     for p in 0..n_scan {
         let Some(rows) = order
             .iter()
@@ -226,13 +227,23 @@ pub fn day_night_datasets(
             continue;
         };
         fold_point(s, p, &layout, &energies, &rows, &mut folds);
+        if let Some(cc) = cc.as_mut() {
+            cc.fold_point(s, p, &layout, &energies, &rows);
+        }
     }
-    datasets(s, header, folds, &layout, incomplete)
+    let window = Wording::new(&d.response, false).window;
+    let mut out = datasets(s, header, folds, &layout, incomplete);
+    out.extend(cc.map_or_else(Vec::new, |cc| cc.datasets(header, &window)));
+    out
 }
 
 /// The flux of scan point `p` clipped to the energy grid (`None`: no flux there, or none
 /// inside the grid).
-fn point_flux(s: &Scenario, p: usize, energies: &[f64]) -> Option<crate::flux::FluxTable> {
+pub(super) fn point_flux(
+    s: &Scenario,
+    p: usize,
+    energies: &[f64],
+) -> Option<crate::flux::FluxTable> {
     let d = s.detector.as_ref()?;
     let pd = s.scan_point(p).detector.as_ref().unwrap_or(d);
     pd.flux

@@ -19,6 +19,7 @@
 
 pub mod collective;
 pub mod day_night;
+mod day_night_cc;
 pub mod decoherence;
 pub mod detector;
 pub mod mixing;

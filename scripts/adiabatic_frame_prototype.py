@@ -251,11 +251,15 @@ def from_dump(path):
 
 
 if __name__ == "__main__" and sys.argv[1] == "--dump":
-    # adiabatic_frame_prototype.py --dump REF.json r0 r1 N1,N2,...  (AFM fixed steps vs REF)
+    # adiabatic_frame_prototype.py --dump REF.json r0 r1 N1,N2,... [CF4.json]: AFM fixed steps
+    # against REF (and a CF4 dump against REF), REF/CF4 written by examples/collective_dump.rs
     v, eps, tr, b, ref, steps = from_dump(sys.argv[2])
     r0, r1 = float(sys.argv[3]), float(sys.argv[4])
+    # passes of the d(r) iteration per step: AFM_ITERS (default 4; 10 is converged)
+    import os
+    iters = int(os.environ.get("AFM_ITERS", "4"))
     for n in [int(x) for x in sys.argv[5].split(",")]:
-        x = run_afm(r0, r1, n, v, eps, b)
+        x = run_afm(r0, r1, n, v, eps, b, iters=iters)
         print(f"AFM {n} steps (h = {(r1 - r0) / n:.2e} km): max |dP| {pop_err(x, ref, tr):.2e}"
               f", max |d rho| {np.max(np.abs(x - ref) / tr[:, None]) / 2:.2e}")
     if len(sys.argv) > 6:

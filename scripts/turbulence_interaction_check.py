@@ -121,11 +121,23 @@ def moments(theta, a, h, dq):
     m = max(1, int(round(h / dq)))
     dq = h / m
     xn = a + dq * np.arange(m + 1)
-    sn, sm = np.exp(1j * theta(xn)), np.exp(1j * theta(xn[:-1] + dq / 2))
+    return simpson_moments(np.exp(1j * theta(xn)), np.exp(1j * theta(xn[:-1] + dq / 2)), dq)
+
+
+def simpson_moments(sn, sm, dq):
+    """(I, J) from s at the nodes (sn) and at the midpoints (sm) of sub-intervals dq long."""
     big_s = np.concatenate([[0], np.cumsum(dq / 6 * (sn[:-1] + 4 * sm + sn[1:]))])
     s_mid = big_s[:-1] + dq / 24 * (5 * sn[:-1] + 8 * sm - sn[1:])
     fn, fm = np.imag(sn * np.conj(big_s)), np.imag(sm * np.conj(s_mid))
     return big_s[-1], np.sum(dq / 6 * (fn[:-1] + 4 * fm + fn[1:]))
+
+
+def magnus_step(psi, i1, j2):
+    """exp(Omega1 + Omega2) psi for the moments (I, J)."""
+    om = np.zeros((1, 2, 2), complex)
+    om[0, 0, 1], om[0, 1, 0] = -1j * KAPPA * i1, -1j * KAPPA * np.conj(i1)
+    om[0, 0, 0], om[0, 1, 1] = -1j * KAPPA**2 * j2, 1j * KAPPA**2 * j2
+    return expm2(om)[0] @ psi
 
 
 def interaction_steps(x0, length, h, theta, dq=0.1):
@@ -133,11 +145,7 @@ def interaction_steps(x0, length, h, theta, dq=0.1):
     n = int(round(length / h))
     psi, p = np.array([1, 0], complex), np.empty(n)
     for j in range(n):
-        i1, j2 = moments(theta, x0 + j * h, h, min(dq, h / 2))
-        om = np.zeros((1, 2, 2), complex)
-        om[0, 0, 1], om[0, 1, 0] = -1j * KAPPA * i1, -1j * KAPPA * np.conj(i1)
-        om[0, 0, 0], om[0, 1, 1] = -1j * KAPPA**2 * j2, 1j * KAPPA**2 * j2
-        psi = expm2(om)[0] @ psi
+        psi = magnus_step(psi, *moments(theta, x0 + j * h, h, min(dq, h / 2)))
         p[j] = abs(psi[0]) ** 2
     return p
 
@@ -174,15 +182,7 @@ def region_steps(th, dq, h):
     psi, p = np.array([1, 0], complex), np.empty(n)
     for j in range(n):
         seg = s[2 * m * j : 2 * m * (j + 1) + 1]
-        sn, sm = seg[0::2], seg[1::2]
-        big_s = np.concatenate([[0], np.cumsum(dq / 6 * (sn[:-1] + 4 * sm + sn[1:]))])
-        s_mid = big_s[:-1] + dq / 24 * (5 * sn[:-1] + 8 * sm - sn[1:])
-        fn, fm = np.imag(sn * np.conj(big_s)), np.imag(sm * np.conj(s_mid))
-        j2, i1 = np.sum(dq / 6 * (fn[:-1] + 4 * fm + fn[1:])), big_s[-1]
-        om = np.zeros((1, 2, 2), complex)
-        om[0, 0, 1], om[0, 1, 0] = -1j * KAPPA * i1, -1j * KAPPA * np.conj(i1)
-        om[0, 0, 0], om[0, 1, 1] = -1j * KAPPA**2 * j2, 1j * KAPPA**2 * j2
-        psi = expm2(om)[0] @ psi
+        psi = magnus_step(psi, *simpson_moments(seg[0::2], seg[1::2], dq))
         p[j] = abs(psi[0]) ** 2
     return p
 

@@ -1,7 +1,8 @@
 //! Steps per energy of the supernova envelope with density turbulence between the shocks,
 //! against the amplitude C* and the long cut-off λ* (the numbers in docs/physics-extensions.md):
 //! `cargo run --release --example turbulence_steps [SHORT_CUTOFF_KM]` (environment variable
-//! `METHOD` = magnus (default) or dop853).
+//! `METHOD` = magnus (default) or dop853; `ENERGIES_MEV` = a comma-separated list of energies,
+//! default 5,10,20,40).
 
 use std::path::Path;
 
@@ -9,10 +10,23 @@ use nuspin::reference::turbulence::{density_table, supernova_toml};
 use nuspin::run::solve_energy;
 use nuspin::scenario::parse;
 
-/// The reference turbulent supernova at 5, 10, 20 and 40 MeV with `$METHOD` and `tables`.
+/// The reference turbulent supernova at `$ENERGIES_MEV` (default 5, 10, 20 and 40 MeV) with
+/// `$METHOD` and `tables`.
 fn scenario(tables: &str) -> String {
     let method = std::env::var("METHOD").unwrap_or_else(|_| "magnus".into());
-    supernova_toml(&method, &[5.0, 10.0, 20.0, 40.0], tables)
+    let energies: Vec<f64> = std::env::var("ENERGIES_MEV").map_or_else(
+        |_| vec![5.0, 10.0, 20.0, 40.0],
+        |list| {
+            list.split(',')
+                .map(|e| {
+                    e.trim()
+                        .parse()
+                        .expect("ENERGIES_MEV: comma-separated numbers")
+                })
+                .collect()
+        },
+    );
+    supernova_toml(&method, &energies, tables)
 }
 
 fn steps(text: &str) -> (f64, f64) {

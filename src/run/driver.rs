@@ -121,8 +121,7 @@ where
     let layers = super::layers::LayerRun::new(plan).filter(|_| !coupled);
     let grid = work_list(plan, options, coupled, layers.is_some());
     let stop = Arc::new(AtomicBool::new(false));
-    // Bounded, so that when the sink falls behind (a slow disk) the workers wait instead of
-    // piling finished results up in memory.
+    // Bounded: when the sink falls behind, workers wait instead of piling results up.
     let (tx, rx) =
         mpsc::sync_channel::<Vec<Result<EnergyResult, RunError>>>(pool.current_num_threads());
     // Grid points that take microseconds (shared layers) go to the sink in chunks, so the

@@ -63,67 +63,152 @@ pub fn hermitian_eigen3(h: &Matrix3<C>) -> HermitianEigen<3> {
         };
     }
     let (scale, inv) = power_of_two_scale(largest);
-    let d = d.map(|x| x * inv);
-    let (b01, b02, b12) = (b01 * inv, b02 * inv, b12 * inv);
-    let (n01, n02, n12) = (b01.norm_sqr(), b02.norm_sqr(), b12.norm_sqr());
-    // λ³ − p λ − q = 0 for traceless A: p = tr(A²)/2, q = det A.
-    let p = 0.5 * (d[0] * d[0] + d[1] * d[1] + d[2] * d[2]) + n01 + n02 + n12;
-    let q = d[0] * d[1] * d[2] + 2.0 * re_conj_mul(b02, b01 * b12)
-        - d[0] * n12
-        - d[1] * n02
-        - d[2] * n01;
-    let r = 2.0 * (p / 3.0).sqrt();
-    let cos3 = (4.0 * q / (r * r * r)).clamp(-1.0, 1.0);
-    let (sin_t, cos_t) = super::phase::sin_cos(cos3.acos() / 3.0);
-    // cos(θ − 2π/3) and cos(θ − 4π/3) from cos θ and sin θ. Descending: top ≥ middle ≥ bottom.
-    let half_sqrt3 = 0.5 * 3f64.sqrt();
-    let (top, middle, bottom) = (
-        r * cos_t,
-        r * (-0.5 * cos_t + half_sqrt3 * sin_t),
-        r * (-0.5 * cos_t - half_sqrt3 * sin_t),
-    );
-    let lone = if top - middle >= middle - bottom {
-        top
-    } else {
-        bottom
-    };
-    // The rows of A − lone·I are r0 = (e0, b01, b02), r1 = (b01*, e1, b12),
-    // r2 = (b02*, b12*, e2). Their cross products (bilinear, no conjugation: each is
-    // annihilated by both rows) are eigenvectors; the longest is the most accurate.
-    let e = d.map(|x| x - lone);
-    let candidates = [
-        [
-            b01 * b12 - b02 * e[1],
-            mul_conj(b02, b01) - b12 * e[0],
-            C::new(e[0] * e[1] - n01, 0.0),
-        ],
-        [
-            b01 * e[2] - mul_conj(b02, b12),
-            C::new(n02 - e[0] * e[2], 0.0),
-            (b12 * e[0]).conj() - mul_conj(b01, b02),
-        ],
-        [
-            C::new(e[1] * e[2] - n12, 0.0),
-            mul_conj(b12, b02) - b01.conj() * e[2],
-            (b01 * b12).conj() - b02.conj() * e[1],
-        ],
-    ];
-    let norms = candidates.each_ref().map(norm_sqr);
-    let pick = if norms[0] >= norms[1] && norms[0] >= norms[2] {
-        0
-    } else if norms[1] >= norms[2] {
-        1
-    } else {
-        2
-    };
-    let best = norms[pick];
-    if best == 0.0 || !best.is_finite() {
+    let a = Traceless::new(d.map(|x| x * inv), b01 * inv, b02 * inv, b12 * inv);
+    let Some(v1) = a.lone_vector(a.lone_root()) else {
         // Cannot happen for a Hermitian matrix with a simple root; stay safe.
         return super::eigen::hermitian_eigen(h);
+    };
+    let (u2, u3) = complement(&v1);
+    let (m00, m11, w2, w3, low, high) = a.pair_on(&u2, &u3);
+    // The lone eigenvalue from the trace (the Rayleigh quotient of v1, as [v1 u2 u3] is
+    // unitary); the pair from the 2×2 rotation (Cardano's near-double roots are only good to
+    // ~√ε).
+    let vals = [
+        (a.d[0] + a.d[1] + a.d[2] - m00 - m11) * scale + mean,
+        low * scale + mean,
+        high * scale + mean,
+    ];
+    ascending(vals, [v1, w2, w3])
+}
+
+/// The traceless, scaled matrix A by its upper triangle: real diagonal `d`, off-diagonal
+/// `b01`, `b02`, `b12` and their squared moduli.
+struct Traceless {
+    d: [f64; 3],
+    b01: C,
+    b02: C,
+    b12: C,
+    n01: f64,
+    n02: f64,
+    n12: f64,
+}
+
+impl Traceless {
+    fn new(d: [f64; 3], b01: C, b02: C, b12: C) -> Self {
+        let (n01, n02, n12) = (b01.norm_sqr(), b02.norm_sqr(), b12.norm_sqr());
+        Traceless {
+            d,
+            b01,
+            b02,
+            b12,
+            n01,
+            n02,
+            n12,
+        }
     }
-    let v1 = scaled(candidates[pick], 1.0 / best.sqrt());
-    // An orthonormal basis (u2, u3) of the complement of v1: u2 ∝ e_k − v1 v1_k* for the
-    // smallest component k, u3 = (v1 × u2)*.
+
+    /// The root of the characteristic cubic farthest from the other two (accurate to ~ε).
+    fn lone_root(&self) -> f64 {
+        let (d, n01, n02, n12) = (&self.d, self.n01, self.n02, self.n12);
+        // λ³ − p λ − q = 0 for traceless A: p = tr(A²)/2, q = det A.
+        let p = 0.5 * (d[0] * d[0] + d[1] * d[1] + d[2] * d[2]) + n01 + n02 + n12;
+        let q = d[0] * d[1] * d[2] + 2.0 * re_conj_mul(self.b02, self.b01 * self.b12)
+            - d[0] * n12
+            - d[1] * n02
+            - d[2] * n01;
+        let r = 2.0 * (p / 3.0).sqrt();
+        let cos3 = (4.0 * q / (r * r * r)).clamp(-1.0, 1.0);
+        let (sin_t, cos_t) = super::phase::sin_cos(cos3.acos() / 3.0);
+        // cos(θ − 2π/3) and cos(θ − 4π/3) from cos θ and sin θ. Descending: top ≥ middle ≥
+        // bottom.
+        let half_sqrt3 = 0.5 * 3f64.sqrt();
+        let (top, middle, bottom) = (
+            r * cos_t,
+            r * (-0.5 * cos_t + half_sqrt3 * sin_t),
+            r * (-0.5 * cos_t - half_sqrt3 * sin_t),
+        );
+        if top - middle >= middle - bottom {
+            top
+        } else {
+            bottom
+        }
+    }
+
+    /// The unit eigenvector of the simple root `lone`, or `None` if no row pair yields one.
+    fn lone_vector(&self, lone: f64) -> Option<[C; 3]> {
+        let (b01, b02, b12) = (self.b01, self.b02, self.b12);
+        // The rows of A − lone·I are r0 = (e0, b01, b02), r1 = (b01*, e1, b12),
+        // r2 = (b02*, b12*, e2). Their cross products (bilinear, no conjugation: each is
+        // annihilated by both rows) are eigenvectors; the longest is the most accurate.
+        let e = self.d.map(|x| x - lone);
+        let candidates = [
+            [
+                b01 * b12 - b02 * e[1],
+                mul_conj(b02, b01) - b12 * e[0],
+                C::new(e[0] * e[1] - self.n01, 0.0),
+            ],
+            [
+                b01 * e[2] - mul_conj(b02, b12),
+                C::new(self.n02 - e[0] * e[2], 0.0),
+                (b12 * e[0]).conj() - mul_conj(b01, b02),
+            ],
+            [
+                C::new(e[1] * e[2] - self.n12, 0.0),
+                mul_conj(b12, b02) - b01.conj() * e[2],
+                (b01 * b12).conj() - b02.conj() * e[1],
+            ],
+        ];
+        let norms = candidates.each_ref().map(norm_sqr);
+        let pick = if norms[0] >= norms[1] && norms[0] >= norms[2] {
+            0
+        } else if norms[1] >= norms[2] {
+            1
+        } else {
+            2
+        };
+        let best = norms[pick];
+        if best == 0.0 || !best.is_finite() {
+            return None;
+        }
+        Some(scaled(candidates[pick], 1.0 / best.sqrt()))
+    }
+
+    /// u† A u for a unit vector u.
+    fn quadratic(&self, u: &[C; 3]) -> f64 {
+        let d = &self.d;
+        d[0] * u[0].norm_sqr()
+            + d[1] * u[1].norm_sqr()
+            + d[2] * u[2].norm_sqr()
+            + 2.0
+                * (re_conj_mul(u[0], self.b01 * u[1])
+                    + re_conj_mul(u[0], self.b02 * u[2])
+                    + re_conj_mul(u[1], self.b12 * u[2]))
+    }
+
+    /// The 2×2 problem [u2 u3]† A [u2 u3], solved by one complex Jacobi rotation: its
+    /// diagonal (m00, m11), the rotated vectors and their eigenvalues (low, high).
+    fn pair_on(&self, u2: &[C; 3], u3: &[C; 3]) -> (f64, f64, [C; 3], [C; 3], f64, f64) {
+        let (d, b01, b02, b12) = (&self.d, self.b01, self.b02, self.b12);
+        let au3 = [
+            u3[0] * d[0] + b01 * u3[1] + b02 * u3[2],
+            b01.conj() * u3[0] + u3[1] * d[1] + b12 * u3[2],
+            b02.conj() * u3[0] + b12.conj() * u3[1] + u3[2] * d[2],
+        ];
+        let m00 = self.quadratic(u2);
+        let m11 = self.quadratic(u3);
+        let m01 = u2[0].conj() * au3[0] + u2[1].conj() * au3[1] + u2[2].conj() * au3[2];
+        let (phase, c, s, low, high) = rotation(m00, m11, m01);
+        let (pc, ps) = (phase * c, phase * s);
+        let w2: [C; 3] = std::array::from_fn(|i| u2[i] * pc - u3[i] * s);
+        let w3: [C; 3] = std::array::from_fn(|i| u2[i] * ps + u3[i] * c);
+        (m00, m11, w2, w3, low, high)
+    }
+}
+
+/// An orthonormal basis (u2, u3) of the complement of the unit vector v1: u2 ∝ e_k − v1 v1_k*
+/// for the smallest component k, u3 = (v1 × u2)* (a unit vector to round-off, as v1 and u2
+/// are orthonormal to round-off).
+fn complement(v1: &[C; 3]) -> ([C; 3], [C; 3]) {
     let mags = v1.map(|z| z.norm_sqr());
     let k = if mags[0] <= mags[1] && mags[0] <= mags[2] {
         0
@@ -140,39 +225,11 @@ pub fn hermitian_eigen3(h: &Matrix3<C>) -> HermitianEigen<3> {
         (v1[2] * u2[0] - v1[0] * u2[2]).conj(),
         (v1[0] * u2[1] - v1[1] * u2[0]).conj(),
     ];
-    // v1 and u2 are orthonormal to round-off, so u3 is a unit vector to round-off as well.
-    // The 2×2 problem [u2 u3]† A [u2 u3], solved by one complex Jacobi rotation.
-    let quadratic = |u: &[C; 3]| {
-        d[0] * u[0].norm_sqr()
-            + d[1] * u[1].norm_sqr()
-            + d[2] * u[2].norm_sqr()
-            + 2.0
-                * (re_conj_mul(u[0], b01 * u[1])
-                    + re_conj_mul(u[0], b02 * u[2])
-                    + re_conj_mul(u[1], b12 * u[2]))
-    };
-    let au3 = [
-        u3[0] * d[0] + b01 * u3[1] + b02 * u3[2],
-        b01.conj() * u3[0] + u3[1] * d[1] + b12 * u3[2],
-        b02.conj() * u3[0] + b12.conj() * u3[1] + u3[2] * d[2],
-    ];
-    let m00 = quadratic(&u2);
-    let m11 = quadratic(&u3);
-    let m01 = u2[0].conj() * au3[0] + u2[1].conj() * au3[1] + u2[2].conj() * au3[2];
-    let (phase, c, s, low, high) = rotation(m00, m11, m01);
-    let (pc, ps) = (phase * c, phase * s);
-    let w2: [C; 3] = std::array::from_fn(|i| u2[i] * pc - u3[i] * s);
-    let w3: [C; 3] = std::array::from_fn(|i| u2[i] * ps + u3[i] * c);
-    // The lone eigenvalue from the trace (the Rayleigh quotient of v1, as [v1 u2 u3] is
-    // unitary); the pair from the 2×2 rotation (Cardano's near-double roots are only good to
-    // ~√ε).
-    let vals = [
-        (d[0] + d[1] + d[2] - m00 - m11) * scale + mean,
-        low * scale + mean,
-        high * scale + mean,
-    ];
-    let vecs = [v1, w2, w3];
-    // Ascending order by a three-comparison network.
+    (u2, u3)
+}
+
+/// The eigenpairs `vals`, `vecs` in ascending order of value (a three-comparison network).
+fn ascending(vals: [f64; 3], vecs: [[C; 3]; 3]) -> HermitianEigen<3> {
     let mut order = [0usize, 1, 2];
     if vals[order[1]] < vals[order[0]] {
         order.swap(0, 1);

@@ -32,6 +32,7 @@ mod eigens;
 mod hamiltonians;
 mod layer_set;
 mod propagate;
+mod real_frame;
 
 pub use eigens::LayerEigens;
 pub use hamiltonians::LayerHamiltonians;

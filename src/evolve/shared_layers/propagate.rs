@@ -217,7 +217,9 @@ impl<const D: usize> LayerEigens<D> {
     /// phases are computed once for all of them (not once per column), and a change of layer
     /// is one overlap product per column. The operations on each column are those of
     /// [`LayerEigens::propagate_with`] in the same order, so the result equals column-by-column
-    /// propagation to the last bit.
+    /// propagation to the last bit, except where every layer is real in one frame: then the
+    /// overlaps are the real O_bᵀO_a (half the multiplications) and the two agree to
+    /// round-off.
     pub fn propagate_columns_with(
         &self,
         chord: &Chord,

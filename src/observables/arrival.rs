@@ -302,7 +302,9 @@ mod tests {
     #[test]
     fn columns_propagated_together_equal_one_at_a_time() {
         // The block version carries all columns through each segment at once; it must give
-        // the column-by-column propagation of the same chord to the last bit.
+        // the column-by-column propagation of the same chord: to round-off, since with μ and
+        // τ potentials equal the columns cross layers with the real overlaps of the frame
+        // where every block is real, the single vector with the complex ones.
         let mixing = Mixing::from_preset(Preset::Nufit52No, 0.0, &[]).unwrap();
         for basis in [Basis::DiracNeutrino, Basis::Majorana] {
             let model = Model::new(basis, mixing.clone(), Moments::zero());
@@ -322,7 +324,8 @@ mod tests {
                     let mut psi: crate::evolve::shared_layers::CVec<6> = w.column(c).into_owned();
                     eigens.propagate(chord, &mut psi);
                     for i in 0..6 {
-                        assert_eq!(together[(i, c)], psi[i], "{basis:?} column {c} row {i}");
+                        let diff = (together[(i, c)] - psi[i]).norm();
+                        assert!(diff < 1e-13, "{basis:?} column {c} row {i}: {diff:e}");
                     }
                 }
             }

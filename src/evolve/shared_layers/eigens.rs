@@ -1,7 +1,10 @@
 //! One energy's eigensystem per layer and the overlaps of layers that meet (see the parent
 //! module).
 
+use nalgebra::Matrix3;
 use num_complex::Complex64;
+
+use super::real_frame;
 
 use super::{LayerHamiltonians, LayerSet};
 use crate::hamiltonian::{EnergyHamiltonian, Model};
@@ -28,6 +31,13 @@ pub struct LayerEigens<const D: usize> {
     /// Per [`LayerSet`] pair (a, b), a < b, and slot: the block of W_b† W_a, which takes
     /// eigen-coordinates in a to eigen-coordinates in b (its adjoint goes back).
     pub(super) transfers: Vec<Complex64>,
+    /// Every decomposed block is 3×3 and real symmetric in one frame V ([`super::real_frame`]):
+    /// `real_transfers` then hold the same overlaps as `transfers`, real (O_bᵀO_a).
+    pub(super) real: bool,
+    /// Per layer and slot, the real O of W = V O (row-major), when `real`.
+    real_vectors: Vec<f64>,
+    /// Per pair and slot, O_bᵀO_a (row-major), when `real`.
+    pub(super) real_transfers: Vec<f64>,
 }
 
 impl<const D: usize> LayerEigens<D> {
@@ -61,6 +71,9 @@ impl<const D: usize> LayerEigens<D> {
             values: Vec::new(),
             vectors: Vec::new(),
             transfers: Vec::new(),
+            real: false,
+            real_vectors: Vec::new(),
+            real_transfers: Vec::new(),
         }
     }
 
@@ -89,6 +102,14 @@ impl<const D: usize> LayerEigens<D> {
             .is_none()
             .then(|| EnergyHamiltonian::<D>::new(&hamiltonians.model, energy_ev));
         let direct = direct.as_ref();
+        // The real frame of each decomposed 3×3 block, from its first layer.
+        let frames: [Option<Matrix3<Complex64>>; 2] = std::array::from_fn(|k| {
+            (m == 3 && count > 0 && slot[k] != usize::MAX)
+                .then(|| real_frame::frame(&hamiltonians.block::<3>(0, k * m, x, direct)))
+        });
+        self.real = frames.iter().any(Option::is_some);
+        self.real_vectors.clear();
+        self.real_vectors.resize(count * slots * block_len, 0.0);
         for l in 0..count {
             for (k, &s) in slot.iter().enumerate() {
                 if s == usize::MAX {
@@ -103,11 +124,19 @@ impl<const D: usize> LayerEigens<D> {
                         values,
                         out,
                     ),
-                    3 => store(
-                        &hermitian_eigen3(&hamiltonians.block::<3>(l, lo, x, direct)),
-                        values,
-                        out,
-                    ),
+                    3 => {
+                        let h = hamiltonians.block::<3>(l, lo, x, direct);
+                        let o = &mut self.real_vectors[(l * slots + s) * block_len..][..block_len];
+                        match frames[k]
+                            .filter(|v| real_frame::real_eigen(&h, v, values, o).is_some())
+                        {
+                            Some(v) => real_frame::vectors(&v, o, out),
+                            None => {
+                                self.real = false;
+                                store(&hermitian_eigen3(&h), values, out);
+                            }
+                        }
+                    }
                     _ => store(
                         &hermitian_eigen(&hamiltonians.block::<D>(l, 0, x, direct)),
                         values,
@@ -117,6 +146,7 @@ impl<const D: usize> LayerEigens<D> {
             }
         }
         self.overlaps(layers);
+        self.real_overlaps(layers);
     }
 
     /// The size of a propagated block, the storage slot of each helicity block
@@ -159,6 +189,37 @@ impl<const D: usize> LayerEigens<D> {
                 }
             }
         }
+    }
+
+    /// The overlaps O_bᵀO_a of every pair of layers that meet, when every block is real in
+    /// its frame (W = V O, one V per block for all layers).
+    fn real_overlaps(&mut self, layers: &LayerSet) {
+        let (m, slots) = (self.m, self.slots);
+        let block_len = m * m;
+        self.real_transfers.clear();
+        if !self.real {
+            return;
+        }
+        self.real_transfers
+            .resize(layers.pairs.len() * slots * block_len, 0.0);
+        for (p, &(a, b)) in layers.pairs.iter().enumerate() {
+            for s in 0..slots {
+                let oa = &self.real_vectors[(a as usize * slots + s) * block_len..][..block_len];
+                let ob = &self.real_vectors[(b as usize * slots + s) * block_len..][..block_len];
+                let t = &mut self.real_transfers[(p * slots + s) * block_len..][..block_len];
+                for r in 0..m {
+                    for c in 0..m {
+                        t[r * m + c] = (0..m).map(|i| ob[i * m + r] * oa[i * m + c]).sum();
+                    }
+                }
+            }
+        }
+    }
+
+    /// Whether every decomposed block is real symmetric in one frame, so that chords walked
+    /// with many columns use real overlaps.
+    pub fn real_in_one_frame(&self) -> bool {
+        self.real
     }
 
     /// Whether the two helicity blocks are propagated separately.

@@ -23,7 +23,8 @@
 //!
 //! Files: `layer_set.rs` (chords and their distinct layers), `hamiltonians.rs` (H = A + B/E
 //! per layer), `eigens.rs` (one energy's eigensystems and overlaps), `propagate.rs` (walking
-//! a chord with one vector or many columns).
+//! a chord with one vector or many columns), `real_frame.rs` (the frame in which every 3×3
+//! layer block is real, so that many columns cross layers with real overlaps).
 
 use nalgebra::SVector;
 use num_complex::Complex64;
@@ -32,6 +33,7 @@ mod eigens;
 mod hamiltonians;
 mod layer_set;
 mod propagate;
+mod real_frame;
 
 pub use eigens::LayerEigens;
 pub use hamiltonians::LayerHamiltonians;

@@ -99,20 +99,25 @@ impl<const D: usize> LayerEigens<D> {
                 (std::array::from_fn(|j| w[row * M + j].conj()), common_phase)
             }
         };
-        let common_rad = self.walk::<M, _>(
+        let common_rad = self.walk::<M, _, _>(
             lo,
             slot,
             chord,
             scratch,
             &mut phi,
+            (
+                &self.transfers,
+                #[inline(always)]
+                |phi: &mut [Complex64; M], t: &[Complex64], backwards| {
+                    *phi = transfer(t, backwards, phi)
+                },
+            ),
             #[inline(always)]
             |phi, phase| {
                 for j in 1..M {
                     phi[j] *= phase[j];
                 }
             },
-            #[inline(always)]
-            |phi, t, backwards| *phi = transfer(t, backwards, phi),
         );
         // Back to flavour, with the common phase.
         let w = self.eigenvectors::<M>(last, slot);
@@ -165,15 +170,15 @@ impl<const D: usize> LayerEigens<D> {
     /// columns; inlined so each keeps its own tight loop.
     #[allow(clippy::too_many_arguments)]
     #[inline(always)]
-    fn walk<const M: usize, S: ?Sized>(
+    fn walk<const M: usize, S: ?Sized, T>(
         &self,
         lo: usize,
         slot: usize,
         chord: &Chord,
         scratch: &mut [Complex64],
         state: &mut S,
+        (transfers, link): (&[T], impl Fn(&mut S, &[T], bool)),
         phases: impl Fn(&mut S, &[Complex64; M]),
-        link: impl Fn(&mut S, &[Complex64], bool),
     ) -> f64 {
         let segments = &chord.segments;
         let count = segments.len();
@@ -192,7 +197,7 @@ impl<const D: usize> LayerEigens<D> {
             if l == NO_LINK {
                 continue;
             }
-            let t = &self.transfers[self.offset::<M>(l >> 1, slot)..][..M * M];
+            let t = &transfers[self.offset::<M>(l >> 1, slot)..][..M * M];
             link(state, t, l & 1 == 1);
         }
         common_rad
@@ -212,7 +217,9 @@ impl<const D: usize> LayerEigens<D> {
     /// phases are computed once for all of them (not once per column), and a change of layer
     /// is one overlap product per column. The operations on each column are those of
     /// [`LayerEigens::propagate_with`] in the same order, so the result equals column-by-column
-    /// propagation to the last bit.
+    /// propagation to the last bit, except where every layer is real in one frame: then the
+    /// overlaps are the real O_bᵀO_a (half the multiplications) and the two agree to
+    /// round-off.
     pub fn propagate_columns_with(
         &self,
         chord: &Chord,
@@ -284,27 +291,12 @@ impl<const D: usize> LayerEigens<D> {
         let w = self.eigenvectors::<M>(segments[0].1, slot);
         let mut phi: [[Complex64; M]; K] =
             std::array::from_fn(|q| into_eigenbasis::<M>(w, |i| m[(lo + i, cols[q])]));
-        let common_rad = self.walk::<M, _>(
-            lo,
-            slot,
-            chord,
-            scratch,
-            &mut phi,
-            #[inline(always)]
-            |phi, phase| {
-                for p in phi.iter_mut() {
-                    for j in 1..M {
-                        p[j] *= phase[j];
-                    }
-                }
-            },
-            #[inline(always)]
-            |phi, t, backwards| {
-                for p in phi.iter_mut() {
-                    *p = transfer(t, backwards, p);
-                }
-            },
-        );
+        // Real overlaps (every layer real in one frame) take half the multiplications.
+        let common_rad = if self.real {
+            self.walk_columns(lo, slot, chord, scratch, &mut phi, &self.real_transfers)
+        } else {
+            self.walk_columns(lo, slot, chord, scratch, &mut phi, &self.transfers)
+        };
         // Back to flavour, with the common phase.
         let w = self.eigenvectors::<M>(last, slot);
         let common = cis_minus(common_rad);
@@ -313,6 +305,43 @@ impl<const D: usize> LayerEigens<D> {
                 m[(lo + i, c)] = out_of_eigenbasis(w, p, i) * common;
             }
         }
+    }
+
+    /// [`LayerEigens::walk`] for K columns with overlaps `transfers` (complex or real).
+    #[inline(always)]
+    fn walk_columns<const M: usize, const K: usize, T: Overlap>(
+        &self,
+        lo: usize,
+        slot: usize,
+        chord: &Chord,
+        scratch: &mut [Complex64],
+        phi: &mut [[Complex64; M]; K],
+        transfers: &[T],
+    ) -> f64 {
+        self.walk::<M, _, T>(
+            lo,
+            slot,
+            chord,
+            scratch,
+            phi,
+            (
+                transfers,
+                #[inline(always)]
+                |phi: &mut [[Complex64; M]; K], t: &[T], backwards| {
+                    for p in phi.iter_mut() {
+                        *p = transfer(t, backwards, p);
+                    }
+                },
+            ),
+            #[inline(always)]
+            |phi, phase| {
+                for p in phi.iter_mut() {
+                    for j in 1..M {
+                        p[j] *= phase[j];
+                    }
+                }
+            },
+        )
     }
 
     /// The full propagator S(chord): every basis state propagated.
@@ -356,11 +385,41 @@ fn segment_phases<const M: usize>(
     }
 }
 
+/// An overlap entry: complex, or real when every layer is real in one frame.
+trait Overlap: Copy {
+    /// t x.
+    fn times(self, x: Complex64) -> Complex64;
+    /// t̄ x.
+    fn conj_times(self, x: Complex64) -> Complex64;
+}
+
+impl Overlap for Complex64 {
+    #[inline(always)]
+    fn times(self, x: Complex64) -> Complex64 {
+        self * x
+    }
+    #[inline(always)]
+    fn conj_times(self, x: Complex64) -> Complex64 {
+        self.conj() * x
+    }
+}
+
+impl Overlap for f64 {
+    #[inline(always)]
+    fn times(self, x: Complex64) -> Complex64 {
+        x * self
+    }
+    #[inline(always)]
+    fn conj_times(self, x: Complex64) -> Complex64 {
+        x * self
+    }
+}
+
 /// T p, or T† p when `backwards`: eigen-coordinates carried across a change of layer (T is
 /// row-major M×M).
 #[inline(always)]
-fn transfer<const M: usize>(
-    t: &[Complex64],
+fn transfer<const M: usize, T: Overlap>(
+    t: &[T],
     backwards: bool,
     p: &[Complex64; M],
 ) -> [Complex64; M] {
@@ -370,7 +429,7 @@ fn transfer<const M: usize>(
         for (r, out) in next.iter_mut().enumerate() {
             let mut acc = zero;
             for (c, x) in p.iter().enumerate() {
-                acc += t[r * M + c] * x;
+                acc += t[r * M + c].times(*x);
             }
             *out = acc;
         }
@@ -378,7 +437,7 @@ fn transfer<const M: usize>(
         for (r, out) in next.iter_mut().enumerate() {
             let mut acc = zero;
             for (c, x) in p.iter().enumerate() {
-                acc += t[c * M + r].conj() * x;
+                acc += t[c * M + r].conj_times(*x);
             }
             *out = acc;
         }

@@ -5,6 +5,7 @@
 
 mod common;
 use common::lab::lab_scenario;
+use common::simpson;
 
 use std::path::{Path, PathBuf};
 
@@ -67,15 +68,6 @@ fn weak_nubar_e(e: f64, t: f64) -> f64 {
 /// Magnetic dσ/dT (cm²/MeV) for μ in μ_B.
 fn magnetic(mu: f64, e: f64, t: f64) -> f64 {
     std::f64::consts::PI * ALPHA * ALPHA / (ME * ME) * (1.0 / t - 1.0 / e) * mu * mu * HC * HC
-}
-
-fn simpson(f: impl Fn(f64) -> f64, a: f64, b: f64, n: usize) -> f64 {
-    let h = (b - a) / n as f64;
-    let mut s = f(a) + f(b);
-    for i in 1..n {
-        s += f(a + i as f64 * h) * if i % 2 == 1 { 4.0 } else { 2.0 };
-    }
-    s * h / 3.0
 }
 
 #[test]

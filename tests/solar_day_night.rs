@@ -17,6 +17,7 @@ mod common;
 
 use std::path::Path;
 
+use common::simpson;
 use nuspin::output::{DerivedDataset, EnergyResult};
 use nuspin::run::extra_specs;
 use nuspin::scenario::{parse, Scenario};
@@ -126,27 +127,10 @@ fn rates_are_an_independent_fold_of_the_arrival_probabilities() {
         gl * gl + gr * gr * (1.0 - y) * (1.0 - y) - gl * gr * ME * t / (e * e)
     };
     let rate = |k: usize| -> f64 {
-        let simpson = |f: &dyn Fn(f64) -> f64, a: f64, b: f64, n: usize| -> f64 {
-            let h = (b - a) / n as f64;
-            (0..=n)
-                .map(|i| {
-                    let w = if i == 0 || i == n {
-                        1.0
-                    } else if i % 2 == 1 {
-                        4.0
-                    } else {
-                        2.0
-                    };
-                    w * f(a + h * i as f64)
-                })
-                .sum::<f64>()
-                * h
-                / 3.0
-        };
         let inner = |t: f64| {
             let e_max = energies[energies.len() - 1].min(16.0);
             simpson(
-                &|e: f64| {
+                |e: f64| {
                     let p = pee(k, e);
                     flux.at(e) * (p * dsigma(true, e, t) + (1.0 - p) * dsigma(false, e, t))
                 },
@@ -155,7 +139,7 @@ fn rates_are_an_independent_fold_of_the_arrival_probabilities() {
                 3000,
             )
         };
-        simpson(&inner, 5.0, 15.0, 200)
+        simpson(inner, 5.0, 15.0, 200)
     };
     let (d, n) = (rate(k_day), rate(k_night));
     let independent = 2.0 * (d - n) / (d + n);

@@ -7,6 +7,7 @@ mod common;
 
 use std::path::Path;
 
+use common::simpson;
 use nuspin::detector::deuteron::DeuteronCc;
 use nuspin::output::{DerivedDataset, EnergyResult};
 use nuspin::run::extra_specs;
@@ -61,15 +62,6 @@ fn value(d: &[DerivedDataset], path: &str) -> f64 {
         .find(|x| x.path == path)
         .unwrap_or_else(|| panic!("no {path}"))
         .values[0]
-}
-
-/// Composite Simpson of `f` on [a, b] with `n` (even) intervals.
-fn simpson(f: impl Fn(f64) -> f64, a: f64, b: f64, n: usize) -> f64 {
-    let h = (b - a) / n as f64;
-    let inner: f64 = (1..n)
-        .map(|i| f(a + h * i as f64) * if i % 2 == 1 { 4.0 } else { 2.0 })
-        .sum();
-    (f(a) + f(b) + inner) * h / 3.0
 }
 
 #[test]

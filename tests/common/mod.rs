@@ -199,3 +199,13 @@ pub fn solve_all(
     let derived = nuspin::run::derived_datasets(s, &header, &results);
     (results, derived)
 }
+
+/// Composite Simpson of `f` on [a, b] with `n` (even) intervals: the independent quadrature
+/// the folding tests check nuspin's detector integrals against.
+pub fn simpson(f: impl Fn(f64) -> f64, a: f64, b: f64, n: usize) -> f64 {
+    let h = (b - a) / n as f64;
+    let inner: f64 = (1..n)
+        .map(|i| f(a + h * i as f64) * if i % 2 == 1 { 4.0 } else { 2.0 })
+        .sum();
+    (f(a) + f(b) + inner) * h / 3.0
+}

@@ -100,14 +100,192 @@ fn numerical(h: &dyn PathHamiltonian<D>, starts: &[f64], end: f64, rtol: f64) ->
     t
 }
 
-fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let e_mev: f64 = args.first().map_or(10.0, |s| s.parse().expect("E"));
-    let rtol: f64 = args.get(1).map_or(1e-6, |s| s.parse().expect("rtol"));
-    let n_starts: usize = args.get(2).map_or(8, |s| s.parse().expect("n"));
-    let dirac = three_flavour_model(Basis::DiracNeutrino, None);
-    let bs05 = SolarMedium::new(SolarModel::Bs05, 0.05, None).expect("bs05");
-    let h = MediumHamiltonian::new(EnergyHamiltonian::<D>::new(&dirac, e_mev * 1e6), &bs05);
+/// The run under study, its reference and the exit basis.
+struct Study<'a> {
+    h: &'a dyn PathHamiltonian<D>,
+    /// (start km, weight), innermost first.
+    starts: Vec<(f64, f64)>,
+    t: Track,
+    /// Reference S(x, innermost start) at every step boundary.
+    reference: Vec<M>,
+    /// Adiabatic basis at the surface (the exit frame).
+    w_end: M,
+    blk: [usize; D],
+    rtol: f64,
+}
+
+/// One step's true local error, split in the adiabatic basis at its start.
+struct Split {
+    /// max |E| (flavour basis), largest relative phase error, largest off-diagonal entry.
+    full: f64,
+    phase: f64,
+    off: f64,
+    /// Largest off-diagonal amplitude between adiabatic states from the step to the exit.
+    t_after: f64,
+    /// The diagonal and off-diagonal parts (adiabatic basis) and that basis.
+    parts: [M; 2],
+    w: M,
+}
+
+impl Study<'_> {
+    /// Flavour probabilities and exit populations, start-averaged, of the propagators
+    /// `s_of(k)` from start k to the end.
+    fn measure(&self, s_of: &dyn Fn(usize) -> M) -> [P; 2] {
+        let zero = [[0.0; D]; D];
+        let mut out = [zero; 2];
+        for (k, &(_, w)) in self.starts.iter().enumerate() {
+            let s = s_of(k);
+            add(&mut out[0], &probabilities(&s), &zero, w);
+            add(&mut out[1], &populations(&self.w_end, &s), &zero, w);
+        }
+        out
+    }
+
+    /// S(end, start k) from cumulative propagators `cum` at the step boundaries.
+    fn per_start(&self, cum: &[M], k: usize) -> M {
+        cum[self.t.steps.len()] * cum[self.t.start_at[k]].adjoint()
+    }
+
+    fn split(&self, i: usize) -> Split {
+        let r = &self.reference;
+        let s_true = r[i + 1] * r[i].adjoint();
+        let e = s_true.adjoint() * self.t.steps[i] - M::identity();
+        let w = basis(self.h, self.t.xs[i], Side::Right, &self.blk);
+        // Only the anti-Hermitian part is an error of a unitary step (the rest is round-off
+        // of S_num's unitarity, which would change the norm of the injected state).
+        let et = w.adjoint() * e * w;
+        let et = (et - et.adjoint()) * C::new(0.5, 0.0);
+        let diag = M::from_fn(|a, b| if a == b { et[(a, b)] } else { C0 });
+        let off = et - diag;
+        // What the rest of the track does between adiabatic states.
+        let rest = self.w_end.adjoint() * r[self.t.steps.len()] * r[i].adjoint() * w;
+        let (mut phase, mut offn, mut t_after): (f64, f64, f64) = (0.0, 0.0, 0.0);
+        for a in 0..D {
+            for b in 0..D {
+                if self.blk[a] == self.blk[b] && a != b {
+                    phase = phase.max((et[(a, a)].im - et[(b, b)].im).abs());
+                    offn = offn.max(off[(a, b)].norm());
+                    t_after = t_after.max(rest[(a, b)].norm());
+                }
+            }
+        }
+        Split {
+            full: e.iter().fold(0.0f64, |m, z| m.max(z.norm())),
+            phase,
+            off: offn,
+            t_after,
+            parts: [diag, off],
+            w,
+        }
+    }
+
+    /// ΔP of injecting each part of step i's error alone into the reference:
+    /// [flavour, populations][diagonal, off-diagonal].
+    fn inject(&self, i: usize, sp: &Split) -> [[P; 2]; 2] {
+        let r = &self.reference;
+        let s_end = r[self.t.steps.len()];
+        let with = |x: &M| {
+            let inj = sp.w * (M::identity() + x) * sp.w.adjoint();
+            self.measure(&|k: usize| {
+                let s0 = r[self.t.start_at[k]];
+                if self.t.start_at[k] > i {
+                    s_end * s0.adjoint()
+                } else {
+                    s_end * r[i].adjoint() * inj * r[i] * s0.adjoint()
+                }
+            })
+        };
+        // Against the unperturbed product, not the reference itself: the product's round-off
+        // (the reference's unitarity, ~1e-11 in P after thousands of steps) is not part of
+        // what an injected error does.
+        let base = with(&M::zeros());
+        let mut out = [[[[0.0; D]; D]; 2]; 2];
+        for (part, x) in sp.parts.iter().enumerate() {
+            let got = with(x);
+            for which in 0..2 {
+                add(&mut out[which][part], &got[which], &base[which], 1.0);
+            }
+        }
+        out
+    }
+
+    /// The indicator that limits step i as the driver weights them, and its value.
+    fn limiter(&self, i: usize) -> (&'static str, f64) {
+        let (x0, x1) = (self.t.xs[i], self.t.xs[i + 1]);
+        let parts = diagnose_step(self.h, x0, x1, self.rtol)
+            .expect("eval")
+            .map(|(_, p)| p)
+            .unwrap_or_default();
+        let weighted = [parts[0] * 0.004, parts[1], parts[2], parts[3], parts[4]];
+        let names = ["phase", "filon", "slow", "chirp", "kink"];
+        let (k, v) = weighted
+            .iter()
+            .enumerate()
+            .fold((0, 0.0), |m, (k, &v)| if v > m.1 { (k, v) } else { m });
+        (names[k], v)
+    }
+}
+
+/// Sums over the steps.
+#[derive(Default)]
+struct Totals {
+    /// Signed ΔP of the injected parts, [flavour, populations][diagonal, off-diagonal].
+    lin: [[P; 2]; 2],
+    /// Σ of each step's max |ΔP|, same layout.
+    abs: [[f64; 2]; 2],
+    full: f64,
+    phase: f64,
+    off: f64,
+    /// Σ (off + 2 T_after phase): the proposed norm with the true parts.
+    proposed: f64,
+    /// Largest ΔP(populations, diagonal part) / (2 T_after phase) where ΔP is above round-off.
+    bound_ratio: f64,
+}
+
+impl Totals {
+    fn add_step(&mut self, sp: &Split, dp: &[[P; 2]; 2]) {
+        for ((lin, abs), dp) in self.lin.iter_mut().zip(&mut self.abs).zip(dp) {
+            for ((l, a), p) in lin.iter_mut().zip(abs.iter_mut()).zip(dp) {
+                add(l, p, &[[0.0; D]; D], 1.0);
+                *a += max_abs_p(p);
+            }
+        }
+        self.full += sp.full;
+        self.phase += sp.phase;
+        self.off += sp.off;
+        self.proposed += sp.off + 2.0 * sp.t_after * sp.phase;
+        let dpm = max_abs_p(&dp[1][0]);
+        if dpm > 1e-14 && sp.phase * sp.t_after > 0.0 {
+            self.bound_ratio = self.bound_ratio.max(dpm / (2.0 * sp.t_after * sp.phase));
+        }
+    }
+
+    fn print(&self, rtol: f64) {
+        let m = |p: &P| max_abs_p(p) / rtol;
+        println!(
+            "  sums / rtol: |E| {:.3e}, phase {:.3e}, off {:.3e}, off + 2 T phase {:.3e}",
+            self.full / rtol,
+            self.phase / rtol,
+            self.off / rtol,
+            self.proposed / rtol
+        );
+        for (which, name) in ["flavour:", "mass:   "].iter().enumerate() {
+            println!(
+                "  {name} linear sum diag {:.3e} off {:.3e}; sum of |dP| diag {:.3e} off {:.3e}",
+                m(&self.lin[which][0]),
+                m(&self.lin[which][1]),
+                self.abs[which][0] / rtol,
+                self.abs[which][1] / rtol
+            );
+        }
+        println!(
+            "  populations: max dP_diag / (2 T_after phase) above round-off {:.3}",
+            self.bound_ratio
+        );
+    }
+}
+
+fn study<'a>(h: &'a dyn PathHamiltonian<D>, n_starts: usize, rtol: f64) -> Study<'a> {
     let mut starts: Vec<(f64, f64)> = if n_starts == 1 {
         vec![(0.05 * R_SUN_KM, 1.0)]
     } else {
@@ -117,166 +295,83 @@ fn main() {
             .collect()
     };
     starts.sort_by(|a, b| a.0.total_cmp(&b.0));
-    let end = R_SUN_KM;
     let blk = Blocks::from_pattern(&h.coupling_pattern()).label;
     let r: Vec<f64> = starts.iter().map(|s| s.0).collect();
-    let t = numerical(&h, &r, end, rtol);
-    let n = t.steps.len();
-    let reference = solve(&h, r[0], end, &Record::Points(t.xs.clone()), &opts(1e-13))
-        .expect("reference")
-        .propagators;
+    let t = numerical(h, &r, R_SUN_KM, rtol);
+    let reference = solve(
+        h,
+        r[0],
+        R_SUN_KM,
+        &Record::Points(t.xs.clone()),
+        &opts(1e-13),
+    )
+    .expect("reference")
+    .propagators;
     assert_eq!(reference.len(), t.xs.len());
-    let s_end = reference[n];
-    let w_end = basis(&h, end, Side::Left, &blk);
-    // Numerical cumulative propagators from the innermost start.
+    Study {
+        h,
+        starts,
+        t,
+        reference,
+        w_end: basis(h, R_SUN_KM, Side::Left, &blk),
+        blk,
+        rtol,
+    }
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let e_mev: f64 = args.first().map_or(10.0, |s| s.parse().expect("E"));
+    let rtol: f64 = args.get(1).map_or(1e-6, |s| s.parse().expect("rtol"));
+    let n_starts: usize = args.get(2).map_or(8, |s| s.parse().expect("n"));
+    let dirac = three_flavour_model(Basis::DiracNeutrino, None);
+    let bs05 = SolarMedium::new(SolarModel::Bs05, 0.05, None).expect("bs05");
+    let h = MediumHamiltonian::new(EnergyHamiltonian::<D>::new(&dirac, e_mev * 1e6), &bs05);
+    let st = study(&h, n_starts, rtol);
+    let n = st.t.steps.len();
     let mut cum = vec![M::identity()];
-    for s in &t.steps {
+    for s in &st.t.steps {
         cum.push(s * cum.last().unwrap());
     }
-    let per_start = |cum: &[M], k: usize| cum[n] * cum[t.start_at[k]].adjoint();
-    let measure = |s_of: &dyn Fn(usize) -> M| -> (P, P) {
-        let mut f = [[0.0; D]; D];
-        let mut m = [[0.0; D]; D];
-        let zero = [[0.0; D]; D];
-        for (k, &(_, w)) in starts.iter().enumerate() {
-            let s = s_of(k);
-            add(&mut f, &probabilities(&s), &zero, w);
-            add(&mut m, &populations(&w_end, &s), &zero, w);
-        }
-        (f, m)
-    };
-    let (f_ref, m_ref) = measure(&|k| per_start(&reference, k));
-    let (f_num, m_num) = measure(&|k| per_start(&cum, k));
-    let mut df = [[0.0; D]; D];
-    let mut dm = [[0.0; D]; D];
-    add(&mut df, &f_num, &f_ref, 1.0);
-    add(&mut dm, &m_num, &m_ref, 1.0);
+    let want = st.measure(&|k| st.per_start(&st.reference, k));
+    let got = st.measure(&|k| st.per_start(&cum, k));
+    let mut d = [[[0.0; D]; D]; 2];
+    for which in 0..2 {
+        add(&mut d[which], &got[which], &want[which], 1.0);
+    }
     println!(
-        "E {e_mev} MeV, rtol {rtol:.0e}, {} starts, {n} steps: achieved flavour {:.3e} mass {:.3e} (× rtol), worst entry {:?}",
-        starts.len(),
-        max_abs_p(&df) / rtol,
-        max_abs_p(&dm) / rtol,
-        argmax(&df)
+        "E {e_mev} MeV, rtol {rtol:.0e}, {} starts, {n} steps: achieved flavour {:.3e} \
+         mass {:.3e} (× rtol), worst entry {:?}",
+        st.starts.len(),
+        max_abs_p(&d[0]) / rtol,
+        max_abs_p(&d[1]) / rtol,
+        argmax(&d[0])
     );
-    // Sums over steps: [flavour, mass] × [diag, off] of signed ΔP, and of |ΔP| per step.
-    let mut lin = [[[[0.0; D]; D]; 2]; 2];
-    let mut abs_sum = [[0.0; 2]; 2];
-    let (mut sum_full, mut sum_phase, mut sum_off, mut sum_est) = (0.0, 0.0, 0.0, 0.0);
-    let mut bound_ratio: f64 = 0.0;
-    println!("  x/Rsun    |E|      phase    off      T_after  dPf_diag dPf_off  dPm_diag dPm_off  limiter");
+    println!(
+        "  x/Rsun    |E|      phase    off      T_after  dPf_diag dPf_off  dPm_diag dPm_off  limiter"
+    );
+    let mut totals = Totals::default();
     for i in 0..n {
-        let s_true = reference[i + 1] * reference[i].adjoint();
-        let e = s_true.adjoint() * t.steps[i] - M::identity();
-        let w = basis(&h, t.xs[i], Side::Right, &blk);
-        // Only the anti-Hermitian part is an error of a unitary step (the rest is round-off
-        // of S_num's unitarity, which would change the norm of the injected state).
-        let et = w.adjoint() * e * w;
-        let et = (et - et.adjoint()) * num_complex::Complex64::new(0.5, 0.0);
-        let diag = M::from_fn(|a, b| if a == b { et[(a, b)] } else { C0 });
-        let off = et - diag;
-        let mut phase: f64 = 0.0;
-        let mut offn: f64 = 0.0;
-        for a in 0..D {
-            for b in 0..D {
-                if blk[a] == blk[b] && a != b {
-                    phase = phase.max((et[(a, a)].im - et[(b, b)].im).abs());
-                    offn = offn.max(off[(a, b)].norm());
-                }
-            }
-        }
-        let full = e.iter().fold(0.0f64, |m, z| m.max(z.norm()));
-        // What the rest of the track does between adiabatic states.
-        let rest = w_end.adjoint() * s_end * reference[i].adjoint() * w;
-        let mut t_after: f64 = 0.0;
-        for a in 0..D {
-            for b in 0..D {
-                if blk[a] == blk[b] && a != b {
-                    t_after = t_after.max(rest[(a, b)].norm());
-                }
-            }
-        }
-        let mut dps = [[0.0; 2]; 2];
-        // The unperturbed product first: its round-off (the reference's unitarity, ~1e-11 in
-        // P after thousands of steps) is not part of what an injected error does.
-        let mut base = (f_ref, m_ref);
-        for (part, x) in [M::zeros(), diag, off].iter().enumerate() {
-            let inj = w * (M::identity() + x) * w.adjoint();
-            let cum_i = |k: usize| {
-                let s0 = reference[t.start_at[k]];
-                if t.start_at[k] > i {
-                    s_end * s0.adjoint()
-                } else {
-                    s_end * reference[i].adjoint() * inj * reference[i] * s0.adjoint()
-                }
-            };
-            let (f, m) = measure(&cum_i);
-            if part == 0 {
-                base = (f, m);
-                continue;
-            }
-            for (which, (p, q)) in [(f, base.0), (m, base.1)].iter().enumerate() {
-                let mut d = [[0.0; D]; D];
-                add(&mut d, p, q, 1.0);
-                add(&mut lin[which][part - 1], p, q, 1.0);
-                dps[which][part - 1] = max_abs_p(&d);
-                abs_sum[which][part - 1] += dps[which][part - 1];
-            }
-        }
-        let parts = diagnose_step(&h, t.xs[i], t.xs[i + 1], rtol)
-            .expect("eval")
-            .map(|(_, p)| p)
-            .unwrap_or_default();
-        let weighted = [parts[0] * 0.004, parts[1], parts[2], parts[3], parts[4]];
-        let (lim, _) = weighted
-            .iter()
-            .enumerate()
-            .fold((0, 0.0), |m, (k, &v)| if v > m.1 { (k, v) } else { m });
-        let names = ["phase", "filon", "slow", "chirp", "kink"];
-        sum_full += full;
-        sum_phase += phase;
-        sum_off += offn;
-        sum_est += offn + 2.0 * t_after * phase;
-        if phase > 0.0 && t_after > 0.0 {
-            bound_ratio = bound_ratio.max(dps[1][0] / (2.0 * t_after * phase));
-        }
+        let sp = st.split(i);
+        let dp = st.inject(i, &sp);
+        totals.add_step(&sp, &dp);
+        let (name, value) = st.limiter(i);
+        let dps = dp.map(|w| w.map(|p| max_abs_p(&p)));
         println!(
-            "  {:.4}  {full:.2e} {phase:.2e} {offn:.2e} {t_after:.2e} {:.2e} {:.2e} {:.2e} {:.2e} {} ({:.2e})",
-            t.xs[i] / R_SUN_KM,
+            "  {:.4}  {:.2e} {:.2e} {:.2e} {:.2e} {:.2e} {:.2e} {:.2e} {:.2e} {name} ({value:.2e})",
+            st.t.xs[i] / R_SUN_KM,
+            sp.full,
+            sp.phase,
+            sp.off,
+            sp.t_after,
             dps[0][0],
             dps[0][1],
             dps[1][0],
             dps[1][1],
-            names[lim],
-            weighted[lim]
         );
     }
-    let m = |p: &P| max_abs_p(p) / rtol;
-    println!("  reference populations at the surface, start 0 (row: initial; col: state):");
-    let pop = populations(&w_end, &per_start(&reference, 0));
-    for row in pop.iter().take(3) {
-        println!("    {:?}", row.map(|v| (v * 1e4).round() / 1e4));
-    }
-    println!(
-        "  sums / rtol: |E| {:.3e}, phase {:.3e}, off {:.3e}, off + 2 T phase {:.3e}",
-        sum_full / rtol,
-        sum_phase / rtol,
-        sum_off / rtol,
-        sum_est / rtol
-    );
-    println!(
-        "  flavour: linear sum diag {:.3e} off {:.3e}; sum of |dP| diag {:.3e} off {:.3e}",
-        m(&lin[0][0]),
-        m(&lin[0][1]),
-        abs_sum[0][0] / rtol,
-        abs_sum[0][1] / rtol
-    );
-    println!(
-        "  mass:    linear sum diag {:.3e} off {:.3e}; sum of |dP| diag {:.3e} off {:.3e}; max dP_diag/(2 T phase) {bound_ratio:.3}",
-        m(&lin[1][0]),
-        m(&lin[1][1]),
-        abs_sum[1][0] / rtol,
-        abs_sum[1][1] / rtol
-    );
+    totals.print(rtol);
 }
 
-const C0: num_complex::Complex64 = num_complex::Complex64::new(0.0, 0.0);
+type C = num_complex::Complex64;
+const C0: C = C::new(0.0, 0.0);

@@ -173,6 +173,13 @@ fn assert_spectra(start: &[CMat<4>], end: &CollectiveState<4>) {
         let d = p * p.adjoint() - CMat::<4>::identity();
         assert!(d.iter().all(|z| z.norm() < 1e-13));
     }
+    // Ψ carries the same rotations as ρ (ν̄: the conjugate SU(2) block), so the channel
+    // probabilities |Ψ_js|² describe the evolved ρ.
+    for ((p, r0), r) in end.psi.iter().zip(start).zip(&end.rho) {
+        let tr = (r0[(0, 0)] + r0[(1, 1)] + r0[(2, 2)] + r0[(3, 3)]).re;
+        let d = p * r0 * p.adjoint() - r;
+        assert!(d.iter().all(|z| z.norm() < 1e-12 * tr), "{d}");
+    }
 }
 
 /// The §7.2 bulb, 6 bins, from R_ν to 11 km: adaptive AFM at the default tolerance against
@@ -218,4 +225,49 @@ fn bulb_near_r_nu_matches_dop853() {
     );
     assert!(dp < 1e-6, "{dp}");
     assert!(afm_applies(&problem).is_ok());
+}
+
+/// The §7.2 bulb at a tenth of the luminosity, 6 bins, R_ν → 60 km (the swap develops):
+/// AFM with the hand-over to CF4 against DOP853 at rtol 1e-12, ρ and Ψ carried across.
+#[test]
+#[ignore = "DOP853 to 60 km: about a minute"]
+fn handover_through_the_swap_matches_dop853() {
+    let medium = vacuum();
+    let bins = bins(6, 80.0);
+    let problem = majorana_bulb(&medium, &bulb_mixing(), &dim_emission(), &bins);
+    let r0 = bulb_emission().r_nu_km;
+    let r1 = 60.0;
+    let start = CollectiveState::initial(&problem, r0);
+    let (sol, stats) = solve_afm_then_lie(
+        &problem,
+        start.clone(),
+        r1,
+        &[],
+        &LieOptions::default(),
+        &AfmOptions::default(),
+        &no_stop,
+    )
+    .unwrap();
+    let handover = stats.handover_km.expect("CF4 takes over before 60 km");
+    assert!(handover > r0 && handover < r1);
+    let end = sol.records.last().unwrap();
+    assert_spectra(&start.rho, end);
+    let reference = solve_dop853_collective(
+        &problem,
+        start,
+        r1,
+        &[],
+        &ReferenceOptions {
+            rtol: 1e-12,
+            atol: 1e-14,
+            ..ReferenceOptions::default()
+        },
+    )
+    .unwrap();
+    let dp = max_dp(&end.rho, &reference.records.last().unwrap().rho);
+    println!(
+        "dim bulb R_nu -> 60 km: AFM {} steps to {handover:.2} km, CF4 {} steps, |dP| vs DOP853 {dp:.2e}",
+        stats.accepted, sol.stats.accepted
+    );
+    assert!(dp < 1e-6, "{dp}");
 }

@@ -33,6 +33,9 @@ pub struct AfmOptions {
     pub max_passes: usize,
     /// First trial step, km.
     pub initial_step_km: f64,
+    /// CF4 takes over when the AFM step would fall below this (km): where the frame's
+    /// truncated Magnus series or the d iteration no longer reach `tol` with long steps.
+    pub min_step_km: f64,
     /// When set, exactly this many equal AFM steps per record interval, no control and no
     /// hand-over (for convergence-order tests).
     pub fixed_steps: Option<u64>,
@@ -44,6 +47,7 @@ impl Default for AfmOptions {
             handover_ratio: 10.0,
             max_passes: 40,
             initial_step_km: 1e-3,
+            min_step_km: 1e-4,
             fixed_steps: None,
         }
     }
@@ -154,7 +158,7 @@ impl<const D: usize> Driver<'_, '_, D> {
 }
 
 /// Integrates like [`super::solve_lie_until`], with AFM from `start` while it applies and
-/// pays (g|P| ≥ `handover_ratio` × the largest |ω|), then CF4 from the AFM state (ρ and Ψ) to
+/// pays (g|P| ≥ `handover_ratio` × the largest |ω|, steps ≥ `min_step_km`), then CF4 from the AFM state (ρ and Ψ) to
 /// `end_km`. When the problem is not of the AFM form (three flavours, Dirac, a helicity-flip
 /// term, a flavour-asymmetric ν̄ matter term) or `lie.fixed_steps` is set, this is CF4 alone.
 pub fn solve_afm_then_lie<const D: usize>(
@@ -313,8 +317,8 @@ fn run_afm<const D: usize>(
                     h = 0.25 * trial;
                 }
             }
-            if h < 1e-14 * r.abs().max(1.0) {
-                return Err(CollectiveError::StepUnderflow { r_km: r });
+            if fixed_h.is_none() && h < afm.min_step_km {
+                return Ok((records, Some(vectors::state_from(&start, &acc, r))));
             }
         }
         records.push(vectors::state_from(&start, &acc, r));

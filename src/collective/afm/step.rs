@@ -223,7 +223,9 @@ impl StepWork {
         for pass in 0..max_passes {
             self.frame(sys.b, dt, &int)?;
             let change = self.end_state(sys, panels);
-            if pass > 0 && change <= 0.01 * tol {
+            // Below ~1e-16 per radian of Φ the passes only move round-off.
+            let floor = 1e-15 * (1.0 + self.phi_end[panels]);
+            if pass > 0 && change <= (0.01 * tol).max(floor) {
                 self.passes = pass + 1;
                 return Ok(());
             }

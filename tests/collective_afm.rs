@@ -147,7 +147,7 @@ fn two_bins_reach_the_floor_of_the_truncated_magnus_series() {
 }
 
 /// ρ's spectra (each block's eigenvalues) and Ψ's unitarity after an adaptive AFM run.
-fn assert_spectra(start: &[CMat<4>], end: &CollectiveState<4>) {
+fn assert_spectra(start: &[CMat<4>], end: &CollectiveState<4>, rel: f64) {
     for (a, b) in start.iter().zip(&end.rho) {
         for blk in [0, 2] {
             let eig = |m: &CMat<4>| {
@@ -163,7 +163,7 @@ fn assert_spectra(start: &[CMat<4>], end: &CollectiveState<4>) {
             let tr = ea[0].abs() + ea[1].abs();
             for k in 0..2 {
                 assert!(
-                    (ea[k] - eb[k]).abs() <= 1e-13 * tr.max(1e-300),
+                    (ea[k] - eb[k]).abs() <= rel * tr.max(1e-300),
                     "{ea:?} {eb:?}"
                 );
             }
@@ -171,14 +171,14 @@ fn assert_spectra(start: &[CMat<4>], end: &CollectiveState<4>) {
     }
     for p in &end.psi {
         let d = p * p.adjoint() - CMat::<4>::identity();
-        assert!(d.iter().all(|z| z.norm() < 1e-13));
+        assert!(d.iter().all(|z| z.norm() < rel));
     }
     // Ψ carries the same rotations as ρ (ν̄: the conjugate SU(2) block), so the channel
     // probabilities |Ψ_js|² describe the evolved ρ.
     for ((p, r0), r) in end.psi.iter().zip(start).zip(&end.rho) {
         let tr = (r0[(0, 0)] + r0[(1, 1)] + r0[(2, 2)] + r0[(3, 3)]).re;
         let d = p * r0 * p.adjoint() - r;
-        assert!(d.iter().all(|z| z.norm() < 1e-12 * tr), "{d}");
+        assert!(d.iter().all(|z| z.norm() < 10.0 * rel * tr), "{d}");
     }
 }
 
@@ -205,7 +205,7 @@ fn bulb_near_r_nu_matches_dop853() {
     println!("AFM {stats:?}");
     assert_eq!(stats.handover_km, None);
     let afm = sol.records.last().unwrap();
-    assert_spectra(&start.rho, afm);
+    assert_spectra(&start.rho, afm, 1e-13);
     let reference = solve_dop853_collective(
         &problem,
         start,
@@ -230,7 +230,6 @@ fn bulb_near_r_nu_matches_dop853() {
 /// The §7.2 bulb at a tenth of the luminosity, 6 bins, R_ν → 60 km (the swap develops):
 /// AFM with the hand-over to CF4 against DOP853 at rtol 1e-12, ρ and Ψ carried across.
 #[test]
-#[ignore = "DOP853 to 60 km: about a minute"]
 fn handover_through_the_swap_matches_dop853() {
     let medium = vacuum();
     let bins = bins(6, 80.0);
@@ -251,7 +250,8 @@ fn handover_through_the_swap_matches_dop853() {
     let handover = stats.handover_km.expect("CF4 takes over before 60 km");
     assert!(handover > r0 && handover < r1);
     let end = sol.records.last().unwrap();
-    assert_spectra(&start.rho, end);
+    // ~1e5 CF4 steps after the hand-over accumulate round-off.
+    assert_spectra(&start.rho, end, 1e-11);
     let reference = solve_dop853_collective(
         &problem,
         start,

@@ -18,7 +18,7 @@ use nalgebra::UnitQuaternion;
 use self::quad::V3;
 use self::step::{StepFailure, StepWork, Systems};
 use self::vectors::{reduce, VectorForm};
-use super::lie::{solve_lie_until, CollectiveSolution, CollectiveState, LieOptions};
+use super::lie::{record_stops, solve_lie_until, CollectiveSolution, CollectiveState, LieOptions};
 use super::system::CollectiveProblem;
 use super::watch::StepWatch;
 use super::CollectiveError;
@@ -79,75 +79,71 @@ struct Driver<'p, 'm, const D: usize> {
     big: Vec<UnitQuaternion<f64>>,
     first: Vec<UnitQuaternion<f64>>,
     mid: Vec<V3>,
+    tol: f64,
+    max_passes: usize,
+}
+
+/// One AFM step of `work` for the reduced problem `form`; counts its passes.
+#[allow(clippy::too_many_arguments)]
+fn one_step(
+    work: &mut StepWork,
+    form: &VectorForm<'_>,
+    r: f64,
+    h: f64,
+    v: &[V3],
+    tol: f64,
+    max_passes: usize,
+    passes: &mut u64,
+) -> Result<(), StepFailure> {
+    let sys = Systems {
+        eps: &form.eps,
+        trace: &form.trace,
+        b: form.b,
+    };
+    work.step(&form.field, &sys, r, h, v, tol, max_passes)?;
+    *passes += work.passes as u64;
+    Ok(())
 }
 
 impl<const D: usize> Driver<'_, '_, D> {
     /// One trial: a step of h and two of h/2. Ok(err/tol) with `first` the accepted
     /// rotations (the two half steps composed).
-    #[allow(clippy::needless_range_loop)]
-    fn trial(
-        &mut self,
-        r: f64,
-        h: f64,
-        v: &[V3],
-        tol: f64,
-        passes: &mut u64,
-        opt: &AfmOptions,
-    ) -> Result<f64, StepFailure> {
-        let sys = Systems {
-            eps: &self.form.eps,
-            trace: &self.form.trace,
-            b: self.form.b,
-        };
-        let field = &self.form.field;
-        self.work.step(field, &sys, r, h, v, tol, opt.max_passes)?;
-        *passes += self.work.passes as u64;
+    fn trial(&mut self, r: f64, h: f64, v: &[V3], passes: &mut u64) -> Result<f64, StepFailure> {
+        let (tol, mp) = (self.tol, self.max_passes);
+        one_step(&mut self.work, &self.form, r, h, v, tol, mp, passes)?;
         self.big.clone_from(&self.work.rot);
-        self.work
-            .step(field, &sys, r, 0.5 * h, v, tol, opt.max_passes)?;
-        *passes += self.work.passes as u64;
+        one_step(&mut self.work, &self.form, r, 0.5 * h, v, tol, mp, passes)?;
         self.first.clone_from(&self.work.rot);
         for ((m, q), x) in self.mid.iter_mut().zip(&self.first).zip(v) {
             *m = q.transform_vector(x);
         }
-        self.work.step(
-            field,
-            &sys,
+        let mid = &self.mid;
+        one_step(
+            &mut self.work,
+            &self.form,
             r + 0.5 * h,
             0.5 * h,
-            &self.mid,
+            mid,
             tol,
-            opt.max_passes,
+            mp,
+            passes,
         )?;
-        *passes += self.work.passes as u64;
         let mut err: f64 = 0.0;
-        for s in 0..v.len() {
-            let two = self.work.rot[s].transform_vector(&self.mid[s]);
-            let one = self.big[s].transform_vector(&v[s]);
-            err = err.max((two - one).norm() / (2.0 * sys.trace[s]).max(f64::MIN_POSITIVE));
-            self.first[s] = self.work.rot[s] * self.first[s];
+        let rows = self.first.iter_mut().zip(&self.work.rot).zip(&self.big);
+        for (s, ((first, second), big)) in rows.enumerate() {
+            let two = second.transform_vector(&self.mid[s]);
+            let one = big.transform_vector(&v[s]);
+            let trace = (2.0 * self.form.trace[s]).max(f64::MIN_POSITIVE);
+            err = err.max((two - one).norm() / trace);
+            *first = second * *first;
         }
         Ok(err / tol)
     }
 
     /// One uncontrolled step (fixed-step runs): `first` its rotations, Ok(0).
-    fn single(
-        &mut self,
-        r: f64,
-        h: f64,
-        v: &[V3],
-        tol: f64,
-        passes: &mut u64,
-        opt: &AfmOptions,
-    ) -> Result<f64, StepFailure> {
-        let sys = Systems {
-            eps: &self.form.eps,
-            trace: &self.form.trace,
-            b: self.form.b,
-        };
-        self.work
-            .step(&self.form.field, &sys, r, h, v, tol, opt.max_passes)?;
-        *passes += self.work.passes as u64;
+    fn single(&mut self, r: f64, h: f64, v: &[V3], passes: &mut u64) -> Result<f64, StepFailure> {
+        let (tol, mp) = (self.tol, self.max_passes);
+        one_step(&mut self.work, &self.form, r, h, v, tol, mp, passes)?;
         self.first.clone_from(&self.work.rot);
         Ok(0.0)
     }
@@ -198,6 +194,8 @@ pub fn solve_afm_then_lie<const D: usize>(
         big: vec![UnitQuaternion::identity(); n],
         first: vec![UnitQuaternion::identity(); n],
         mid: vec![V3::zeros(); n],
+        tol: lie.tol,
+        max_passes: afm.max_passes,
     };
     let (records, state) = run_afm(
         &mut d, start, end_km, record_km, lie, afm, watch, &mut stats,
@@ -241,14 +239,7 @@ fn run_afm<const D: usize>(
     watch: &dyn StepWatch,
     stats: &mut AfmStats,
 ) -> Result<(Vec<CollectiveState<D>>, Option<CollectiveState<D>>), CollectiveError> {
-    let mut stops: Vec<f64> = record_km
-        .iter()
-        .copied()
-        .filter(|&x| x > start.r_km && x < end_km)
-        .collect();
-    stops.sort_by(f64::total_cmp);
-    stops.dedup();
-    stops.push(end_km);
+    let stops = record_stops(start.r_km, end_km, record_km);
     let v0 = reduce(&start.rho);
     let mut v = v0.clone();
     let mut acc = vec![UnitQuaternion::identity(); v.len()];
@@ -279,42 +270,28 @@ fn run_afm<const D: usize>(
             let last = h >= remaining * (1.0 - 1e-12);
             let trial = if last { remaining } else { h };
             let outcome = match fixed_h {
-                Some(_) => d.single(r, trial, &v, lie.tol, &mut stats.passes, afm),
-                None => d.trial(r, trial, &v, lie.tol, &mut stats.passes, afm),
+                Some(_) => d.single(r, trial, &v, &mut stats.passes),
+                None => d.trial(r, trial, &v, &mut stats.passes),
             };
-            match outcome {
-                Ok(err) if err <= 1.0 => {
+            match judge(outcome, trial, fixed_h.is_some(), r)? {
+                Verdict::Accept(err) => {
                     stats.accepted += 1;
-                    for ((a, x), (q, x0)) in acc
-                        .iter_mut()
-                        .zip(v.iter_mut())
-                        .zip(d.first.iter().zip(&v0))
-                    {
+                    let rows = acc.iter_mut().zip(v.iter_mut());
+                    for ((a, x), (q, x0)) in rows.zip(d.first.iter().zip(&v0)) {
                         *a = q * *a;
                         *x = a.transform_vector(x0);
                     }
                     r = if last { stop } else { r + trial };
-                    let factor = (0.9 * err.powf(-0.2)).clamp(0.2, 4.0);
                     if !last || trial >= h {
-                        h = (trial * factor).min(h_cap);
+                        h = (trial * (0.9 * err.powf(-0.2)).clamp(0.2, 4.0)).min(h_cap);
                     }
                 }
-                Ok(err) if err.is_finite() => {
+                Verdict::Reject(next) => {
                     stats.rejected += 1;
-                    h = trial * (0.9 * err.powf(-0.2)).clamp(0.2, 0.9);
+                    h = next;
                 }
-                Ok(_) | Err(StepFailure::NonFinite) => {
-                    return Err(CollectiveError::NonFinite { r_km: r })
-                }
-                Err(StepFailure::Flip) => {
+                Verdict::HandOver => {
                     return Ok((records, Some(vectors::state_from(&start, &acc, r))));
-                }
-                Err(_) if afm.fixed_steps.is_some() => {
-                    return Err(CollectiveError::Input(format!("AFM step failed at {r} km")))
-                }
-                Err(_) => {
-                    stats.rejected += 1;
-                    h = 0.25 * trial;
                 }
             }
             if fixed_h.is_none() && h < afm.min_step_km {
@@ -324,4 +301,36 @@ fn run_afm<const D: usize>(
         records.push(vectors::state_from(&start, &acc, r));
     }
     Ok((records, None))
+}
+
+/// What a trial's outcome means for the driver.
+enum Verdict {
+    /// Accept; the error relative to tol.
+    Accept(f64),
+    /// Retry with this step.
+    Reject(f64),
+    /// CF4 takes over here.
+    HandOver,
+}
+
+fn judge(
+    outcome: Result<f64, StepFailure>,
+    trial: f64,
+    fixed: bool,
+    r_km: f64,
+) -> Result<Verdict, CollectiveError> {
+    Ok(match outcome {
+        Ok(err) if err <= 1.0 => Verdict::Accept(err),
+        Ok(err) if err.is_finite() => {
+            Verdict::Reject(trial * (0.9 * err.powf(-0.2)).clamp(0.2, 0.9))
+        }
+        Ok(_) | Err(StepFailure::NonFinite) => return Err(CollectiveError::NonFinite { r_km }),
+        Err(StepFailure::Flip) => Verdict::HandOver,
+        Err(_) if fixed => {
+            return Err(CollectiveError::Input(format!(
+                "AFM step failed at {r_km} km"
+            )))
+        }
+        Err(_) => Verdict::Reject(0.25 * trial),
+    })
 }

@@ -210,6 +210,20 @@ fn step<const D: usize>(
     Ok(conserving)
 }
 
+/// The radii a solve stops at: the requested ones strictly inside (start, end), sorted and
+/// without repeats, then `end_km`.
+pub(crate) fn record_stops(start_km: f64, end_km: f64, record_km: &[f64]) -> Vec<f64> {
+    let mut stops: Vec<f64> = record_km
+        .iter()
+        .copied()
+        .filter(|&x| x > start_km && x < end_km)
+        .collect();
+    stops.sort_by(f64::total_cmp);
+    stops.dedup();
+    stops.push(end_km);
+    stops
+}
+
 /// Integrates from `start` to `end_km`, recording at every radius of `record_km` inside
 /// (start, end_km) and at `end_km`.
 pub fn solve_lie<const D: usize>(
@@ -243,14 +257,7 @@ pub fn solve_lie_until<const D: usize>(
             start.r_km
         )));
     }
-    let mut stops: Vec<f64> = record_km
-        .iter()
-        .copied()
-        .filter(|&x| x > start.r_km && x < end_km)
-        .collect();
-    stops.sort_by(f64::total_cmp);
-    stops.dedup();
-    stops.push(end_km);
+    let stops = record_stops(start.r_km, end_km, record_km);
     let mut state = start;
     let mut w = Work::<D>::new(state.rho.len());
     let mut stats = CollectiveStats::default();

@@ -12,11 +12,15 @@
 //!   unitary, so its spectrum is exact to round-off, and constant diagonal phases cost nothing.
 //!   Its per-bin kernels (block-aware exponentials and products) live in `kernels`; the
 //!   projection that keeps the vacuum-axis lepton numbers exact lives in `invariants`.
+//! - [`afm`]: the adiabatic-frame stepper for two-flavour Majorana problems without a
+//!   helicity-flip term (shared Magnus integrals in the frame rotating with P), handing over
+//!   to CF4 where the collective rate no longer dominates.
 //! - [`mod@reference`]: DOP853 on the stacked real system, the independent reference.
 //! - [`observables`]: Tr P, lepton numbers, helicity-flip fraction, channel probabilities.
 //! - [`watch`]: [`StepWatch`], what a solve tells its caller before every step (progress,
 //!   stop).
 
+pub mod afm;
 pub mod emission;
 mod invariants;
 mod kernels;
@@ -27,6 +31,7 @@ pub mod reference;
 pub mod system;
 pub mod watch;
 
+pub use afm::{afm_applies, solve_afm_then_lie, AfmOptions, AfmStats};
 pub use emission::{Emission, EnergyBins, SpeciesEmission, SpectrumShape};
 pub use lie::{
     solve_lie, solve_lie_until, CollectiveSolution, CollectiveState, CollectiveStats, LieOptions,

@@ -127,14 +127,7 @@ pub fn solve_dop853_collective_until<const D: usize>(
     if !(options.rtol > 0.0 && options.atol > 0.0) {
         return Err(CollectiveError::Input("dop853 needs rtol, atol > 0".into()));
     }
-    let mut stops: Vec<f64> = record_km
-        .iter()
-        .copied()
-        .filter(|&x| x > start.r_km && x < end_km)
-        .collect();
-    stops.sort_by(f64::total_cmp);
-    stops.dedup();
-    stops.push(end_km);
+    let stops = super::lie::record_stops(start.r_km, end_km, record_km);
     let scale: Vec<f64> = start
         .rho
         .iter()

@@ -263,6 +263,16 @@ impl<'a, const D: usize> CollectiveProblem<'a, D> {
         self.hamiltonians_checked(r_km, rho, out).map(|_| ())
     }
 
+    /// The single-particle Hamiltonians, indexed like the states.
+    pub(crate) fn single_particle(&self) -> &[EnergyHamiltonian<D>] {
+        &self.hamiltonians
+    }
+
+    /// The medium.
+    pub(crate) fn medium(&self) -> &'a dyn Medium {
+        self.medium
+    }
+
     /// The vacuum-axis lepton-number axes, when the mixing defines any.
     pub(crate) fn vacuum_axes(&self) -> Option<&VacuumAxes> {
         self.vacuum_axes.as_ref()

@@ -1,0 +1,384 @@
+//! One adiabatic-frame step of the polarisation-vector form (docs/collective.md, "The
+//! adiabatic-frame stepper"): every system obeys v_s′ = (ε_s b + Λ(r) + g(r) d) × v_s with
+//! d = Σ v_s. In the frame R(r) (R ẑ = n = d/|d|, minimal rotation from the step start) turned
+//! by Φ = ∫ g|d| about ẑ the self-interaction drops out exactly and every generator is
+//! ε_s B(r) + C(r) with two common vectors (B the frame image of b, C that of Λ minus the
+//! frame's angular velocity). Their Magnus integrals are taken once per step on Gauss panels
+//! that resolve Φ, shared by all systems; each system then turns by one rotation. d(r) over
+//! the step comes from d′ = b × S + Λ × d with S = Σ ε_s v_s fitted through the systems at
+//! interior nodes, iterated until the end states stop changing.
+
+use nalgebra::{UnitQuaternion, Vector3};
+use rayon::prelude::*;
+
+use super::quad::{cumulate, inner_weights, PolyFit, FIT_COMPONENTS, FIT_NODES, GL_X, V3};
+use crate::collective::system::PARALLEL_MIN_SYSTEMS;
+
+/// Radians of Φ per Gauss panel.
+const RAD_PER_PANEL: f64 = 0.5;
+/// Fewest panels per step (keeps the fit nodes on distinct panel ends).
+const MIN_PANELS: usize = 64;
+
+/// The bin-independent data of the vector problem.
+pub(crate) trait CommonField: Sync {
+    /// g(r).
+    fn g(&self, r_km: f64) -> f64;
+    /// The common single-particle field Λ(r) (matter), km⁻¹; Err when the medium is not
+    /// finite or has a term that flips helicity there.
+    fn common(&self, r_km: f64) -> Result<V3, StepFailure>;
+}
+
+/// The systems: ε_s (signed), their trace weights, the unit vacuum axis b.
+pub(crate) struct Systems<'a> {
+    pub eps: &'a [f64],
+    pub trace: &'a [f64],
+    pub b: V3,
+}
+
+/// Why a step did not produce a result (the driver shortens the step).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum StepFailure {
+    /// The d iteration did not settle within the allowed passes.
+    NotConverged,
+    /// |d| vanished or n turned by π, or the fit was singular: no frame.
+    NoFrame,
+    /// The medium or the states are not finite.
+    NonFinite,
+    /// The medium has a helicity-flip term (a transverse potential or field) here.
+    Flip,
+}
+
+/// Fine-grid and per-system scratch of a step (allocated once, resized per step).
+pub(crate) struct StepWork {
+    s_lab: Vec<V3>,
+    dd: Vec<V3>,
+    d: Vec<V3>,
+    g: Vec<f64>,
+    common: Vec<V3>,
+    lam: Vec<f64>,
+    phi: Vec<f64>,
+    q: Vec<UnitQuaternion<f64>>,
+    bt: Vec<V3>,
+    ct: Vec<V3>,
+    b1: Vec<V3>,
+    c1: Vec<V3>,
+    tmp: Vec<V3>,
+    d_end: Vec<V3>,
+    phi_end: Vec<f64>,
+    b1_end: Vec<V3>,
+    c1_end: Vec<V3>,
+    dbl: [Vec<V3>; 4],
+    u0: Vec<V3>,
+    prev: Vec<V3>,
+    d0: V3,
+    n0: V3,
+    q0: UnitQuaternion<f64>,
+    /// The step's rotation of every system (v_end = q v_start), the result.
+    pub(crate) rot: Vec<UnitQuaternion<f64>>,
+    /// Passes of the d iteration of the last step.
+    pub(crate) passes: usize,
+}
+
+fn rz(phi: f64, x: V3) -> V3 {
+    let (s, c) = phi.sin_cos();
+    V3::new(c * x.x - s * x.y, s * x.x + c * x.y, x.z)
+}
+
+/// The Magnus exponent of a system with coefficient ε from the common integrals at one node.
+fn omega(eps: f64, b1: V3, c1: V3, dbl: [V3; 4]) -> V3 {
+    let [bb, bc, cb, cc] = dbl;
+    eps * b1 + c1 + 0.5 * (eps * eps * bb + eps * (bc + cb) + cc)
+}
+
+/// Rodrigues: x turned by the rotation vector w.
+fn rotate(w: V3, x: V3) -> V3 {
+    let th = w.norm();
+    if th == 0.0 {
+        return x;
+    }
+    let k = w / th;
+    let (s, c) = th.sin_cos();
+    x * c + k.cross(&x) * s + k * (k.dot(&x) * (1.0 - c))
+}
+
+fn rotation_between(a: &V3, b: &V3) -> Option<UnitQuaternion<f64>> {
+    UnitQuaternion::rotation_between(a, b)
+}
+
+impl StepWork {
+    pub(crate) fn new() -> Self {
+        let id = UnitQuaternion::identity();
+        StepWork {
+            s_lab: Vec::new(),
+            dd: Vec::new(),
+            d: Vec::new(),
+            g: Vec::new(),
+            common: Vec::new(),
+            lam: Vec::new(),
+            phi: Vec::new(),
+            q: Vec::new(),
+            bt: Vec::new(),
+            ct: Vec::new(),
+            b1: Vec::new(),
+            c1: Vec::new(),
+            tmp: Vec::new(),
+            d_end: Vec::new(),
+            phi_end: Vec::new(),
+            b1_end: Vec::new(),
+            c1_end: Vec::new(),
+            dbl: Default::default(),
+            u0: Vec::new(),
+            prev: Vec::new(),
+            d0: V3::zeros(),
+            n0: V3::z(),
+            q0: id,
+            rot: Vec::new(),
+            passes: 0,
+        }
+    }
+
+    fn resize(&mut self, fine: usize, panels: usize, systems: usize) {
+        let z = V3::zeros();
+        for v in [
+            &mut self.s_lab,
+            &mut self.dd,
+            &mut self.d,
+            &mut self.common,
+            &mut self.bt,
+            &mut self.ct,
+            &mut self.b1,
+            &mut self.c1,
+            &mut self.tmp,
+        ] {
+            v.resize(fine, z);
+        }
+        for v in [&mut self.g, &mut self.lam, &mut self.phi] {
+            v.resize(fine, 0.0);
+        }
+        self.q.resize(fine, UnitQuaternion::identity());
+        for v in [&mut self.d_end, &mut self.b1_end, &mut self.c1_end] {
+            v.resize(panels + 1, z);
+        }
+        for v in &mut self.dbl {
+            v.resize(panels + 1, z);
+        }
+        self.phi_end.resize(panels + 1, 0.0);
+        for v in [&mut self.u0, &mut self.prev] {
+            v.resize(systems, z);
+        }
+        self.rot.resize(systems, UnitQuaternion::identity());
+    }
+
+    /// One step of length h from r for the vectors `v`: fills `self.rot`.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn step(
+        &mut self,
+        field: &dyn CommonField,
+        sys: &Systems<'_>,
+        r: f64,
+        h: f64,
+        v: &[V3],
+        tol: f64,
+        max_passes: usize,
+    ) -> Result<(), StepFailure> {
+        let d0: V3 = v.iter().sum();
+        let s0: V3 = v.iter().zip(sys.eps).map(|(x, e)| x * *e).sum();
+        let norm0 = d0.norm();
+        if norm0.is_nan() || norm0 <= 0.0 {
+            return Err(StepFailure::NoFrame);
+        }
+        let lam_max = field.g(r).max(field.g(r + h)) * norm0;
+        let panels = ((lam_max * h / RAD_PER_PANEL).ceil() as usize).max(MIN_PANELS);
+        let dt = h / panels as f64;
+        let fine = 4 * panels;
+        self.resize(fine, panels, v.len());
+        self.d0 = d0;
+        self.n0 = d0 / norm0;
+        self.q0 = rotation_between(&Vector3::z(), &self.n0).unwrap_or_else(|| {
+            UnitQuaternion::from_axis_angle(&Vector3::x_axis(), std::f64::consts::PI)
+        });
+        for (u, x) in self.u0.iter_mut().zip(v) {
+            *u = self.q0.inverse_transform_vector(x);
+        }
+        for i in 0..fine {
+            let t = r + ((i / 4) as f64 + GL_X[i % 4]) * dt;
+            self.g[i] = field.g(t);
+            self.common[i] = field.common(t)?;
+            self.s_lab[i] = s0;
+            self.d[i] = d0;
+        }
+        if self
+            .common
+            .iter()
+            .chain([&d0])
+            .any(|x| !x.iter().all(|c| c.is_finite()))
+        {
+            return Err(StepFailure::NonFinite);
+        }
+        let int = inner_weights();
+        let nodes: [usize; FIT_NODES] = std::array::from_fn(|k| {
+            let x = (std::f64::consts::PI * k as f64 / (FIT_NODES - 1) as f64).cos();
+            (0.5 * (1.0 - x) * panels as f64).round() as usize
+        });
+        for pass in 0..max_passes {
+            self.frame(sys.b, dt, &int)?;
+            let change = self.end_state(sys, panels);
+            // Below ~1e-16 per radian of Φ the passes only move round-off.
+            let floor = 1e-15 * (1.0 + self.phi_end[panels]);
+            if pass > 0 && change <= (0.01 * tol).max(floor) {
+                self.passes = pass + 1;
+                return Ok(());
+            }
+            self.refit(sys, &nodes, panels)?;
+        }
+        Err(StepFailure::NotConverged)
+    }
+
+    /// d, the frame, Φ and the common integrals on the fine grid from the current S (and the
+    /// previous pass's d in the matter term Λ × d).
+    fn frame(&mut self, b: V3, dt: f64, int: &[[f64; 4]; 4]) -> Result<(), StepFailure> {
+        let z = V3::zeros();
+        for i in 0..self.dd.len() {
+            self.dd[i] = b.cross(&self.s_lab[i]) + self.common[i].cross(&self.d[i]);
+        }
+        cumulate(&self.dd, dt, int, &mut self.d_end, Some(&mut self.d), z);
+        let d0 = self.d0;
+        for x in self.d.iter_mut().chain(self.d_end.iter_mut()) {
+            *x += d0;
+        }
+        for i in 0..self.d.len() {
+            self.lam[i] = self.g[i] * self.d[i].norm();
+        }
+        cumulate(
+            &self.lam,
+            dt,
+            int,
+            &mut self.phi_end,
+            Some(&mut self.phi),
+            0.0,
+        );
+        let (n0, q0) = (self.n0, self.q0);
+        for i in 0..self.d.len() {
+            let nrm = self.d[i].norm();
+            if nrm.is_nan() || nrm <= 0.0 {
+                return Err(StepFailure::NoFrame);
+            }
+            let n = self.d[i] / nrm;
+            let q = rotation_between(&n0, &n).ok_or(StepFailure::NoFrame)? * q0;
+            // The angular velocity of the minimal-rotation frame: n × n′ plus the twist
+            // about n that keeps it the rotation from n0 along the great circle.
+            let ndot = (self.dd[i] - n * n.dot(&self.dd[i])) / nrm;
+            let twist = -n0.dot(&n.cross(&ndot)) / (1.0 + n.dot(&n0));
+            let w = n.cross(&ndot) + n * twist;
+            self.q[i] = q;
+            self.bt[i] = rz(-self.phi[i], q.inverse_transform_vector(&b));
+            self.ct[i] = rz(
+                -self.phi[i],
+                q.inverse_transform_vector(&(self.common[i] - w)),
+            );
+        }
+        cumulate(&self.bt, dt, int, &mut self.b1_end, Some(&mut self.b1), z);
+        cumulate(&self.ct, dt, int, &mut self.c1_end, Some(&mut self.c1), z);
+        for k in 0..4 {
+            let x = if k < 2 { &self.bt } else { &self.ct };
+            let y = if k % 2 == 0 { &self.b1 } else { &self.c1 };
+            for i in 0..x.len() {
+                self.tmp[i] = x[i].cross(&y[i]);
+            }
+            cumulate(&self.tmp, dt, int, &mut self.dbl[k], None, z);
+        }
+        Ok(())
+    }
+
+    /// The frame rotation R(t) Rz(Φ(t)) at panel end k.
+    fn frame_at(&self, k: usize) -> Option<UnitQuaternion<f64>> {
+        let n = self.d_end[k].normalize();
+        let q = rotation_between(&self.n0, &n)? * self.q0;
+        Some(q * UnitQuaternion::from_axis_angle(&Vector3::z_axis(), self.phi_end[k]))
+    }
+
+    fn dbl_at(&self, k: usize) -> [V3; 4] {
+        std::array::from_fn(|j| self.dbl[j][k])
+    }
+
+    /// Every system's rotation over the whole step into `rot`; returns the largest change of
+    /// an end vector against the previous pass, relative to twice its trace.
+    fn end_state(&mut self, sys: &Systems<'_>, panels: usize) -> f64 {
+        let Some(frame) = self.frame_at(panels) else {
+            return f64::INFINITY;
+        };
+        let (b1, c1, dbl) = (
+            self.b1_end[panels],
+            self.c1_end[panels],
+            self.dbl_at(panels),
+        );
+        let q0inv = self.q0.inverse();
+        let u0 = &self.u0;
+        let work = |(s, (rot, prev)): (usize, (&mut UnitQuaternion<f64>, &mut V3))| {
+            let om = omega(sys.eps[s], b1, c1, dbl);
+            *rot = frame * UnitQuaternion::from_scaled_axis(om) * q0inv;
+            let end = frame * rotate(om, u0[s]);
+            let change = (end - *prev).norm() / (2.0 * sys.trace[s]).max(f64::MIN_POSITIVE);
+            *prev = end;
+            change
+        };
+        let items = self.rot.iter_mut().zip(self.prev.iter_mut()).enumerate();
+        if sys.eps.len() >= PARALLEL_MIN_SYSTEMS {
+            let items: Vec<_> = items.collect();
+            items.into_par_iter().map(work).reduce(|| 0.0, f64::max)
+        } else {
+            items.map(work).fold(0.0, f64::max)
+        }
+    }
+
+    /// S = Σ ε_s v_s for the next pass. In the frame R∘Rz(Φ) it is σ = Σ ε_s e^{Ω_s} u0_s,
+    /// whose fast part (the systems' free precession about n, from the fast parts of the
+    /// common integrals B₁, C₁) is to first order B₁ × M₂ + C₁ × M₁ with the slow moments
+    /// M_k = Σ ε_s^k u_s. So M₁, M₂ and σ − B₁ × M₂ − C₁ × M₁ (all slow) are interpolated
+    /// from the fit nodes, and σ is rebuilt on every fine node with that node's B₁, C₁:
+    /// nothing fast is ever interpolated (an interpolated fast part aliases into a secular
+    /// error of d).
+    fn refit(
+        &mut self,
+        sys: &Systems<'_>,
+        nodes: &[usize; FIT_NODES],
+        panels: usize,
+    ) -> Result<(), StepFailure> {
+        let mut y = [[0.0; FIT_COMPONENTS]; FIT_NODES];
+        let mut x = [0.0; FIT_NODES];
+        for (j, &k) in nodes.iter().enumerate() {
+            let (b1, c1, dbl) = (self.b1_end[k], self.c1_end[k], self.dbl_at(k));
+            let u0 = &self.u0;
+            let term = |s: usize| {
+                let e = sys.eps[s];
+                let u = rotate(omega(e, b1, c1, dbl), u0[s]) * e;
+                [u, u * e]
+            };
+            let add = |a: [V3; 2], b: [V3; 2]| [a[0] + b[0], a[1] + b[1]];
+            let zero = [V3::zeros(); 2];
+            let [m1, m2] = if u0.len() >= PARALLEL_MIN_SYSTEMS {
+                (0..u0.len()).into_par_iter().map(term).reduce(|| zero, add)
+            } else {
+                (0..u0.len()).map(term).fold(zero, add)
+            };
+            let rest = m1 - b1.cross(&m2) - c1.cross(&m1);
+            for c in 0..3 {
+                y[j][c] = m1[c];
+                y[j][3 + c] = m2[c];
+                y[j][6 + c] = rest[c];
+            }
+            x[j] = 2.0 * k as f64 / panels as f64 - 1.0;
+        }
+        let fit = PolyFit::new(&x, &y).ok_or(StepFailure::NoFrame)?;
+        for i in 0..self.s_lab.len() {
+            let xi = 2.0 * ((i / 4) as f64 + GL_X[i % 4]) / panels as f64 - 1.0;
+            let f = fit.at(xi);
+            let m1 = V3::new(f[0], f[1], f[2]);
+            let m2 = V3::new(f[3], f[4], f[5]);
+            let rest = V3::new(f[6], f[7], f[8]);
+            let sigma = rest + self.b1[i].cross(&m2) + self.c1[i].cross(&m1);
+            self.s_lab[i] = self.q[i].transform_vector(&rz(self.phi[i], sigma));
+        }
+        Ok(())
+    }
+}

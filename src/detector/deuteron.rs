@@ -20,7 +20,8 @@
 //! 6.6 % 0.2 MeV below the end point, 0.2–2 % across the peak; test
 //! `the_spectrum_matches_the_tables_at_other_energies`). Within ~0.1 MeV of the end point,
 //! and at E_ν below ~3 MeV, the angle dependence of the recoil (averaged here) matters and
-//! the shape is not reproduced; a detector's resolution (≈ 0.5 MeV at SNO) smears over it.
+//! the shape is not reproduced; a detector's resolution (≈ 0.9 MeV at 5 MeV at SNO) smears
+//! over it.
 
 use std::sync::OnceLock;
 

@@ -57,11 +57,16 @@ fn run(s: &Scenario) -> (Vec<EnergyResult>, Vec<DerivedDataset>) {
     common::solve_all(s)
 }
 
-fn value(d: &[DerivedDataset], path: &str) -> f64 {
+fn values(d: &[DerivedDataset], path: &str) -> Vec<f64> {
     d.iter()
         .find(|x| x.path == path)
         .unwrap_or_else(|| panic!("no {path}"))
-        .values[0]
+        .values
+        .clone()
+}
+
+fn value(d: &[DerivedDataset], path: &str) -> f64 {
+    values(d, path)[0]
 }
 
 #[test]
@@ -124,14 +129,7 @@ fn cc_rates_are_an_independent_fold_of_the_arrival_probabilities() {
 fn without_mixing_day_and_night_are_the_unoscillated_cc_spectrum() {
     let s = sno("theta_deg = 0.0\ndm2_ev2 = 7.46e-5");
     let (_, derived) = run(&s);
-    let get = |p: &str| {
-        derived
-            .iter()
-            .find(|x| x.path == p)
-            .unwrap_or_else(|| panic!("no {p}"))
-            .values
-            .clone()
-    };
+    let get = |p: &str| values(&derived, p);
     let (day, night) = (
         get("detector/cc_spectrum_day"),
         get("detector/cc_spectrum_night"),
@@ -156,14 +154,7 @@ fn cc_night_bins_add_up_to_the_night_and_differ() {
     // the night's exposure must give the exposure-averaged night.
     let s = sno("theta_deg = 33.65\ndm2_ev2 = 7.46e-5");
     let (_, derived) = run(&s);
-    let get = |p: &str| -> Vec<f64> {
-        derived
-            .iter()
-            .find(|x| x.path == p)
-            .unwrap_or_else(|| panic!("no {p}"))
-            .values
-            .clone()
-    };
+    let get = |p: &str| values(&derived, p);
     let bins = &s.arrival.night_bins;
     assert_eq!(bins.len(), 2);
     let night_exposure: f64 = bins.iter().map(|b| b.exposure).sum();

@@ -18,8 +18,8 @@
 //! spectrum at E_ν is scaled so that ∫ dσ/dT dT = σ_CC(E_ν) of the total table. Against the
 //! authors' 7.4, 7.6, 10.0 and 10.5 MeV rows (not used in building it) dσ/dT agrees to 7 %
 //! (worst 6.6 % 0.2 MeV below the end point at 7.4 MeV, 0.2–2 % across the peak; at
-//! 10–10.5 MeV within 1.9 % from T = 3 MeV to 0.3 MeV below the end point, 5.1 % at
-//! 0.18 MeV below it; test
+//! 10–10.5 MeV within 1.9 % from T = 3 MeV to 0.45 MeV below the end point, then 2.4, 3.2
+//! and 5.1 % at 0.36, 0.27 and 0.18 MeV below it; test
 //! `the_spectrum_matches_the_tables_at_other_energies`). Within ~0.1 MeV of the end point,
 //! and at E_ν below ~3 MeV, the angle dependence of the recoil (averaged here) matters and
 //! the shape is not reproduced; a detector's resolution (≈ 0.9 MeV at 5 MeV at SNO) smears

@@ -16,6 +16,7 @@
 //!   (resolution, threshold in kinetic or total energy), window rates and A_DN.
 //! - [`deuteron`]: ν_e CC on deuterium (Nakamura et al. tables): σ_CC, dσ/dT, folded CC
 //!   electron spectra.
+//! - [`deuteron_nc`]: NC on deuterium (ν and ν̄ tables): the rate of the active part of a beam.
 //! - [`mixture`]: flavour weights and μ_eff² of an incoherent mixture of states (the
 //!   decoherent arrival, day or night).
 //! - [`state`]: the interaction of an evolved state with a detector, and a beam tabulated over
@@ -30,6 +31,7 @@ pub mod bounds;
 pub mod cross_section;
 pub mod day_night;
 pub mod deuteron;
+pub mod deuteron_nc;
 pub mod effective_moment;
 pub mod mixture;
 pub mod sm_moments;

@@ -9,19 +9,12 @@
 //!
 //! The physics is in [`crate::detector::day_night`].
 
-use super::night_bins::bin_averages;
-use super::observables::{
-    ARRIVAL_DAY, ARRIVAL_DAY_MU2, ARRIVAL_NIGHT, ARRIVAL_NIGHT_MU2, ARRIVAL_NIGHT_ZENITH,
-    ARRIVAL_NIGHT_ZENITH_MU2,
-};
-use super::{derived, slab_index};
-use crate::basis::Basis;
-use crate::detector::cross_section::{Composition, Interaction};
+use super::day_night_samples::{against_day, sample_name, stack_bins, Layout, PointRows};
+use super::derived;
+use crate::detector::cross_section::Interaction;
 use crate::detector::day_night::{
-    asymmetry, observed_spectrum, recoil_spectrum, window_rate, EnergyVariable, Resolution,
-    Response,
+    observed_spectrum, recoil_spectrum, window_rate, EnergyVariable, Resolution, Response,
 };
-use crate::detector::mixture::arrival_composition;
 use crate::output::{DerivedDataset, EnergyResult, RunHeader};
 use crate::scenario::detector_response::ResponseSpec;
 use crate::scenario::Scenario;
@@ -44,131 +37,6 @@ pub fn response_of(spec: &ResponseSpec) -> Response {
         },
         threshold_mev: spec.threshold_mev,
         max_mev: spec.max_mev,
-    }
-}
-
-/// One arrival sample (day, night or a night bin) of one initial state over the sorted
-/// energies: the 2N probabilities and the μ_eff² (μ_B²; 0 without moments).
-pub(super) struct Sample {
-    probabilities: Vec<Vec<f64>>,
-    mu_eff_sq_mu_b2: Vec<f64>,
-}
-
-impl Sample {
-    /// Flavour weights and μ_eff² at `e`, linear in E over the sorted grid, constant beyond.
-    pub(super) fn at(&self, energies: &[f64], basis: Basis, e: f64) -> (Composition, f64) {
-        let (p, mu) = (&self.probabilities, &self.mu_eff_sq_mu_b2);
-        let last = energies.len() - 1;
-        if last == 0 {
-            return (arrival_composition(&p[0], basis), mu[0]);
-        }
-        let k = energies.partition_point(|&x| x <= e).clamp(1, last);
-        let w = ((e - energies[k - 1]) / (energies[k] - energies[k - 1])).clamp(0.0, 1.0);
-        let lerp = |a: f64, b: f64| a * (1.0 - w) + b * w;
-        let mixed: Vec<f64> = p[k - 1]
-            .iter()
-            .zip(&p[k])
-            .map(|(a, b)| lerp(*a, *b))
-            .collect();
-        (arrival_composition(&mixed, basis), lerp(mu[k - 1], mu[k]))
-    }
-}
-
-/// Where the arrival slabs are in every result, and the run's shape.
-pub(super) struct Layout {
-    day: usize,
-    night: Option<usize>,
-    zenith: Option<usize>,
-    /// μ_eff² of day, night and per chord (with moments; `None`: the arrival has none).
-    day_mu: Option<usize>,
-    night_mu: Option<usize>,
-    zenith_mu: Option<usize>,
-    /// Night bins folded (0 without the per-chord slab).
-    nb: usize,
-    pub(super) ni: usize,
-    dim: usize,
-}
-
-impl Layout {
-    /// `None` without the day slab.
-    fn new(s: &Scenario, header: &RunHeader) -> Option<Layout> {
-        let day = slab_index(header, ARRIVAL_DAY)?;
-        let zenith = slab_index(header, ARRIVAL_NIGHT_ZENITH);
-        Some(Layout {
-            day,
-            night: slab_index(header, ARRIVAL_NIGHT),
-            zenith,
-            day_mu: slab_index(header, ARRIVAL_DAY_MU2),
-            night_mu: slab_index(header, ARRIVAL_NIGHT_MU2),
-            zenith_mu: slab_index(header, ARRIVAL_NIGHT_ZENITH_MU2),
-            nb: zenith.map_or(0, |_| s.arrival.night_bins.len()),
-            ni: header.initial_states.len(),
-            dim: header.final_states.len(),
-        })
-    }
-
-    /// Day, night (with chords) and the night bins.
-    pub(super) fn n_samples(&self) -> usize {
-        1 + usize::from(self.night.is_some()) + self.nb
-    }
-
-    /// The samples of initial state `i` at one scan point (`rows`: its results by sorted
-    /// energy; `bins`/`bins_mu`: the night-bin averages per row).
-    pub(super) fn samples(
-        &self,
-        rows: &[&EnergyResult],
-        bins: &[(Vec<f64>, Vec<f64>)],
-        i: usize,
-    ) -> Vec<Sample> {
-        let dim = self.dim;
-        let probs = |k: usize| -> Vec<Vec<f64>> {
-            rows.iter()
-                .map(|r| r.extras[k][i * dim..(i + 1) * dim].to_vec())
-                .collect()
-        };
-        let mu = |k: Option<usize>| -> Vec<f64> {
-            rows.iter()
-                .map(|r| k.map_or(0.0, |k| r.extras[k][i]))
-                .collect()
-        };
-        let mut out = vec![Sample {
-            probabilities: probs(self.day),
-            mu_eff_sq_mu_b2: mu(self.day_mu),
-        }];
-        if let Some(k) = self.night {
-            out.push(Sample {
-                probabilities: probs(k),
-                mu_eff_sq_mu_b2: mu(self.night_mu),
-            });
-        }
-        for b in 0..self.nb {
-            let at = (b * self.ni + i) * dim;
-            out.push(Sample {
-                probabilities: bins.iter().map(|v| v.0[at..at + dim].to_vec()).collect(),
-                mu_eff_sq_mu_b2: bins
-                    .iter()
-                    .map(|v| v.1.get(b * self.ni + i).copied().unwrap_or(0.0))
-                    .collect(),
-            });
-        }
-        out
-    }
-
-    /// Per row, the night-bin averages of the per-chord probabilities and μ_eff² (empty
-    /// without night bins; the μ_eff² part empty without moments).
-    fn bins(&self, point: &Scenario, rows: &[&EnergyResult]) -> Vec<(Vec<f64>, Vec<f64>)> {
-        let Some(iz) = self.zenith.filter(|_| self.nb > 0) else {
-            return Vec::new();
-        };
-        rows.iter()
-            .map(|r| {
-                let mu = self
-                    .zenith_mu
-                    .map(|k| bin_averages(point, &r.extras[k], self.ni))
-                    .unwrap_or_default();
-                (bin_averages(point, &r.extras[iz], self.ni * self.dim), mu)
-            })
-            .collect()
     }
 }
 
@@ -214,6 +82,7 @@ pub fn day_night_datasets(
     };
     let mut incomplete = 0;
     let mut cc = super::day_night_cc::CcFolds::new(s, &layout);
+    let mut nc = super::day_night_nc::NcFolds::new(s, &layout);
     for p in 0..n_scan {
         let Some(rows) = order
             .iter()
@@ -226,14 +95,32 @@ pub fn day_night_datasets(
             }
             continue;
         };
-        fold_point(s, p, &layout, &energies, &rows, &mut folds);
+        let bins = layout.bins(s.scan_point(p), &rows);
+        let point = PointRows {
+            p,
+            energies: &energies,
+            rows,
+            bins,
+        };
+        fold_point(s, &layout, &point, &mut folds);
         if let Some(cc) = cc.as_mut() {
-            cc.fold_point(s, p, &layout, &energies, &rows);
+            cc.fold_point(s, &layout, &point);
+        }
+        if let Some(nc) = nc.as_mut() {
+            nc.fold_point(s, &layout, &point);
         }
     }
-    let window = Wording::new(&d.response, false).window;
+    let words = Wording::new(&d.response, false);
     let mut out = datasets(s, header, folds, &layout, incomplete);
-    out.extend(cc.map_or_else(Vec::new, |cc| cc.datasets(header, &window)));
+    let mut cc = cc.map_or_else(Vec::new, |cc| cc.datasets(s, header, &words.window));
+    for ds in &mut cc {
+        add_attributes(ds, &d.response, &words, incomplete);
+    }
+    out.extend(cc);
+    for mut ds in nc.map_or_else(Vec::new, |nc| nc.datasets(s, header)) {
+        warn_incomplete(&mut ds, incomplete);
+        out.push(ds);
+    }
     out
 }
 
@@ -252,15 +139,9 @@ pub(super) fn point_flux(
         .clipped(energies[0], energies[energies.len() - 1])
 }
 
-/// Folds every sample of every initial state of scan point `p` into `folds`.
-fn fold_point(
-    s: &Scenario,
-    p: usize,
-    layout: &Layout,
-    energies: &[f64],
-    rows: &[&EnergyResult],
-    folds: &mut Folds,
-) {
+/// Folds every sample of every initial state of one scan point into `folds`.
+fn fold_point(s: &Scenario, layout: &Layout, at: &PointRows, folds: &mut Folds) {
+    let (p, energies) = (at.p, at.energies);
     let Some(clipped) = point_flux(s, p, energies) else {
         return;
     };
@@ -268,8 +149,7 @@ fn fold_point(
         .detector
         .as_ref()
         .expect("day/night datasets need [detector]");
-    let point = s.scan_point(p);
-    let pd = point.detector.as_ref().unwrap_or(d);
+    let pd = s.scan_point(p).detector.as_ref().unwrap_or(d);
     let response = response_of(&d.response);
     let base = Interaction {
         millicharge_e: pd.millicharge_e,
@@ -277,9 +157,8 @@ fn fold_point(
         ..Default::default()
     };
     let (ni, nt) = (layout.ni, d.recoil_mev.len());
-    let bins = layout.bins(point, rows);
     for i in 0..ni {
-        for (k, sample) in layout.samples(rows, &bins, i).iter().enumerate() {
+        for (k, sample) in at.samples(layout, i).iter().enumerate() {
             // The recoil grid is validated (> 0, finite), so folding cannot fail.
             let spec = recoil_spectrum(&clipped, &d.recoil_mev, &base, |e| {
                 sample.at(energies, s.model.basis, e)
@@ -364,15 +243,6 @@ fn datasets(
     out
 }
 
-/// The name of sample `k`: day, night, then the night bins.
-fn sample_name(s: &Scenario, k: usize) -> String {
-    match k {
-        0 => "day".into(),
-        1 => "night".into(),
-        _ => s.arrival.night_bins[k - 2].name.clone(),
-    }
-}
-
 /// Recoil spectrum, observed spectrum and rate of the day and (with chords) the night.
 fn sample_datasets(
     s: &Scenario,
@@ -421,17 +291,6 @@ fn bin_datasets(
     let ni = header.initial_states.len();
     let nt = s.detector.as_ref().map_or(0, |d| d.recoil_mev.len());
     let names: Vec<String> = (0..nb).map(|b| sample_name(s, b + 2)).collect();
-    let stack = |v: &[Vec<f64>], per: usize| -> Vec<f64> {
-        // [nb][scan, ni, per] -> [scan, nb, ni, per]
-        let n_scan = v[2].len() / (ni * per);
-        let mut out = Vec::with_capacity(n_scan * nb * ni * per);
-        for p in 0..n_scan {
-            for item in v.iter().skip(2) {
-                out.extend_from_slice(&item[p * ni * per..(p + 1) * ni * per]);
-            }
-        }
-        out
-    };
     let mut shape_bt = header.scan_shape();
     shape_bt.extend([nb, ni, nt]);
     let mut shape_br = header.scan_shape();
@@ -443,14 +302,14 @@ fn bin_datasets(
             "s^-1 MeV^-1",
             format!("observed spectrum in each night bin ({}), resolution {resolution}; axes [scan..., nBins, nI, nT]", names.join(", ")),
             shape_bt,
-            stack(&folds.observed, nt),
+            stack_bins(&folds.observed, ni, nt),
         ),
         derived(
             &format!("{GROUP}/rate_night_bins"),
             "s^-1",
             format!("rate in each night bin ({}) in the window ({window}), as if the Sun stayed in the bin all year; axes [scan..., nBins, nI]", names.join(", ")),
             shape_br,
-            stack(&folds.rates, 1),
+            stack_bins(&folds.rates, ni, 1),
         ),
     ]
 }
@@ -462,12 +321,7 @@ fn asymmetry_datasets(
     shape_t: Vec<usize>,
     shape_r: Vec<usize>,
 ) -> Vec<DerivedDataset> {
-    let of = |v: &[Vec<f64>]| -> Vec<f64> {
-        v[0].iter()
-            .zip(&v[1])
-            .map(|(a, b)| asymmetry(*a, *b))
-            .collect()
-    };
+    let of = |v: &[Vec<f64>]| against_day(v, 1);
     vec![
         derived(
             &format!("{GROUP}/day_night_asymmetry"),
@@ -499,6 +353,11 @@ fn add_attributes(ds: &mut DerivedDataset, r: &ResponseSpec, words: &Wording, in
         ("resolution".into(), words.resolution.clone()),
         ("energy".into(), words.variable.into()),
     ];
+    warn_incomplete(ds, incomplete);
+}
+
+/// The warning of unfinished scan points (none when every point finished).
+fn warn_incomplete(ds: &mut DerivedDataset, incomplete: usize) {
     if incomplete > 0 {
         ds.text_attrs.push((
             "warning".into(),

@@ -1,18 +1,24 @@
 //! `/detector/cc_*` (derived, with `[detector] deuterons` next to the ν–e day/night
-//! datasets): ν_e CC on deuterium of the decoherent arrival — the electron spectrum by day
-//! and by (exposure-averaged) night, after the `[detector] response`, the rates in its window
-//! and A_DN per electron energy and for the rate. The ν_e probability of the arrival is
-//! interpolated linearly in E like the ν–e channel's weights; the flux is the same clipped
-//! table. The physics is [`crate::detector::deuteron`].
+//! datasets): ν_e CC on deuterium of the decoherent arrival — the electron spectrum by day,
+//! by (exposure-averaged) night and in each named night bin, after the `[detector]
+//! response`, the rates in its window and A_DN per electron energy and for the rate (each
+//! night bin against the day too). The ν_e probability of the arrival is interpolated
+//! linearly in E like the ν–e channel's weights; the flux is the same clipped table. The
+//! physics is [`crate::detector::deuteron`].
 
-use super::day_night::{point_flux, response_of, Layout, GROUP};
+use super::day_night::{point_flux, response_of, GROUP};
+use super::day_night_samples::{
+    against_day, bin_names, bins_against_day, rate_datasets, sample_name, stack_bins, Layout,
+    PointRows,
+};
 use super::derived;
-use crate::detector::day_night::{asymmetry, observed_spectrum, window_rate};
+use crate::detector::day_night::{observed_spectrum, window_rate};
 use crate::detector::deuteron::fold_cc_spectrum;
-use crate::output::{DerivedDataset, EnergyResult, RunHeader};
+use crate::output::{DerivedDataset, RunHeader};
 use crate::scenario::Scenario;
 
-/// The CC folds of day (k = 0) and night (k = 1): per sample [scan, nI, nT] and [scan, nI].
+/// The CC folds of every sample (day, night, night bins): per sample [scan, nI, nT] and
+/// [scan, nI].
 pub(super) struct CcFolds {
     spectra: Vec<Vec<f64>>,
     observed: Vec<Vec<f64>>,
@@ -22,11 +28,11 @@ pub(super) struct CcFolds {
 }
 
 impl CcFolds {
-    /// `None` without `[detector] deuterons` or without a night (nothing to compare).
+    /// `None` without `[detector] deuterons`.
     pub(super) fn new(s: &Scenario, layout: &Layout) -> Option<CcFolds> {
         let d = s.detector.as_ref()?;
         d.deuterons?;
-        let n_samples = layout.n_samples().min(2);
+        let n_samples = layout.n_samples();
         let (ni, nt, n_scan) = (layout.ni, d.recoil_mev.len(), s.n_scan_points());
         Some(CcFolds {
             spectra: vec![vec![f64::NAN; n_scan * ni * nt]; n_samples],
@@ -37,15 +43,9 @@ impl CcFolds {
         })
     }
 
-    /// Folds day and night of every initial state of scan point `p`.
-    pub(super) fn fold_point(
-        &mut self,
-        s: &Scenario,
-        p: usize,
-        layout: &Layout,
-        energies: &[f64],
-        rows: &[&EnergyResult],
-    ) {
+    /// Folds every sample of every initial state of one scan point.
+    pub(super) fn fold_point(&mut self, s: &Scenario, layout: &Layout, at: &PointRows) {
+        let (p, energies) = (at.p, at.energies);
         let (Some(clipped), Some(d)) = (point_flux(s, p, energies), s.detector.as_ref()) else {
             return;
         };
@@ -53,8 +53,7 @@ impl CcFolds {
         let response = response_of(&d.response);
         let (ni, nt) = (self.ni, self.nt);
         for i in 0..ni {
-            let samples = layout.samples(rows, &[], i);
-            for (k, sample) in samples.iter().take(self.spectra.len()).enumerate() {
+            for (k, sample) in at.samples(layout, i).iter().enumerate() {
                 let spec: Vec<f64> = fold_cc_spectrum(&clipped, &d.recoil_mev, |e| {
                     sample.at(energies, s.model.basis, e).0.neutrino[0]
                 })
@@ -70,16 +69,20 @@ impl CcFolds {
         }
     }
 
-    /// The CC datasets.
-    pub(super) fn datasets(self, header: &RunHeader, window: &str) -> Vec<DerivedDataset> {
+    /// The CC datasets; `window` names the response's window.
+    pub(super) fn datasets(
+        self,
+        s: &Scenario,
+        header: &RunHeader,
+        window: &str,
+    ) -> Vec<DerivedDataset> {
         let mut shape_t = header.scan_shape();
         shape_t.extend([self.ni, self.nt]);
-        let mut shape_r = header.scan_shape();
-        shape_r.push(self.ni);
         let what = "nu_e CC on deuterium (Nakamura et al. NPA 707 (2002) 561) of the decoherent arrival, \
                     deuterons x int phi(E) P_ee(E) dsigma/dT dE over the flux inside the [energy] grid";
         let mut out = Vec::new();
-        for (k, n) in ["day", "night"].iter().enumerate().take(self.spectra.len()) {
+        for k in 0..self.spectra.len().min(2) {
+            let n = sample_name(s, k);
             out.push(derived(
                 &format!("{GROUP}/cc_spectrum_{n}"),
                 "s^-1 MeV^-1",
@@ -94,36 +97,51 @@ impl CcFolds {
                 shape_t.clone(),
                 self.observed[k].clone(),
             ));
-            out.push(derived(
-                &format!("{GROUP}/cc_rate_{n}"),
-                "s^-1",
-                format!("{n}: CC events per second in the window ({window}); axes [scan..., nI]"),
-                shape_r.clone(),
-                self.rates[k].clone(),
-            ));
         }
-        if self.spectra.len() == 2 {
-            let of = |v: &[Vec<f64>]| -> Vec<f64> {
-                v[0].iter()
-                    .zip(&v[1])
-                    .map(|(a, b)| asymmetry(*a, *b))
-                    .collect()
-            };
+        if self.spectra.len() > 1 {
             out.push(derived(
                 &format!("{GROUP}/cc_day_night_asymmetry"),
                 "1",
                 "A_DN = 2(D - N)/(D + N) of the observed CC spectra per observed electron energy; axes [scan..., nI, nT]".into(),
                 shape_t,
-                of(&self.observed),
-            ));
-            out.push(derived(
-                &format!("{GROUP}/cc_rate_day_night_asymmetry"),
-                "1",
-                format!("A_DN = 2(D - N)/(D + N) of the CC rates in the window ({window}); axes [scan..., nI]"),
-                shape_r,
-                of(&self.rates),
+                against_day(&self.observed, 1),
             ));
         }
+        if self.spectra.len() > 2 {
+            out.extend(self.bin_spectra(s, header));
+        }
+        let rates = format!("CC events per second in the window ({window})");
+        out.extend(rate_datasets(
+            s,
+            header,
+            &self.rates,
+            (GROUP, "cc_"),
+            &rates,
+        ));
         out
+    }
+
+    /// The observed spectrum of each night bin and its A_DN against the day.
+    fn bin_spectra(&self, s: &Scenario, header: &RunHeader) -> Vec<DerivedDataset> {
+        let (ni, nt) = (self.ni, self.nt);
+        let mut shape = header.scan_shape();
+        shape.extend([self.spectra.len() - 2, ni, nt]);
+        let bins = bin_names(s);
+        vec![
+            derived(
+                &format!("{GROUP}/cc_observed_spectrum_night_bins"),
+                "s^-1 MeV^-1",
+                format!("observed CC electron spectrum in each night bin ({bins}), as if the Sun stayed in it all year; axes [scan..., nBins, nI, nT]"),
+                shape.clone(),
+                stack_bins(&self.observed, ni, nt),
+            ),
+            derived(
+                &format!("{GROUP}/cc_day_night_asymmetry_night_bins"),
+                "1",
+                format!("A_DN = 2(D - N_bin)/(D + N_bin) of the observed CC spectra of the day and each night bin ({bins}) per observed electron energy; axes [scan..., nBins, nI, nT]"),
+                shape,
+                bins_against_day(&self.observed, ni, nt),
+            ),
+        ]
     }
 }

@@ -20,6 +20,8 @@
 pub mod collective;
 pub mod day_night;
 mod day_night_cc;
+mod day_night_nc;
+mod day_night_samples;
 pub mod decoherence;
 pub mod detector;
 pub mod mixing;

@@ -61,6 +61,11 @@ pub struct EnergyHamiltonian<const D: usize> {
     entries: Vec<(usize, usize, Complex64)>,
     /// Scalar k's entries are `entries[first[k]..first[k + 1]]` (a zero scalar skips them).
     first: [usize; N_SCALARS + 1],
+    /// For each half of the basis (indices 0..D/2 and D/2..D): the entries of `entries`
+    /// inside it, in the same order, as (k, column-major index within the half, entry): what
+    /// [`Self::block_at_with_slope`] adds for a decoupled half, without filtering D² indices
+    /// on every evaluation.
+    halves: [Vec<(usize, usize, Complex64)>; 2],
 }
 
 /// Flavour-space blocks of one term: AA, BB and the flip block BA (AB = BA†).
@@ -128,12 +133,14 @@ impl<const D: usize> EnergyHamiltonian<D> {
         for (k, f) in first.iter_mut().enumerate() {
             *f = entries.partition_point(|e| e.0 < k);
         }
+        let halves = [0, n].map(|offset| block_entries::<D>(&entries, (offset, n)));
         EnergyHamiltonian {
             energy_ev,
             h0: place(&h0),
             terms,
             entries,
             first,
+            halves,
         }
     }
 
@@ -206,22 +213,17 @@ impl<const D: usize> EnergyHamiltonian<D> {
             }
         }
         dh.fill(Complex64::new(0.0, 0.0));
-        let inside = offset..offset + n;
-        for k in 0..N_SCALARS {
-            if s[k] == 0.0 && ds[k] == 0.0 {
-                continue;
-            }
-            for &(_, i, t) in self.scalar_entries(k) {
-                let (r, c) = (i % D, i / D);
-                if !(inside.contains(&r) && inside.contains(&c)) {
-                    continue;
-                }
-                let j = (c - offset) * n + (r - offset);
-                for (out, d) in [(&mut *h, s[k]), (&mut *dh, ds[k])] {
-                    if d != 0.0 {
-                        out[j].re += d * t.re;
-                        out[j].im += d * t.im;
-                    }
+        let half = if 2 * n == D && (offset == 0 || offset == n) {
+            None
+        } else {
+            Some(block_entries::<D>(&self.entries, (offset, n)))
+        };
+        let entries = half.as_deref().unwrap_or(&self.halves[offset / n.max(1)]);
+        for &(k, j, t) in entries {
+            for (out, d) in [(&mut *h, s[k]), (&mut *dh, ds[k])] {
+                if d != 0.0 {
+                    out[j].re += d * t.re;
+                    out[j].im += d * t.im;
                 }
             }
         }
@@ -258,6 +260,21 @@ impl<const D: usize> EnergyHamiltonian<D> {
             })
         })
     }
+}
+
+/// The entries (k, column-major index i of the D×D matrix, G_k entry) inside the block of
+/// indices `offset .. offset + n`, as (k, column-major index within the block, entry), in
+/// their order.
+fn block_entries<const D: usize>(
+    entries: &[(usize, usize, Complex64)],
+    (offset, n): (usize, usize),
+) -> Vec<(usize, usize, Complex64)> {
+    let inside = offset..offset + n;
+    entries
+        .iter()
+        .filter(|(_, i, _)| inside.contains(&(i % D)) && inside.contains(&(i / D)))
+        .map(|&(k, i, t)| (k, (i / D - offset) * n + (i % D - offset), t))
+        .collect()
 }
 
 /// The scalars that can be nonzero in a medium with the given quantities.

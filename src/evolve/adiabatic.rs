@@ -509,7 +509,6 @@ mod tests {
         g[(1, 1)] = C::new(slope[1], 0.0);
         Node {
             x_km,
-            h: CMat::<2>::zeros(),
             lambda,
             w: CMat::<2>::identity(),
             g,

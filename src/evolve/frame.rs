@@ -45,7 +45,6 @@ impl<const D: usize> Blocks<D> {
 #[derive(Debug, Clone, Copy)]
 pub struct Node<const D: usize> {
     pub x_km: f64,
-    pub h: CMat<D>,
     /// Eigenvalues λ_a (km⁻¹), in matched order.
     pub lambda: [f64; D],
     /// Eigenvectors (columns), matched and gauge-fixed.
@@ -94,7 +93,6 @@ impl<const D: usize> Node<D> {
         let cluster = cluster_labels(&e.values, &block);
         let mut node = Node {
             x_km,
-            h: *h,
             lambda: e.values,
             w: e.vectors,
             g: CMat::<D>::zeros(),
@@ -142,7 +140,7 @@ impl<const D: usize> Node<D> {
         // Warm start from the left node's eigenbasis: W = W₀ V, so the overlap O = W₀†W is V.
         let (values, o_raw) = hermitian_eigen_from(h, &left.w, &left.block);
         if has_clusters(&left.cluster) {
-            *self = Self::matched_clusters(x_km, h, slope, left, berry, &values, &o_raw)?;
+            *self = Self::matched_clusters(x_km, slope, left, berry, &values, &o_raw)?;
             return Ok(());
         }
         let mut perm = [usize::MAX; D];
@@ -177,19 +175,16 @@ impl<const D: usize> Node<D> {
         // W₀ V inherits W₀'s round-off, and the next step's left node is this one: without
         // re-orthonormalising, the non-unitarity would grow along the track.
         let w = orthonormalized(&mul_maybe_sparse(left.has_blocks(), &left.w, &v));
-        *self = Node {
-            x_km,
-            h: *h,
-            lambda,
-            w,
-            g: CMat::<D>::zeros(),
-            block: left.block,
-            k: CMat::<D>::zeros(),
-            cluster: left.cluster,
-            mu: lambda,
-            e_off: CMat::<D>::zeros(),
-            z: CMat::<D>::identity(),
-        };
+        // Field by field: a `*self = Node { .. }` builds the node aside and copies it over.
+        self.x_km = x_km;
+        self.lambda = lambda;
+        self.w = w;
+        self.block = left.block;
+        self.cluster = left.cluster;
+        self.mu = lambda;
+        self.e_off = CMat::<D>::zeros();
+        self.z = CMat::<D>::identity();
+        // G and k: written by the couplings.
         self.couplings(slope, berry.then_some(&v))
     }
 
@@ -232,10 +227,8 @@ impl<const D: usize> Node<D> {
     /// takes the new columns carrying most of their weight in P's subspace, rotated by the
     /// polar factor Q so that O_PP is Hermitian positive definite (a singleton: the phase
     /// gauge of [`Self::matched`]); E_P = Q† diag(μ) Q.
-    #[allow(clippy::too_many_arguments)]
     fn matched_clusters(
         x_km: f64,
-        h: &CMat<D>,
         slope: &CMat<D>,
         left: &Node<D>,
         berry: bool,
@@ -283,7 +276,6 @@ impl<const D: usize> Node<D> {
         let w = orthonormalized(&mul_maybe_sparse(left.has_blocks(), &left.w, &v));
         let mut node = Node {
             x_km,
-            h: *h,
             lambda,
             w,
             g: CMat::<D>::zeros(),

@@ -54,4 +54,20 @@ impl<'a, const D: usize, H: PathHamiltonian<D> + ?Sized> Evaluator<'a, D, H> {
         }
         Ok((m, d))
     }
+
+    /// [`Self::h_and_slope`] written into `h` and `slope` (the kinked step's nodes).
+    pub fn h_and_slope_into(
+        &mut self,
+        x_km: f64,
+        side: Side,
+        h: &mut CMat<D>,
+        slope: &mut CMat<D>,
+    ) -> Result<(), EvolveError> {
+        self.stats.h_evaluations += 1;
+        self.h.h_and_slope_into(x_km, side, h, slope)?;
+        if !(finite(h) && finite(slope)) {
+            return Err(EvolveError::NonFinite { x_km });
+        }
+        Ok(())
+    }
 }

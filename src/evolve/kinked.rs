@@ -59,6 +59,9 @@ pub(crate) fn kinked_step<const D: usize, H: PathHamiltonian<D> + ?Sized>(
     let mut mid = *node0;
     let mut slots = [*node0, *node0];
     let mut cur: Option<usize> = None;
+    // H and H′ at the piece's midpoint and end (and, at a kink, H′ from the right).
+    let (mut hm, mut dm) = (CMat::<D>::zeros(), CMat::<D>::zeros());
+    let (mut he, mut de) = (CMat::<D>::zeros(), CMat::<D>::zeros());
     let (mut ik, mut is) = (0, 0);
     let last_slot = loop {
         let nk = kinks.get(ik).copied().unwrap_or(f64::INFINITY);
@@ -75,7 +78,7 @@ pub(crate) fn kinked_step<const D: usize, H: PathHamiltonian<D> + ?Sized>(
             continue;
         }
         let xmid = 0.5 * (s0 + s1);
-        let (hm, dm) = ev.h_and_slope(xmid, Side::Right)?;
+        ev.h_and_slope_into(xmid, Side::Right, &mut hm, &mut dm)?;
         if mid.rematch(xmid, &hm, &dm, node0, berry).is_err() {
             return Ok(None);
         }
@@ -86,7 +89,7 @@ pub(crate) fn kinked_step<const D: usize, H: PathHamiltonian<D> + ?Sized>(
         } else {
             Side::Right
         };
-        let (he, de) = ev.h_and_slope(s1, side)?;
+        ev.h_and_slope_into(s1, side, &mut he, &mut de)?;
         let e = cur.map_or(0, |i| 1 - i);
         let (lo, hi) = slots.split_at_mut(1);
         let (left, end): (&Node<D>, &mut Node<D>) = match cur {
@@ -156,10 +159,13 @@ pub(crate) fn kinked_step<const D: usize, H: PathHamiltonian<D> + ?Sized>(
         }
         // The right node: `end` itself, or at a kink `end` with the slope from the right.
         if is_kink {
-            let (_, dr) = ev.h_and_slope(s1, Side::Right)?;
+            // H is continuous at the kink: only H′ from the right is new (into `de`: the
+            // left one served `end` above).
+            ev.h_and_slope_into(s1, Side::Right, &mut he, &mut de)?;
+            let dr = &de;
             let k_end = slots[e].k;
             let r = &mut slots[e];
-            if r.set_slope(&dr, node0, berry).is_err() {
+            if r.set_slope(dr, node0, berry).is_err() {
                 return Ok(None);
             }
             for a in 0..D {

@@ -66,6 +66,8 @@ pub struct EnergyHamiltonian<const D: usize> {
     /// [`Self::block_at_with_slope`] adds for a decoupled half, without filtering D² indices
     /// on every evaluation.
     halves: [Vec<(usize, usize, Complex64)>; 2],
+    /// H₀ on each half, column-major N×N.
+    halves_h0: [Vec<Complex64>; 2],
 }
 
 /// Flavour-space blocks of one term: AA, BB and the flip block BA (AB = BA†).
@@ -134,13 +136,20 @@ impl<const D: usize> EnergyHamiltonian<D> {
             *f = entries.partition_point(|e| e.0 < k);
         }
         let halves = [0, n].map(|offset| block_entries::<D>(&entries, (offset, n)));
+        let h0 = place(&h0);
+        let halves_h0 = [0, n].map(|offset| {
+            (0..n * n)
+                .map(|i| h0[(offset + i % n, offset + i / n)])
+                .collect()
+        });
         EnergyHamiltonian {
             energy_ev,
-            h0: place(&h0),
+            h0,
             terms,
             entries,
             first,
             halves,
+            halves_h0,
         }
     }
 
@@ -207,18 +216,20 @@ impl<const D: usize> EnergyHamiltonian<D> {
         dh: &mut [Complex64],
     ) {
         let (s, ds) = scalars_and_slopes(point, slope);
-        for c in 0..n {
-            for r in 0..n {
-                h[c * n + r] = self.h0[(offset + r, offset + c)];
+        let is_half = 2 * n == D && (offset == 0 || offset == n);
+        let which = usize::from(offset != 0);
+        if is_half {
+            h.copy_from_slice(&self.halves_h0[which]);
+        } else {
+            for c in 0..n {
+                for r in 0..n {
+                    h[c * n + r] = self.h0[(offset + r, offset + c)];
+                }
             }
         }
         dh.fill(Complex64::new(0.0, 0.0));
-        let half = if 2 * n == D && (offset == 0 || offset == n) {
-            None
-        } else {
-            Some(block_entries::<D>(&self.entries, (offset, n)))
-        };
-        let entries = half.as_deref().unwrap_or(&self.halves[offset / n.max(1)]);
+        let other = (!is_half).then(|| block_entries::<D>(&self.entries, (offset, n)));
+        let entries = other.as_deref().unwrap_or(&self.halves[which]);
         for &(k, j, t) in entries {
             for (out, d) in [(&mut *h, s[k]), (&mut *dh, ds[k])] {
                 if d != 0.0 {

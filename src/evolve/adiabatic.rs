@@ -136,18 +136,40 @@ pub(crate) fn filon_pair(
     filon_terms(k, gap, u, h).map(|(quad, lin, _)| (quad, lin))
 }
 
-/// [`filon_pair`] and the sizes |c₁|d and |c₂|d² of the linear and quadratic terms of k/gap
-/// at the step's ends (zero when the phase is too small for Filon and Simpson is used).
-fn filon_terms(
-    k: [C; 3],
-    gap: [f64; 3],
-    u: [f64; 3],
-    h: f64,
-) -> Result<(C, C, [f64; 2]), Structural> {
+/// The linear and quadratic terms c₁d and c₂d² of k/gap at the step's ends, whose sizes
+/// [`Terms::sizes`] the in-cluster indicator needs (taken only there: two hypot per pair
+/// and piece otherwise spent on every Filon pair).
+struct Terms {
+    c1: C,
+    c2: C,
+    d: f64,
+}
+
+impl Terms {
+    /// |c₁|d and |c₂|d² (zero when the phase is too small for Filon and Simpson is used).
+    fn sizes(&self) -> [f64; 2] {
+        [
+            self.c1.norm() * self.d.abs(),
+            self.c2.norm() * self.d * self.d,
+        ]
+    }
+}
+
+/// [`filon_pair`] and the terms of k/gap behind [`Terms::sizes`].
+fn filon_terms(k: [C; 3], gap: [f64; 3], u: [f64; 3], h: f64) -> Result<(C, C, Terms), Structural> {
     let d = 0.5 * u[2];
     if d.abs() < 1e-6 {
         let (q, l) = simpson_pair(k, u, h);
-        return Ok((q, l, [0.0; 2]));
+        let zero = C::new(0.0, 0.0);
+        return Ok((
+            q,
+            l,
+            Terms {
+                c1: zero,
+                c2: zero,
+                d: 0.0,
+            },
+        ));
     }
     let uc = d;
     let v = [-d, u[1] - uc, d];
@@ -166,7 +188,7 @@ fn filon_terms(
     let e = C::new(0.0, uc).exp();
     let quad = e * (c0 * m[0] + c1 * m[1] + c2 * m[2]);
     let lin = e * ((g[0] + g[2]) * 0.5 * m[0] + (g[2] - g[0]) / (2.0 * d) * m[1]);
-    Ok((quad, lin, [c1.norm() * d.abs(), c2.norm() * d * d]))
+    Ok((quad, lin, Terms { c1, c2, d }))
 }
 
 /// ∫ k_ab e^{iu} dx by Simpson in x, with the trapezoid as the lower-order partner: for
@@ -209,7 +231,7 @@ pub(crate) fn cluster_pair(k: [C; 3], gap: [f64; 3], u: [f64; 3], h: f64) -> (C,
     let one_sign = gap[0] * gap[1] > 0.0 && gap[0] * gap[2] > 0.0;
     if one_sign && lo >= 0.25 * hi {
         if let Ok((q, l, terms)) = filon_terms(k, gap, u, h) {
-            return cluster_indicator(q, l, terms);
+            return cluster_indicator(q, l, terms.sizes());
         }
     }
     let (quad, trap) = simpson_pair(k, u, h);
@@ -487,7 +509,6 @@ mod tests {
         g[(1, 1)] = C::new(slope[1], 0.0);
         Node {
             x_km,
-            h: CMat::<2>::zeros(),
             lambda,
             w: CMat::<2>::identity(),
             g,

@@ -45,7 +45,6 @@ impl<const D: usize> Blocks<D> {
 #[derive(Debug, Clone, Copy)]
 pub struct Node<const D: usize> {
     pub x_km: f64,
-    pub h: CMat<D>,
     /// Eigenvalues λ_a (km⁻¹), in matched order.
     pub lambda: [f64; D],
     /// Eigenvectors (columns), matched and gauge-fixed.
@@ -94,7 +93,6 @@ impl<const D: usize> Node<D> {
         let cluster = cluster_labels(&e.values, &block);
         let mut node = Node {
             x_km,
-            h: *h,
             lambda: e.values,
             w: e.vectors,
             g: CMat::<D>::zeros(),
@@ -123,10 +121,27 @@ impl<const D: usize> Node<D> {
         left: &Node<D>,
         berry: bool,
     ) -> Result<Self, Mismatch> {
+        let mut node = *left;
+        node.rematch(x_km, h, slope, left, berry)?;
+        Ok(node)
+    }
+
+    /// [`Self::matched`] written over `self` (whose content is discarded): the kinked step's
+    /// nodes live in fixed slots instead of being moved through `Result`s (a node is ~1 kB).
+    /// On an error `self` holds no usable node.
+    pub fn rematch(
+        &mut self,
+        x_km: f64,
+        h: &CMat<D>,
+        slope: &CMat<D>,
+        left: &Node<D>,
+        berry: bool,
+    ) -> Result<(), Mismatch> {
         // Warm start from the left node's eigenbasis: W = W₀ V, so the overlap O = W₀†W is V.
         let (values, o_raw) = hermitian_eigen_from(h, &left.w, &left.block);
         if has_clusters(&left.cluster) {
-            return Self::matched_clusters(x_km, h, slope, left, berry, &values, &o_raw);
+            *self = Self::matched_clusters(x_km, slope, left, berry, &values, &o_raw)?;
+            return Ok(());
         }
         let mut perm = [usize::MAX; D];
         let mut used = [false; D];
@@ -160,21 +175,17 @@ impl<const D: usize> Node<D> {
         // W₀ V inherits W₀'s round-off, and the next step's left node is this one: without
         // re-orthonormalising, the non-unitarity would grow along the track.
         let w = orthonormalized(&mul_maybe_sparse(left.has_blocks(), &left.w, &v));
-        let mut node = Node {
-            x_km,
-            h: *h,
-            lambda,
-            w,
-            g: CMat::<D>::zeros(),
-            block: left.block,
-            k: CMat::<D>::zeros(),
-            cluster: left.cluster,
-            mu: lambda,
-            e_off: CMat::<D>::zeros(),
-            z: CMat::<D>::identity(),
-        };
-        node.couplings(slope, berry.then_some(&v))?;
-        Ok(node)
+        // Field by field: a `*self = Node { .. }` builds the node aside and copies it over.
+        self.x_km = x_km;
+        self.lambda = lambda;
+        self.w = w;
+        self.block = left.block;
+        self.cluster = left.cluster;
+        self.mu = lambda;
+        self.e_off = CMat::<D>::zeros();
+        self.z = CMat::<D>::identity();
+        // G and k: written by the couplings.
+        self.couplings(slope, berry.then_some(&v))
     }
 
     /// The same node with the other one-sided slope: at a kink H is continuous, so the
@@ -188,26 +199,36 @@ impl<const D: usize> Node<D> {
         berry: bool,
     ) -> Result<Self, Mismatch> {
         let mut node = *self;
+        node.set_slope(slope, left, berry)?;
+        Ok(node)
+    }
+
+    /// [`Self::with_slope`] in place. On an error `self` holds no usable node.
+    pub fn set_slope(
+        &mut self,
+        slope: &CMat<D>,
+        left: &Node<D>,
+        berry: bool,
+    ) -> Result<(), Mismatch> {
         let o = berry.then(|| mul_maybe_sparse(left.has_blocks(), &left.w.adjoint(), &self.w));
         // The same rule as the node was built with: with clusters the couplings inside them
         // are E_P plus the gauge term, and the phase slope is E′_aa (not λ′ from
         // G/(λ_b − λ_a), which is meaningless, or infinite, there).
         if has_clusters(&self.cluster) {
-            node.cluster_couplings(slope, &self.z, o.as_ref());
+            let z = self.z;
+            self.cluster_couplings(slope, &z, o.as_ref());
+            Ok(())
         } else {
-            node.couplings(slope, o.as_ref())?;
+            self.couplings(slope, o.as_ref())
         }
-        Ok(node)
     }
 
     /// [`Self::matched`] when the left node has clusters: each of the left node's clusters P
     /// takes the new columns carrying most of their weight in P's subspace, rotated by the
     /// polar factor Q so that O_PP is Hermitian positive definite (a singleton: the phase
     /// gauge of [`Self::matched`]); E_P = Q† diag(μ) Q.
-    #[allow(clippy::too_many_arguments)]
     fn matched_clusters(
         x_km: f64,
-        h: &CMat<D>,
         slope: &CMat<D>,
         left: &Node<D>,
         berry: bool,
@@ -255,7 +276,6 @@ impl<const D: usize> Node<D> {
         let w = orthonormalized(&mul_maybe_sparse(left.has_blocks(), &left.w, &v));
         let mut node = Node {
             x_km,
-            h: *h,
             lambda,
             w,
             g: CMat::<D>::zeros(),

@@ -53,9 +53,17 @@ pub(crate) fn kinked_step<const D: usize, H: PathHamiltonian<D> + ?Sized>(
     let mut max_jump: f64 = 0.0;
     // e^{iΦ_a} at the current piece boundary: D sincos per piece instead of one per entry.
     let mut e_phi = [C::new(1.0, 0.0); D];
-    let mut left = *node0;
+    // The piece's midpoint node, and two slots that take turns as a piece's left and right
+    // nodes (`cur`: the slot holding the left one, None for node0): nodes are written in
+    // place, never moved (each is ~1 kB).
+    let mut mid = *node0;
+    let mut slots = [*node0, *node0];
+    let mut cur: Option<usize> = None;
+    // H and H′ at the piece's midpoint and end (and, at a kink, H′ from the right).
+    let (mut hm, mut dm) = (CMat::<D>::zeros(), CMat::<D>::zeros());
+    let (mut he, mut de) = (CMat::<D>::zeros(), CMat::<D>::zeros());
     let (mut ik, mut is) = (0, 0);
-    let n1 = loop {
+    let last_slot = loop {
         let nk = kinks.get(ik).copied().unwrap_or(f64::INFINITY);
         let ns = special.get(is).copied().unwrap_or(f64::INFINITY);
         let s1 = nk.min(ns).min(x1);
@@ -64,27 +72,36 @@ pub(crate) fn kinked_step<const D: usize, H: PathHamiltonian<D> + ?Sized>(
         let special_idx = (!last && ns == s1).then_some(is);
         ik += usize::from(is_kink);
         is += usize::from(special_idx.is_some());
-        let s0 = left.x_km;
+        let s0 = cur.map_or(node0.x_km, |i| slots[i].x_km);
         let dx = s1 - s0;
         if dx <= 0.0 {
             continue;
         }
         let xmid = 0.5 * (s0 + s1);
-        let (hm, dm) = ev.h_and_slope(xmid, Side::Right)?;
-        let Ok(mid) = Node::matched(xmid, &hm, &dm, node0, berry) else {
+        ev.h_and_slope_into(xmid, Side::Right, &mut hm, &mut dm)?;
+        if mid.rematch(xmid, &hm, &dm, node0, berry).is_err() {
             return Ok(None);
-        };
+        }
+        let mid = &mid;
         // The piece ends with H′ from its own side.
         let side = if last || is_kink {
             Side::Left
         } else {
             Side::Right
         };
-        let (he, de) = ev.h_and_slope(s1, side)?;
-        let Ok(end) = Node::matched(s1, &he, &de, node0, berry) else {
-            return Ok(None);
+        ev.h_and_slope_into(s1, side, &mut he, &mut de)?;
+        let e = cur.map_or(0, |i| 1 - i);
+        let (lo, hi) = slots.split_at_mut(1);
+        let (left, end): (&Node<D>, &mut Node<D>) = match cur {
+            None => (node0, &mut lo[0]),
+            Some(0) => (&lo[0], &mut hi[0]),
+            Some(_) => (&hi[0], &mut lo[0]),
         };
-        let ph = phases([&left, &mid, &end], dx);
+        if end.rematch(s1, &he, &de, node0, berry).is_err() {
+            return Ok(None);
+        }
+        let end: &Node<D> = end;
+        let ph = phases([left, mid, end], dx);
         phase_err += ph.err;
         let mut piece_omega1 = CMat::<D>::zeros();
         for a in 0..D {
@@ -98,7 +115,7 @@ pub(crate) fn kinked_step<const D: usize, H: PathHamiltonian<D> + ?Sized>(
                 if k.iter().all(|z| *z == zero) {
                     continue;
                 }
-                let gap = [&left, &mid, &end].map(|n| n.lambda[a] - n.lambda[b]);
+                let gap = [left, mid, end].map(|n| n.lambda[a] - n.lambda[b]);
                 let u = [0.0, ph.mid[a] - ph.mid[b], ph.end[a] - ph.end[b]];
                 // As in a smooth step: a pair inside one of node0's clusters may touch or
                 // change order (its gap is that of diag E_P, its phase tiny); any other
@@ -138,30 +155,34 @@ pub(crate) fn kinked_step<const D: usize, H: PathHamiltonian<D> + ?Sized>(
             omega1: piece_omega1,
         });
         if last {
-            break end;
+            break e;
         }
-        let right = if is_kink {
-            let (_, dr) = ev.h_and_slope(s1, Side::Right)?;
-            let Ok(r) = end.with_slope(&dr, node0, berry) else {
+        // The right node: `end` itself, or at a kink `end` with the slope from the right.
+        if is_kink {
+            // H is continuous at the kink: only H′ from the right is new (into `de`: the
+            // left one served `end` above).
+            ev.h_and_slope_into(s1, Side::Right, &mut he, &mut de)?;
+            let dr = &de;
+            let k_end = slots[e].k;
+            let r = &mut slots[e];
+            if r.set_slope(dr, node0, berry).is_err() {
                 return Ok(None);
-            };
+            }
             for a in 0..D {
                 for b in 0..D {
                     if a != b {
-                        max_jump = max_jump.max((r.k[(a, b)] - end.k[(a, b)]).norm());
+                        max_jump = max_jump.max((r.k[(a, b)] - k_end[(a, b)]).norm());
                     }
                 }
             }
-            r
-        } else {
-            end
-        };
+        }
         if let Some(g) = special_idx {
-            k_gauss[g] = right.k;
+            k_gauss[g] = slots[e].k;
             phi_gauss[g] = phi;
         }
-        left = right;
+        cur = Some(e);
     };
+    let n1 = slots[last_slot];
     let p = k_gauss[1];
     let q = (n1.k - node0.k) * C::new(1.0 / h, 0.0);
     // How far k departs from the linear model of Ω₂ and R: its jumps at the kinks and its

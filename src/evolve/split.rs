@@ -59,15 +59,25 @@ impl<const D: usize, const N: usize, H: PathHamiltonian<D> + ?Sized> PathHamilto
     fn h_and_slope(&self, x_km: f64, side: Side) -> Result<(CMat<N>, CMat<N>), MediumError> {
         let mut h = CMat::<N>::zeros();
         let mut d = CMat::<N>::zeros();
+        self.h_and_slope_into(x_km, side, &mut h, &mut d)?;
+        Ok((h, d))
+    }
+
+    fn h_and_slope_into(
+        &self,
+        x_km: f64,
+        side: Side,
+        h: &mut CMat<N>,
+        slope: &mut CMat<N>,
+    ) -> Result<(), MediumError> {
         self.h.block_h_and_slope(
             x_km,
             side,
             self.offset,
             N,
             h.as_mut_slice(),
-            d.as_mut_slice(),
-        )?;
-        Ok((h, d))
+            slope.as_mut_slice(),
+        )
     }
 
     fn breakpoints(&self) -> &[f64] {

@@ -61,6 +61,13 @@ pub struct EnergyHamiltonian<const D: usize> {
     entries: Vec<(usize, usize, Complex64)>,
     /// Scalar k's entries are `entries[first[k]..first[k + 1]]` (a zero scalar skips them).
     first: [usize; N_SCALARS + 1],
+    /// For each half of the basis (indices 0..D/2 and D/2..D): the entries of `entries`
+    /// inside it, in the same order, as (k, column-major index within the half, entry): what
+    /// [`Self::block_at_with_slope`] adds for a decoupled half, without filtering D² indices
+    /// on every evaluation.
+    halves: [Vec<(usize, usize, Complex64)>; 2],
+    /// H₀ on each half, column-major N×N.
+    halves_h0: [Vec<Complex64>; 2],
 }
 
 /// Flavour-space blocks of one term: AA, BB and the flip block BA (AB = BA†).
@@ -128,12 +135,21 @@ impl<const D: usize> EnergyHamiltonian<D> {
         for (k, f) in first.iter_mut().enumerate() {
             *f = entries.partition_point(|e| e.0 < k);
         }
+        let halves = [0, n].map(|offset| block_entries::<D>(&entries, (offset, n)));
+        let h0 = place(&h0);
+        let halves_h0 = [0, n].map(|offset| {
+            (0..n * n)
+                .map(|i| h0[(offset + i % n, offset + i / n)])
+                .collect()
+        });
         EnergyHamiltonian {
             energy_ev,
-            h0: place(&h0),
+            h0,
             terms,
             entries,
             first,
+            halves,
+            halves_h0,
         }
     }
 
@@ -200,28 +216,25 @@ impl<const D: usize> EnergyHamiltonian<D> {
         dh: &mut [Complex64],
     ) {
         let (s, ds) = scalars_and_slopes(point, slope);
-        for c in 0..n {
-            for r in 0..n {
-                h[c * n + r] = self.h0[(offset + r, offset + c)];
+        let is_half = 2 * n == D && (offset == 0 || offset == n);
+        let which = usize::from(offset != 0);
+        if is_half {
+            h.copy_from_slice(&self.halves_h0[which]);
+        } else {
+            for c in 0..n {
+                for r in 0..n {
+                    h[c * n + r] = self.h0[(offset + r, offset + c)];
+                }
             }
         }
         dh.fill(Complex64::new(0.0, 0.0));
-        let inside = offset..offset + n;
-        for k in 0..N_SCALARS {
-            if s[k] == 0.0 && ds[k] == 0.0 {
-                continue;
-            }
-            for &(_, i, t) in self.scalar_entries(k) {
-                let (r, c) = (i % D, i / D);
-                if !(inside.contains(&r) && inside.contains(&c)) {
-                    continue;
-                }
-                let j = (c - offset) * n + (r - offset);
-                for (out, d) in [(&mut *h, s[k]), (&mut *dh, ds[k])] {
-                    if d != 0.0 {
-                        out[j].re += d * t.re;
-                        out[j].im += d * t.im;
-                    }
+        let other = (!is_half).then(|| block_entries::<D>(&self.entries, (offset, n)));
+        let entries = other.as_deref().unwrap_or(&self.halves[which]);
+        for &(k, j, t) in entries {
+            for (out, d) in [(&mut *h, s[k]), (&mut *dh, ds[k])] {
+                if d != 0.0 {
+                    out[j].re += d * t.re;
+                    out[j].im += d * t.im;
                 }
             }
         }
@@ -258,6 +271,21 @@ impl<const D: usize> EnergyHamiltonian<D> {
             })
         })
     }
+}
+
+/// The entries (k, column-major index i of the D×D matrix, G_k entry) inside the block of
+/// indices `offset .. offset + n`, as (k, column-major index within the block, entry), in
+/// their order.
+fn block_entries<const D: usize>(
+    entries: &[(usize, usize, Complex64)],
+    (offset, n): (usize, usize),
+) -> Vec<(usize, usize, Complex64)> {
+    let inside = offset..offset + n;
+    entries
+        .iter()
+        .filter(|(_, i, _)| inside.contains(&(i % D)) && inside.contains(&(i / D)))
+        .map(|&(k, i, t)| (k, (i / D - offset) * n + (i % D - offset), t))
+        .collect()
 }
 
 /// The scalars that can be nonzero in a medium with the given quantities.

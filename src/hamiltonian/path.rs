@@ -17,6 +17,20 @@ pub trait PathHamiltonian<const D: usize>: Sync {
     /// H and dH/dx (km⁻² ) at `x_km`, one-sided at breakpoints.
     fn h_and_slope(&self, x_km: f64, side: Side) -> Result<(CMat<D>, CMat<D>), MediumError>;
 
+    /// [`Self::h_and_slope`] written into `h` and `slope`: the adiabatic integrators evaluate
+    /// both at every node, and a pair of matrices moved through a `Result` costs copies.
+    /// Default: that method.
+    fn h_and_slope_into(
+        &self,
+        x_km: f64,
+        side: Side,
+        h: &mut CMat<D>,
+        slope: &mut CMat<D>,
+    ) -> Result<(), MediumError> {
+        (*h, *slope) = self.h_and_slope(x_km, side)?;
+        Ok(())
+    }
+
     /// H and H′ on the basis indices `offset .. offset + n` only, written column-major into
     /// `h` and `slope` (n² entries each): what a decoupled half of the basis
     /// ([`crate::evolve::split::Half`]) integrates. Default: the sub-matrices of

@@ -66,7 +66,7 @@ pub fn hermitian_eigen_from<const D: usize>(
 ) -> ([f64; D], SMatrix<Complex64, D, D>) {
     let sparse = column_block.iter().any(|&b| b != column_block[0]);
     let hs = super::product::mul_maybe_sparse(sparse, h, start);
-    let mut a = super::product::mul_maybe_sparse(sparse, &start.adjoint(), &hs);
+    let mut a = super::product::adjoint_mul_upper(sparse, start, &hs);
     for i in 0..D {
         a[(i, i)] = Complex64::new(a[(i, i)].re, 0.0);
         for j in (i + 1)..D {

@@ -148,6 +148,11 @@ impl MediumPoint {
             let speed = self.v_par.hypot(self.v_perp);
             return Err(MediumPointError::Superluminal { speed });
         }
+        // Both components within ½ bound |pol| by 0.71 (the common case, unpolarised matter,
+        // skips the hypot: media validate every point they return).
+        if self.pol_par.abs() <= 0.5 && self.pol_perp.abs() <= 0.5 {
+            return Ok(());
+        }
         let pol = self.pol_par.hypot(self.pol_perp);
         if pol > 1.0 {
             return Err(MediumPointError::Overpolarized { magnitude: pol });

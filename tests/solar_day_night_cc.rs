@@ -183,7 +183,8 @@ fn cc_night_bins_add_up_to_the_night_and_differ() {
             );
         }
     }
-    // The core's chords regenerate ν_e differently from the mantle's (4.5e-4 here).
+    // The core's chords regenerate ν_e differently from the mantle's (0.4 % here, with 60
+    // chords; bins are in named_bins order: mantle, core).
     let rates = get("detector/cc_rate_night_bins");
     assert!((rates[0] / rates[1] - 1.0).abs() > 2e-4, "{rates:?}");
     // Each bin's A_DN is against the day, rate and spectrum alike.
@@ -204,7 +205,7 @@ fn cc_night_bins_add_up_to_the_night_and_differ() {
         assert!((adn_t[b * nt + t] - 2.0 * (d - n) / (d + n)).abs() < 1e-14);
     }
     println!(
-        "CC per day: day {:.4}, core {:.4}, mantle {:.4}; A_DN core {:.5}, mantle {:.5}",
+        "CC per day: day {:.4}, mantle {:.4}, core {:.4}; A_DN mantle {:.5}, core {:.5}",
         day * 86400.0,
         rates[0] * 86400.0,
         rates[1] * 86400.0,

@@ -20,8 +20,10 @@ pub const YEAR_DAYS: f64 = 365.2422;
 pub const OBLIQUITY_DEG: f64 = 23.44;
 /// Eccentricity of the Earth's orbit.
 pub const ECCENTRICITY: f64 = 0.0167;
-/// cos η of the core–mantle boundary seen from the surface: R_core/R_earth = 3480/6371.
-pub const CORE_COS_NADIR: f64 = 3480.0 / 6371.0;
+/// cos η of the core shadow: the chord at nadir angle η passes the Earth's centre at
+/// R_earth sin η, so it crosses the core (R_core = 3480 km) iff sin η < 3480/6371, i.e.
+/// cos η > √(1 − (3480/6371)²) ≈ 0.8377 (SK's core bin starts at 0.84).
+pub const CORE_COS_NADIR: f64 = 0.837_638_441_902_016_3;
 
 /// Solar declination (radians) on day `day` of the year (0 = 1 January 0h), from the
 /// ecliptic longitude λ = 280.46° + 0.9856°·n + 1.915° sin g + 0.020° sin 2g, g the mean
@@ -278,7 +280,7 @@ fn acos(x: f64) -> f64 {
 /// Named night bins in cos θ_z: Super-Kamiokande's (hep-ex/0205075, Fig. 1 / PRD 73 (2006)
 /// 112001): mantle 1–5 at cos θ_z in [−0.16, 0), [−0.33, −0.16), [−0.50, −0.33),
 /// [−0.67, −0.50), [−0.84, −0.67), and core [−1, −0.84); and the Earth's own `core` (the
-/// chord crosses the core, cos θ_z < −0.546) and `mantle` (−0.546 ≤ cos θ_z < 0).
+/// chord crosses the core, cos θ_z < −0.8376) and `mantle` (−0.8376 ≤ cos θ_z < 0).
 pub fn named_bins(scheme: &str) -> Option<Vec<(String, f64, f64)>> {
     let bins = match scheme {
         "sk" => vec![
@@ -305,6 +307,26 @@ pub fn named_bins(scheme: &str) -> Option<Vec<(String, f64, f64)>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_core_shadow_is_where_the_chord_grazes_the_core() {
+        use crate::medium::earth::EarthMedium;
+        use crate::medium::{Medium, Side};
+        use crate::units::R_EARTH_KM;
+        // The chord at nadir angle η passes the centre at R sin η.
+        let closest_km = R_EARTH_KM * (1.0 - CORE_COS_NADIR * CORE_COS_NADIR).sqrt();
+        assert!((closest_km - 3480.0).abs() < 1e-9, "{closest_km}");
+        // On PREM's chords: just inside the shadow the chord's midpoint is in the core
+        // (ρ ≈ 10–12 g/cm³), just outside it is in the lower mantle (ρ ≈ 5.5).
+        for (cos_zenith, in_core) in [
+            (-(CORE_COS_NADIR + 0.01), true),
+            (-(CORE_COS_NADIR - 0.01), false),
+        ] {
+            let e = EarthMedium::new(cos_zenith).unwrap();
+            let mid = e.point(0.5 * e.length_km(), Side::Left).unwrap();
+            assert_eq!(mid.rho_g_cm3() > 9.0, in_core, "cos θ_z {cos_zenith}");
+        }
+    }
 
     #[test]
     fn declination_and_distance_at_the_solstices_and_apsides() {

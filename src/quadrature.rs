@@ -1,6 +1,7 @@
 //! Quadrature rules shared by the start-point averages: Gauss–Legendre nodes, and a
 //! truncated Gaussian distribution sampled on them (the solar ⁸B production average and
-//! `[arrival] production`).
+//! `[arrival] production`); and the trapezoid weights of tabulated nodes (production
+//! tables, recoil grids, flux folds).
 
 /// Start points and weights (summing to 1) for a Gaussian of `mean_km`, `sigma_km` (any one
 /// length unit for all four positions; the Sun uses R_sun) truncated
@@ -109,6 +110,18 @@ pub fn gauss_legendre(n: usize) -> Vec<(f64, f64)> {
     }
     out.reverse();
     out
+}
+
+/// Trapezoid weights of the points `x` (increasing; a single point gets weight 0).
+pub fn trapezoid_weights(x: &[f64]) -> Vec<f64> {
+    let n = x.len();
+    (0..n)
+        .map(|i| {
+            let left = if i > 0 { x[i] - x[i - 1] } else { 0.0 };
+            let right = if i + 1 < n { x[i + 1] - x[i] } else { 0.0 };
+            0.5 * (left + right)
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -16,6 +16,7 @@ use super::cross_section::{Composition, Interaction};
 use super::flux::FluxTable;
 use super::spectrum::fold_recoil_spectrum;
 use super::DetectorError;
+use crate::quadrature::trapezoid_weights;
 use crate::units::M_E_MEV;
 
 /// A Gaussian energy resolution σ(E) = a + b√E + c E (E and σ in MeV) in the response's
@@ -106,18 +107,6 @@ pub fn recoil_spectrum(
             ..*base
         }
     })
-}
-
-/// Trapezoid weights of the nodes `x` (increasing).
-fn trapezoid_weights(x: &[f64]) -> Vec<f64> {
-    let n = x.len();
-    let mut w = vec![0.0; n];
-    for i in 1..n {
-        let h = 0.5 * (x[i] - x[i - 1]);
-        w[i - 1] += h;
-        w[i] += h;
-    }
-    w
 }
 
 /// The observed spectrum on the same grid: dN/dT_obs = ∫ dT dN/dT(T) G(T_obs − T; σ(T)),

@@ -27,6 +27,8 @@
 
 use std::sync::OnceLock;
 
+use crate::quadrature::trapezoid_weights;
+
 use super::flux::FluxTable;
 use crate::units::{ALPHA, M_E_MEV};
 
@@ -77,16 +79,6 @@ impl LogTable {
         let k = t.partition_point(|r| r.0 <= e_mev).clamp(1, t.len() - 1);
         let (a, b) = (t[k - 1], t[k]);
         (a.1.ln() + (b.1.ln() - a.1.ln()) * (e_mev - a.0) / (b.0 - a.0)).exp()
-    }
-}
-
-/// The trapezoid weight of node `k` of the increasing energies `e` (0 for a single node).
-pub(super) fn trapezoid_weight(e: &[f64], k: usize) -> f64 {
-    match k {
-        _ if e.len() == 1 => 0.0,
-        0 => 0.5 * (e[1] - e[0]),
-        _ if k == e.len() - 1 => 0.5 * (e[k] - e[k - 1]),
-        _ => 0.5 * (e[k + 1] - e[k - 1]),
     }
 }
 
@@ -267,9 +259,10 @@ pub fn fold_cc_spectrum(
 ) -> Vec<f64> {
     let cc = DeuteronCc::nakamura();
     let (e, phi) = (flux.energy_mev(), flux.flux());
+    let w = trapezoid_weights(e);
     let mut out = vec![0.0; recoil_mev.len()];
     for k in 0..e.len() {
-        let weight = trapezoid_weight(e, k) * phi[k] * p_ee(e[k]);
+        let weight = w[k] * phi[k] * p_ee(e[k]);
         if weight == 0.0 || e[k] <= Q_MEV {
             continue;
         }

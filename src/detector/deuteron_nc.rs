@@ -17,8 +17,9 @@
 use std::sync::OnceLock;
 
 use super::cross_section::Composition;
-use super::deuteron::{trapezoid_weight, LogTable};
+use super::deuteron::LogTable;
 use super::flux::FluxTable;
+use crate::quadrature::trapezoid_weights;
 
 /// The deuteron's binding energy (MeV): the NC threshold.
 pub const BINDING_MEV: f64 = 2.224_566;
@@ -64,9 +65,10 @@ impl DeuteronNc {
 pub fn fold_nc_rate(flux: &FluxTable, composition: impl Fn(f64) -> Composition) -> f64 {
     let nc = DeuteronNc::nakamura();
     let (e, phi) = (flux.energy_mev(), flux.flux());
+    let w = trapezoid_weights(e);
     (0..e.len())
         .filter(|&k| e[k] > BINDING_MEV)
-        .map(|k| trapezoid_weight(e, k) * phi[k] * nc.of_beam_cm2(&composition(e[k]), e[k]))
+        .map(|k| w[k] * phi[k] * nc.of_beam_cm2(&composition(e[k]), e[k]))
         .sum()
 }
 

@@ -17,6 +17,7 @@
 //! trapezoid average of any P over the rows is exactly Σ fraction_i P(r_i), the table's own
 //! meaning. [`ProductionTable::nodes`] chooses quadrature start radii from that density.
 
+use crate::quadrature::trapezoid_weights;
 use crate::units::R_SUN_KM;
 
 const BS05_FLUX: &str = include_str!("../../profiles/bs2005opflux.dat");
@@ -110,18 +111,6 @@ fn numeric_rows(text: &str, columns: usize) -> Vec<Vec<f64>> {
                 .collect::<Result<_, _>>()
                 .ok()?;
             (row.len() >= columns).then_some(row)
-        })
-        .collect()
-}
-
-/// Trapezoid weights of the points `x`.
-pub fn trapezoid_weights(x: &[f64]) -> Vec<f64> {
-    let n = x.len();
-    (0..n)
-        .map(|i| {
-            let left = if i > 0 { x[i] - x[i - 1] } else { 0.0 };
-            let right = if i + 1 < n { x[i + 1] - x[i] } else { 0.0 };
-            0.5 * (left + right)
         })
         .collect()
 }

@@ -5,7 +5,9 @@
 //! Prints, per radius band: accepted and rejected steps, the mean accepted step, the collective
 //! rate g|P| (eigenvalue splitting of g·P at the band's start), ω_max = |Δm²|/2E_min, and
 //! h·ω_max; then the steps CF4's local error model g|P| ω_max⁴ h⁵ ≈ tol would predict.
-//! `cargo run --release --example collective_far_steps -- [bins] [tol] [e_min_mev] [r1_km]`.
+//! `rho0_g_cm3` > 0 adds the matter envelope ρ₀ (10 km/r)³, Y_e = 0.5 (`bulb::envelope`).
+//! `cargo run --release --example collective_far_steps -- [bins] [tol] [e_min_mev] [r1_km]
+//! [rho0_g_cm3]`.
 
 use std::cell::RefCell;
 use std::time::Instant;
@@ -41,7 +43,8 @@ fn main() {
     bins.centres_mev.retain(|&e| e >= e_min);
     let lowest = bins.centres_mev[0];
     let omega_max = 3e-3 / (2.0 * lowest * 1e6) / HBARC_EV_KM;
-    let (medium, mixing) = (bulb::vacuum(), bulb::mixing());
+    let rho0 = arg(5, 0.0);
+    let (medium, mixing) = (bulb::envelope(rho0, 0.0, 2.0), bulb::mixing());
     let problem = CollectiveProblem::<4>::bulb(
         Nature::Majorana,
         &mixing,
@@ -67,7 +70,7 @@ fn main() {
     let start = CollectiveState::initial(&problem, 10.0);
     let sol = solve_lie_until(&problem, start, r1, &edges, &opts, &radii).unwrap();
     println!(
-        "{} bins from {lowest:.2} MeV (omega_max {omega_max:.2}/km), tol {tol:e}, 10 -> {r1} km: \
+        "{} bins from {lowest:.2} MeV (omega_max {omega_max:.2}/km), tol {tol:e}, rho0 {rho0:e}, 10 -> {r1} km: \
          {} accepted, {} rejected, {:.1} s wall",
         problem.len(),
         sol.stats.accepted,

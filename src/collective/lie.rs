@@ -24,7 +24,7 @@ use rayon::prelude::*;
 
 use super::kernels::{conjugate, exp_minus_i, mul_blocks};
 use super::projection::restore_lepton_numbers;
-use super::system::{CollectiveProblem, PARALLEL_MIN_SYSTEMS};
+use super::system::{parallel, CollectiveProblem};
 use super::watch::StepWatch;
 use super::CollectiveError;
 use crate::hamiltonian::CMat;
@@ -150,9 +150,9 @@ impl<const D: usize> Work<D> {
     }
 }
 
-/// Runs `f(k)` for every system, in parallel when there are many.
+/// Runs `f(k)` for every system, in parallel when there are many and more than one thread.
 fn per_system<T: Send, F: Fn(usize, &mut T) + Sync + Send>(items: &mut [T], f: F) {
-    if items.len() >= PARALLEL_MIN_SYSTEMS {
+    if parallel(items.len()) {
         items.par_iter_mut().enumerate().for_each(|(k, t)| f(k, t));
     } else {
         items.iter_mut().enumerate().for_each(|(k, t)| f(k, t));

@@ -4,11 +4,14 @@
 //!
 //! - `step`: one step of the polarisation-vector form (the frame, the shared Magnus
 //!   integrals, the d iteration);
+//! - `magnus`: the Magnus exponent Ω₁ + Ω₂ + Ω₃ of every system from integrals shared by
+//!   all systems;
 //! - `quad`: Gauss panels with running integrals and the fit of S over a step;
 //! - `vectors`: ρ ↔ polarisation vectors, rotations ↔ SU(2) blocks of Ψ, and the check of
 //!   whether a problem has the form the method needs;
 //! - here: the adaptive driver (step doubling), records and the hand-over.
 
+mod magnus;
 mod quad;
 mod step;
 mod vectors;

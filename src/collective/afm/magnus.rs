@@ -27,9 +27,13 @@ impl Coeffs {
     /// Ω of the system with coefficient ε.
     pub(crate) fn omega(&self, eps: f64) -> V3 {
         let [bb, bc, cb, cc] = self.dbl;
+        eps * self.b1 + self.c1 + 0.5 * (eps * eps * bb + eps * (bc + cb) + cc) + self.third(eps)
+    }
+
+    /// Ω₃ alone of the system with coefficient ε.
+    pub(crate) fn third(&self, eps: f64) -> V3 {
         let t = self.tri;
-        let third = ((t[3] * eps + t[2]) * eps + t[1]) * eps + t[0];
-        eps * self.b1 + self.c1 + 0.5 * (eps * eps * bb + eps * (bc + cb) + cc) + third
+        ((t[3] * eps + t[2]) * eps + t[1]) * eps + t[0]
     }
 
     /// The first-order part ε b1 + c1 (the running single integrals).

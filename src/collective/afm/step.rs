@@ -71,6 +71,9 @@ pub(crate) struct StepWork {
     pub(crate) rot: Vec<UnitQuaternion<f64>>,
     /// Passes of the d iteration of the last step.
     pub(crate) passes: usize,
+    /// The largest first-order change of an end vector by the step's Ω₃, relative to twice
+    /// its trace: the embedded error estimate (the size of the highest term kept).
+    pub(crate) third_size: f64,
 }
 
 fn rz(phi: f64, x: V3) -> V3 {
@@ -115,6 +118,7 @@ impl StepWork {
             q0: id,
             rot: Vec::new(),
             passes: 0,
+            third_size: 0.0,
         }
     }
 
@@ -268,17 +272,22 @@ impl StepWork {
             let om = coeffs.omega(sys.eps[s]);
             *rot = frame * UnitQuaternion::from_scaled_axis(om) * q0inv;
             let end = frame * rotate(om, u0[s]);
-            let change = (end - *prev).norm() / (2.0 * sys.trace[s]).max(f64::MIN_POSITIVE);
+            let trace = (2.0 * sys.trace[s]).max(f64::MIN_POSITIVE);
+            let change = (end - *prev).norm() / trace;
             *prev = end;
-            change
+            let third = coeffs.third(sys.eps[s]).cross(&u0[s]).norm() / trace;
+            (change, third)
         };
+        let max2 = |a: (f64, f64), b: (f64, f64)| (a.0.max(b.0), a.1.max(b.1));
         let items = self.rot.iter_mut().zip(self.prev.iter_mut()).enumerate();
-        if sys.eps.len() >= PARALLEL_MIN_SYSTEMS {
+        let (change, third) = if sys.eps.len() >= PARALLEL_MIN_SYSTEMS {
             let items: Vec<_> = items.collect();
-            items.into_par_iter().map(work).reduce(|| 0.0, f64::max)
+            items.into_par_iter().map(work).reduce(|| (0.0, 0.0), max2)
         } else {
-            items.map(work).fold(0.0, f64::max)
-        }
+            items.map(work).fold((0.0, 0.0), max2)
+        };
+        self.third_size = third;
+        change
     }
 
     /// S = Σ ε_s v_s for the next pass. In the frame R∘Rz(Φ) it is σ = Σ ε_s e^{Ω_s} u0_s,

@@ -3,7 +3,8 @@
 //! the adiabatic-frame stepper (AFM) handing over to CF4, or both side by side.
 //! Prints steps, H evaluations and wall time; run under `/usr/bin/time -v` for memory.
 //! `cargo run --release --example collective_bench_run -- [2|3] [bins] [tol] [end_km]
-//! [cf4|afm|both] [handover_ratio]`.
+//! [cf4|afm|both] [handover_ratio]`. With the environment variable `AFM_EMBEDDED` set, AFM
+//! controls its step by the embedded Ω₃ estimate instead of step doubling.
 
 use std::time::Instant;
 
@@ -37,6 +38,7 @@ fn solve<const D: usize>(
     let sol = if afm {
         let opts = AfmOptions {
             handover_ratio: a.ratio,
+            step_doubling: std::env::var_os("AFM_EMBEDDED").is_none(),
             ..AfmOptions::default()
         };
         let (sol, stats) =

@@ -11,8 +11,9 @@
 use nalgebra::{UnitQuaternion, Vector3};
 use rayon::prelude::*;
 
+use super::magnus::Integrals;
 use super::quad::{cumulate, inner_weights, PolyFit, FIT_COMPONENTS, FIT_NODES, GL_X, V3};
-use crate::collective::system::PARALLEL_MIN_SYSTEMS;
+use crate::collective::system::parallel;
 
 /// Radians of Φ per Gauss panel.
 const RAD_PER_PANEL: f64 = 0.5;
@@ -58,16 +59,9 @@ pub(crate) struct StepWork {
     lam: Vec<f64>,
     phi: Vec<f64>,
     q: Vec<UnitQuaternion<f64>>,
-    bt: Vec<V3>,
-    ct: Vec<V3>,
-    b1: Vec<V3>,
-    c1: Vec<V3>,
-    tmp: Vec<V3>,
     d_end: Vec<V3>,
     phi_end: Vec<f64>,
-    b1_end: Vec<V3>,
-    c1_end: Vec<V3>,
-    dbl: [Vec<V3>; 4],
+    mag: Integrals,
     u0: Vec<V3>,
     prev: Vec<V3>,
     d0: V3,
@@ -77,17 +71,14 @@ pub(crate) struct StepWork {
     pub(crate) rot: Vec<UnitQuaternion<f64>>,
     /// Passes of the d iteration of the last step.
     pub(crate) passes: usize,
+    /// The largest first-order change of an end vector by the step's Ω₃, relative to twice
+    /// its trace: the embedded error estimate (the size of the highest term kept).
+    pub(crate) third_size: f64,
 }
 
 fn rz(phi: f64, x: V3) -> V3 {
     let (s, c) = phi.sin_cos();
     V3::new(c * x.x - s * x.y, s * x.x + c * x.y, x.z)
-}
-
-/// The Magnus exponent of a system with coefficient ε from the common integrals at one node.
-fn omega(eps: f64, b1: V3, c1: V3, dbl: [V3; 4]) -> V3 {
-    let [bb, bc, cb, cc] = dbl;
-    eps * b1 + c1 + 0.5 * (eps * eps * bb + eps * (bc + cb) + cc)
 }
 
 /// Rodrigues: x turned by the rotation vector w.
@@ -117,16 +108,9 @@ impl StepWork {
             lam: Vec::new(),
             phi: Vec::new(),
             q: Vec::new(),
-            bt: Vec::new(),
-            ct: Vec::new(),
-            b1: Vec::new(),
-            c1: Vec::new(),
-            tmp: Vec::new(),
             d_end: Vec::new(),
             phi_end: Vec::new(),
-            b1_end: Vec::new(),
-            c1_end: Vec::new(),
-            dbl: Default::default(),
+            mag: Integrals::default(),
             u0: Vec::new(),
             prev: Vec::new(),
             d0: V3::zeros(),
@@ -134,34 +118,21 @@ impl StepWork {
             q0: id,
             rot: Vec::new(),
             passes: 0,
+            third_size: 0.0,
         }
     }
 
     fn resize(&mut self, fine: usize, panels: usize, systems: usize) {
         let z = V3::zeros();
-        for v in [
-            &mut self.s_lab,
-            &mut self.dd,
-            &mut self.d,
-            &mut self.common,
-            &mut self.bt,
-            &mut self.ct,
-            &mut self.b1,
-            &mut self.c1,
-            &mut self.tmp,
-        ] {
+        for v in [&mut self.s_lab, &mut self.dd, &mut self.d, &mut self.common] {
             v.resize(fine, z);
         }
         for v in [&mut self.g, &mut self.lam, &mut self.phi] {
             v.resize(fine, 0.0);
         }
         self.q.resize(fine, UnitQuaternion::identity());
-        for v in [&mut self.d_end, &mut self.b1_end, &mut self.c1_end] {
-            v.resize(panels + 1, z);
-        }
-        for v in &mut self.dbl {
-            v.resize(panels + 1, z);
-        }
+        self.mag.resize(fine, panels);
+        self.d_end.resize(panels + 1, z);
         self.phi_end.resize(panels + 1, 0.0);
         for v in [&mut self.u0, &mut self.prev] {
             v.resize(systems, z);
@@ -271,22 +242,13 @@ impl StepWork {
             let twist = -n0.dot(&n.cross(&ndot)) / (1.0 + n.dot(&n0));
             let w = n.cross(&ndot) + n * twist;
             self.q[i] = q;
-            self.bt[i] = rz(-self.phi[i], q.inverse_transform_vector(&b));
-            self.ct[i] = rz(
+            self.mag.bt[i] = rz(-self.phi[i], q.inverse_transform_vector(&b));
+            self.mag.ct[i] = rz(
                 -self.phi[i],
                 q.inverse_transform_vector(&(self.common[i] - w)),
             );
         }
-        cumulate(&self.bt, dt, int, &mut self.b1_end, Some(&mut self.b1), z);
-        cumulate(&self.ct, dt, int, &mut self.c1_end, Some(&mut self.c1), z);
-        for k in 0..4 {
-            let x = if k < 2 { &self.bt } else { &self.ct };
-            let y = if k % 2 == 0 { &self.b1 } else { &self.c1 };
-            for i in 0..x.len() {
-                self.tmp[i] = x[i].cross(&y[i]);
-            }
-            cumulate(&self.tmp, dt, int, &mut self.dbl[k], None, z);
-        }
+        self.mag.compute(dt, int, true);
         Ok(())
     }
 
@@ -297,38 +259,35 @@ impl StepWork {
         Some(q * UnitQuaternion::from_axis_angle(&Vector3::z_axis(), self.phi_end[k]))
     }
 
-    fn dbl_at(&self, k: usize) -> [V3; 4] {
-        std::array::from_fn(|j| self.dbl[j][k])
-    }
-
     /// Every system's rotation over the whole step into `rot`; returns the largest change of
     /// an end vector against the previous pass, relative to twice its trace.
     fn end_state(&mut self, sys: &Systems<'_>, panels: usize) -> f64 {
         let Some(frame) = self.frame_at(panels) else {
             return f64::INFINITY;
         };
-        let (b1, c1, dbl) = (
-            self.b1_end[panels],
-            self.c1_end[panels],
-            self.dbl_at(panels),
-        );
+        let coeffs = self.mag.at_end(panels);
         let q0inv = self.q0.inverse();
         let u0 = &self.u0;
         let work = |(s, (rot, prev)): (usize, (&mut UnitQuaternion<f64>, &mut V3))| {
-            let om = omega(sys.eps[s], b1, c1, dbl);
+            let om = coeffs.omega(sys.eps[s]);
             *rot = frame * UnitQuaternion::from_scaled_axis(om) * q0inv;
             let end = frame * rotate(om, u0[s]);
-            let change = (end - *prev).norm() / (2.0 * sys.trace[s]).max(f64::MIN_POSITIVE);
+            let trace = (2.0 * sys.trace[s]).max(f64::MIN_POSITIVE);
+            let change = (end - *prev).norm() / trace;
             *prev = end;
-            change
+            let third = coeffs.third(sys.eps[s]).cross(&u0[s]).norm() / trace;
+            (change, third)
         };
+        let max2 = |a: (f64, f64), b: (f64, f64)| (a.0.max(b.0), a.1.max(b.1));
         let items = self.rot.iter_mut().zip(self.prev.iter_mut()).enumerate();
-        if sys.eps.len() >= PARALLEL_MIN_SYSTEMS {
+        let (change, third) = if parallel(sys.eps.len()) {
             let items: Vec<_> = items.collect();
-            items.into_par_iter().map(work).reduce(|| 0.0, f64::max)
+            items.into_par_iter().map(work).reduce(|| (0.0, 0.0), max2)
         } else {
-            items.map(work).fold(0.0, f64::max)
-        }
+            items.map(work).fold((0.0, 0.0), max2)
+        };
+        self.third_size = third;
+        change
     }
 
     /// S = Σ ε_s v_s for the next pass. In the frame R∘Rz(Φ) it is σ = Σ ε_s e^{Ω_s} u0_s,
@@ -347,16 +306,17 @@ impl StepWork {
         let mut y = [[0.0; FIT_COMPONENTS]; FIT_NODES];
         let mut x = [0.0; FIT_NODES];
         for (j, &k) in nodes.iter().enumerate() {
-            let (b1, c1, dbl) = (self.b1_end[k], self.c1_end[k], self.dbl_at(k));
+            let coeffs = self.mag.at_end(k);
+            let (b1, c1) = coeffs.first();
             let u0 = &self.u0;
             let term = |s: usize| {
                 let e = sys.eps[s];
-                let u = rotate(omega(e, b1, c1, dbl), u0[s]) * e;
+                let u = rotate(coeffs.omega(e), u0[s]) * e;
                 [u, u * e]
             };
             let add = |a: [V3; 2], b: [V3; 2]| [a[0] + b[0], a[1] + b[1]];
             let zero = [V3::zeros(); 2];
-            let [m1, m2] = if u0.len() >= PARALLEL_MIN_SYSTEMS {
+            let [m1, m2] = if parallel(u0.len()) {
                 (0..u0.len()).into_par_iter().map(term).reduce(|| zero, add)
             } else {
                 (0..u0.len()).map(term).fold(zero, add)
@@ -376,7 +336,8 @@ impl StepWork {
             let m1 = V3::new(f[0], f[1], f[2]);
             let m2 = V3::new(f[3], f[4], f[5]);
             let rest = V3::new(f[6], f[7], f[8]);
-            let sigma = rest + self.b1[i].cross(&m2) + self.c1[i].cross(&m1);
+            let (b1, c1) = self.mag.first_at(i);
+            let sigma = rest + b1.cross(&m2) + c1.cross(&m1);
             self.s_lab[i] = self.q[i].transform_vector(&rz(self.phi[i], sigma));
         }
         Ok(())

@@ -9,8 +9,9 @@ use std::path::Path;
 use num_complex::Complex64;
 use nuspin::evolve::flavour::{gauss_defect, magnus46, GAUSS3};
 use nuspin::evolve::{solve, Method, Record, SolverOptions};
-use nuspin::hamiltonian::{CMat, EnergyHamiltonian, MediumHamiltonian};
+use nuspin::hamiltonian::{CMat, EnergyHamiltonian, MediumHamiltonian, PathHamiltonian};
 use nuspin::linalg::exp_minus_i_h_t;
+use nuspin::medium::Side;
 use nuspin::reference::turbulence::{density_table, supernova_toml};
 use nuspin::scenario::parse;
 use nuspin::units::mev_to_ev;
@@ -38,6 +39,40 @@ fn magnus_keeps_rtol_behind_the_reverse_shock_at_a_1_km_cut_off() {
     let got = solve(&h, a, b, &Record::End, &o(Method::Magnus, 1e-6)).expect("magnus");
     let dp = max_abs(&(p(&got.propagators[0]) - p(&truth.propagators[0])));
     assert!(dp <= 1e-6, "max |ΔP| {dp:.2e} > rtol 1e-6");
+}
+
+#[test]
+fn the_fallback_step_that_was_accepted_at_1e_minus_6_is_now_rejected() {
+    // One of the flavour-frame fallback steps the driver took on the whole track (10 MeV,
+    // C* 0.1, λ* 1000 km, 1 km cut-off; the fallback takes over where the adiabatic step,
+    // about 0.02 km at the resonance, falls below 1e-6 of the 2.8e4 km segment): its true
+    // error was 1.3e-4 while |Ω₆ − Ω₄| said 6.7e-7.
+    let text = supernova_toml("magnus", &[10.0], &density_table(0.1, 1000.0, 1.0));
+    let s = parse(Path::new("turbulence_tolerance.toml"), &text).expect("valid scenario");
+    let eh = EnergyHamiltonian::<6>::new(&s.model, mev_to_ev(10.0));
+    let path = MediumHamiltonian::new(eh, s.medium.as_ref());
+    let (x0, h) = (2.891382e4, 1.387);
+    let o = SolverOptions {
+        method: Method::Dop853,
+        rtol: 1e-12,
+        atol: 1e-14,
+        ..SolverOptions::default()
+    };
+    let truth = solve(&path, x0, x0 + h, &Record::End, &o).expect("dop853");
+    let at = |x: f64| path.h(x, Side::Right).expect("H");
+    let hs: [CMat<6>; 3] = std::array::from_fn(|g| at(x0 + (0.5 + GAUSS3[g]) * h));
+    let (o4, o6) = magnus46(&hs, h);
+    let err = max_abs(&(exp_minus_i_h_t(&(o6 * Complex64::i()), 1.0) - truth.propagators[0]));
+    let blind = max_abs(&(o6 - o4));
+    let seen = gauss_defect(&hs, [&at(x0), &at(x0 + h)], h);
+    assert!(
+        err > 1e-5 && blind < 1e-6,
+        "true {err:.2e}, |Ω₆ − Ω₄| {blind:.2e}"
+    );
+    assert!(
+        seen >= err,
+        "the defect {seen:.2e} under the true error {err:.2e}"
+    );
 }
 
 #[test]

@@ -399,6 +399,21 @@ mod tests {
     }
 
     #[test]
+    fn envelope_has_its_one_sided_slopes_at_the_ends() {
+        let (region, w, h) = ((10.0, 50.0), 3.0, 1e-6);
+        let right = envelope(10.0 + h, region, w).0 / h;
+        let left = -envelope(50.0 - h, region, w).0 / h;
+        assert!((envelope_on(10.0, Side::Right, region, w).1 - right).abs() < 1e-6);
+        assert!((envelope_on(50.0, Side::Left, region, w).1 - left).abs() < 1e-6);
+        assert_eq!(envelope_on(10.0, Side::Left, region, w), (0.0, 0.0));
+        assert_eq!(envelope_on(50.0, Side::Right, region, w), (0.0, 0.0));
+        assert_eq!(
+            envelope_on(30.0, Side::Left, region, w),
+            envelope(30.0, region, w)
+        );
+    }
+
+    #[test]
     fn envelope_vanishes_at_the_ends_and_its_slope_is_right() {
         let region = (10.0, 50.0);
         assert_eq!(envelope(10.0, region, 3.0).0, 0.0);

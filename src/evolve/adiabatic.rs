@@ -96,6 +96,7 @@ pub(crate) fn phases<const D: usize>(n: [&Node<D>; 3], h: f64) -> Phases<D> {
     let mut end = [0.0; D];
     let mut gauss = [[0.0; D]; 2];
     let mut diff = [0.0; D];
+    let mut lower = [0.0; D];
     for a in 0..D {
         let [f0, fm, f1] = [n[0].lambda[a], n[1].lambda[a], n[2].lambda[a]];
         let [d0, dm, d1] = [
@@ -113,10 +114,25 @@ pub(crate) fn phases<const D: usize>(n: [&Node<D>; 3], h: f64) -> Phases<D> {
         }
         let cubic = hh * ((f0 + f1) + (d0 - d1) / 3.0);
         diff[a] = end[a] - cubic;
+        lower[a] = cubic - hh * (f0 + f1);
     }
     // Only relative phases matter.
-    let mean = diff.iter().sum::<f64>() / D as f64;
-    let err = diff.iter().map(|d| (d - mean).abs()).fold(0.0, f64::max);
+    let spread = |v: &[f64; D]| {
+        let mean = v.iter().sum::<f64>() / D as f64;
+        v.iter().map(|d| (d - mean).abs()).fold(0.0, f64::max)
+    };
+    let err = spread(&diff);
+    // The weight PHASE_CALIBRATION assumes λ resolved (the quintic's error ≪ the cubic's).
+    // Where the terms of the phase do not fall off (λ oscillating within the step, e.g. with
+    // turbulence at a 1 km cut-off), the quintic's error is about the cubic's times their
+    // ratio ρ = |quintic − cubic| / |cubic − trapezoid|: the weight becomes max(0.004, ρ).
+    let below = spread(&lower);
+    let rho = if below > 0.0 {
+        (err / below).min(1.0)
+    } else {
+        0.0
+    };
+    let err = err * rho.max(PHASE_CALIBRATION) / PHASE_CALIBRATION;
     Phases {
         mid,
         end,

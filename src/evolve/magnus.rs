@@ -6,7 +6,7 @@ use num_complex::Complex64;
 
 use super::adiabatic::{adiabatic_step, Piece};
 use super::eval::Evaluator;
-use super::flavour::{magnus46, traceless_norm, GAUSS3, MAX_PHASE_RAD};
+use super::flavour::{gauss_defect, magnus46, traceless_norm, GAUSS3, MAX_PHASE_RAD};
 use super::frame::{Blocks, Node};
 use super::kinked::kinked_step;
 use super::options::{EvolveError, Record, SolverOptions};
@@ -245,6 +245,8 @@ impl<const D: usize, H: PathHamiltonian<D> + ?Sized> Driver<'_, D, H> {
         };
         let tol = self.options.rtol;
         let mut hf = span;
+        // H at the step's start (reused after an accepted step unless it ends on a kink).
+        let mut h_start: Option<CMat<D>> = None;
         while self.x < target {
             self.count_attempt()?;
             let x0 = self.x;
@@ -280,14 +282,28 @@ impl<const D: usize, H: PathHamiltonian<D> + ?Sized> Driver<'_, D, H> {
                 continue;
             }
             let (o4, o6) = magnus46(&hs, hf);
-            let err = (o6 - o4).iter().map(|z| z.norm()).fold(0.0, f64::max);
+            let h0 = match h_start.take() {
+                Some(h0) => h0,
+                None => self.ev.h(x0, Side::Right)?,
+            };
+            let h1 = self.ev.h(x1, Side::Left)?;
+            let err = (o6 - o4)
+                .iter()
+                .map(|z| z.norm())
+                .fold(0.0, f64::max)
+                .max(gauss_defect(&hs, [&h0, &h1], hf));
             if err <= tol {
+                h_start = kinks
+                    .binary_search_by(|k| k.total_cmp(&x1))
+                    .is_err()
+                    .then_some(h1);
                 let s_step = exp_minus_i_h_t(&(o6 * C::i()), 1.0);
                 self.ev.stats.accepted += 1;
                 self.ev.stats.fallback_steps += 1;
                 self.accept(x1, &s_step, stop);
                 hf *= (0.9 * (tol / err.max(1e-300)).powf(0.2)).clamp(0.2, 4.0);
             } else {
+                h_start = Some(h0);
                 self.ev.stats.rejected += 1;
                 hf *= (0.9 * (tol / err).powf(0.2)).clamp(0.2, 1.0);
             }

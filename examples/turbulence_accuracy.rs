@@ -1,0 +1,74 @@
+//! Accuracy of `magnus` in turbulent media: steps per energy and the largest |ΔP| against
+//! `dop853` at rtol 1e-11, atol 1e-14 on the same realisation (the supernova of
+//! `nuspin::reference::turbulence`, density turbulence between the shocks, 100 modes, seed 1):
+//! `cargo run --release --example turbulence_accuracy [SHORT_CUTOFF_KM]` (default 10;
+//! environment: `ENERGIES_MEV`, default 10; `RTOL` of `magnus`, default 1e-6; `AMPLITUDES`
+//! and `LONG_CUTOFFS_KM`, comma-separated, default 0.01,0.1,0.3 and 1000).
+
+use std::path::Path;
+
+use nuspin::reference::turbulence::{density_table, supernova_toml};
+use nuspin::run::solve_energy;
+use nuspin::scenario::parse;
+
+/// `ENERGIES_MEV`-style list from the environment variable `name`.
+fn list(name: &str, default: &[f64]) -> Vec<f64> {
+    std::env::var(name).map_or_else(
+        |_| default.to_vec(),
+        |l| {
+            l.split(',')
+                .map(|x| x.trim().parse().expect("comma-separated numbers"))
+                .collect()
+        },
+    )
+}
+
+/// Accepted and rejected steps summed over the energies, and P (all energies, in order).
+fn solve(
+    method: &str,
+    rtol: &str,
+    atol: &str,
+    energies: &[f64],
+    tables: &str,
+) -> (u64, u64, Vec<f64>) {
+    let text = supernova_toml(method, energies, tables)
+        .replace("rtol = 1e-6", &format!("rtol = {rtol}"))
+        .replace("atol = 1e-8", &format!("atol = {atol}"));
+    let s = parse(Path::new("accuracy.toml"), &text).expect("valid scenario");
+    let (mut acc, mut rej, mut p) = (0, 0, Vec::new());
+    for g in 0..energies.len() {
+        let r = solve_energy(&s, g).expect("solves");
+        acc += r.steps;
+        rej += r.rejected;
+        p.extend(r.probability);
+    }
+    (acc, rej, p)
+}
+
+fn main() {
+    let short_km: f64 = std::env::args()
+        .nth(1)
+        .map_or(10.0, |s| s.parse().expect("short cut-off in km"));
+    let energies = list("ENERGIES_MEV", &[10.0]);
+    let rtol = std::env::var("RTOL").unwrap_or_else(|_| "1e-6".into());
+    let n = energies.len() as f64;
+    println!("energies {energies:?} MeV, short cut-off {short_km} km, magnus rtol {rtol}");
+    println!("C*      lambda*_km  accepted  rejected  max|dP| vs dop853 (rtol 1e-11)");
+    for c in list("AMPLITUDES", &[0.01, 0.1, 0.3]) {
+        for lambda in list("LONG_CUTOFFS_KM", &[1000.0]) {
+            let t = density_table(c, lambda, short_km);
+            let (_, _, truth) = solve("dop853", "1e-11", "1e-14", &energies, &t);
+            let (a, r, p) = solve("magnus", &rtol, "1e-8", &energies, &t);
+            let d = p
+                .iter()
+                .zip(&truth)
+                .map(|(x, y)| (x - y).abs())
+                .fold(0.0, f64::max);
+            println!(
+                "{c:<7} {lambda:<11} {:<9.0} {:<9.0} {d:.2e}",
+                a as f64 / n,
+                r as f64 / n
+            );
+        }
+    }
+}

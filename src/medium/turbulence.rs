@@ -198,7 +198,6 @@ pub fn envelope(x_km: f64, (a, b): (f64, f64), edge_km: f64) -> (f64, f64) {
     (t1 * t2, d1 * t2 + t1 * d2)
 }
 
-/// The turbulence of one run: which quantities, where, and which realisation.
 /// [`envelope`] seen from `side`: at the region's ends F is 0 but its slope from inside is
 /// not, and a step that starts at a (ends at b) needs that one-sided slope in H′ (the ends are
 /// the supernova's shocks, breakpoints where the driver starts afresh). Without it the first
@@ -212,6 +211,7 @@ pub fn envelope_on(x_km: f64, side: Side, (a, b): (f64, f64), edge_km: f64) -> (
     }
 }
 
+/// The turbulence of one run: which quantities, where, and which realisation.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Turbulence {
     pub seed: u64,

@@ -49,16 +49,7 @@ fn lie_steps<const D: usize>(c: &mut Criterion, name: &str, mixing: &Mixing) {
 fn reference(c: &mut Criterion) {
     let medium = bulb::vacuum();
     let bins = EnergyBins::uniform(BINS, 80.0);
-    let mixing = bulb::mixing();
-    let problem = CollectiveProblem::<4>::bulb(
-        Nature::Majorana,
-        &mixing,
-        &Moments::zero(),
-        &medium,
-        &bulb::emission(),
-        &bins,
-    )
-    .unwrap();
+    let problem = bulb::majorana_problem(&medium, &bins);
     let start = CollectiveState::initial(&problem, 10.0);
     let opts = ReferenceOptions {
         rtol: 1e-9,

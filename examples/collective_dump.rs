@@ -4,14 +4,12 @@
 //! `tol` (`cf4`). Prints JSON: bin centres, initial diagonals, final ρ (re, im) per bin, steps.
 //! `cargo run --release --example collective_dump -- bins r0_km r1_km dop|cf4 tol`.
 
-use nuspin::basis::Nature;
 use std::cell::RefCell;
 
 use nuspin::collective::{
-    solve_dop853_collective, solve_lie_until, CollectiveProblem, CollectiveState, EnergyBins,
-    LieOptions, ReferenceOptions, StepWatch,
+    solve_dop853_collective, solve_lie_until, CollectiveState, EnergyBins, LieOptions,
+    ReferenceOptions, StepWatch,
 };
-use nuspin::moments::Moments;
 use nuspin::reference::bulb;
 
 fn main() {
@@ -23,16 +21,7 @@ fn main() {
     let tol: f64 = a.get(5).and_then(|s| s.parse().ok()).unwrap_or(1e-12);
     let bins = EnergyBins::uniform(nbins, 80.0);
     let medium = bulb::vacuum();
-    let mixing = bulb::mixing();
-    let problem = CollectiveProblem::<4>::bulb(
-        Nature::Majorana,
-        &mixing,
-        &Moments::zero(),
-        &medium,
-        &bulb::emission(),
-        &bins,
-    )
-    .unwrap();
+    let problem = bulb::majorana_problem(&medium, &bins);
     let start = CollectiveState::initial(&problem, r0);
     let radii = Radii(RefCell::new(Vec::new()));
     let (rho, steps) = if method == "cf4" {

@@ -12,11 +12,9 @@
 use std::cell::RefCell;
 use std::time::Instant;
 
-use nuspin::basis::Nature;
 use nuspin::collective::{
     solve_lie_until, CollectiveProblem, CollectiveState, EnergyBins, LieOptions, StepWatch,
 };
-use nuspin::moments::Moments;
 use nuspin::reference::bulb;
 
 /// ħc in eV·km.
@@ -44,16 +42,8 @@ fn main() {
     let lowest = bins.centres_mev[0];
     let omega_max = 3e-3 / (2.0 * lowest * 1e6) / HBARC_EV_KM;
     let rho0 = arg(5, 0.0);
-    let (medium, mixing) = (bulb::envelope(rho0, 0.0, 2.0), bulb::mixing());
-    let problem = CollectiveProblem::<4>::bulb(
-        Nature::Majorana,
-        &mixing,
-        &Moments::zero(),
-        &medium,
-        &bulb::emission(),
-        &bins,
-    )
-    .unwrap();
+    let medium = bulb::envelope(rho0, 0.0, 2.0);
+    let problem = bulb::majorana_problem(&medium, &bins);
     let edges: Vec<f64> = [
         10.0, 10.5, 12.0, 15.0, 22.57, 30.0, 50.0, 100.0, 200.0, 500.0,
     ]

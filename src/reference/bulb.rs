@@ -5,21 +5,11 @@
 //! with an r⁻ⁿ field for the moment scans.
 //!
 //! ```
-//! use nuspin::basis::Nature;
-//! use nuspin::collective::{CollectiveProblem, CollectiveState, EnergyBins};
-//! use nuspin::moments::Moments;
+//! use nuspin::collective::{CollectiveState, EnergyBins};
 //! use nuspin::reference::bulb;
 //!
 //! let vacuum = bulb::vacuum();
-//! let problem = CollectiveProblem::<4>::bulb(
-//!     Nature::Majorana,
-//!     &bulb::mixing(),
-//!     &Moments::zero(),
-//!     &vacuum,
-//!     &bulb::emission(),
-//!     &EnergyBins::uniform(20, 80.0),
-//! )
-//! .unwrap();
+//! let problem = bulb::majorana_problem(&vacuum, &EnergyBins::uniform(20, 80.0));
 //! let start = CollectiveState::initial(&problem, bulb::emission().r_nu_km);
 //! assert_eq!(start.rho.len(), 20);
 //! ```
@@ -27,11 +17,25 @@
 use num_complex::Complex64;
 
 use crate::basis::Nature;
-use crate::collective::{Emission, SpeciesEmission, SpectrumShape};
+use crate::collective::{CollectiveProblem, Emission, EnergyBins, SpeciesEmission, SpectrumShape};
 use crate::medium::supernova::{SupernovaMedium, SupernovaParams};
-use crate::medium::{ConstantMedium, MediumPoint};
+use crate::medium::{ConstantMedium, Medium, MediumPoint};
 use crate::mixing::{Mixing, OscillationParams, ThreeFlavourParams, TwoFlavourParams};
 use crate::moments::{MomentInput, Moments};
+
+/// The two-flavour Majorana bulb without a moment in `medium` ([`vacuum`] or [`envelope`]),
+/// over `bins`: the set-up of the benches and the step-counting examples.
+pub fn majorana_problem<'a>(medium: &'a dyn Medium, bins: &EnergyBins) -> CollectiveProblem<'a, 4> {
+    CollectiveProblem::<4>::bulb(
+        Nature::Majorana,
+        &mixing(),
+        &Moments::zero(),
+        medium,
+        &emission(),
+        bins,
+    )
+    .expect("the reference bulb is a valid problem")
+}
 
 /// The emission of §7.2: L = 1e51 erg/s per species, ⟨E⟩ = 10 (ν_e), 15 (ν̄_e), 20 (ν_x, ν̄_x)
 /// MeV, Fermi–Dirac with η = 0, from R_ν = 10 km.

@@ -11,7 +11,7 @@ use nuspin::evolve::flavour::{gauss_defect, magnus46, GAUSS3};
 use nuspin::evolve::{solve, Method, Record, SolverOptions};
 use nuspin::hamiltonian::{CMat, EnergyHamiltonian, MediumHamiltonian, PathHamiltonian};
 use nuspin::linalg::exp_minus_i_h_t;
-use nuspin::medium::{Medium, Side};
+use nuspin::medium::Side;
 use nuspin::reference::turbulence::{density_table, supernova_toml};
 use nuspin::scenario::parse;
 use nuspin::units::mev_to_ev;

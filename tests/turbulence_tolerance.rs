@@ -111,3 +111,41 @@ fn the_fallback_estimate_sees_a_coupling_its_gauss_points_alias() {
         "the defect {seen:.2e} under the true error {err:.2e}"
     );
 }
+
+#[test]
+fn the_density_clamp_is_declared_as_kinks_and_magnus_keeps_rtol_across_one() {
+    // C* = 0.3, 1 km: 1 + C*Fδ reaches 0 beside the resonance (10.7 km clamped near
+    // 2.62e4 km); undeclared, those kinks cost |ΔP| 1.2e-2 at any rtol.
+    let text = supernova_toml("magnus", &[10.0], &density_table(0.3, 1000.0, 1.0));
+    let s = parse(Path::new("turbulence_tolerance.toml"), &text).expect("valid scenario");
+    let kinks = s.medium.kinks();
+    let inside: Vec<f64> = kinks
+        .iter()
+        .copied()
+        .filter(|k| (2.6e4..2.65e4).contains(k))
+        .collect();
+    assert!(inside.len() >= 2, "clamp kinks near 2.62e4 km: {inside:?}");
+    let ne = |x: f64| s.medium.point(x, Side::Right).expect("point").ne_cm3;
+    for &k in &inside {
+        let around = ne(k - 0.05).max(ne(k + 0.05));
+        assert!(
+            ne(k) <= 1e-9 * around,
+            "n_e at the kink {k} km: {:e}",
+            ne(k)
+        );
+    }
+    // magnus across the first clamped stretch against dop853.
+    let eh = EnergyHamiltonian::<6>::new(&s.model, mev_to_ev(10.0));
+    let h = MediumHamiltonian::new(eh, s.medium.as_ref());
+    let (a, b) = (inside[0] - 3.0, inside[1] + 3.0);
+    let o = |method, rtol: f64| SolverOptions {
+        method,
+        rtol,
+        atol: rtol * 1e-2,
+        ..SolverOptions::default()
+    };
+    let truth = solve(&h, a, b, &Record::End, &o(Method::Dop853, 1e-11)).expect("dop853");
+    let got = solve(&h, a, b, &Record::End, &o(Method::Magnus, 1e-6)).expect("magnus");
+    let err = max_abs(&(got.propagators[0] - truth.propagators[0]));
+    assert!(err <= 1e-5, "max |ΔS| {err:.2e} across the clamp");
+}

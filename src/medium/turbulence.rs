@@ -211,6 +211,31 @@ pub fn envelope_on(x_km: f64, side: Side, (a, b): (f64, f64), edge_km: f64) -> (
     }
 }
 
+/// Where `g` changes sign on [a, b] (`n` equal samples, each sign change refined by 60
+/// bisections); changes closer together than a sample spacing may be missed.
+fn sign_changes(g: impl Fn(f64) -> f64, (a, b): (f64, f64), n: usize) -> Vec<f64> {
+    let mut out = Vec::new();
+    let (mut x0, mut g0) = (a, g(a));
+    for i in 1..=n {
+        let x1 = a + (b - a) * i as f64 / n as f64;
+        let g1 = g(x1);
+        if (g0 > 0.0) != (g1 > 0.0) {
+            let (mut lo, mut hi) = (x0, x1);
+            for _ in 0..60 {
+                let mid = 0.5 * (lo + hi);
+                if (g(mid) > 0.0) == (g0 > 0.0) {
+                    lo = mid;
+                } else {
+                    hi = mid;
+                }
+            }
+            out.push(0.5 * (lo + hi));
+        }
+        (x0, g0) = (x1, g1);
+    }
+    out
+}
+
 /// The turbulence of one run: which quantities, where, and which realisation.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Turbulence {
@@ -251,7 +276,7 @@ impl TurbulentMedium {
             density: field(&t.density, 0),
             b_perp: field(&t.b_perp, 1),
             inner,
-            turbulence: turbulence.clone(),
+            turbulence,
             clamp_kinks_km: Vec::new(),
         };
         m.clamp_kinks_km = m.clamp_kinks();
@@ -266,14 +291,15 @@ impl TurbulentMedium {
     fn clamp_kinks(&self) -> Vec<f64> {
         let t = &self.turbulence;
         let mut out = Vec::new();
-        let fields = [(&self.density, t.density), (&self.b_perp, t.b_perp)];
+        // An additive B⊥ field is not clamped (its sign turns the azimuth instead).
+        let fields = [
+            (&self.density, t.density),
+            (&self.b_perp, t.b_perp.filter(|_| !t.b_perp_additive)),
+        ];
         for (field, spectrum) in fields {
             let (Some((c, delta)), Some(sp)) = (field, spectrum) else {
                 continue;
             };
-            if t.b_perp_additive && std::ptr::eq(field, &self.b_perp) {
-                continue;
-            }
             if c * (2.0 * sp.modes as f64).sqrt() < 1.0 {
                 continue;
             }
@@ -283,25 +309,7 @@ impl TurbulentMedium {
             };
             let (a, b) = t.region_km;
             let n = ((b - a) / (sp.short_cutoff_km / 16.0)).ceil() as usize;
-            let mut x0 = a;
-            let mut g0 = g(a);
-            for i in 1..=n {
-                let x1 = a + (b - a) * i as f64 / n as f64;
-                let g1 = g(x1);
-                if (g0 > 0.0) != (g1 > 0.0) {
-                    let (mut lo, mut hi) = (x0, x1);
-                    for _ in 0..60 {
-                        let mid = 0.5 * (lo + hi);
-                        if (g(mid) > 0.0) == (g0 > 0.0) {
-                            lo = mid;
-                        } else {
-                            hi = mid;
-                        }
-                    }
-                    out.push(0.5 * (lo + hi));
-                }
-                (x0, g0) = (x1, g1);
-            }
+            out.extend(sign_changes(g, (a, b), n));
         }
         out.sort_by(f64::total_cmp);
         out.dedup();

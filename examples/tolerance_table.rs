@@ -156,6 +156,24 @@ fn main() {
             production.clone(),
             R_SUN_KM,
         ),
+        (
+            "bs05-one-3",
+            Box::new(MediumHamiltonian::new(
+                EnergyHamiltonian::<6>::new(&dirac, 3e6),
+                &bs05,
+            )),
+            one(0.05 * R_SUN_KM),
+            R_SUN_KM,
+        ),
+        (
+            "bs05-one-10",
+            Box::new(MediumHamiltonian::new(
+                EnergyHamiltonian::<6>::new(&dirac, 10e6),
+                &bs05,
+            )),
+            one(0.05 * R_SUN_KM),
+            R_SUN_KM,
+        ),
     ];
     println!("case | dop vs self | rtol | steps | achieved/rtol (dop) | achieved/rtol (self)");
     for (name, h, starts, end) in &cases {

@@ -385,13 +385,38 @@ def distances(a, b):
     return d
 
 
+def amplification(case):
+    """How much the case amplifies a relative 1e-8 change of mu_B and of the Delta m^2 (both
+    runs rtol 1e-12): a measure of how closely two correct codes can agree on it."""
+    base = reference(case, rtol=1e-12)
+    global MU_B_EV_PER_G
+    mu_b = MU_B_EV_PER_G
+    MU_B_EV_PER_G = mu_b * (1.0 + 1e-8)
+    try:
+        by_mu_b = max(distances(base, reference(case, rtol=1e-12)).values()) / 1e-8
+    finally:
+        MU_B_EV_PER_G = mu_b
+    c2 = copy.deepcopy(case)
+    for k in ("dm2_ev2", "dm21_ev2", "dm31_ev2"):
+        if k in c2:
+            c2[k] *= 1.0 + 1e-8
+    return by_mu_b, max(distances(base, reference(c2, rtol=1e-12)).values()) / 1e-8
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--nuspin", default="target/release/nuspin")
     ap.add_argument("--tol", type=float, default=1e-6)
     ap.add_argument("--no-nuspin", action="store_true", help="the reference and its sensitivities only")
     ap.add_argument("--case", action="append", help="run only these cases")
+    ap.add_argument("--amplification", action="store_true",
+                    help="only print each case's amplification of a 1e-8 change of mu_B and Delta m^2")
     args = ap.parse_args()
+    if args.amplification:
+        for name, case in make_cases():
+            if not args.case or name in args.case:
+                print(f"{name:32s} amplification: mu_B %.0f, Delta m^2 %.0f" % amplification(case), flush=True)
+        return 0
     failures, worst = [], 0.0
     with tempfile.TemporaryDirectory() as tmp:
         for name, case in make_cases():

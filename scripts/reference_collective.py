@@ -4,7 +4,7 @@
 It builds the single-angle bulb equations with numpy — per energy bin the 2N×2N amplitude matrix
 Ψ of every system (Majorana: one system holding ν and ν̄; Dirac: a neutrino system (ν_L; ν_R)
 and an antineutrino system (ν̄_R; ν̄_L)), ρ = Ψ diag(w) Ψ†, vacuum in both helicities, matter
-with the charged and the neutral current, the transition-moment term μ B⊥(r), and the
+with the charged and the neutral current, the transition-moment term μ B⊥(r) e^{iφ_B(r)}, and the
 self-interaction H_νν = D(r/R_ν) blockdiag(A, −Aᵀ) with A = P + Tr(P) 1 (Dirac: A on the
 active blocks only) — and the emission weights from luminosity, mean energy and spectral shape
 (Fermi–Dirac with degeneracy η, or pinched with α). It integrates i dΨ/dr = H Ψ − Ψ diag(H)
@@ -16,8 +16,8 @@ Cases: Majorana 2 flavours with a transition moment in B⊥ ∝ r⁻²; Dirac 2 
 moment (both systems); three flavours, Majorana, with two moments; matter with Y_e ≠ ½ and a
 moment (the neutral-current term matters once helicities mix); antineutrino-dominated emission;
 a pinched ν_e and a degenerate ν̄_e spectrum. For every case it also switches terms off in the
-reference (the self-interaction, its trace term, the moment, the matter NC term, the emission
-details that distinguish the case) and checks that the result moves by more than 100 × tol, so
+reference (the self-interaction, its trace term, the moment, the matter NC term, the field's
+twist or its sign, the emission details that distinguish the case) and checks that the result moves by more than 100 × tol, so
 agreement cannot come from a term that does nothing. It shares no code with nuspin.
 
 Usage: python scripts/reference_collective.py [--nuspin target/release/nuspin] [--tol 1e-6]
@@ -116,7 +116,8 @@ def moment_matrix(case):
 
 
 def medium_at(case, r_km, switches):
-    """Matter potentials V (flavour diagonal, km^-1) and mu_B B_perp (km^-1 per mu_B)."""
+    """Matter potentials V (flavour diagonal, km^-1) and mu_B b = mu_B B_perp e^{i phi_B}
+    (km^-1 per mu_B; spec 3.3), phi_B = twist (r - r0) (physics.md 8, supernova)."""
     med = case["medium"]
     n = case["flavours"]
     rho = med["rho0_g_cm3"] * (med["r0_km"] / r_km) ** med["index"]
@@ -126,7 +127,8 @@ def medium_at(case, r_km, switches):
     v = np.full(n, nc * to_km)
     v[0] += ne * to_km
     b_gauss = med["b0_gauss"] * (med["r0_km"] / r_km) ** med["b_index"]
-    return np.diag(v).astype(complex), MU_B_EV_PER_G * b_gauss * INV_KM_PER_EV
+    phase = np.exp(1j * med.get("twist_rad_per_km", 0.0) * (r_km - med["r0_km"]))
+    return np.diag(v).astype(complex), MU_B_EV_PER_G * b_gauss * INV_KM_PER_EV * phase
 
 
 def geometric_factor(r_km, r_nu_km):
@@ -197,8 +199,8 @@ class Bulb:
             h[0, :, n:, :n] = (self.mom * mub).conj().T
             h[1, :, :n, :n] = k.conj() - v - a.T
             h[1, :, n:, n:] = k.conj()
-            h[1, :, :n, n:] = -self.mom.conj() * mub
-            h[1, :, n:, :n] = (-self.mom.conj() * mub).conj().T
+            h[1, :, :n, n:] = -self.mom.conj() * np.conj(mub)
+            h[1, :, n:, :n] = (-self.mom.conj() * np.conj(mub)).conj().T
         return h
 
     def rhs(self, r_km, y):
@@ -315,8 +317,12 @@ BASE = dict(flavours=2, nature="majorana", theta_deg=5.7296, dm2_ev2=-3e-2, mome
 
 
 def make_cases():
-    cases = [("majorana-2f-moment", copy.deepcopy(BASE))]
+    # The field's azimuth turns along the track (phi_B = 1 rad/km (r - r0)): its sign is fixed
+    # by the convention H_LR = M mu_B B e^{i phi_B} (Dirac nubar: -M* mu_B B e^{-i phi_B}).
     c = copy.deepcopy(BASE)
+    c["medium"]["twist_rad_per_km"] = 1.0
+    cases = [("majorana-2f-moment", c)]
+    c = copy.deepcopy(c)
     c.update(nature="dirac", particle="antineutrino")
     cases.append(("dirac-2f-moment", c))
     c = copy.deepcopy(BASE)
@@ -361,12 +367,14 @@ def without(term):
                                  for s in ("nu_e", "nubar_e")], {}),
         "shape": (lambda c: [c["collective"][s].pop(k, None) for s, k in (("nu_e", "alpha"), ("nubar_e", "eta"))], {}),
         "third": (lambda c: c.__setitem__("moments", {"e_mu": 1e-16}), {}),
+        "twist": (lambda c: c["medium"].__setitem__("twist_rad_per_km", 0.0), {}),
+        "twist_sign": (lambda c: c["medium"].__setitem__("twist_rad_per_km", -c["medium"]["twist_rad_per_km"]), {}),
     }
     return edits[term]
 
 
-TERMS = {"majorana-2f-moment": ["nunu", "trace", "moment"],
-         "dirac-2f-moment": ["nunu", "trace", "moment"],
+TERMS = {"majorana-2f-moment": ["nunu", "trace", "moment", "twist", "twist_sign"],
+         "dirac-2f-moment": ["nunu", "trace", "moment", "twist", "twist_sign"],
          "majorana-3f-moments": ["nunu", "trace", "moment", "third"],
          "majorana-2f-matter-ye0.4": ["nunu", "trace", "moment", "nc", "ye"],
          "dirac-2f-matter-ye0.3": ["nunu", "trace", "moment", "nc", "ye"],

@@ -35,11 +35,10 @@ import h5py
 import numpy as np
 from scipy.integrate import quad, solve_ivp
 
-# Constants: physics.md § 1 (normative). collective.md § 1 says "same digits as physics.md" but
-# lists hbar c = 1.9732698045930e-10 eV km and mu_B = 5.7883817982e-9 eV/G (CODATA 2022); the
-# latter differs from physics.md's 5.7883818060e-9 (CODATA 2018) by 1.3e-9, and the cases below
-# amplify such a change up to ~1e4 times (3 flavours with moments: 2.5e-5 in P), so the
-# reference must use the digits nuspin is specified with.
+# Constants: physics.md § 1, which nuspin follows (mu_B of CODATA 2018). CODATA 2022's
+# mu_B = 5.7883817982e-9 eV/G is 1.3e-9 smaller, and a strongly amplifying bulb magnifies such a
+# change ~1e4 times (3 flavours with larger moments: 2.5e-5 in P), so the reference uses the
+# same digits as nuspin.
 HBARC_EV_KM = 1.973269804e-10
 INV_KM_PER_EV = 1.0 / HBARC_EV_KM
 HBARC_EV_CM = HBARC_EV_KM * 1e5
@@ -110,6 +109,7 @@ def moment_matrix(case):
     for key, val in case.get("moments", {}).items():
         a, b = key.split("_")
         i, j = keys.index(a), keys.index(b)
+        val = complex(val[0], val[1]) if isinstance(val, list) else complex(val)  # [re, im]
         m[i, j] = val
         m[j, i] = -val if case["nature"] == "majorana" else np.conj(val)
     return m
@@ -343,6 +343,13 @@ def make_cases():
     c["collective"]["r_nu_km"] = 12.0
     c["track"] = dict(start_km=12.0, values_km=[13.0, 16.0, 25.0])
     cases.append(("dirac-2f-matter-ye0.3", c))
+    # Dirac, three flavours, normal ordering, in the same matter: a Hermitian moment with a
+    # diagonal entry and a complex one (the antineutrinos see -M*).
+    c = copy.deepcopy(c)
+    c.update(flavours=3, theta12_deg=33.41, theta13_deg=8.54, theta23_deg=49.1, delta_cp_deg=197.0,
+             dm21_ev2=7.41e-4, dm31_ev2=2.5e-2, moments={"e_mu": 1e-16, "mu_tau": [5e-17, 3e-17], "e_e": 1e-16})
+    del c["theta_deg"], c["dm2_ev2"]
+    cases.append(("dirac-3f-matter-complex-moment", c))
     c = copy.deepcopy(BASE)
     c["collective"]["nubar_e"]["luminosity_erg_s"] = 3e48
     c["collective"]["nu_e"]["luminosity_erg_s"] = 5e47
@@ -367,6 +374,7 @@ def without(term):
                                  for s in ("nu_e", "nubar_e")], {}),
         "shape": (lambda c: [c["collective"][s].pop(k, None) for s, k in (("nu_e", "alpha"), ("nubar_e", "eta"))], {}),
         "third": (lambda c: c.__setitem__("moments", {"e_mu": 1e-16}), {}),
+        "imaginary": (lambda c: c["moments"].__setitem__("mu_tau", c["moments"]["mu_tau"][0]), {}),
         "twist": (lambda c: c["medium"].__setitem__("twist_rad_per_km", 0.0), {}),
         "twist_sign": (lambda c: c["medium"].__setitem__("twist_rad_per_km", -c["medium"]["twist_rad_per_km"]), {}),
     }
@@ -378,6 +386,7 @@ TERMS = {"majorana-2f-moment": ["nunu", "trace", "moment", "twist", "twist_sign"
          "majorana-3f-moments": ["nunu", "trace", "moment", "third"],
          "majorana-2f-matter-ye0.4": ["nunu", "trace", "moment", "nc", "ye"],
          "dirac-2f-matter-ye0.3": ["nunu", "trace", "moment", "nc", "ye"],
+         "dirac-3f-matter-complex-moment": ["nunu", "trace", "moment", "nc", "imaginary"],
          "majorana-2f-nubar-dominated": ["nunu", "trace", "moment", "asymmetry"],
          "majorana-2f-pinched-degenerate": ["nunu", "trace", "moment", "shape"]}
 

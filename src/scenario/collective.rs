@@ -41,10 +41,11 @@ type ErrFn<'a> = &'a dyn Fn(&str, String) -> ScenarioError;
 pub const DEFAULT_TOL: f64 = 1e-11;
 
 /// With `method = "auto"` the adiabatic-frame stepper runs from this many energy bins up
-/// (where it applies). Below, its step's common work (the fine grid that resolves the
-/// collective phase, shared by all bins) outweighs what it saves on the per-bin work, and CF4
-/// alone is faster (BENCHMARKS.md, "Collective, stop 29").
-pub const AUTO_AFM_MIN_BINS: usize = 64;
+/// (where it applies). With fewer, its step's common work (the fine grid that resolves the
+/// collective phase, shared by all bins) can outweigh what it saves on the per-bin work: at
+/// tol 1e-6, R_ν → 25 km, 16 bins took 1.9 s against CF4's 1.2 s, 32 bins 1.6 s against
+/// 2.4 s (BENCHMARKS.md, "Collective, stop 29").
+pub const AUTO_AFM_MIN_BINS: usize = 32;
 
 /// `[collective] method`: which stepper evolves the coupled state.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]

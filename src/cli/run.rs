@@ -301,8 +301,8 @@ fn describe(
         0.0
     };
     let method = match coupled {
-        Some(_) => "cf4 (coupled)",
-        None => scenario.solver.method.as_str(),
+        Some(c) => format!("{} (coupled)", c.stepper_name()),
+        None => scenario.solver.method.as_str().to_string(),
     };
     let rtol = coupled.map_or(scenario.solver.rtol, |c| c.tol);
     // With a scan or a shard the unit of work is a grid point (an energy at a scan point).

@@ -1,6 +1,6 @@
 //! The coupled solve of a `[collective]` plan: the unit of work is a scan point, whose energy
 //! bins evolve as one state ([`crate::collective`]: the single-angle bulb, CF4 Lie-group
-//! step). It returns the nE [`EnergyResult`]s of its point at once; the driver, the partial
+//! step, or the adiabatic-frame stepper handing over to CF4, per `[collective] method`). It returns the nE [`EnergyResult`]s of its point at once; the driver, the partial
 //! file and the final write take them like any other batch.
 //!
 //! Per bin: `/probability` is P(s → j) = |Ψ[j, s]|² of the plan's initial states in the
@@ -21,12 +21,13 @@ use super::datasets::Datasets;
 use super::{Progress, RunError};
 use crate::basis::{Basis, Flavours};
 use crate::collective::{
-    solve_lie_until, CollectiveError, CollectiveProblem, CollectiveSolution, CollectiveState,
-    EnergyBins, LieOptions, StepWatch,
+    afm_applies, solve_afm_then_lie, solve_lie_until, AfmOptions, AfmStats, CollectiveError,
+    CollectiveProblem, CollectiveSolution, CollectiveState, EnergyBins, LieOptions, StepWatch,
 };
 use crate::evolve::Record;
 use crate::hamiltonian::CMat;
 use crate::output::EnergyResult;
+use crate::scenario::collective::{CollectiveMethod, CollectiveSpec};
 use crate::scenario::Scenario;
 
 /// The bins of a plan's energies: equally spaced centres (validated by `[collective]`).
@@ -142,12 +143,20 @@ fn solve<const D: usize>(
         ..LieOptions::default()
     };
     let end_km = physics.end_km;
-    let solution =
-        match solve_lie_until(&problem, start.clone(), end_km, &record_km, &options, watch) {
-            Ok(s) => s,
-            Err(CollectiveError::Stopped { .. }) => return Ok(Vec::new()),
-            Err(e) => return Err(fail(e)),
-        };
+    let solved = solve_with(
+        spec,
+        &problem,
+        start.clone(),
+        end_km,
+        &record_km,
+        &options,
+        watch,
+    );
+    let (solution, afm) = match solved {
+        Ok(s) => s,
+        Err(CollectiveError::Stopped { .. }) => return Ok(Vec::new()),
+        Err(e) => return Err(fail(e)),
+    };
     let states = recorded_states(physics, &start, &solution);
     let emitted = problem.initial_diagonal();
     let systems = problem.systems();
@@ -155,11 +164,62 @@ fn solve<const D: usize>(
         .map(|bin| {
             let k0 = bin * systems;
             let slabs = BinSlabs::new(&states, k0..k0 + systems);
-            let extras = producer.slabs(&emitted[k0..k0 + systems], &slabs.rho, &slabs.psi);
-            bin_result(physics, scan, bin, &slabs.psi, &solution, extras)
+            let mut extras = producer.slabs(&emitted[k0..k0 + systems], &slabs.rho, &slabs.psi);
+            extras.extend(stepper_slabs(&afm, physics.start_km, end_km));
+            bin_result(physics, scan, bin, &slabs.psi, &solution, &afm, extras)
         })
         .collect();
     Ok(results)
+}
+
+/// The coupled solve of `spec`'s stepper: CF4 alone, or the adiabatic-frame stepper (AFM)
+/// from the start, then CF4 (`afm` set by the scenario's `method`). Under `"auto"` a problem
+/// AFM does not apply to (found only here, from its Hamiltonians) runs CF4 alone; under
+/// `"afm"` that is an error naming why.
+fn solve_with<const D: usize>(
+    spec: &CollectiveSpec,
+    problem: &CollectiveProblem<'_, D>,
+    start: CollectiveState<D>,
+    end_km: f64,
+    record_km: &[f64],
+    options: &LieOptions,
+    watch: &dyn StepWatch,
+) -> Result<(CollectiveSolution<D>, AfmStats), CollectiveError> {
+    if spec.afm {
+        match (afm_applies(problem), spec.method) {
+            (Ok(()), _) => {
+                let afm = AfmOptions::default();
+                return solve_afm_then_lie(problem, start, end_km, record_km, options, &afm, watch);
+            }
+            (Err(why), CollectiveMethod::Afm) => {
+                return Err(CollectiveError::Input(format!(
+                    "[collective] method = \"afm\" does not apply to this problem: {why} (use \"cf4\" or \"auto\")"
+                )))
+            }
+            (Err(why), _) => {
+                let stats = AfmStats {
+                    not_applicable: Some(why),
+                    ..AfmStats::default()
+                };
+                let sol = solve_lie_until(problem, start, end_km, record_km, options, watch)?;
+                return Ok((sol, stats));
+            }
+        }
+    }
+    let sol = solve_lie_until(problem, start, end_km, record_km, options, watch)?;
+    Ok((sol, AfmStats::default()))
+}
+
+/// The per-bin stepper record (`/collective/afm_steps`, `/collective/handover_km`): AFM's
+/// accepted steps and where CF4 took over — the start when AFM did not run, the end when it
+/// ran all the way.
+fn stepper_slabs(afm: &AfmStats, start_km: f64, end_km: f64) -> [Vec<f64>; 2] {
+    let handover_km = match (afm.accepted + afm.rejected, afm.handover_km) {
+        (_, Some(r)) => r,
+        (0, None) => start_km,
+        (_, None) => end_km,
+    };
+    [vec![afm.accepted as f64], vec![handover_km]]
 }
 
 /// The states at the plan's record positions (a position at the start is the start; the end
@@ -212,13 +272,14 @@ impl<const D: usize> BinSlabs<D> {
 
 /// The result of energy bin `bin`: P(s → j) = |Ψ[j, s]|² of the reported system at each
 /// recorded state, the amplitudes when asked, the unitarity defect of every Ψ, the coupled
-/// solve's step counts.
+/// solve's step counts (AFM's and CF4's together).
 fn bin_result<const D: usize>(
     physics: &Scenario,
     scan: usize,
     bin: usize,
     psi: &[Vec<CMat<D>>],
     solution: &CollectiveSolution<D>,
+    afm: &AfmStats,
     extras: Vec<Vec<f64>>,
 ) -> EnergyResult {
     let reported = match physics.model.basis {
@@ -246,8 +307,9 @@ fn bin_result<const D: usize>(
         grid_index: scan * physics.energies_mev.len() + bin,
         probability,
         amplitude: physics.output.amplitudes.then_some(amplitude),
-        steps: solution.stats.accepted,
-        rejected: solution.stats.rejected,
+        // AFM's accepted trials are steps of the coupled solve like CF4's.
+        steps: solution.stats.accepted + afm.accepted,
+        rejected: solution.stats.rejected + afm.rejected,
         unitarity_error,
         step_x_km: None,
         step_probability: None,

@@ -47,7 +47,7 @@ pub fn header_for(plan: &Scenario, command: String) -> Result<RunHeader, RunErro
         initial_states: plan.initial_labels(),
         final_states: plan.labels.clone(),
         solver_method: match &plan.collective {
-            Some(_) => "cf4".to_string(),
+            Some(c) => c.stepper_name().to_string(),
             None => plan.solver.method.as_str().to_string(),
         },
         rtol: plan.collective.as_ref().map_or(plan.solver.rtol, |c| c.tol),

@@ -11,6 +11,7 @@
 //! nubar_e = { luminosity_erg_s = 1e51, mean_energy_mev = 15.0, eta = 2.0 } # degenerate FD
 //! nu_x    = { luminosity_erg_s = 1e51, mean_energy_mev = 20.0, alpha = 3.0 } # pinched
 //! nubar_x = { luminosity_erg_s = 1e51, mean_energy_mev = 20.0 }
+//! method  = "auto"   # or "cf4", "afm": the coupled stepper (docs/collective.md)
 //! ```
 //!
 //! Everything that cannot apply to a coupled run is refused here with the field that asks for
@@ -23,6 +24,8 @@ use super::error::ScenarioError;
 use super::grid::Scale;
 use super::number::Number;
 use super::raw::RawScenario;
+use super::word::Word;
+use crate::basis::Nature;
 use crate::collective::{Emission, SpeciesEmission, SpectrumShape};
 use crate::evolve::Method;
 
@@ -37,13 +40,64 @@ type ErrFn<'a> = &'a dyn Fn(&str, String) -> ScenarioError;
 /// tolerance"), so 1e-11 gives populations good to ≈ 2e-7; 1e-9 gave ≈ 1e-5.
 pub const DEFAULT_TOL: f64 = 1e-11;
 
+/// With `method = "auto"` the adiabatic-frame stepper runs from this many energy bins up
+/// (where it applies). With fewer, its step's common work (the fine grid that resolves the
+/// collective phase, shared by all bins) can outweigh what it saves on the per-bin work: at
+/// tol 1e-6, R_ν → 25 km, 16 bins took 1.9 s against CF4's 1.2 s, 32 bins 1.6 s against
+/// 2.4 s (BENCHMARKS.md, "Collective, stop 29").
+pub const AUTO_AFM_MIN_BINS: usize = 32;
+
+/// `[collective] method`: which stepper evolves the coupled state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CollectiveMethod {
+    /// The adiabatic-frame stepper where it applies and pays (two flavours, Majorana, at
+    /// least [`AUTO_AFM_MIN_BINS`] bins), else CF4. The default.
+    Auto,
+    /// CF4 from R_ν to the end.
+    Cf4,
+    /// The adiabatic-frame stepper from the start while the collective rate dominates, then
+    /// CF4; an error where it does not apply.
+    Afm,
+}
+
+impl CollectiveMethod {
+    /// The scenario spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CollectiveMethod::Auto => "auto",
+            CollectiveMethod::Cf4 => "cf4",
+            CollectiveMethod::Afm => "afm",
+        }
+    }
+}
+
 /// A validated `[collective]` table.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CollectiveSpec {
     /// R_ν and the four species' emission.
     pub emission: Emission,
-    /// Local error tolerance of the CF4 step (`[solver] rtol`, default [`DEFAULT_TOL`]).
+    /// Local error tolerance of the CF4 step (`[solver] rtol`, default [`DEFAULT_TOL`]); the
+    /// adiabatic-frame stepper's too (the same meaning per step).
     pub tol: f64,
+    /// The stepper asked for (`method`, default `"auto"`).
+    pub method: CollectiveMethod,
+    /// Whether the run starts with the adiabatic-frame stepper: `method` resolved for the
+    /// plan's flavours, nature and bins (a run may still find it not applicable to a scan
+    /// point's problem under `"auto"`, and then uses CF4 alone).
+    pub afm: bool,
+}
+
+impl CollectiveSpec {
+    /// The stepper's name in the run summary and the `/solver` attribute `method`: `"cf4"`,
+    /// or `"afm+cf4"` when the run starts with the adiabatic-frame stepper.
+    pub fn stepper_name(&self) -> &'static str {
+        if self.afm {
+            "afm+cf4"
+        } else {
+            "cf4"
+        }
+    }
 }
 
 /// `[collective]`, as read: serde refuses unknown keys and values of the wrong type at their
@@ -56,6 +110,7 @@ pub struct RawCollective {
     pub nubar_e: Option<RawSpecies>,
     pub nu_x: Option<RawSpecies>,
     pub nubar_x: Option<RawSpecies>,
+    pub method: Option<Word<CollectiveMethod>>,
 }
 
 /// One species' `{ luminosity_erg_s, mean_energy_mev, eta | alpha }`.
@@ -91,7 +146,49 @@ pub(super) fn validate(raw: &RawScenario, err: ErrFn) -> Result<Option<Collectiv
     check_energy(raw, err)?;
     let tol = check_solver(raw, err)?;
     check_unsupported(raw, err)?;
-    Ok(Some(CollectiveSpec { emission, tol }))
+    let method = table.method.map_or(CollectiveMethod::Auto, |w| w.0);
+    let afm = check_method(raw, method, err)?;
+    Ok(Some(CollectiveSpec {
+        emission,
+        tol,
+        method,
+        afm,
+    }))
+}
+
+/// The number of energy bins as written (`values_mev` or `points`; 0 when neither is given,
+/// which the `[energy]` check refuses later).
+fn bins_written(raw: &RawScenario) -> usize {
+    match (&raw.energy.values_mev, raw.energy.points) {
+        (Some(values), _) => values.len(),
+        (None, Some(points)) => usize::try_from(points).unwrap_or(0),
+        (None, None) => 0,
+    }
+}
+
+/// Whether the run starts with the adiabatic-frame stepper. `"afm"` is refused where the
+/// method cannot apply (it follows polarisation vectors of two-flavour Majorana systems:
+/// one 2×2 block per helicity, ν and ν̄ in one matrix); `"auto"` picks it where it applies and
+/// the bins are many enough for it to pay.
+fn check_method(raw: &RawScenario, method: CollectiveMethod, err: ErrFn) -> Result<bool> {
+    let why_not = if raw.neutrino.flavours != 2 {
+        Some("three flavours (it follows two-flavour polarisation vectors)")
+    } else if raw.neutrino.nature.0 != Nature::Majorana {
+        Some("Dirac neutrinos (it needs ν and ν̄ of a bin in one Majorana density matrix)")
+    } else {
+        None
+    };
+    match (method, why_not) {
+        (CollectiveMethod::Cf4, _) => Ok(false),
+        (CollectiveMethod::Afm, Some(why)) => Err(err(
+            "collective.method",
+            format!("cannot be \"afm\" with {why}: use \"cf4\" or \"auto\""),
+        )),
+        (CollectiveMethod::Afm, None) => Ok(true),
+        (CollectiveMethod::Auto, why) => {
+            Ok(why.is_none() && bins_written(raw) >= AUTO_AFM_MIN_BINS)
+        }
+    }
 }
 
 fn positive_number(v: Option<Number>, field: &str, err: ErrFn) -> Result<f64> {

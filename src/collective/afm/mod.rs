@@ -123,10 +123,15 @@ impl<const D: usize> Driver<'_, '_, D> {
         let (tol, mp) = (self.tol, self.max_passes);
         if !self.doubling {
             one_step(&mut self.work, &self.form, r, h, v, tol, mp, passes)?;
+            // A retry after a rejection starts from the same state: this step's S is its guess.
+            self.work.keep_guess(r, h);
             self.first.clone_from(&self.work.rot);
             return Ok(self.work.third_size / tol);
         }
         one_step(&mut self.work, &self.form, r, h, v, tol, mp, passes)?;
+        // The half steps (and a retry with a shorter h) lie inside this step's span: its
+        // converged S and d are their first guess (about one pass fewer per step).
+        self.work.keep_guess(r, h);
         self.big.clone_from(&self.work.rot);
         one_step(&mut self.work, &self.form, r, 0.5 * h, v, tol, mp, passes)?;
         self.first.clone_from(&self.work.rot);
@@ -293,6 +298,8 @@ fn run_afm<const D: usize>(
             match judge(outcome, trial, fixed_h.is_some(), r)? {
                 Verdict::Accept(err) => {
                     stats.accepted += 1;
+                    // The next trial starts from a new state beyond the guess's span.
+                    d.work.drop_guess();
                     let rows = acc.iter_mut().zip(v.iter_mut());
                     for ((a, x), (q, x0)) in rows.zip(d.first.iter().zip(&v0)) {
                         *a = q * *a;

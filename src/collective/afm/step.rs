@@ -67,6 +67,9 @@ pub(crate) struct StepWork {
     d0: V3,
     n0: V3,
     q0: UnitQuaternion<f64>,
+    /// A converged step's S and d on its fine grid, kept by [`StepWork::keep_guess`]: the
+    /// first guess of a later step inside its span (the two half steps of step doubling).
+    guess: Option<Guess>,
     /// The step's rotation of every system (v_end = q v_start), the result.
     pub(crate) rot: Vec<UnitQuaternion<f64>>,
     /// Passes of the d iteration of the last step.
@@ -74,6 +77,43 @@ pub(crate) struct StepWork {
     /// The largest first-order change of an end vector by the step's Ω₃, relative to twice
     /// its trace: the embedded error estimate (the size of the highest term kept).
     pub(crate) third_size: f64,
+}
+
+/// S (lab frame) and d on the fine grid of a converged step from `r_km`, panels of `dt_km`.
+struct Guess {
+    r_km: f64,
+    dt_km: f64,
+    s_lab: Vec<V3>,
+    d: Vec<V3>,
+}
+
+impl Guess {
+    /// S and d at `t_km` by the cubic through the four Gauss nodes of its panel (None
+    /// outside the span). A panel is ≤ 0.5 rad of the collective phase, so the fast part of
+    /// S is good to ~1e-4 of itself: a first guess, not a result (the passes still converge
+    /// to `tol`).
+    fn at(&self, t_km: f64) -> Option<(V3, V3)> {
+        let panels = self.s_lab.len() / 4;
+        let x = (t_km - self.r_km) / self.dt_km;
+        if panels == 0 || !(x >= 0.0 && x <= panels as f64) {
+            return None;
+        }
+        let p = (x.floor() as usize).min(panels - 1);
+        let u = x - p as f64;
+        let mut s = V3::zeros();
+        let mut d = V3::zeros();
+        for (j, xj) in GL_X.iter().enumerate() {
+            let w: f64 = GL_X
+                .iter()
+                .enumerate()
+                .filter(|&(m, _)| m != j)
+                .map(|(_, xm)| (u - xm) / (xj - xm))
+                .product();
+            s += self.s_lab[4 * p + j] * w;
+            d += self.d[4 * p + j] * w;
+        }
+        Some((s, d))
+    }
 }
 
 fn rz(phi: f64, x: V3) -> V3 {
@@ -116,6 +156,7 @@ impl StepWork {
             d0: V3::zeros(),
             n0: V3::z(),
             q0: id,
+            guess: None,
             rot: Vec::new(),
             passes: 0,
             third_size: 0.0,
@@ -138,6 +179,31 @@ impl StepWork {
             v.resize(systems, z);
         }
         self.rot.resize(systems, UnitQuaternion::identity());
+    }
+
+    /// Keeps the last converged step's S and d as the first guess of later steps inside its
+    /// span (they must start from the same state there: the half steps of step doubling).
+    pub(crate) fn keep_guess(&mut self, r_km: f64, h_km: f64) {
+        let panels = self.s_lab.len() / 4;
+        let mut g = self.guess.take().unwrap_or(Guess {
+            r_km,
+            dt_km: 0.0,
+            s_lab: Vec::new(),
+            d: Vec::new(),
+        });
+        g.r_km = r_km;
+        g.dt_km = h_km / panels.max(1) as f64;
+        g.s_lab.clone_from(&self.s_lab);
+        g.d.clone_from(&self.d);
+        self.guess = Some(g);
+    }
+
+    /// Forgets the first guess (a new trial from a new state).
+    pub(crate) fn drop_guess(&mut self) {
+        if let Some(g) = self.guess.as_mut() {
+            g.s_lab.clear();
+            g.d.clear();
+        }
     }
 
     /// One step of length h from r for the vectors `v`: fills `self.rot`.
@@ -175,8 +241,8 @@ impl StepWork {
             let t = r + ((i / 4) as f64 + GL_X[i % 4]) * dt;
             self.g[i] = field.g(t);
             self.common[i] = field.common(t)?;
-            self.s_lab[i] = s0;
-            self.d[i] = d0;
+            let guess = self.guess.as_ref().and_then(|g| g.at(t));
+            (self.s_lab[i], self.d[i]) = guess.unwrap_or((s0, d0));
         }
         if self
             .common

@@ -17,6 +17,8 @@ pub const EMITTED: &str = "collective/emitted";
 pub const EVOLVED: &str = "collective/evolved";
 pub const CHANNEL: &str = "collective/channel_probability";
 pub const FLIP: &str = "collective/flip";
+pub const AFM_STEPS: &str = "collective/afm_steps";
+pub const HANDOVER: &str = "collective/handover_km";
 
 /// The `/collective/...` producer.
 #[derive(Debug, Clone)]
@@ -93,10 +95,27 @@ impl CollectiveDatasets {
                     .into(),
                 vec![x],
             ),
+            spec(
+                AFM_STEPS,
+                "1",
+                "[scan..., energy]: accepted steps of the adiabatic-frame stepper (AFM) in this bin's \
+                 coupled solve (the same for every bin of a scan point; 0 when it did not run); \
+                 /solver/steps counts them together with CF4's"
+                    .into(),
+                vec![],
+            ),
+            spec(
+                HANDOVER,
+                "km",
+                "[scan..., energy]: where CF4 took over from the adiabatic-frame stepper: the track's \
+                 start when AFM did not run, its end when AFM ran all the way"
+                    .into(),
+                vec![],
+            ),
         ]
     }
 
-    /// The four slabs of one bin: `emitted[system]` and, per record position, the states of
+    /// The first four slabs of one bin (the coupled solver appends the stepper's two): `emitted[system]` and, per record position, the states of
     /// its systems (`rho[x][system]`, `psi[x][system]`).
     pub fn slabs<const D: usize>(
         &self,

@@ -14,6 +14,36 @@ nuspin. For every case it also switches each term off and checks that P moves by
 
 Usage: python scripts/reference_constant.py [--nuspin target/release/nuspin] [--tol 1e-8]
 (needs numpy, scipy, h5py). Exit code 1 on any disagreement.
+
+Randomised mode: `--random N --seed S` (tolerance default 1e-9) replaces the fixed cases by N
+configurations drawn within the documented limits, each run with every `[solver] method`
+(layers exact; magnus at rtol 1e-9 and dop853 at rtol 1e-10, compared with 10 × and 3e4 ×
+their rtol, docs/scenario.md), plus N/5 random mass matrices and N/10 wave-packet cases:
+- Majorana, Dirac ν, Dirac ν̄; 2 and 3 flavours with every angle over [0°, 90°] (sometimes
+  exactly 0 or 90°), δ and Majorana phases over [0°, 360°), Δm²₂₁ 1e-6 … 1e-3 eV², |Δm²₃₁| 1.5 …
+  300 × Δm²₂₁ of either sign (2 flavours: Δm² 1e-6 … 0.1 eV²), lightest mass 0 or 1e-4 … 1 eV;
+- E log-uniform over 1 keV … 1 GeV (raised to the documented 10 × the heaviest mass);
+- every medium term scaled to the vacuum term |Δm²|/2E times 10^(−2 … 2) (one case in five
+  10^(−5 … 5)), so that it can matter: ρ (≤ 1e14 g/cm³) or n_e, n_n, Y_e over [0, 1]; B⊥ with
+  azimuth; B∥ of either sign; velocity in any direction up to 1 − |v| = 1e-15; polarization
+  |ζ| ≤ 1 in any direction; magnetic and electric moments 1e-13 … 1e-10 μ_B, real or complex,
+  flavour or mass basis, Dirac diagonals; NSI (|ε| ≤ 0.5, complex off the diagonal) where
+  the medium allows them;
+- a random subset of initial states in random order; three cases in ten with a grid of 2 … 4
+  energies (up to 30 × the first), every energy compared; track lengths of 1e-6 … 3e3
+  radians of the largest eigenvalue splitting;
+- three cases in ten are piecewise-constant: 2 … 5 layers of independent random media in a
+  `steps` table, against the product of the layers' exponentials;
+- mass matrices (`[mixing] mass_matrix_ev`, complex symmetric for Majorana, general for Dirac,
+  sometimes real or of rank 2, entries 1e-3 … 0.3 eV) in matter with B⊥ and flavour-basis
+  moments: masses against numpy's singular values (1e-12 of the largest), |U| against the
+  eigenvectors of M†M or MM† ordered by the documented rule (1e-8), and P against a
+  Hamiltonian built from M itself, with no factorisation;
+- wave packets in vacuum (`[arrival] wave_packet`): /observables/decoherent_probability
+  against the closed form of docs/physics-extensions.md with L/L_coh from 1e-2 to 10 (1e-8).
+It prints how often each term moved P by more than 1e-3 (what the comparison could see) and,
+with N ≥ 20, fails when a term never did (then the seed exercises nothing of it).
+`--case K` reruns one case of a seed; `--dump DIR` writes the scenario of every failure.
 """
 import argparse
 import copy
@@ -21,6 +51,7 @@ import os
 import subprocess
 import tempfile
 from decimal import Decimal, localcontext
+from fractions import Fraction
 
 import h5py
 import numpy as np
@@ -217,12 +248,13 @@ TABLE_COLUMNS = ["rho_g_cm3", "ye", "b_par_gauss", "b_perp_gauss", "b_phi_rad", 
 
 
 def write_layer_table(cfg, path):
-    """The CSV of cfg["layers"] (x from 0; the last row closes the last layer)."""
+    """The CSV of cfg["layers"] (x from 0, summed exactly as random_case did; the last row
+    closes the last layer)."""
     rows, x = [], 0.0
     for med, length_km in cfg["layers"] + [(cfg["layers"][-1][0], None)]:
         row = [x] + [med.get(k, 0.5 if k == "ye" else 0.0) for k in TABLE_COLUMNS]
         rows.append(",".join(repr(float(v)) for v in row))
-        x = x + length_km if length_km is not None else x
+        x = float(Fraction(x) + Fraction(length_km)) if length_km is not None else x
     with open(path, "w") as f:
         f.write("x_km," + ",".join(TABLE_COLUMNS) + "\n" + "\n".join(rows) + "\n")
 
@@ -267,7 +299,7 @@ def toml_of(cfg, out):
         for f, entries in cfg["nsi"].items():
             lines.append(f"{f} = {tbl(entries)}")
     lines.append("[energy]")
-    lines.append(f'values_mev = [{cfg["energy_mev"]!r}]')
+    lines.append(f'values_mev = {cfg.get("energies_mev", [cfg["energy_mev"]])!r}')
     lines.append("[medium]")
     if "layers" in cfg:
         # A `steps` table: row i holds layer i from its x to the next row's x.
@@ -284,6 +316,8 @@ def toml_of(cfg, out):
     for k in ("rtol", "atol"):
         if k in cfg:
             lines.append(f"{k} = {cfg[k]!r}")
+    if "arrival" in cfg:
+        lines += ["[arrival]", cfg["arrival"]]
     lines.append("[output]")
     lines.append(f'file = "{out}"')
     lines.append("profile_samples = 0")
@@ -302,8 +336,10 @@ def nuspin_probs(cfg, exe, tmp):
     if r.returncode != 0:
         raise RuntimeError(r.stderr)
     with h5py.File(out) as h:
-        p = h["probability"][0, -1]  # [nI, 2N]
-    return p.T  # [final, initial]; the initial states in cfg["initial"] order when given
+        p = h["probability"][:, -1]  # [nE, nI, 2N]
+    if "energies_mev" in cfg:
+        return np.transpose(p, (0, 2, 1))  # [energy, final, initial]
+    return p[0].T  # [final, initial]; the initial states in cfg["initial"] order when given
 
 
 # Every term on at once, each at a size where it moves P at order 0.1 (checked below).
@@ -469,8 +505,9 @@ def random_medium(rng, c, w_ev, mu_scale, m_max):
     matter, within the documented limits (ρ ≤ 1e14 g/cm³, 0 ≤ Y_e ≤ 1)."""
     med = {}
     e_ev = c["energy_mev"] * 1e6
+    wide = 10.0 ** (3 * (rng.random() < 0.2))  # one case in five: terms 1e-5 … 1e5 of vacuum
     if rng.random() < 0.85:
-        v_target = w_ev * log_uniform(rng, 1e-2, 1e2)
+        v_target = w_ev * log_uniform(rng, 1e-2 / wide, 1e2 * wide)
         ye = float(rng.choice([0.0, 1.0])) if rng.random() < 0.1 else float(rng.uniform(0, 1))
         rho = min(v_target / (7.6325e-14 * max(ye, 0.05)), 1e14)
         if rng.random() < 0.7:
@@ -479,11 +516,11 @@ def random_medium(rng, c, w_ev, mu_scale, m_max):
             med.update(ne_cm3=rho * ye * NA, nn_cm3=rho * (1 - ye) * NA)
     mu_ev = mu_scale * MUB
     if rng.random() < 0.7:
-        med["b_perp_gauss"] = w_ev * log_uniform(rng, 1e-2, 1e1) / mu_ev
+        med["b_perp_gauss"] = w_ev * log_uniform(rng, 1e-2 / wide, 1e1 * wide) / mu_ev
         med["b_phi_rad"] = float(rng.uniform(-np.pi, np.pi))
     if rng.random() < 0.5:
         # B∥ acts through μ m B∥/E; with m = 0 draw it as if m were 0.05 eV.
-        med["b_par_gauss"] = w_ev * log_uniform(rng, 1e-2, 1e1) * e_ev / (mu_ev * max(m_max, 0.05))
+        med["b_par_gauss"] = w_ev * log_uniform(rng, 1e-2 / wide, 1e1 * wide) * e_ev / (mu_ev * max(m_max, 0.05))
         med["b_par_gauss"] *= float(rng.choice([1, -1]))
     if "rho_g_cm3" in med or "ne_cm3" in med:
         random_flow(rng, med)
@@ -557,23 +594,31 @@ def random_case(rng):
     no_flow = all(med.get(k, 0.0) == 0.0 for med in meds for k in ("v_perp", "pol_par", "pol_perp"))
     if no_flow and rng.random() < 0.4:
         random_nsi(rng, c)
+    if rng.random() < 0.3:
+        # An energy grid (unsorted, as `values_mev` allows): the layers fast path shares work
+        # across energies; every energy is compared.
+        extra = [c["energy_mev"] * log_uniform(rng, 1.0, 30.0) for _ in range(int(rng.integers(1, 4)))]
+        c["energies_mev"] = [c["energy_mev"]] + [e for e in extra if e != c["energy_mev"]]
     n2 = 2 * c["flavours"]
     if rng.random() < 0.5:
         c["initial"] = [int(i) for i in rng.permutation(n2)[: rng.integers(1, n2 + 1)]]
-    # Each layer (or the track): 1e-3 … 3e3 radians of its largest eigenvalue splitting.
+    # Each layer (or the track): 1e-6 … 3e3 radians of its largest eigenvalue splitting.
     lengths = []
     for med in meds:
         ev = np.linalg.eigvalsh(hamiltonian(dict(c, medium=med)))
-        lengths.append(log_uniform(rng, 1e-3, 3e3 / n_layers) / max(ev[-1] - ev[0], 1e-300))
+        lengths.append(log_uniform(rng, 1e-6, 3e3 / n_layers) / max(ev[-1] - ev[0], 1e-300))
     c["medium"] = meds[0]
     if n_layers == 1:
         c["length_km"] = lengths[0]
     else:
-        # Positions summed as the table's x column is, so end_km is its last row exactly.
-        c["layers"] = list(zip(meds, lengths))
-        c["length_km"] = 0.0
+        # The table's x column is the input: each layer is as long as the exact difference of
+        # its rows' x (a thin layer after a long one is not the length drawn), and end_km is
+        # the last row.
+        xs = [0.0]
         for length_km in lengths:
-            c["length_km"] += length_km
+            xs.append(xs[-1] + length_km)
+        c["layers"] = [(med, float(Fraction(b) - Fraction(a))) for med, a, b in zip(meds, xs, xs[1:])]
+        c["length_km"] = xs[-1]
     return plain(c)
 
 
@@ -618,12 +663,17 @@ def random_mode(args):
     with tempfile.TemporaryDirectory() as tmp:
         for k in range(args.random):
             c = random_case(rng)
+            if args.case is not None and k != args.case:
+                continue
             phase = total_phase(c)
             pr = probs(c)
             cols = c.get("initial", list(range(2 * c["flavours"])))
             pr = pr[:, cols]
             for t in moved_terms(c, pr):
                 seen[t] = seen.get(t, 0) + 1
+            if "energies_mev" in c:
+                pr = np.array([probs(dict(c, energy_mev=e))[:, cols] for e in c["energies_mev"]])
+                phase = max(total_phase(dict(c, energy_mev=e)) for e in c["energies_mev"])
             for method, rtol in METHOD_RTOL.items():
                 cm = dict(c, method=method)
                 if rtol:
@@ -648,13 +698,19 @@ def random_mode(args):
                         with open(stem + ".toml", "w") as f:
                             f.write(toml_of(cm, "out.h5"))
         mm_failures, mm_worst = mass_matrix_mode(rng, max(1, args.random // 5), args, tmp)
+        wp_failures, wp_worst = decoherence_mode(rng, max(1, args.random // 10), args, tmp)
     print(f"{count} random runs ({args.random} cases x {len(METHOD_RTOL)} methods, seed {args.seed}); "
           "worst max|dP|/tol: " + ", ".join(f"{m} {v:.1e}" for m, v in worst.items()))
-    failures += mm_failures
+    failures += mm_failures + wp_failures
+    print(f"{max(1, args.random // 10)} random wave-packet cases in vacuum: worst max|dP| {wp_worst:.1e} (tol 1e-8)")
     print(f"{max(1, args.random // 5)} random mass matrices: worst max|dP|/tol {mm_worst[0]:.1e}, "
           f"masses {mm_worst[1]:.1e} of m_max, |U| {mm_worst[2]:.1e}")
     print("cases in which each term moved P by > 1e-3: "
           + ", ".join(f"{t} {seen.get(t, 0)}" for t in list(TERMS) + ["magnetic"]))
+    if args.random >= 20 and args.case is None:
+        # A seed whose cases never exercise a term checks nothing about it: pick another.
+        failures += [f"no case of seed {args.seed} moved P by > 1e-3 through {t}"
+                     for t in list(TERMS) + ["magnetic"] if not seen.get(t)]
     for f in failures:
         print("FAIL", f)
     return 1 if failures else 0
@@ -773,6 +829,69 @@ def mass_matrix_mode(rng, n_cases, args, tmp):
     return failures, worst
 
 
+# ---------------------------------------------------------------------------------------------
+# Wave-packet decoherence in vacuum ([arrival] wave_packet) against the closed form of
+# docs/physics-extensions.md: each interference term damped by exp(−(L/L_coh,ij)²),
+# L_coh = 4√2 E² σ_x/|Δm²_ij|.
+
+
+def decoherent_closed_form(c, sigma_x_km):
+    """P(α → β) of the active block, [final, initial], Dirac or Majorana neutrinos."""
+    n, E, L = c["flavours"], c["energy_mev"] * 1e6, c["length_km"]
+    if n == 2:
+        th = np.radians(c["theta_deg"])
+        U = np.array([[np.cos(th), np.sin(th)], [-np.sin(th), np.cos(th)]], complex)
+        m2 = np.array([0.0, c["dm2_ev2"]])
+    else:
+        p = c["params3"]
+        U = pmns(p["t12"], p["t13"], p["t23"], p["d"])
+        m2 = np.array([0.0, p["dm21"], p["dm31"]])
+    P = np.zeros((n, n))
+    for a in range(n):
+        for b in range(n):
+            tot = sum(abs(U[a, i]) ** 2 * abs(U[b, i]) ** 2 for i in range(n))
+            for i in range(n):
+                for j in range(i):
+                    dm2 = m2[i] - m2[j]
+                    phi = dm2 * L / (2 * E) / HBARC
+                    lcoh = 4 * np.sqrt(2) * E**2 * sigma_x_km / abs(dm2)  # E²/Δm² is dimensionless
+                    w = U[a, i].conj() * U[b, i] * U[a, j] * U[b, j].conj()
+                    tot += 2 * (w * np.exp(-1j * phi)).real * np.exp(-((L / lcoh) ** 2))
+            P[b, a] = tot
+    return P
+
+
+def decoherence_mode(rng, n_cases, args, tmp):
+    """Random vacuum cases (2 and 3 flavours, random angles, splittings, energies) with a
+    packet width that puts L/L_coh of the largest splitting between 1e-2 and 10."""
+    failures, worst = [], 0.0
+    for k in range(n_cases):
+        c = dict(nature="dirac", particle="neutrino", flavours=int(rng.choice([2, 3])), magnetic={}, electric={},
+                 medium=dict(rho_g_cm3=0.0), method="magnus", rtol=1e-11, atol=1e-16)
+        random_mixing(rng, c)
+        c["lightest_mass_ev"], c["majorana_phases_deg"] = 0.0, [0.0] * (c["flavours"] - 1)
+        m2 = [c["dm2_ev2"]] if c["flavours"] == 2 else [c["params3"]["dm21"], c["params3"]["dm31"]]
+        c["energy_mev"] = log_uniform(rng, 1e-1, 1e3)
+        E = c["energy_mev"] * 1e6
+        c["length_km"] = log_uniform(rng, 1, 3e3) * 2 * E * HBARC / max(abs(x) for x in m2)
+        lcoh_km = c["length_km"] / log_uniform(rng, 1e-2, 10)
+        sigma_x_km = lcoh_km * max(abs(x) for x in m2) / (4 * np.sqrt(2) * E**2)
+        c = plain(c)
+        c["arrival"] = f"wave_packet = {{ sigma_x_nm = {float(sigma_x_km) * 1e12!r} }}"
+        c["initial"] = list(range(c["flavours"]))
+        nuspin_probs(c, args.nuspin, tmp)
+        with h5py.File(os.path.join(tmp, "ref.h5")) as h:
+            pd = h["observables/decoherent_probability"][0]  # [nI, 2N]
+        ref = decoherent_closed_form(c, sigma_x_km)
+        d = float(np.abs(pd[:, : c["flavours"]].T - ref).max())
+        worst = max(worst, d)
+        if d > 1e-8 or args.verbose:
+            print(f"wave packet {k:3d} {c['flavours']} flavours E={c['energy_mev']:.2e} MeV: max|dP| = {d:.2e}")
+        if d > 1e-8:
+            failures.append(f"wave packet case {k}: max|dP| = {d:.2e}")
+    return failures, worst
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--nuspin", default="target/release/nuspin")
@@ -780,10 +899,14 @@ def main():
     ap.add_argument("--random", type=int, default=0, metavar="N",
                     help="instead of the fixed cases, N random cases, each run with every method")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--magnus-rtol", type=float, default=1e-9, help="with --random: magnus's rtol")
+    ap.add_argument("--dop853-rtol", type=float, default=1e-10, help="with --random: dop853's rtol")
+    ap.add_argument("--case", type=int, help="with --random: run only this case (to reproduce one)")
     ap.add_argument("--verbose", action="store_true", help="print every random run")
     ap.add_argument("--dump", help="write the scenario of every failing random run into this folder")
     args = ap.parse_args()
     if args.random:
+        METHOD_RTOL.update(magnus=args.magnus_rtol, dop853=args.dop853_rtol)
         if args.tol == 1e-8:
             args.tol = 1e-9
         return random_mode(args)

@@ -112,12 +112,30 @@ pub fn scalars(p: &MediumPoint) -> [f64; N_SCALARS] {
     scalars_generic::<f64>(&p.values())
 }
 
+/// 1 − v∥² − v⊥² to about 1e-32 absolute, with error-free products and sums (double-double):
+/// in an oblique ultra-relativistic flow it is the difference of numbers of order 1, and the
+/// plain (1 − v∥)(1 + v∥) − v⊥² keeps only ~1e-16 of it absolutely, e.g. γ off by 0.7 % at
+/// 1 − v² = 1e-14 (found by `scripts/reference_constant.py --random`).
+pub(crate) fn one_minus_v2_f64(v_par: f64, v_perp: f64) -> f64 {
+    // a + b = s + e exactly (Knuth's two-sum).
+    let two_sum = |a: f64, b: f64| {
+        let s = a + b;
+        let bb = s - a;
+        (s, (a - (s - bb)) + (b - bb))
+    };
+    let (p1, e1) = (v_par * v_par, v_par.mul_add(v_par, -(v_par * v_par)));
+    let (p2, e2) = (v_perp * v_perp, v_perp.mul_add(v_perp, -(v_perp * v_perp)));
+    let (s1, es1) = two_sum(1.0, -p1);
+    let (s2, es2) = two_sum(s1, -p2);
+    s2 + (es1 + es2 - e1 - e2)
+}
+
 /// physics.md §4 for one point, written once for values and dual numbers.
 ///
 /// With N_α = Σ_f g_V^{fα} n_f (N_e = n_e − n_n/2, N_μ = −n_n/2 in neutral matter), the
 /// vector part is √2G_F N_α u^μ and the axial part −√2G_F g_A^α λ^μ. Two combinations are
 /// rewritten to avoid cancellation for ultra-relativistic flows:
-///   γ(1 − v∥) from 1 − v² = (1 − v∥)(1 + v∥) − v⊥², and
+///   γ(1 − v∥) from 1 − v² ([`one_minus_v2_f64`]), and
 ///   λ⁰ − λ∥ = n_e [ζ∥(k v⊥² − γ(1 − v∥)) + (ζ⊥·v⊥) γ(1 + γ(1 − v∥))/(γ + 1)], k = γ²/(γ+1),
 /// which is the definition λ^μ = n_e(γ ζ·v, ζ + k (ζ·v) v) with 1 = γ²(1 − v²) used.
 fn scalars_generic<T: Real>(q: &[T; 11]) -> [T; N_SCALARS] {
@@ -132,7 +150,10 @@ fn scalars_generic<T: Real>(q: &[T; 11]) -> [T; N_SCALARS] {
 
     let one = c(1.0);
     let one_minus_vpar = one - v_par;
-    let one_minus_v2 = one_minus_vpar * (one + v_par) - v_perp * v_perp;
+    let one_minus_v2_plain = one_minus_vpar * (one + v_par) - v_perp * v_perp;
+    // Its value to full precision (the slope, if any, stays the plain one's).
+    let one_minus_v2 = one_minus_v2_plain
+        + c(one_minus_v2_f64(v_par.value(), v_perp.value()) - one_minus_v2_plain.value());
     let gamma = one / one_minus_v2.sqrt();
     let gamma_1mv = gamma * one_minus_vpar;
     let k = gamma * gamma / (gamma + one);
@@ -325,5 +346,48 @@ mod tests {
                 fd
             );
         }
+    }
+
+    /// 1 − v² exactly, for v∥, v⊥ in [0.5, 1): both are m·2⁻⁵³ with integer m < 2⁵³, so
+    /// 1 − v² = (2¹⁰⁶ − m∥² − m⊥²)·2⁻¹⁰⁶ in integers.
+    fn one_minus_v2_exact(v_par: f64, v_perp: f64) -> f64 {
+        let m = |v: f64| {
+            assert!((0.5..1.0).contains(&v));
+            (v * 2f64.powi(53)) as i128
+        };
+        let num = (1i128 << 106) - m(v_par) * m(v_par) - m(v_perp) * m(v_perp);
+        num as f64 * 2f64.powi(-106)
+    }
+
+    /// A flow at γ ≈ 1e7 in an oblique direction (v∥ = 0.6): 1 − v² ≈ 1e-14 is the difference
+    /// of numbers of order 1, so rounding v⊥² or (1 − v∥)(1 + v∥) alone costs percents of γ
+    /// (found by the randomised reference, scripts/reference_constant.py --random).
+    #[test]
+    fn ultra_relativistic_oblique_flow_keeps_gamma() {
+        let v_par = 0.6;
+        let v_perp = (1.0 - v_par * v_par - 1e-14f64).sqrt();
+        let exact = one_minus_v2_exact(v_par, v_perp);
+        assert!(exact > 0.0 && exact < 1e-13, "1 - v^2 = {exact:e}");
+        let p = MediumPoint {
+            ne_cm3: 1e20,
+            v_par,
+            v_perp,
+            ..Default::default()
+        };
+        let f = potential(&p);
+        let gamma = 1.0 / exact.sqrt();
+        let n_e = gf_n(p.ne_cm3);
+        // f⊥_e = N_e γ v⊥ (φ_v = 0, unpolarised) and f⁰_e − f∥_e = N_e γ (1 − v∥).
+        let rel = |a: f64, b: f64| (a / b - 1.0).abs();
+        assert!(
+            rel(f.fperp_e.re, n_e * gamma * v_perp) < 1e-12,
+            "{:e}",
+            rel(f.fperp_e.re, n_e * gamma * v_perp)
+        );
+        assert!(
+            rel(f.v_e, n_e * gamma * (1.0 - v_par)) < 1e-12,
+            "{:e}",
+            rel(f.v_e, n_e * gamma * (1.0 - v_par))
+        );
     }
 }

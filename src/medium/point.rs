@@ -119,10 +119,11 @@ impl MediumPoint {
         (self.ne_cm3 + self.nn_cm3) / AVOGADRO
     }
 
-    /// 1 − |v|², computed as (1 − v∥)(1 + v∥) − v⊥² so that it keeps its relative accuracy for
-    /// ultra-relativistic flows along the path.
+    /// 1 − |v|² in double-double arithmetic, so that it keeps its relative accuracy for
+    /// ultra-relativistic flows in any direction; the potential uses the same number, so a
+    /// point that passes [`MediumPoint::validate`] has a finite γ.
     pub fn one_minus_v2(&self) -> f64 {
-        (1.0 - self.v_par) * (1.0 + self.v_par) - self.v_perp * self.v_perp
+        crate::hamiltonian::potential::one_minus_v2_f64(self.v_par, self.v_perp)
     }
 
     /// Checks the physical ranges of scenario.md: finite values, densities ≥ 0, transverse

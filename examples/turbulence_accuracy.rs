@@ -3,7 +3,9 @@
 //! `nuspin::reference::turbulence`, density turbulence between the shocks, 100 modes, seed 1):
 //! `cargo run --release --example turbulence_accuracy [SHORT_CUTOFF_KM]` (default 10;
 //! environment: `ENERGIES_MEV`, default 10; `RTOL` of `magnus`, default 1e-6; `AMPLITUDES`
-//! and `LONG_CUTOFFS_KM`, comma-separated, default 0.01,0.1,0.3 and 1000).
+//! and `LONG_CUTOFFS_KM`, comma-separated, default 0.01,0.1,0.3 and 1000; `TRUTH_DIR`: a
+//! directory where the `dop853` results are kept and reused, since they do not depend on
+//! `magnus`).
 
 use std::path::Path;
 
@@ -45,6 +47,32 @@ fn solve(
     (acc, rej, p)
 }
 
+/// P from `dop853` at rtol 1e-11, atol 1e-14, read from (or written to) `TRUTH_DIR` if set.
+fn truth(energies: &[f64], tables: &str, (short_km, c, lambda): (f64, f64, f64)) -> Vec<f64> {
+    let file = std::env::var("TRUTH_DIR").ok().map(|d| {
+        Path::new(&d).join(format!(
+            "truth-{short_km}-{c}-{lambda}-{}.txt",
+            energies
+                .iter()
+                .map(|e| e.to_string())
+                .collect::<Vec<_>>()
+                .join("_")
+        ))
+    });
+    if let Some(Ok(text)) = file.as_ref().map(std::fs::read_to_string) {
+        return text
+            .lines()
+            .map(|l| l.parse().expect("a stored probability"))
+            .collect();
+    }
+    let (_, _, p) = solve("dop853", "1e-11", "1e-14", energies, tables);
+    if let Some(f) = file {
+        let text: String = p.iter().map(|x| format!("{x:e}\n")).collect();
+        std::fs::write(f, text).expect("TRUTH_DIR is writable");
+    }
+    p
+}
+
 fn main() {
     let short_km: f64 = std::env::args()
         .nth(1)
@@ -57,7 +85,7 @@ fn main() {
     for c in list("AMPLITUDES", &[0.01, 0.1, 0.3]) {
         for lambda in list("LONG_CUTOFFS_KM", &[1000.0]) {
             let t = density_table(c, lambda, short_km);
-            let (_, _, truth) = solve("dop853", "1e-11", "1e-14", &energies, &t);
+            let truth = truth(&energies, &t, (short_km, c, lambda));
             let (a, r, p) = solve("magnus", &rtol, "1e-8", &energies, &t);
             let d = p
                 .iter()

@@ -8,6 +8,7 @@ use std::path::Path;
 
 use num_complex::Complex64;
 use nuspin::evolve::flavour::{gauss_defect, magnus46, GAUSS3};
+use nuspin::evolve::magnus::diagnose_step;
 use nuspin::evolve::{solve, Method, Record, SolverOptions};
 use nuspin::hamiltonian::{CMat, EnergyHamiltonian, MediumHamiltonian, PathHamiltonian};
 use nuspin::linalg::exp_minus_i_h_t;
@@ -148,4 +149,144 @@ fn the_density_clamp_is_declared_as_kinks_and_magnus_keeps_rtol_across_one() {
     let got = solve(&h, a, b, &Record::End, &o(Method::Magnus, 1e-6)).expect("magnus");
     let err = max_abs(&(got.propagators[0] - truth.propagators[0]));
     assert!(err <= 1e-5, "max |ΔS| {err:.2e} across the clamp");
+}
+
+/// The supernova at 10 MeV with a transverse field and Dirac magnetic moments (so that B⊥
+/// enters H), perturbed by `tables`.
+fn scenario(tables: &str) -> nuspin::scenario::Scenario {
+    let text = supernova_toml("magnus", &[10.0], tables)
+        .replace(
+            "[solver]",
+            "[moments]\nmagnetic_mu_b = { e_e = 1e-12, mu_mu = 1e-12, tau_tau = 1e-12 }\n[solver]",
+        )
+        // A transverse field for relative B⊥ turbulence to scale.
+        .replace(
+            "reverse_shock_jump = 0.5",
+            "reverse_shock_jump = 0.5\nb0_gauss = 3e10\nb_index = 2",
+        );
+    parse(Path::new("turbulence_tolerance.toml"), &text).expect("valid scenario")
+}
+
+/// The longest accepted `magnus` step over [a, b] that overlaps the turbulent region, and how
+/// many steps were at least 0.99 of `limit_km` (the limit binds, so the test can fail).
+fn longest_step_km(
+    s: &nuspin::scenario::Scenario,
+    (a, b): (f64, f64),
+    limit_km: f64,
+) -> (f64, usize) {
+    let eh = EnergyHamiltonian::<6>::new(&s.model, mev_to_ev(10.0));
+    let h = MediumHamiltonian::new(eh, s.medium.as_ref());
+    let o = SolverOptions {
+        method: Method::Magnus,
+        rtol: 1e-6,
+        atol: 1e-8,
+        ..SolverOptions::default()
+    };
+    let sol = solve(&h, a, b, &Record::AllSteps, &o).expect("magnus");
+    let region = nuspin::reference::turbulence::REGION_KM;
+    let steps: Vec<f64> = sol
+        .x_km
+        .windows(2)
+        .filter(|w| w[1] > region.0 && w[0] < region.1)
+        .map(|w| w[1] - w[0])
+        .collect();
+    let longest = steps.iter().copied().fold(0.0, f64::max);
+    (
+        longest,
+        steps.iter().filter(|&&l| l >= 0.99 * limit_km).count(),
+    )
+}
+
+#[test]
+fn no_magnus_step_in_the_turbulent_region_is_longer_than_a_quarter_of_the_shortest_wavelength() {
+    // Weak turbulence with a 10 km cut-off: without the limit the steps here are several km
+    // long (the error estimate sees the modes only at its samples).
+    let cases = [
+        (
+            "density",
+            "[turbulence]\ndensity = { amplitude = 0.001, long_cutoff_km = 1000, short_cutoff_km = 10 }",
+            2.5,
+        ),
+        (
+            "relative B⊥ (and density)",
+            "[turbulence]\ndensity = { amplitude = 0.001, long_cutoff_km = 1000, short_cutoff_km = 40 }\nb_perp = { amplitude = 0.3, long_cutoff_km = 1000, short_cutoff_km = 8 }",
+            2.0,
+        ),
+        (
+            "additive B⊥",
+            "[turbulence]\nb_perp = { rms_gauss = 1e9, long_cutoff_km = 1000, short_cutoff_km = 12 }",
+            3.0,
+        ),
+    ];
+    for (name, tables, limit_km) in cases {
+        let s = scenario(&tables.replace("[turbulence]", "[turbulence]\nseed = 3"));
+        let limits = s.medium.step_limits();
+        assert_eq!(limits.len(), 1, "{name}: {limits:?}");
+        assert!(
+            (limits[0].max_step_km - limit_km).abs() < 1e-12,
+            "{name}: {limits:?}"
+        );
+        // Across the reverse shock into the region, and inside it.
+        let (longest, at_limit) = longest_step_km(&s, (1.19e4, 1.23e4), limit_km);
+        assert!(
+            longest <= limit_km * (1.0 + 1e-12),
+            "{name}: a step of {longest} km in the region, limit {limit_km} km"
+        );
+        assert!(
+            at_limit > 10,
+            "{name}: the limit bound only {at_limit} steps"
+        );
+    }
+}
+
+#[test]
+fn the_blind_adiabatic_step_of_a_10_km_cut_off_is_now_cut_and_the_window_keeps_rtol() {
+    // Before the step limit, `magnus` at rtol 1e-6 (C* 0.01, 10 km, 10 MeV) accepted a
+    // 6.9 km step behind the reverse shock whose true error was 1e-5: its phase indicator,
+    // weighted 0.004 for a resolved λ, does not see modes between its nodes.
+    let text = supernova_toml("magnus", &[10.0], &density_table(0.01, 1000.0, 10.0));
+    let s = parse(Path::new("turbulence_tolerance.toml"), &text).expect("valid scenario");
+    let eh = EnergyHamiltonian::<6>::new(&s.model, mev_to_ev(10.0));
+    let h = MediumHamiltonian::new(eh, s.medium.as_ref());
+    let o = |method, rtol: f64| SolverOptions {
+        method,
+        rtol,
+        atol: rtol * 1e-2,
+        ..SolverOptions::default()
+    };
+    let (x0, x1) = (1.227574e4, 1.227574e4 + 6.887);
+    let (s_step, parts) = diagnose_step(&h, x0, x1, 1e-6)
+        .expect("evaluates")
+        .expect("no structural rejection");
+    let truth = solve(&h, x0, x1, &Record::End, &o(Method::Dop853, 1e-12)).expect("dop853");
+    let err = max_abs(&(s_step - truth.propagators[0]));
+    // The estimate the driver compares with rtol (phase weighted by at most max(0.004, ρ) ≤ 1).
+    let estimate = (parts[0] * 0.004)
+        .max(parts[1])
+        .max(parts[2])
+        .max(parts[3])
+        .max(parts[4]);
+    assert!(
+        err > 3e-6 && estimate < 1e-6,
+        "true {err:.2e} against the estimate {estimate:.2e}"
+    );
+    // The window around it, with the limit, against dop853: the propagator, since P hardly
+    // changes here.
+    let (a, b) = (1.2e4, 1.24e4);
+    let p = |m: &CMat<6>| CMat::<6>::from_fn(|i, j| Complex64::new(m[(i, j)].norm_sqr(), 0.0));
+    let truth = solve(&h, a, b, &Record::End, &o(Method::Dop853, 1e-11)).expect("dop853");
+    let got = solve(&h, a, b, &Record::End, &o(Method::Magnus, 1e-6)).expect("magnus");
+    let dp = max_abs(&(p(&got.propagators[0]) - p(&truth.propagators[0])));
+    let ds = max_abs(&(got.propagators[0] - truth.propagators[0]));
+    // Without the limit: max |ΔS| 1.5e-6 (P barely changes over this window); with it 2e-8.
+    assert!(
+        ds <= 1e-6 && dp <= 1e-6,
+        "max |ΔS| {ds:.2e}, max |ΔP| {dp:.2e} > rtol 1e-6"
+    );
+    let limit = s.medium.step_limits()[0].max_step_km;
+    assert!(
+        x1 - x0 > limit,
+        "the step {} km is within {limit} km",
+        x1 - x0
+    );
 }

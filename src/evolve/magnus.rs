@@ -126,6 +126,18 @@ impl<const D: usize, H: PathHamiltonian<D> + ?Sized> Driver<'_, D, H> {
         Ok(())
     }
 
+    /// The longest step from `x0` that the path's step limits allow (integrators.md, "Step
+    /// limits"): every stepper takes the smaller of this and its own choice, because a step's
+    /// error estimate sees the medium only at its samples.
+    fn step_cap(&self, x0: f64) -> f64 {
+        self.ev
+            .path()
+            .step_limits()
+            .iter()
+            .map(|l| l.allowed_from(x0))
+            .fold(f64::INFINITY, f64::min)
+    }
+
     fn accept(&mut self, x1: f64, s_step: &CMat<D>, stop: &Stop) {
         self.s = mul(s_step, &self.s);
         self.x = x1;
@@ -168,10 +180,11 @@ impl<const D: usize, H: PathHamiltonian<D> + ?Sized> Driver<'_, D, H> {
             }
             self.count_attempt()?;
             let mut hstep = step.min(self.options.max_step_km).min(remaining);
-            // Land on the stop instead of leaving a sliver.
+            // Land on the stop instead of leaving a sliver, but never beyond a step limit.
             if hstep * 1.01 >= remaining {
                 hstep = remaining;
             }
+            hstep = hstep.min(self.step_cap(x0));
             let x1 = if hstep == remaining {
                 stop.x_km
             } else {
@@ -255,6 +268,7 @@ impl<const D: usize, H: PathHamiltonian<D> + ?Sized> Driver<'_, D, H> {
             if hf >= remaining * 0.999 {
                 hf = remaining;
             }
+            hf = hf.min(self.step_cap(x0));
             if hf <= f64::EPSILON * x0.abs().max(remaining) * 4.0 {
                 return Err(EvolveError::StepUnderflow {
                     x_km: x0,

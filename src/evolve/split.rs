@@ -17,7 +17,7 @@ use super::track::stops;
 use super::Solution;
 use crate::hamiltonian::{CMat, PathHamiltonian};
 use crate::linalg::{exp_minus_i_h_t, unitarity_error};
-use crate::medium::{MediumError, Side};
+use crate::medium::{MediumError, Side, StepLimit};
 
 /// H restricted to the indices `offset .. offset + N` of a D×D path Hamiltonian.
 pub struct Half<'a, const D: usize, const N: usize, H: PathHamiltonian<D> + ?Sized> {
@@ -86,6 +86,10 @@ impl<const D: usize, const N: usize, H: PathHamiltonian<D> + ?Sized> PathHamilto
 
     fn kinks(&self) -> &[f64] {
         self.h.kinks()
+    }
+
+    fn step_limits(&self) -> &[StepLimit] {
+        self.h.step_limits()
     }
 
     fn coupling_pattern(&self) -> [[bool; N]; N] {

@@ -7,7 +7,7 @@
 use num_complex::Complex64;
 
 use super::assemble::{CMat, EnergyHamiltonian};
-use crate::medium::{Medium, MediumError, Side};
+use crate::medium::{Medium, MediumError, Side, StepLimit};
 
 /// The Hamiltonian (km⁻¹) along a path at fixed energy.
 pub trait PathHamiltonian<const D: usize>: Sync {
@@ -63,6 +63,12 @@ pub trait PathHamiltonian<const D: usize>: Sync {
         &[]
     }
 
+    /// Stretches where no step may be longer than a limit ([`StepLimit`], from
+    /// [`Medium::step_limits`]). Default: none.
+    fn step_limits(&self) -> &[StepLimit] {
+        &[]
+    }
+
     /// Entries of H that can ever be nonzero (true on the diagonal): decoupled blocks are the
     /// connected components of this graph.
     fn coupling_pattern(&self) -> [[bool; D]; D];
@@ -85,6 +91,7 @@ pub struct MediumHamiltonian<'a, const D: usize> {
     medium: &'a dyn Medium,
     breakpoints: Vec<f64>,
     kinks: Vec<f64>,
+    step_limits: Vec<StepLimit>,
     pattern: [[bool; D]; D],
     varying: [[bool; D]; D],
 }
@@ -106,6 +113,7 @@ impl<'a, const D: usize> MediumHamiltonian<'a, D> {
             medium,
             breakpoints,
             kinks,
+            step_limits: medium.step_limits(),
             pattern,
             varying,
         }
@@ -154,6 +162,10 @@ impl<const D: usize> PathHamiltonian<D> for MediumHamiltonian<'_, D> {
 
     fn kinks(&self) -> &[f64] {
         &self.kinks
+    }
+
+    fn step_limits(&self) -> &[StepLimit] {
+        &self.step_limits
     }
 
     fn coupling_pattern(&self) -> [[bool; D]; D] {

@@ -51,6 +51,33 @@ pub use supernova::SupernovaMedium;
 pub use table::TableMedium;
 pub use table_parse::{check_table, TableProblem};
 
+/// A stretch of the track where no integration step may be longer than `max_step_km`: where
+/// the medium varies on a scale that an error estimate built from a few samples per step
+/// cannot see (a turbulent medium's shortest wavelength, [`turbulence::TurbulentMedium`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct StepLimit {
+    /// The stretch [from_km, to_km].
+    pub from_km: f64,
+    pub to_km: f64,
+    /// The longest step (km) that may overlap the stretch.
+    pub max_step_km: f64,
+}
+
+impl StepLimit {
+    /// The longest step from `x_km` (towards larger x) that this limit allows: unlimited when
+    /// the stretch lies behind `x_km`; up to the stretch's start (or `max_step_km` if that is
+    /// longer) when it lies ahead, so a step may reach the stretch but not run into it.
+    pub fn allowed_from(&self, x_km: f64) -> f64 {
+        if x_km >= self.to_km {
+            f64::INFINITY
+        } else if x_km >= self.from_km {
+            self.max_step_km
+        } else {
+            (self.from_km - x_km).max(self.max_step_km)
+        }
+    }
+}
+
 /// Which one-sided limit to take at a breakpoint (identical elsewhere).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Side {
@@ -136,6 +163,12 @@ pub trait Medium: Send + Sync {
     /// integrating each smooth piece on its own (integrators.md §3.10); the other methods end
     /// steps on them. Default: none.
     fn kinks(&self) -> Vec<f64> {
+        Vec::new()
+    }
+
+    /// Stretches where steps must stay short ([`StepLimit`]): the `magnus` method respects them
+    /// in every stepper (docs/integrators.md, "Step limits"). Default: none.
+    fn step_limits(&self) -> Vec<StepLimit> {
         Vec::new()
     }
 

@@ -31,7 +31,11 @@
 //! returns mix(state); u = (word >> 11) · 2⁻⁵³ ∈ [0, 1). Each mode draws its wavenumber, then
 //! its phase.
 
-use super::{Medium, MediumError, MediumPoint, PresentQuantities, Side, SolarMedium};
+use super::{Medium, MediumError, MediumPoint, PresentQuantities, Side, SolarMedium, StepLimit};
+
+/// Inside the turbulent region no `magnus` step may be longer than this fraction of the
+/// shortest wavelength ([`TurbulentMedium::step_limits`]; docs/integrators.md, "Step limits").
+pub const STEP_FRACTION_OF_SHORTEST_WAVELENGTH: f64 = 0.25;
 
 /// SplitMix64's increment (2⁶⁴/φ).
 const GOLDEN: u64 = 0x9E37_79B9_7F4A_7C15;
@@ -316,6 +320,23 @@ impl TurbulentMedium {
         out
     }
 
+    /// The step limit inside the region: a fraction of the shortest wavelength of every
+    /// turbulent quantity with a nonzero amplitude (None without one).
+    fn step_limit(&self) -> Option<StepLimit> {
+        let t = &self.turbulence;
+        let shortest_km = [t.density, t.b_perp]
+            .iter()
+            .flatten()
+            .filter(|sp| sp.amplitude > 0.0)
+            .map(|sp| sp.short_cutoff_km)
+            .fold(f64::INFINITY, f64::min);
+        shortest_km.is_finite().then_some(StepLimit {
+            from_km: t.region_km.0,
+            to_km: t.region_km.1,
+            max_step_km: STEP_FRACTION_OF_SHORTEST_WAVELENGTH * shortest_km,
+        })
+    }
+
     /// The turbulence parameters.
     pub fn turbulence(&self) -> &Turbulence {
         &self.turbulence
@@ -403,6 +424,17 @@ impl Medium for TurbulentMedium {
         k
     }
 
+    /// The inner medium's limits and, inside the turbulent region, a step of at most
+    /// [`STEP_FRACTION_OF_SHORTEST_WAVELENGTH`] of the shortest wavelength: a step's error
+    /// estimate sees H only at its samples (three to five per step), and a mode shorter than
+    /// their spacing is aliased or missed (a step through clamped pockets had an estimate of
+    /// 1e-17 for a true error of 3.5e-2).
+    fn step_limits(&self) -> Vec<StepLimit> {
+        let mut l = self.inner.step_limits();
+        l.extend(self.step_limit());
+        l
+    }
+
     fn present_quantities(&self) -> PresentQuantities {
         let mut q = self.inner.present_quantities();
         // An added field exists where the medium had none.
@@ -481,6 +513,62 @@ mod tests {
             envelope_on(30.0, Side::Left, region, w),
             envelope(30.0, region, w)
         );
+    }
+
+    #[test]
+    fn the_step_limit_is_a_quarter_of_the_shortest_active_wavelength_inside_the_region() {
+        let inner: std::sync::Arc<dyn Medium> = std::sync::Arc::new(
+            crate::medium::ConstantMedium::new(MediumPoint {
+                ne_cm3: 1e24,
+                ..MediumPoint::default()
+            })
+            .expect("valid point"),
+        );
+        let spectrum = |amplitude, short_cutoff_km| Spectrum {
+            amplitude,
+            index: 5.0 / 3.0,
+            long_cutoff_km: 100.0,
+            short_cutoff_km,
+            modes: 10,
+        };
+        let turbulence = |density, b_perp| Turbulence {
+            seed: 1,
+            realisation: 0,
+            region_km: (10.0, 50.0),
+            edge_km: 3.0,
+            density,
+            b_perp,
+            b_perp_additive: true,
+        };
+        let limits = |t| TurbulentMedium::new(inner.clone(), t).step_limits();
+        let both = limits(turbulence(
+            Some(spectrum(0.1, 8.0)),
+            Some(spectrum(1e3, 2.0)),
+        ));
+        assert_eq!(
+            both,
+            vec![StepLimit {
+                from_km: 10.0,
+                to_km: 50.0,
+                max_step_km: 2.0 * STEP_FRACTION_OF_SHORTEST_WAVELENGTH,
+            }]
+        );
+        // A quantity without fluctuation does not limit the steps.
+        let density_only = limits(turbulence(
+            Some(spectrum(0.1, 8.0)),
+            Some(spectrum(0.0, 2.0)),
+        ));
+        assert_eq!(
+            density_only[0].max_step_km,
+            8.0 * STEP_FRACTION_OF_SHORTEST_WAVELENGTH
+        );
+        assert!(limits(turbulence(Some(spectrum(0.0, 8.0)), None)).is_empty());
+        // From outside, a step may reach the region (or take the limit, if longer).
+        let l = both[0];
+        assert_eq!(l.allowed_from(2.0), 8.0);
+        assert_eq!(l.allowed_from(9.9), l.max_step_km);
+        assert_eq!(l.allowed_from(30.0), l.max_step_km);
+        assert_eq!(l.allowed_from(50.0), f64::INFINITY);
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! The coupled solve of a `[collective]` plan: the unit of work is a scan point, whose energy
 //! bins evolve as one state ([`crate::collective`]: the single-angle bulb, CF4 Lie-group
-//! step, or the adiabatic-frame stepper handing over to CF4, per `[collective] method`). It returns the nE [`EnergyResult`]s of its point at once; the driver, the partial
-//! file and the final write take them like any other batch.
+//! step, or the adiabatic-frame stepper handing over to CF4, per `[collective] method`). It
+//! returns the nE [`EnergyResult`]s of its point at once; the driver, the partial file and
+//! the final write take them like any other batch.
 //!
 //! Per bin: `/probability` is P(s → j) = |Ψ[j, s]|² of the plan's initial states in the
 //! reported system (Majorana: the one system; Dirac: `[neutrino] particle`), amplitudes when

@@ -14,31 +14,53 @@ use nuspin::hamiltonian::{CMat, EnergyHamiltonian, MediumHamiltonian, PathHamilt
 use nuspin::linalg::exp_minus_i_h_t;
 use nuspin::medium::Side;
 use nuspin::reference::turbulence::{density_table, supernova_toml};
-use nuspin::scenario::parse;
+use nuspin::scenario::{parse, Scenario};
 use nuspin::units::mev_to_ev;
 
 fn max_abs<const D: usize>(m: &CMat<D>) -> f64 {
     m.iter().map(|z| z.norm()).fold(0.0, f64::max)
 }
 
-#[test]
-fn magnus_keeps_rtol_behind_the_reverse_shock_at_a_1_km_cut_off() {
-    let text = supernova_toml("magnus", &[10.0], &density_table(0.1, 1000.0, 1.0));
-    let s = parse(Path::new("turbulence_tolerance.toml"), &text).expect("valid scenario");
-    let eh = EnergyHamiltonian::<6>::new(&s.model, mev_to_ev(10.0));
-    let h = MediumHamiltonian::new(eh, s.medium.as_ref());
-    let o = |method, rtol: f64| SolverOptions {
+/// The supernova of `nuspin::reference::turbulence` with density turbulence of amplitude
+/// `c_star` and the given cut-offs.
+fn density_scenario(c_star: f64, long_cutoff_km: f64, short_cutoff_km: f64) -> Scenario {
+    let tables = density_table(c_star, long_cutoff_km, short_cutoff_km);
+    let text = supernova_toml("magnus", &[10.0], &tables);
+    parse(Path::new("turbulence_tolerance.toml"), &text).expect("valid scenario")
+}
+
+/// H along the scenario's medium at 10 MeV.
+fn at_10_mev(s: &Scenario) -> MediumHamiltonian<'_, 6> {
+    MediumHamiltonian::new(
+        EnergyHamiltonian::new(&s.model, mev_to_ev(10.0)),
+        s.medium.as_ref(),
+    )
+}
+
+fn options(method: Method, rtol: f64) -> SolverOptions {
+    SolverOptions {
         method,
         rtol,
         atol: rtol * 1e-2,
         ..SolverOptions::default()
-    };
-    // From before the shock at 1.2e4 km into the turbulence.
-    let (a, b) = (1.19e4, 1.23e4);
+    }
+}
+
+/// `magnus` at rtol 1e-6 against `dop853` at rtol 1e-11 over [a, b], both from the identity:
+/// (max |ΔS|, max |ΔP|).
+fn magnus_against_dop853(h: &dyn PathHamiltonian<6>, (a, b): (f64, f64)) -> (f64, f64) {
     let p = |m: &CMat<6>| CMat::<6>::from_fn(|i, j| Complex64::new(m[(i, j)].norm_sqr(), 0.0));
-    let truth = solve(&h, a, b, &Record::End, &o(Method::Dop853, 1e-11)).expect("dop853");
-    let got = solve(&h, a, b, &Record::End, &o(Method::Magnus, 1e-6)).expect("magnus");
-    let dp = max_abs(&(p(&got.propagators[0]) - p(&truth.propagators[0])));
+    let truth = solve(h, a, b, &Record::End, &options(Method::Dop853, 1e-11)).expect("dop853");
+    let got = solve(h, a, b, &Record::End, &options(Method::Magnus, 1e-6)).expect("magnus");
+    let (s_got, s_true) = (&got.propagators[0], &truth.propagators[0]);
+    (max_abs(&(s_got - s_true)), max_abs(&(p(s_got) - p(s_true))))
+}
+
+#[test]
+fn magnus_keeps_rtol_behind_the_reverse_shock_at_a_1_km_cut_off() {
+    let s = density_scenario(0.1, 1000.0, 1.0);
+    // From before the shock at 1.2e4 km into the turbulence.
+    let (_, dp) = magnus_against_dop853(&at_10_mev(&s), (1.19e4, 1.23e4));
     assert!(dp <= 1e-6, "max |ΔP| {dp:.2e} > rtol 1e-6");
 }
 
@@ -48,10 +70,8 @@ fn the_fallback_step_that_was_accepted_at_1e_minus_6_is_now_rejected() {
     // C* 0.1, λ* 1000 km, 1 km cut-off; the fallback takes over where the adiabatic step,
     // about 0.02 km at the resonance, falls below 1e-6 of the 2.8e4 km segment): its true
     // error was 1.3e-4 while |Ω₆ − Ω₄| said 6.7e-7.
-    let text = supernova_toml("magnus", &[10.0], &density_table(0.1, 1000.0, 1.0));
-    let s = parse(Path::new("turbulence_tolerance.toml"), &text).expect("valid scenario");
-    let eh = EnergyHamiltonian::<6>::new(&s.model, mev_to_ev(10.0));
-    let path = MediumHamiltonian::new(eh, s.medium.as_ref());
+    let s = density_scenario(0.1, 1000.0, 1.0);
+    let path = at_10_mev(&s);
     let (x0, h) = (2.891382e4, 1.387);
     let o = SolverOptions {
         method: Method::Dop853,
@@ -117,8 +137,7 @@ fn the_fallback_estimate_sees_a_coupling_its_gauss_points_alias() {
 fn the_density_clamp_is_declared_as_kinks_and_magnus_keeps_rtol_across_one() {
     // C* = 0.3, 1 km: 1 + C*Fδ reaches 0 beside the resonance (10.7 km clamped near
     // 2.62e4 km); undeclared, those kinks cost |ΔP| 1.2e-2 at any rtol.
-    let text = supernova_toml("magnus", &[10.0], &density_table(0.3, 1000.0, 1.0));
-    let s = parse(Path::new("turbulence_tolerance.toml"), &text).expect("valid scenario");
+    let s = density_scenario(0.3, 1000.0, 1.0);
     let kinks = s.medium.kinks();
     let inside: Vec<f64> = kinks
         .iter()
@@ -136,24 +155,13 @@ fn the_density_clamp_is_declared_as_kinks_and_magnus_keeps_rtol_across_one() {
         );
     }
     // magnus across the first clamped stretch against dop853.
-    let eh = EnergyHamiltonian::<6>::new(&s.model, mev_to_ev(10.0));
-    let h = MediumHamiltonian::new(eh, s.medium.as_ref());
-    let (a, b) = (inside[0] - 3.0, inside[1] + 3.0);
-    let o = |method, rtol: f64| SolverOptions {
-        method,
-        rtol,
-        atol: rtol * 1e-2,
-        ..SolverOptions::default()
-    };
-    let truth = solve(&h, a, b, &Record::End, &o(Method::Dop853, 1e-11)).expect("dop853");
-    let got = solve(&h, a, b, &Record::End, &o(Method::Magnus, 1e-6)).expect("magnus");
-    let err = max_abs(&(got.propagators[0] - truth.propagators[0]));
+    let (err, _) = magnus_against_dop853(&at_10_mev(&s), (inside[0] - 3.0, inside[1] + 3.0));
     assert!(err <= 1e-5, "max |ΔS| {err:.2e} across the clamp");
 }
 
 /// The supernova at 10 MeV with a transverse field and Dirac magnetic moments (so that B⊥
 /// enters H), perturbed by `tables`.
-fn scenario(tables: &str) -> nuspin::scenario::Scenario {
+fn scenario(tables: &str) -> Scenario {
     let text = supernova_toml("magnus", &[10.0], tables)
         .replace(
             "[solver]",
@@ -169,20 +177,9 @@ fn scenario(tables: &str) -> nuspin::scenario::Scenario {
 
 /// The longest accepted `magnus` step over [a, b] that overlaps the turbulent region, and how
 /// many steps were at least 0.99 of `limit_km` (the limit binds, so the test can fail).
-fn longest_step_km(
-    s: &nuspin::scenario::Scenario,
-    (a, b): (f64, f64),
-    limit_km: f64,
-) -> (f64, usize) {
-    let eh = EnergyHamiltonian::<6>::new(&s.model, mev_to_ev(10.0));
-    let h = MediumHamiltonian::new(eh, s.medium.as_ref());
-    let o = SolverOptions {
-        method: Method::Magnus,
-        rtol: 1e-6,
-        atol: 1e-8,
-        ..SolverOptions::default()
-    };
-    let sol = solve(&h, a, b, &Record::AllSteps, &o).expect("magnus");
+fn longest_step_km(s: &Scenario, (a, b): (f64, f64), limit_km: f64) -> (f64, usize) {
+    let o = options(Method::Magnus, 1e-6);
+    let sol = solve(&at_10_mev(s), a, b, &Record::AllSteps, &o).expect("magnus");
     let region = nuspin::reference::turbulence::REGION_KM;
     let steps: Vec<f64> = sol
         .x_km
@@ -244,21 +241,14 @@ fn the_blind_adiabatic_step_of_a_10_km_cut_off_is_now_cut_and_the_window_keeps_r
     // Before the step limit, `magnus` at rtol 1e-6 (C* 0.01, 10 km, 10 MeV) accepted a
     // 6.9 km step behind the reverse shock whose true error was 1e-5: its phase indicator,
     // weighted 0.004 for a resolved λ, does not see modes between its nodes.
-    let text = supernova_toml("magnus", &[10.0], &density_table(0.01, 1000.0, 10.0));
-    let s = parse(Path::new("turbulence_tolerance.toml"), &text).expect("valid scenario");
-    let eh = EnergyHamiltonian::<6>::new(&s.model, mev_to_ev(10.0));
-    let h = MediumHamiltonian::new(eh, s.medium.as_ref());
-    let o = |method, rtol: f64| SolverOptions {
-        method,
-        rtol,
-        atol: rtol * 1e-2,
-        ..SolverOptions::default()
-    };
+    let s = density_scenario(0.01, 1000.0, 10.0);
+    let h = at_10_mev(&s);
     let (x0, x1) = (1.227574e4, 1.227574e4 + 6.887);
     let (s_step, parts) = diagnose_step(&h, x0, x1, 1e-6)
         .expect("evaluates")
         .expect("no structural rejection");
-    let truth = solve(&h, x0, x1, &Record::End, &o(Method::Dop853, 1e-12)).expect("dop853");
+    let o = options(Method::Dop853, 1e-12);
+    let truth = solve(&h, x0, x1, &Record::End, &o).expect("dop853");
     let err = max_abs(&(s_step - truth.propagators[0]));
     // The estimate the driver compares with rtol (phase weighted by at most max(0.004, ρ) ≤ 1).
     let estimate = (parts[0] * 0.004)
@@ -272,12 +262,7 @@ fn the_blind_adiabatic_step_of_a_10_km_cut_off_is_now_cut_and_the_window_keeps_r
     );
     // The window around it, with the limit, against dop853: the propagator, since P hardly
     // changes here.
-    let (a, b) = (1.2e4, 1.24e4);
-    let p = |m: &CMat<6>| CMat::<6>::from_fn(|i, j| Complex64::new(m[(i, j)].norm_sqr(), 0.0));
-    let truth = solve(&h, a, b, &Record::End, &o(Method::Dop853, 1e-11)).expect("dop853");
-    let got = solve(&h, a, b, &Record::End, &o(Method::Magnus, 1e-6)).expect("magnus");
-    let dp = max_abs(&(p(&got.propagators[0]) - p(&truth.propagators[0])));
-    let ds = max_abs(&(got.propagators[0] - truth.propagators[0]));
+    let (ds, dp) = magnus_against_dop853(&h, (1.2e4, 1.24e4));
     // Without the limit: max |ΔS| 1.5e-6 (P barely changes over this window); with it 2e-8.
     assert!(
         ds <= 1e-6 && dp <= 1e-6,

@@ -16,22 +16,6 @@ use nuspin::collective::{
 use nuspin::hamiltonian::CMat;
 use nuspin::reference::bulb;
 
-/// Largest difference of a normalised population ρ_jj/Tr(block) of any ν or ν̄ block.
-fn max_dp(a: &[CMat<4>], b: &[CMat<4>]) -> f64 {
-    let mut m: f64 = 0.0;
-    for (x, y) in a.iter().zip(b) {
-        for blk in [0, 2] {
-            let tr = (x[(blk, blk)] + x[(blk + 1, blk + 1)]).re;
-            if tr > 0.0 {
-                for j in blk..blk + 2 {
-                    m = m.max((x[(j, j)] - y[(j, j)]).re.abs() / tr);
-                }
-            }
-        }
-    }
-    m
-}
-
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let arg = |i: usize, default: &str| args.get(i).cloned().unwrap_or_else(|| default.into());
@@ -92,7 +76,7 @@ fn main() {
     let t = Instant::now();
     let cf4 = solve_lie(&problem, start, end_km, &[], &lie(tol)).expect("CF4");
     let cf4_s = t.elapsed().as_secs_f64();
-    let dp = |rho: &[CMat<4>]| max_dp(rho, &exact);
+    let dp = |rho: &[CMat<4>]| bulb::max_population_difference(rho, &exact);
     println!(
         "{nbins} bins, R_nu -> {end_km} km, tol {tol:e}:\n  AFM + CF4: AFM {stats:?}, CF4 {:?}, {afm_s:.1} s, max |dP| {:.2e}\n  CF4 alone: {:?}, {cf4_s:.1} s, max |dP| {:.2e}",
         afm.stats,

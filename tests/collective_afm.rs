@@ -15,22 +15,7 @@ use nuspin::hamiltonian::CMat;
 use nuspin::medium::ConstantMedium;
 use nuspin::mixing::Mixing;
 use nuspin::moments::Moments;
-
-/// Largest difference of a normalised population ρ_jj/Tr(block) of any system.
-fn max_dp(a: &[CMat<4>], b: &[CMat<4>]) -> f64 {
-    let mut m: f64 = 0.0;
-    for (x, y) in a.iter().zip(b) {
-        for blk in [0, 2] {
-            let tr = (x[(blk, blk)] + x[(blk + 1, blk + 1)]).re;
-            if tr > 0.0 {
-                for j in blk..blk + 2 {
-                    m = m.max((x[(j, j)] - y[(j, j)]).re.abs() / tr);
-                }
-            }
-        }
-    }
-    m
-}
+use nuspin::reference::bulb::max_population_difference;
 
 /// Majorana bins at g = 1 (no geometry) with the given initial diagonals.
 fn constant_g<'a>(
@@ -93,7 +78,7 @@ fn one_bin_is_fourth_order_to_the_exact_rotation() {
     let exact = &[u * rho0[0] * u.adjoint()];
     let errs: Vec<f64> = [1, 2, 4]
         .iter()
-        .map(|&n| max_dp(&afm_fixed(&problem, r0, r1, n).rho, exact))
+        .map(|&n| max_population_difference(&afm_fixed(&problem, r0, r1, n).rho, exact))
         .collect();
     println!("one bin, 1/2/4 steps: {errs:?}");
     // The frame follows v exactly, so only the quadrature of d' = b x S is left: round-off.
@@ -129,10 +114,13 @@ fn two_bins_converge_below_the_old_floor() {
         sol.records.last().unwrap().rho.clone()
     };
     let exact = dop(1e-14);
-    println!("DOP853 1e-14 vs 1e-13: {:.2e}", max_dp(&exact, &dop(1e-13)));
+    println!(
+        "DOP853 1e-14 vs 1e-13: {:.2e}",
+        max_population_difference(&exact, &dop(1e-13))
+    );
     let errs: Vec<f64> = [2, 4, 8, 16, 32, 64, 128, 256]
         .iter()
-        .map(|&n| max_dp(&afm_fixed(&problem, r0, r1, n).rho, &exact))
+        .map(|&n| max_population_difference(&afm_fixed(&problem, r0, r1, n).rho, &exact))
         .collect();
     println!("two bins, 2..256 steps: {errs:?}");
     assert!(errs[..4].iter().all(|&e| e < 3e-8), "{errs:?}");
@@ -204,7 +192,7 @@ fn afm_against_dop853(
         ..ReferenceOptions::default()
     };
     let reference = solve_dop853_collective(&problem, start, r1, &[], &options).unwrap();
-    let dp = max_dp(&end.rho, &reference.records.last().unwrap().rho);
+    let dp = max_population_difference(&end.rho, &reference.records.last().unwrap().rho);
     (stats, sol.stats.accepted, dp)
 }
 

@@ -186,29 +186,28 @@ fn solve_with<const D: usize>(
     options: &LieOptions,
     watch: &dyn StepWatch,
 ) -> Result<(CollectiveSolution<D>, AfmStats), CollectiveError> {
-    if spec.afm {
-        match (afm_applies(problem), spec.method) {
-            (Ok(()), _) => {
+    let not_applicable = if spec.afm {
+        match afm_applies(problem) {
+            Ok(()) => {
                 let afm = AfmOptions::default();
                 return solve_afm_then_lie(problem, start, end_km, record_km, options, &afm, watch);
             }
-            (Err(why), CollectiveMethod::Afm) => {
+            Err(why) if spec.method == CollectiveMethod::Afm => {
                 return Err(CollectiveError::Input(format!(
                     "[collective] method = \"afm\" does not apply to this problem: {why} (use \"cf4\" or \"auto\")"
                 )))
             }
-            (Err(why), _) => {
-                let stats = AfmStats {
-                    not_applicable: Some(why),
-                    ..AfmStats::default()
-                };
-                let sol = solve_lie_until(problem, start, end_km, record_km, options, watch)?;
-                return Ok((sol, stats));
-            }
+            Err(why) => Some(why),
         }
-    }
+    } else {
+        None
+    };
     let sol = solve_lie_until(problem, start, end_km, record_km, options, watch)?;
-    Ok((sol, AfmStats::default()))
+    let stats = AfmStats {
+        not_applicable,
+        ..AfmStats::default()
+    };
+    Ok((sol, stats))
 }
 
 /// The per-bin stepper record (`/collective/afm_steps`, `/collective/handover_km`): AFM's

@@ -197,7 +197,9 @@ fn longest_step_km(s: &Scenario, (a, b): (f64, f64), limit_km: f64) -> (f64, usi
 #[test]
 fn no_magnus_step_in_the_turbulent_region_is_longer_than_a_quarter_of_the_shortest_wavelength() {
     // Weak turbulence with a 10 km cut-off: without the limit the steps here are several km
-    // long (the error estimate sees the modes only at its samples).
+    // long (the error estimate sees the modes only at its samples). Weak enough that the
+    // controller, at 0.3 × rtol inside the region (stop 30), still wants steps past the limit:
+    // at a relative B⊥ amplitude of 0.3 the limit bound 2 of 319 steps, at 0.03 99 of 165.
     let cases = [
         (
             "density",
@@ -206,7 +208,7 @@ fn no_magnus_step_in_the_turbulent_region_is_longer_than_a_quarter_of_the_shorte
         ),
         (
             "relative B⊥ (and density)",
-            "[turbulence]\ndensity = { amplitude = 0.001, long_cutoff_km = 1000, short_cutoff_km = 40 }\nb_perp = { amplitude = 0.3, long_cutoff_km = 1000, short_cutoff_km = 8 }",
+            "[turbulence]\ndensity = { amplitude = 0.001, long_cutoff_km = 1000, short_cutoff_km = 40 }\nb_perp = { amplitude = 0.03, long_cutoff_km = 1000, short_cutoff_km = 8 }",
             2.0,
         ),
         (
@@ -273,5 +275,30 @@ fn the_blind_adiabatic_step_of_a_10_km_cut_off_is_now_cut_and_the_window_keeps_r
         x1 - x0 > limit,
         "the step {} km is within {limit} km",
         x1 - x0
+    );
+}
+
+#[test]
+fn magnus_keeps_rtol_over_a_stretch_of_many_steps_inside_the_step_limit() {
+    // 10 km cut-off, C* 0.01, λ* 100 km (the worst case of stop 29 at rtol 1e-6, |ΔP| 4.8e-6
+    // over the whole track): 1000 km inside the region, where ~900 steps, each within its
+    // (honest) estimate at rtol, added up to max |ΔS| 2.15e-6. With the tolerance reduced
+    // inside step-limited stretches (integrators.md, "Step limits"): 1.2e-7 in ~1500 steps.
+    // From the identity over this window the error is mostly in phases, which |ΔP| hardly
+    // sees (8e-8 without the reduction), so the propagator's error is what this test checks:
+    // downstream, a resonance turns such phase errors into |ΔP|.
+    let s = density_scenario(0.01, 100.0, 10.0);
+    let window = (1.6e4, 1.7e4);
+    let limits = s.medium.step_limits();
+    assert!(
+        limits
+            .iter()
+            .any(|l| l.from_km <= window.0 && window.1 <= l.to_km),
+        "the window lies inside a step-limited stretch: {limits:?}"
+    );
+    let (ds, dp) = magnus_against_dop853(&at_10_mev(&s), window);
+    assert!(
+        ds <= 1e-6 && dp <= 1e-6,
+        "max |ΔS| {ds:.2e}, max |ΔP| {dp:.2e} > rtol 1e-6"
     );
 }

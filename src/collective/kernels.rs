@@ -136,13 +136,31 @@ fn exp3_unphased(x: &Matrix3<Complex64>, h: f64) -> (Matrix3<Complex64>, f64) {
 /// generic product's accumulator arrays cost more than the arithmetic).
 #[inline(always)]
 fn bmul<const K: usize>(a: &Block<K>, b: &Block<K>) -> Block<K> {
-    Block::<K>::from_fn(|i, j| {
-        let mut z = a[(i, 0)] * b[(0, j)];
-        for k in 1..K {
-            z += a[(i, k)] * b[(k, j)];
+    // Plain loops: nalgebra's `from_fn` was not inlined for K = 3 (14 % of a 3-flavour step).
+    let mut out = Block::<K>::zeros();
+    for j in 0..K {
+        for i in 0..K {
+            let mut z = a[(i, 0)] * b[(0, j)];
+            for k in 1..K {
+                z += a[(i, k)] * b[(k, j)];
+            }
+            out[(i, j)] = z;
         }
-        z
-    })
+    }
+    out
+}
+
+/// The same K×K block as a matrix type of size L (called with L = K only; the const
+/// parameters just cannot say so). Plain loops, like [`bmul`].
+#[inline(always)]
+fn recast<const K: usize, const L: usize>(m: &Block<K>) -> Block<L> {
+    let mut out = Block::<L>::zeros();
+    for j in 0..K.min(L) {
+        for i in 0..K.min(L) {
+            out[(i, j)] = m[(i, j)];
+        }
+    }
+    out
 }
 
 /// exp(−i h (X − m)) and m = tr X/K for one Hermitian K×K block (K = 2 or 3 in closed form,
@@ -151,12 +169,12 @@ fn bmul<const K: usize>(a: &Block<K>, b: &Block<K>) -> Block<K> {
 fn exp_block_unphased<const K: usize>(x: &Block<K>, h: f64) -> (Block<K>, f64) {
     match K {
         2 => {
-            let (e, m) = exp2_unphased(&Matrix2::from_fn(|i, j| x[(i, j)]), h);
-            (Block::<K>::from_fn(|i, j| e[(i, j)]), m)
+            let (e, m) = exp2_unphased(&recast(x), h);
+            (recast(&e), m)
         }
         3 => {
-            let (e, m) = exp3_unphased(&Matrix3::from_fn(|i, j| x[(i, j)]), h);
-            (Block::<K>::from_fn(|i, j| e[(i, j)]), m)
+            let (e, m) = exp3_unphased(&recast(x), h);
+            (recast(&e), m)
         }
         _ => {
             let mean = (0..K).map(|k| x[(k, k)].re).sum::<f64>() / K as f64;
@@ -183,7 +201,13 @@ fn exp_shifted<const K: usize>(x: &Block<K>, h: f64) -> Block<K> {
 /// Copies the diagonal block starting at `o` of size K out of `m`.
 #[inline]
 fn block<const D: usize, const K: usize>(m: &CMat<D>, o: usize) -> Block<K> {
-    Block::<K>::from_fn(|i, j| m[(o + i, o + j)])
+    let mut b = Block::<K>::zeros();
+    for j in 0..K {
+        for i in 0..K {
+            b[(i, j)] = m[(o + i, o + j)];
+        }
+    }
+    b
 }
 
 #[inline]

@@ -8,7 +8,7 @@
 //! ≈10⁵ km⁻¹ diagonal near R_ν demands. The blocks are detected exactly (entries equal to 0.0),
 //! so a problem with a moment takes the dense path and gets the same result as before.
 
-use nalgebra::{Matrix2, SMatrix};
+use nalgebra::{Matrix2, Matrix3, SMatrix};
 use num_complex::Complex64;
 
 use crate::hamiltonian::CMat;
@@ -26,9 +26,21 @@ pub(crate) fn is_block_diagonal<const D: usize>(m: &CMat<D>) -> bool {
     })
 }
 
-/// exp(−i h X) for a Hermitian 2×2 X: e^{−ihm}[cos(hq) − i sin(hq)/q (X − m)], m = tr X/2,
-/// q = the half-splitting. Unitary to round-off (cos² + sin² = 1).
-fn exp2(x: &Matrix2<Complex64>, h: f64) -> Matrix2<Complex64> {
+type Block<const K: usize> = SMatrix<Complex64, K, K>;
+
+/// sin(x)/x without 0/0: 1 − x²/6 is exact to 1e-17 relative below 1e-4.
+fn sinc(x: f64) -> f64 {
+    if x.abs() < 1e-4 {
+        1.0 - x * x / 6.0
+    } else {
+        x.sin() / x
+    }
+}
+
+/// exp(−i h (X − m)) for a Hermitian 2×2 X, m = tr X/2, and m: cos(hq) − i sin(hq)/q (X − m)
+/// with q the half-splitting. The phase e^{−ihm} is left to the caller: it cancels in a
+/// conjugation, and a product of two exponentials needs only one. Unitary to round-off.
+fn exp2_unphased(x: &Matrix2<Complex64>, h: f64) -> (Matrix2<Complex64>, f64) {
     let (a, d) = (x[(0, 0)].re, x[(1, 1)].re);
     // Average the two off-diagonal entries so the generator is exactly Hermitian.
     let b = (x[(0, 1)] + x[(1, 0)].conj()) * 0.5;
@@ -43,19 +55,141 @@ fn exp2(x: &Matrix2<Complex64>, h: f64) -> Matrix2<Complex64> {
     } else {
         s / q
     };
-    let phase = Complex64::from_polar(1.0, -h * m);
     let i = Complex64::new(0.0, 1.0);
-    Matrix2::new(
-        phase * Complex64::new(c, -s_over_q * delta),
-        phase * (-i * s_over_q * b),
-        phase * (-i * s_over_q * b.conj()),
-        phase * Complex64::new(c, s_over_q * delta),
-    )
+    let e = Matrix2::new(
+        Complex64::new(c, -s_over_q * delta),
+        -i * s_over_q * b,
+        -i * s_over_q * b.conj(),
+        Complex64::new(c, s_over_q * delta),
+    );
+    (e, m)
+}
+
+/// exp(−i h (X − m)) for a Hermitian 3×3 X, m = tr X/3, and m, in closed form: the
+/// eigenvalues λ₁ ≥ λ₂ ≥ λ₃ of Y = X − m from the trigonometric solution of its
+/// characteristic cubic, then Newton's interpolation of f(λ) = e^{−ihλ} on them,
+/// f(Y) = f[λ₁] + f[λ₁,λ₂](Y − λ₁) + f[λ₁,λ₂,λ₃](Y − λ₁)(Y − λ₂) (exact by Cayley–Hamilton).
+/// The divided differences use e^{−iha} − e^{−ihb} = −2i e^{−ih(a+b)/2} sin(h(a−b)/2), so they
+/// stay accurate for close eigenvalues, and the last one divides by the largest gap λ₁ − λ₃:
+/// its cancellation error times |(Y − λ₁)(Y − λ₂)| ≤ (λ₁ − λ₃)² is ε h (λ₁ − λ₃). An error δ
+/// in the eigenvalues (up to √ε |Y| when two nearly coincide) enters only through the
+/// interpolation remainder, ∝ h³ δ (λ₁ − λ₃)². One product and eight transcendental calls,
+/// instead of the 10–20 products of a Taylor series with squarings.
+fn exp3_unphased(x: &Matrix3<Complex64>, h: f64) -> (Matrix3<Complex64>, f64) {
+    let mut m = (x[(0, 0)].re + x[(1, 1)].re + x[(2, 2)].re) / 3.0;
+    let (mut a, mut b, mut c) = (x[(0, 0)].re - m, x[(1, 1)].re - m, x[(2, 2)].re - m);
+    // With a large common diagonal (≈ 10⁵ km⁻¹ near R_ν) a + b + c is off zero by the
+    // rounding of that diagonal; the cubic below assumes a traceless Y, and a residual trace
+    // t would shift every eigenvalue by t while Y keeps it, a unitarity error ∝ h t. So the
+    // residual goes into the phase (exactly, as far as m can hold it).
+    let t = (a + b + c) / 3.0;
+    (a, b, c) = (a - t, b - t, c - t);
+    m += t;
+    // The exactly Hermitian Y from the averaged off-diagonal pairs.
+    let d = (x[(0, 1)] + x[(1, 0)].conj()) * 0.5;
+    let e = (x[(0, 2)] + x[(2, 0)].conj()) * 0.5;
+    let f = (x[(1, 2)] + x[(2, 1)].conj()) * 0.5;
+    let (dd, ee, ff) = (d.norm_sqr(), e.norm_sqr(), f.norm_sqr());
+    let p = (a * a + b * b + c * c + 2.0 * (dd + ee + ff)) / 6.0;
+    if p == 0.0 {
+        return (Matrix3::identity(), m);
+    }
+    let det = a * b * c + 2.0 * (d * f * e.conj()).re - a * ff - b * ee - c * dd;
+    let sp = p.sqrt();
+    let phi = (0.5 * det / (p * sp)).clamp(-1.0, 1.0).acos() / 3.0;
+    let l1 = 2.0 * sp * phi.cos();
+    let l3 = 2.0 * sp * (phi + 2.0 * std::f64::consts::FRAC_PI_3).cos();
+    let l2 = -l1 - l3;
+    let i = Complex64::new(0.0, 1.0);
+    let f0 = Complex64::from_polar(1.0, -h * l1);
+    // f[a, b] = −ih e^{−ih(a+b)/2} sinc(h(a − b)/2).
+    let dd1 = |u: f64, v: f64| {
+        -i * h * sinc(0.5 * h * (u - v)) * Complex64::from_polar(1.0, -0.5 * h * (u + v))
+    };
+    let (f12, f23) = (dd1(l1, l2), dd1(l2, l3));
+    let gap = l1 - l3;
+    let f123 = if h * gap > 1e-6 {
+        (f12 - f23) / gap
+    } else {
+        // f″/2 at the (nearly) triple eigenvalue; the neglected term is O(h³ gap).
+        Complex64::new(-0.5 * h * h, 0.0) * Complex64::from_polar(1.0, -h * l2)
+    };
+    let y = Matrix3::new(
+        Complex64::new(a, 0.0),
+        d,
+        e,
+        d.conj(),
+        Complex64::new(b, 0.0),
+        f,
+        e.conj(),
+        f.conj(),
+        Complex64::new(c, 0.0),
+    );
+    let id = Matrix3::<Complex64>::identity();
+    let y1 = y - id * Complex64::new(l1, 0.0);
+    let y2 = y - id * Complex64::new(l2, 0.0);
+    let out = id * f0 + y1 * f12 + bmul(&y1, &y2) * f123;
+    (out, m)
+}
+
+/// a b for one K×K block, inlined and unrolled (the blocks are 2×2 or 3×3: a call and the
+/// generic product's accumulator arrays cost more than the arithmetic).
+#[inline(always)]
+fn bmul<const K: usize>(a: &Block<K>, b: &Block<K>) -> Block<K> {
+    // Plain loops: nalgebra's `from_fn` was not inlined for K = 3 (14 % of a 3-flavour step).
+    let mut out = Block::<K>::zeros();
+    for j in 0..K {
+        for i in 0..K {
+            let mut z = a[(i, 0)] * b[(0, j)];
+            for k in 1..K {
+                z += a[(i, k)] * b[(k, j)];
+            }
+            out[(i, j)] = z;
+        }
+    }
+    out
+}
+
+/// The same K×K block as a matrix type of size L (called with L = K only; the const
+/// parameters just cannot say so). Plain loops, like [`bmul`].
+#[inline(always)]
+fn recast<const K: usize, const L: usize>(m: &Block<K>) -> Block<L> {
+    let mut out = Block::<L>::zeros();
+    for j in 0..K.min(L) {
+        for i in 0..K.min(L) {
+            out[(i, j)] = m[(i, j)];
+        }
+    }
+    out
+}
+
+/// exp(−i h (X − m)) and m = tr X/K for one Hermitian K×K block (K = 2 or 3 in closed form,
+/// other K by the shifted Taylor series).
+#[inline]
+fn exp_block_unphased<const K: usize>(x: &Block<K>, h: f64) -> (Block<K>, f64) {
+    match K {
+        2 => {
+            let (e, m) = exp2_unphased(&recast(x), h);
+            (recast(&e), m)
+        }
+        3 => {
+            let (e, m) = exp3_unphased(&recast(x), h);
+            (recast(&e), m)
+        }
+        _ => {
+            let mean = (0..K).map(|k| x[(k, k)].re).sum::<f64>() / K as f64;
+            let mut y = *x;
+            for k in 0..K {
+                y[(k, k)] -= mean;
+            }
+            (exp_anti_hermitian(&(y * Complex64::new(0.0, -h))), mean)
+        }
+    }
 }
 
 /// exp(−i h X) for Hermitian X of any size: the mean diagonal is taken out as a phase so the
 /// Taylor series sees only the splitting.
-fn exp_shifted<const K: usize>(x: &SMatrix<Complex64, K, K>, h: f64) -> SMatrix<Complex64, K, K> {
+fn exp_shifted<const K: usize>(x: &Block<K>, h: f64) -> Block<K> {
     let mean = (0..K).map(|k| x[(k, k)].re).sum::<f64>() / K as f64;
     let mut y = *x;
     for k in 0..K {
@@ -65,11 +199,19 @@ fn exp_shifted<const K: usize>(x: &SMatrix<Complex64, K, K>, h: f64) -> SMatrix<
 }
 
 /// Copies the diagonal block starting at `o` of size K out of `m`.
-fn block<const D: usize, const K: usize>(m: &CMat<D>, o: usize) -> SMatrix<Complex64, K, K> {
-    SMatrix::<Complex64, K, K>::from_fn(|i, j| m[(o + i, o + j)])
+#[inline]
+fn block<const D: usize, const K: usize>(m: &CMat<D>, o: usize) -> Block<K> {
+    let mut b = Block::<K>::zeros();
+    for j in 0..K {
+        for i in 0..K {
+            b[(i, j)] = m[(o + i, o + j)];
+        }
+    }
+    b
 }
 
-fn put<const D: usize, const K: usize>(m: &mut CMat<D>, o: usize, b: &SMatrix<Complex64, K, K>) {
+#[inline]
+fn put<const D: usize, const K: usize>(m: &mut CMat<D>, o: usize, b: &Block<K>) {
     for i in 0..K {
         for j in 0..K {
             m[(o + i, o + j)] = b[(i, j)];
@@ -77,54 +219,116 @@ fn put<const D: usize, const K: usize>(m: &mut CMat<D>, o: usize, b: &SMatrix<Co
     }
 }
 
-/// exp(−i h X) for Hermitian X (D×D, D = 2N): blockwise when X has no (L, R) coupling.
-pub(crate) fn exp_minus_i<const D: usize>(x: &CMat<D>, h: f64) -> CMat<D> {
+/// The helicity-block size K = D/2 when both blocks can be handled by the closed forms here
+/// (N = 2 or 3 flavours) and every matrix in `ms` has no (L, R) coupling; else 0 (dense).
+fn block_size<const D: usize>(ms: &[&CMat<D>]) -> usize {
     let n = D / 2;
-    if D.is_multiple_of(2) && (n == 2 || n == 3) && is_block_diagonal(x) {
-        let mut out = CMat::<D>::zeros();
-        for o in [0, n] {
-            if n == 2 {
-                put(&mut out, o, &exp2(&block::<D, 2>(x, o), h));
-            } else {
-                put::<D, 3>(&mut out, o, &exp_shifted::<3>(&block::<D, 3>(x, o), h));
-            }
-        }
-        out
+    if D.is_multiple_of(2) && (n == 2 || n == 3) && ms.iter().all(|m| is_block_diagonal(*m)) {
+        n
     } else {
-        exp_shifted(x, h)
+        0
     }
 }
 
-/// a b: two N×N products when both are block-diagonal (D = 2N, N = 2 or 3), else dense.
-pub(crate) fn mul_blocks<const D: usize>(a: &CMat<D>, b: &CMat<D>) -> CMat<D> {
-    let n = D / 2;
-    if !(n == 2 || n == 3) || !D.is_multiple_of(2) || !is_block_diagonal(a) || !is_block_diagonal(b)
-    {
-        return mul(a, b);
-    }
+/// Applies `f` to the two diagonal K×K blocks of the inputs and assembles the outputs.
+#[inline]
+fn per_block<const D: usize, const K: usize>(
+    ms: [&CMat<D>; 2],
+    f: impl Fn(&Block<K>, &Block<K>) -> Block<K>,
+) -> CMat<D> {
     let mut out = CMat::<D>::zeros();
-    for o in [0, n] {
-        for i in 0..n {
-            for j in 0..n {
-                let mut z = Complex64::new(0.0, 0.0);
-                for k in 0..n {
-                    z += a[(o + i, o + k)] * b[(o + k, o + j)];
-                }
-                out[(o + i, o + j)] = z;
+    for o in [0, K] {
+        put(&mut out, o, &f(&block(ms[0], o), &block(ms[1], o)));
+    }
+    out
+}
+
+/// exp(−i h X) for Hermitian X (D×D, D = 2N): blockwise when X has no (L, R) coupling.
+pub(crate) fn exp_minus_i<const D: usize>(x: &CMat<D>, h: f64) -> CMat<D> {
+    fn phased<const K: usize>(x: &Block<K>, h: f64) -> Block<K> {
+        let (e, m) = exp_block_unphased(x, h);
+        e * Complex64::from_polar(1.0, -h * m)
+    }
+    match block_size(&[x]) {
+        2 => per_block::<D, 2>([x, x], |b, _| phased(b, h)),
+        3 => per_block::<D, 3>([x, x], |b, _| phased(b, h)),
+        _ => exp_shifted(x, h),
+    }
+}
+
+/// exp(−i h B) exp(−i h A) for Hermitian A, B: blockwise with one phase per block when both
+/// have no (L, R) coupling.
+pub(crate) fn exp_product<const D: usize>(b: &CMat<D>, a: &CMat<D>, h: f64) -> CMat<D> {
+    fn pair<const K: usize>(b: &Block<K>, a: &Block<K>, h: f64) -> Block<K> {
+        let (eb, mb) = exp_block_unphased(b, h);
+        let (ea, ma) = exp_block_unphased(a, h);
+        bmul(&eb, &ea) * Complex64::from_polar(1.0, -h * (ma + mb))
+    }
+    match block_size(&[b, a]) {
+        2 => per_block::<D, 2>([b, a], |x, y| pair(x, y, h)),
+        3 => per_block::<D, 3>([b, a], |x, y| pair(x, y, h)),
+        _ => mul(&exp_minus_i(b, h), &exp_minus_i(a, h)),
+    }
+}
+
+/// U ρ U† for one block, exactly Hermitian: the upper triangle of (U ρ) U† is computed and
+/// mirrored (the lower one would equal it up to round-off), the diagonal taken real.
+#[inline(always)]
+fn conjugate_block<const K: usize>(u: &Block<K>, rho: &Block<K>) -> Block<K> {
+    let t = bmul(u, rho);
+    let mut out = Block::<K>::zeros();
+    for i in 0..K {
+        for j in i..K {
+            let mut z = t[(i, 0)] * u[(j, 0)].conj();
+            for k in 1..K {
+                z += t[(i, k)] * u[(j, k)].conj();
+            }
+            if i == j {
+                out[(i, i)] = Complex64::new(z.re, 0.0);
+            } else {
+                out[(i, j)] = z;
+                out[(j, i)] = z.conj();
             }
         }
     }
     out
 }
 
+/// U ρ U† for a dense matrix, made exactly Hermitian.
+fn conjugate_dense<const D: usize>(u: &CMat<D>, rho: &CMat<D>) -> CMat<D> {
+    let m = mul_adjoint(&mul(u, rho), u);
+    (m + m.adjoint()) * Complex64::new(0.5, 0.0)
+}
+
+/// exp(−i h X) ρ exp(i h X) for Hermitian X and ρ, made exactly Hermitian. When neither
+/// couples the helicities, each block's exponential is taken without its phase (it cancels).
+pub(crate) fn conjugate_exp<const D: usize>(x: &CMat<D>, h: f64, rho: &CMat<D>) -> CMat<D> {
+    fn one<const K: usize>(x: &Block<K>, r: &Block<K>, h: f64) -> Block<K> {
+        conjugate_block(&exp_block_unphased(x, h).0, r)
+    }
+    match block_size(&[x, rho]) {
+        2 => per_block::<D, 2>([x, rho], |a, r| one(a, r, h)),
+        3 => per_block::<D, 3>([x, rho], |a, r| one(a, r, h)),
+        _ => conjugate(&exp_minus_i(x, h), rho),
+    }
+}
+
+/// a b: two N×N products when both are block-diagonal (D = 2N, N = 2 or 3), else dense.
+pub(crate) fn mul_blocks<const D: usize>(a: &CMat<D>, b: &CMat<D>) -> CMat<D> {
+    match block_size(&[a, b]) {
+        2 => per_block::<D, 2>([a, b], bmul),
+        3 => per_block::<D, 3>([a, b], bmul),
+        _ => mul(a, b),
+    }
+}
+
 /// U ρ U†, made exactly Hermitian (the spectrum is that of the unitary conjugation).
 pub(crate) fn conjugate<const D: usize>(u: &CMat<D>, rho: &CMat<D>) -> CMat<D> {
-    let m = if is_block_diagonal(u) && is_block_diagonal(rho) {
-        mul_blocks(&mul_blocks(u, rho), &u.adjoint())
-    } else {
-        mul_adjoint(&mul(u, rho), u)
-    };
-    (m + m.adjoint()) * Complex64::new(0.5, 0.0)
+    match block_size(&[u, rho]) {
+        2 => per_block::<D, 2>([u, rho], conjugate_block),
+        3 => per_block::<D, 3>([u, rho], conjugate_block),
+        _ => conjugate_dense(u, rho),
+    }
 }
 
 #[cfg(test)]
@@ -185,6 +389,73 @@ mod tests {
                 let fast = conjugate(&got, &rho);
                 let d = (dense - fast).iter().map(|z| z.norm()).fold(0.0, f64::max);
                 assert!(d < 1e-9, "conjugation {d:e}");
+                // The unphased conjugation and the one-phase product give the same matrices.
+                let fused = conjugate_exp(&x, h, &rho);
+                let d = (fused - fast).iter().map(|z| z.norm()).fold(0.0, f64::max);
+                assert!(d < 1e-9, "conjugate_exp {d:e}");
+                let y = random_hermitian::<D>(&mut seed, scale, blocks);
+                let pair = exp_product(&y, &x, h);
+                let want = exp_minus_i_h_t(&y, h) * exp_minus_i_h_t(&x, h);
+                let d = (pair - want).iter().map(|z| z.norm()).fold(0.0, f64::max);
+                assert!(d < 1e-12, "exp_product {d:e}");
+            }
+        }
+    }
+
+    /// The closed-form 3×3 exponential where it is hardest: exactly and nearly repeated
+    /// eigenvalues (the trigonometric eigenvalues lose up to half the digits there), a
+    /// rotation angle h(λ₁ − λ₃) from 1e-9 to ≈ 60, and a large common diagonal.
+    #[test]
+    fn closed_form_3x3_exponential_matches_the_eigendecomposition() {
+        let mut seed = 5u64;
+        let spectra = [
+            [1.0, 1.0, 1.0],
+            [1.0, 1.0, -2.0],
+            [2.0, -1.0, -1.0],
+            [1.0, 1.0 + 1e-9, -2.0],
+            [1.0, 1.0 + 1e-7, 1.0 - 1e-7],
+            [0.3, -0.1, -0.2],
+            [3.0, 0.0, -3.0],
+        ];
+        for spectrum in spectra {
+            for h in [1e-9, 1e-3, 0.7, 10.0] {
+                for shift in [0.0, 7e4] {
+                    // V diag(λ + shift) V† with a random unitary V.
+                    let v = exp_minus_i_h_t(&random_hermitian::<3>(&mut seed, 2.0, false), 1.0);
+                    let diag = Matrix3::from_fn(|i, j| {
+                        let l = if i == j { spectrum[i] + shift } else { 0.0 };
+                        Complex64::new(l, 0.0)
+                    });
+                    let x = v * diag * v.adjoint();
+                    let x = (x + x.adjoint()) * Complex64::new(0.5, 0.0);
+                    let (e, m) = exp3_unphased(&x, h);
+                    let got = e * Complex64::from_polar(1.0, -h * m);
+                    // The reference without the common phase, which is exact either way.
+                    let mut shifted = x;
+                    for k in 0..3 {
+                        shifted[(k, k)] -= m;
+                    }
+                    let want = exp_minus_i_h_t(&shifted, h) * Complex64::from_polar(1.0, -h * m);
+                    // With the shift, x − m·1 holds the diagonal only to its rounding (≈ 1e-11,
+                    // the same for every entry of the diagonal up to ε): a common phase of
+                    // h × that, which cancels in every use. Compared up to a common phase then.
+                    let z = (want.adjoint() * got).trace();
+                    let align = if shift == 0.0 {
+                        1.0.into()
+                    } else {
+                        z.conj() / z.norm()
+                    };
+                    let err = (got * align - want)
+                        .iter()
+                        .map(|z| z.norm())
+                        .fold(0.0, f64::max);
+                    assert!(err < 1e-12, "{spectrum:?} h {h} shift {shift}: {err:e}");
+                    let unit = (e.adjoint() * e - Matrix3::identity())
+                        .iter()
+                        .map(|z| z.norm())
+                        .fold(0.0, f64::max);
+                    assert!(unit < 1e-12, "{spectrum:?} h {h}: unitarity {unit:e}");
+                }
             }
         }
     }

@@ -22,13 +22,12 @@
 use num_complex::Complex64;
 use rayon::prelude::*;
 
-use super::kernels::{conjugate, exp_minus_i, mul_blocks};
+use super::kernels::{conjugate, conjugate_exp, exp_product, mul_blocks};
 use super::projection::restore_lepton_numbers;
 use super::system::{parallel, CollectiveProblem};
 use super::watch::StepWatch;
 use super::CollectiveError;
 use crate::hamiltonian::CMat;
-use crate::linalg::product::commutator;
 
 /// Options of [`solve_lie`].
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -99,13 +98,10 @@ pub struct CollectiveSolution<const D: usize> {
     pub stats: CollectiveStats,
 }
 
-/// exp(−i h X) for Hermitian X (blockwise when X has no helicity coupling).
-fn e<const D: usize>(x: &CMat<D>, h: f64) -> CMat<D> {
-    exp_minus_i(x, h)
-}
-
+/// The largest |entry|: one square root of the largest |z|² instead of a hypot per entry
+/// (the hypot calls were ≈ 3 % of a 200-bin step).
 fn max_abs<const D: usize>(m: &CMat<D>) -> f64 {
-    m.iter().map(|z| z.norm()).fold(0.0, f64::max)
+    m.iter().map(|z| z.norm_sqr()).fold(0.0, f64::max).sqrt()
 }
 
 /// One system's result of a step.
@@ -171,18 +167,18 @@ fn step<const D: usize>(
     let [f1, f2, f3, f4] = &mut w.f;
     let mut conserving = problem.hamiltonians_checked(r, rho, f1)?;
     per_system(&mut w.y2, |k, y| {
-        *y = conjugate(&e(&f1[k], 0.5 * h), &rho[k])
+        *y = conjugate_exp(&f1[k], 0.5 * h, &rho[k])
     });
     conserving &= problem.hamiltonians_checked(r + 0.5 * h, &w.y2, f2)?;
     per_system(&mut w.ys, |k, y| {
-        *y = conjugate(&e(&f2[k], 0.5 * h), &rho[k])
+        *y = conjugate_exp(&f2[k], 0.5 * h, &rho[k])
     });
     conserving &= problem.hamiltonians_checked(r + 0.5 * h, &w.ys, f3)?;
     {
         let y2 = &w.y2;
         per_system(&mut w.ys, |k, y| {
             let x = f3[k] - f1[k] * Complex64::new(0.5, 0.0);
-            *y = conjugate(&e(&x, h), &y2[k]);
+            *y = conjugate_exp(&x, h, &y2[k]);
         });
     }
     conserving &= problem.hamiltonians_checked(r + h, &w.ys, f4)?;
@@ -191,13 +187,14 @@ fn step<const D: usize>(
     per_system(&mut w.out, |k, o| {
         let a = f1[k] * c(3.0) + (f2[k] + f3[k]) * c(2.0) - f4[k];
         let b = -f1[k] + (f2[k] + f3[k]) * c(2.0) + f4[k] * c(3.0);
-        let uk = mul_blocks(&e(&b, h / 12.0), &e(&a, h / 12.0));
+        let uk = exp_product(&b, &a, h / 12.0);
         let new = conjugate(&uk, &rho[k]);
         // The fourth-order Magnus exponential Ω = −i h X with
         // X = (F1 + 2F2 + 2F3 + F4)/6 + i h [F1, F4]/12 (Hermitian).
         let x = (f1[k] + (f2[k] + f3[k]) * c(2.0) + f4[k]) * c(1.0 / 6.0)
-            + commutator(&f1[k], &f4[k]) * Complex64::new(0.0, h / 12.0);
-        let low = conjugate(&e(&x, h), &rho[k]);
+            + (mul_blocks(&f1[k], &f4[k]) - mul_blocks(&f4[k], &f1[k]))
+                * Complex64::new(0.0, h / 12.0);
+        let low = conjugate_exp(&x, h, &rho[k]);
         let trace: f64 = (0..D).map(|i| rho[k][(i, i)].re).sum();
         o.err = if trace > 0.0 {
             max_abs(&(new - low)) / trace

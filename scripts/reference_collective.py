@@ -514,7 +514,7 @@ def main():
                 line += "\n    vs nuspin: " + " ".join(f"{k} {v:.1e}" for k, v in d.items())
                 if name.startswith(("afm-", "auto-")):
                     # These cases exist to check the adiabatic-frame stepper: it must have run.
-                    steps, hand = np.min(nus["afm_steps"]), np.max(nus["handover_km"])
+                    steps, hand = int(np.min(nus["afm_steps"])), float(np.max(nus["handover_km"]))
                     line += f"\n    {nus['method']}: AFM steps >= {steps}, hand-over at <= {hand:.2f} km"
                     if nus["method"] != "afm+cf4" or steps <= 0:
                         failures.append(f"{name}: AFM did not run (method {nus['method']}, {steps} AFM steps)")

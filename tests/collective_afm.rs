@@ -225,3 +225,61 @@ fn handover_through_the_swap_matches_dop853() {
     assert!(handover > 20.0 && handover < 60.0);
     assert!(dp < 1e-7, "{dp}");
 }
+
+/// A dimmer bulb in matter (L = 3e48 erg/s per species, normal Δm² = 3e-4 eV², 6 bins of
+/// 3–33 MeV, ρ = 1e5 g/cm³ (10 km/r)³; as the reference script's AFM cases), R_ν → 25 km at
+/// the default tolerance: AFM must run until g|P| falls below 10 max|ω| (18.75 km) and agree
+/// with DOP853. Before stop 30 the frame's minimal rotation took its angle from acos, which
+/// is wrong by ~1e-16/θ for the tiny angles near a step's start: that noise kept the d
+/// iteration from settling to tol/100, shorter retries were noisier still, and the step fell
+/// below `min_step_km` at 10.22 km (86 AFM steps).
+#[test]
+fn tight_tolerance_runs_to_the_ratio_handover() {
+    let medium = nuspin::reference::bulb::envelope(1e5, 0.0, 2.0);
+    let mut emission = bulb_emission();
+    for s in [
+        &mut emission.nu_e,
+        &mut emission.nubar_e,
+        &mut emission.nu_x,
+        &mut emission.nubar_x,
+    ] {
+        s.luminosity_erg_s = 3e48;
+    }
+    let problem = CollectiveProblem::<4>::bulb(
+        Nature::Majorana,
+        &nuspin::reference::bulb::mixing_with_dm2(3e-4),
+        &Moments::zero(),
+        &medium,
+        &emission,
+        &bins(6, 36.0),
+    )
+    .unwrap();
+    let start = CollectiveState::initial(&problem, emission.r_nu_km);
+    let (sol, stats) = solve_afm_then_lie(
+        &problem,
+        start.clone(),
+        25.0,
+        &[],
+        &LieOptions::default(),
+        &AfmOptions::default(),
+        &no_stop,
+    )
+    .unwrap();
+    let options = ReferenceOptions {
+        rtol: 1e-12,
+        atol: 1e-14,
+        ..ReferenceOptions::default()
+    };
+    let reference = solve_dop853_collective(&problem, start, 25.0, &[], &options).unwrap();
+    let dp = max_population_difference(
+        &sol.records.last().unwrap().rho,
+        &reference.records.last().unwrap().rho,
+    );
+    println!("matter bulb R_nu -> 25 km: AFM {stats:?}, |dP| vs DOP853 {dp:.2e}");
+    let handover = stats
+        .handover_km
+        .expect("the ratio hand-over lies before 25 km");
+    assert!(handover > 18.0, "AFM stopped at {handover} km: {stats:?}");
+    // Measured 7.3e-11 (stop 30).
+    assert!(dp < 1e-9, "{dp}");
+}

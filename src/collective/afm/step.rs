@@ -8,7 +8,7 @@
 //! the step comes from d′ = b × S + Λ × d with S = Σ ε_s v_s fitted through the systems at
 //! interior nodes, iterated until the end states stop changing.
 
-use nalgebra::{UnitQuaternion, Vector3};
+use nalgebra::{Quaternion, UnitQuaternion, Vector3};
 use rayon::prelude::*;
 
 use super::magnus::Integrals;
@@ -132,8 +132,25 @@ fn rotate(w: V3, x: V3) -> V3 {
     x * c + k.cross(&x) * s + k * (k.dot(&x) * (1.0 - c))
 }
 
+/// The minimal rotation taking the unit vector `a` to the unit vector `b` (None when they are
+/// antiparallel: no unique one). Built as the quaternion (1 + a·b, a × b), normalised: its
+/// angle is good to ~1e-16 rad absolute, where nalgebra's `rotation_between` takes the angle
+/// from acos(a·b) and loses it for small angles (an error ≈ 1e-16/θ, and θ < 1.5e-8 rounds to
+/// no rotation at all). The frame turns by θ ≈ |n′| t from the step start, so at the first
+/// fine nodes of a short step θ ~ 1e-6 and acos was wrong by ~1e-10 rad: noise larger than
+/// the d iteration's target (tol/100), so at tol 1e-11 the iteration sporadically failed to
+/// settle, a shorter retry (smaller θ, more noise) failed again, and the step fell below
+/// `min_step_km` (64 bins: hand-over at 11.24 km instead of the ratio's ≈ 25 km; stop 30).
 fn rotation_between(a: &V3, b: &V3) -> Option<UnitQuaternion<f64>> {
-    UnitQuaternion::rotation_between(a, b)
+    let w = 1.0 + a.dot(b);
+    // Within ~1e-6 rad of antiparallel the axis is ill-defined (and w loses its digits).
+    if w.is_nan() || w < 1e-12 {
+        return None;
+    }
+    let c = a.cross(b);
+    Some(UnitQuaternion::new_normalize(Quaternion::new(
+        w, c.x, c.y, c.z,
+    )))
 }
 
 impl StepWork {
@@ -407,5 +424,35 @@ impl StepWork {
             self.s_lab[i] = self.q[i].transform_vector(&rz(self.phi[i], sigma));
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The frame's minimal rotation must turn n0 onto n to round-off however small the angle:
+    /// at the first fine nodes of a step the angle is ~1e-6 rad or less, and the acos-based
+    /// construction (nalgebra's `rotation_between`) was wrong there by ~1e-16/θ (≈ 1e-10 at
+    /// 1e-6; no rotation at all below 1.5e-8), which kept the d iteration from settling at
+    /// tight tolerances.
+    #[test]
+    fn minimal_rotation_is_exact_for_small_angles() {
+        let a = V3::new(0.3, -0.4, 0.7).normalize();
+        let axis = nalgebra::Unit::new_normalize(a.cross(&V3::x()));
+        for theta in [1.0, 1e-3, 1e-6, 1e-9, 1e-12] {
+            let b = UnitQuaternion::from_axis_angle(&axis, theta).transform_vector(&a);
+            let q = rotation_between(&a, &b).expect("not antiparallel");
+            let miss = (q.transform_vector(&a) - b).norm();
+            // Minimal: the axis a × b is left where it is.
+            let k = axis.into_inner();
+            let axis_moved = (q.transform_vector(&k) - k).norm();
+            assert!(
+                miss < 1e-15 && axis_moved < 1e-15,
+                "θ = {theta:e}: {miss:e}, {axis_moved:e}"
+            );
+        }
+        assert_eq!(rotation_between(&a, &a), Some(UnitQuaternion::identity()));
+        assert_eq!(rotation_between(&a, &-a), None);
     }
 }

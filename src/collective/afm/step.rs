@@ -153,6 +153,20 @@ fn rotation_between(a: &V3, b: &V3) -> Option<UnitQuaternion<f64>> {
     )))
 }
 
+/// A rotation taking ẑ to the unit vector `n`, exact to round-off for every direction. The
+/// minimal rotation loses its axis (and `rotation_between` gives up) as `n` nears −ẑ, where a
+/// collective vector dominated by the other species points; there the frame first turns ẑ to
+/// −ẑ by π about x̂ and then takes the (small, well-conditioned) minimal rotation −ẑ → `n`.
+/// Any rotation with ẑ ↦ `n` is a valid step frame: its twist about `n` is carried by φ.
+fn rotation_from_z(n: &V3) -> UnitQuaternion<f64> {
+    if n.z >= 0.0 {
+        rotation_between(&Vector3::z(), n).expect("1 + n·ẑ ≥ 1")
+    } else {
+        let flip = UnitQuaternion::from_axis_angle(&Vector3::x_axis(), std::f64::consts::PI);
+        rotation_between(&-Vector3::z(), n).expect("1 − n·ẑ > 1") * flip
+    }
+}
+
 impl StepWork {
     pub(crate) fn new() -> Self {
         let id = UnitQuaternion::identity();
@@ -248,9 +262,7 @@ impl StepWork {
         self.resize(fine, panels, v.len());
         self.d0 = d0;
         self.n0 = d0 / norm0;
-        self.q0 = rotation_between(&Vector3::z(), &self.n0).unwrap_or_else(|| {
-            UnitQuaternion::from_axis_angle(&Vector3::x_axis(), std::f64::consts::PI)
-        });
+        self.q0 = rotation_from_z(&self.n0);
         for (u, x) in self.u0.iter_mut().zip(v) {
             *u = self.q0.inverse_transform_vector(x);
         }
@@ -454,5 +466,27 @@ mod tests {
         }
         assert_eq!(rotation_between(&a, &a), Some(UnitQuaternion::identity()));
         assert_eq!(rotation_between(&a, &-a), None);
+    }
+
+    /// The step frame must put ẑ exactly on the collective direction whichever way it points,
+    /// including within a few µrad of −ẑ, where the minimal rotation from ẑ is undefined (the
+    /// former fallback, π about x̂, missed such a direction by its full angle to −ẑ).
+    #[test]
+    fn frame_rotation_reaches_every_direction() {
+        let tilt = nalgebra::Unit::new_normalize(V3::new(0.6, 0.8, 0.0));
+        for from_minus_z in [0.0, 1e-12, 1e-9, 1e-7, 1.4e-6, 1e-3, 1.0, 2.0, 3.0] {
+            for sign in [1.0, -1.0] {
+                // Angle from +ẑ (sign 1) or from −ẑ (sign −1).
+                let angle = if sign > 0.0 {
+                    from_minus_z
+                } else {
+                    std::f64::consts::PI - from_minus_z
+                };
+                let n = UnitQuaternion::from_axis_angle(&tilt, angle).transform_vector(&V3::z());
+                let q = rotation_from_z(&n);
+                let miss = (q.transform_vector(&V3::z()) - n).norm();
+                assert!(miss < 1e-15, "angle {angle:e}: ẑ lands {miss:e} from n");
+            }
+        }
     }
 }

@@ -186,14 +186,7 @@ def hamiltonian(cfg):
     nature = cfg["nature"]
 
     def mat(entries):
-        X = np.zeros((n, n), complex)
-        for k, val in entries.items():
-            a, b = k.split("_")
-            i, j = keys.index(a), keys.index(b)
-            v = complex(val[0], val[1]) if isinstance(val, list) else complex(val)
-            X[i, j] = v
-            if i != j:
-                X[j, i] = -v if nature == "majorana" else np.conj(v)
+        X = moment_matrix(entries, nature, keys, n)
         if cfg.get("moment_basis", "flavour") == "flavour":
             X = (U.T @ X @ U) if nature == "majorana" else (U.conj().T @ X @ U)
         return X
@@ -721,12 +714,13 @@ def random_mode(args):
 # against numpy's SVD / eigenvectors, P against a Hamiltonian built from M itself.
 
 
-def flavour_moment_matrix(entries, nature):
-    """λ_f = μ_f (flavour basis, ε = 0): antisymmetric (Majorana) or Hermitian (Dirac)."""
-    X = np.zeros((3, 3), complex)
+def moment_matrix(entries, nature, keys, n):
+    """The n×n moment matrix from "a_b" entries over `keys` (numbers or [re, im]): the upper
+    entries as given, the lower ones antisymmetric (Majorana) or Hermitian (Dirac)."""
+    X = np.zeros((n, n), complex)
     for k, val in entries.items():
         a, b = k.split("_")
-        i, j = FLAVOURS.index(a), FLAVOURS.index(b)
+        i, j = keys.index(a), keys.index(b)
         v = complex(val[0], val[1]) if isinstance(val, list) else complex(val)
         X[i, j] = v
         if i != j:
@@ -743,7 +737,7 @@ def hamiltonian_from_mass_matrix(c):
     med = c["medium"]
     pot = potential(med["rho_g_cm3"] * med["ye"] * NA, med["rho_g_cm3"] * (1 - med["ye"]) * NA, 0, 0, 0, 0, 0, 0)
     V = np.diag([pot["e"][0], pot["mu"][0], pot["mu"][0]]).astype(complex)
-    lam = MUB * flavour_moment_matrix(c["magnetic"], c["nature"]) * med["b_perp_gauss"] * np.exp(-1j * med["b_phi_rad"])
+    lam = MUB * moment_matrix(c["magnetic"], c["nature"], FLAVOURS, 3) * med["b_perp_gauss"] * np.exp(-1j * med["b_phi_rad"])
     if c["nature"] == "majorana":
         vac = M.conj().T @ M / (2 * E)
         HAA, HBB, HBA = vac + V, vac.conj() - V, lam

@@ -153,7 +153,7 @@ impl<const D: usize, H: PathHamiltonian<D> + ?Sized> Driver<'_, D, H> {
             .path()
             .step_limits()
             .iter()
-            .any(|l| x1 > l.from_km && x0 < l.to_km);
+            .any(|l| l.overlaps(x0, x1));
         if limited {
             self.options.rtol * LIMITED_STRETCH_TOL_FACTOR
         } else {

@@ -76,6 +76,11 @@ impl StepLimit {
             (self.from_km - x_km).max(self.max_step_km)
         }
     }
+
+    /// Whether a step over [x0_km, x1_km] runs into the stretch (touching an end does not).
+    pub fn overlaps(&self, x0_km: f64, x1_km: f64) -> bool {
+        x1_km > self.from_km && x0_km < self.to_km
+    }
 }
 
 /// Which one-sided limit to take at a breakpoint (identical elsewhere).

@@ -25,6 +25,40 @@ agreement cannot come from a term that does nothing. It shares no code with nusp
 
 Usage: python scripts/reference_collective.py [--nuspin target/release/nuspin] [--tol 1e-6]
 (needs numpy, scipy, h5py). Exit code 1 on any disagreement.
+
+Moments: H_LR = Λ† μ_B b with Λ = M − iE the flavour-basis magnetic and electric moments
+(Dirac ν̄: −Λᵀ μ_B b*), physics.md's convention, which nuspin follows. collective.md §3.3 writes
+the Majorana H_LR as M μ_B b: the same up to the sign of block R for a real or imaginary M,
+but not for complex entries of different phases (three flavours); the fixed case
+majorana-3f-complex-moments shows the difference ("moves without: spec_lr").
+
+Randomised mode: `--random N --seed S` replaces the fixed cases by N cases drawn over what a
+user can write (docs/scenario.md):
+- 2 flavours (3 in 3.5 cases of 10); Majorana, Dirac ν or Dirac ν̄ (the system /probability
+  reports); angles over [0°, 90°], δ over [0°, 360°), |Δm²| (Δm²₃₁) 3e-4 … 3e-2 eV² of either sign,
+  Δm²₂₁ = |Δm²₃₁|/(3 … 30);
+- R_ν 8 … 20 km; per species a Fermi–Dirac (η −3 … 5, or η = 0) or pinched (α 0.5 … 5) spectrum,
+  ⟨E⟩ ν_e 8–14, ν̄_e 11–18, ν_x and ν̄_x 13–24 MeV; ν_e- or ν̄_e-dominated (luminosity ratio
+  1.3 … 4), L ~ 1e47 … 1e48 erg/s (R_ν/10 km)² (collective rate g μ₀ ~ 10–100 km⁻¹ at R_ν);
+- 2 … 8 bins from 1 … 10 MeV, 5 … 60 MeV wide;
+- the `supernova` medium with r0 = R_ν or 0.5 … 1 R_ν: matter in 6 cases of 10 (ρ₀ N_A √2 G_F
+  1 … 300 km⁻¹ at r0, index 2, 3 or 1 … 4, Y_e uniform, ½, 0 or 1); in 7 of 10 a moment (μB₀ =
+  0.1 … 10 km⁻¹ at r0, B₀ 1e13 … 1e16 G, b_index 2, 3 or 1 … 4, a twist of ±3 rad/km in half,
+  b_angle_deg 20° … 160° in 3 of 10 (B∥ must drop out)), magnetic entries each on with
+  probability 0.7, real or complex, Dirac diagonals, electric moments in one in four, the flavour
+  or (3 in 10) the mass basis; without a moment sometimes a field alone (it must do nothing);
+- start at R_ν or up to 1.3 R_ν, 0.3 … 3 R_ν long (shorter where the fastest vacuum rate would
+  turn > 200 rad), 1–4 recorded radii (sometimes the start itself);
+- `method` "cf4", "auto", absent, or (two-flavour Majorana, also with a moment) "afm", which
+  must then start with the adiabatic-frame stepper (`/solver` method `afm+cf4`).
+Each case is first run by the reference (rtol `--ref-rtol`, 1e-10) with μ_B and Δm² changed
+by 1e-6: a case that amplifies more than `--max-amplification` (1e3) gets its moments and
+luminosities halved (three times at most, else it is skipped). nuspin runs at `[solver] rtol`
+`--nuspin-rtol` (1e-12); the tolerance is `--tol`. Each case also drops the self-interaction,
+the trace term, the moment, the NC term, the twist and the matter (where present) in the
+reference and counts how often that moved the result by > 100 tol; with N ≥ 20 a term that
+never did fails the run (the seed checks nothing of it). `--only K` reruns case K of a seed,
+`--dump DIR` writes the scenario of every failing case, `--verbose` prints every case.
 """
 import os
 
@@ -111,17 +145,27 @@ def mixing_matrix(case):
 
 
 def moment_matrix(case):
-    """Flavour-basis moment (units of mu_B): antisymmetric (Majorana) or Hermitian (Dirac)."""
+    """The flavour-basis coupling Lambda = M - i E (magnetic and electric moments, units of mu_B;
+    physics.md 6): each antisymmetric (Majorana) or Hermitian (Dirac), given in the flavour or
+    the mass basis (X_f = U^* X_m U^dag for Majorana, U X_m U^dag for Dirac)."""
     n = case["flavours"]
-    keys = ["e", "mu", "tau"][:n]
-    m = np.zeros((n, n), complex)
-    for key, val in case.get("moments", {}).items():
-        a, b = key.split("_")
-        i, j = keys.index(a), keys.index(b)
-        val = complex(val[0], val[1]) if isinstance(val, list) else complex(val)  # [re, im]
-        m[i, j] = val
-        m[j, i] = -val if case["nature"] == "majorana" else np.conj(val)
-    return m
+    mass = case.get("moment_basis", "flavour") == "mass"
+    keys = ["1", "2", "3"][:n] if mass else ["e", "mu", "tau"][:n]
+
+    def mat(entries):
+        m = np.zeros((n, n), complex)
+        for key, val in entries.items():
+            a, b = key.split("_")
+            i, j = keys.index(a), keys.index(b)
+            val = complex(val[0], val[1]) if isinstance(val, list) else complex(val)  # [re, im]
+            m[i, j] = val
+            m[j, i] = -val if case["nature"] == "majorana" else np.conj(val)
+        if mass:
+            u = mixing_matrix(case)[0]
+            m = (u.conj() if case["nature"] == "majorana" else u) @ m @ u.conj().T
+        return m
+
+    return mat(case.get("moments", {})) - 1j * mat(case.get("electric", {}))
 
 
 def medium_at(case, r_km, switches):
@@ -136,6 +180,8 @@ def medium_at(case, r_km, switches):
     v = np.full(n, nc * to_km)
     v[0] += ne * to_km
     b_gauss = med["b0_gauss"] * (med["r0_km"] / r_km) ** med["b_index"]
+    if "b_angle_deg" in med:  # B_par = B cos a drops out (O(m/E)); B_perp = B sin a
+        b_gauss *= np.sin(np.radians(med["b_angle_deg"]))
     phase = np.exp(1j * med.get("twist_rad_per_km", 0.0) * (r_km - med["r0_km"]))
     return np.diag(v).astype(complex), MU_B_EV_PER_G * b_gauss * INV_KM_PER_EV * phase
 
@@ -197,19 +243,28 @@ class Bulb:
         h = np.zeros((self.nsys, self.ne, 2 * n, 2 * n), complex)
         k = self.kin
         if self.majorana:
+            # H_LR = Lambda^dag mu_B b (= -M^* mu_B b for magnetic moments): physics.md's
+            # H_BA = U^*[mu_B lambda B_c]U^dag with lambda = U^T Lambda U is Lambda mu_B B_c, and
+            # H_LR = H_BA^dag. collective.md 3.3 writes M mu_B b; the two agree up to the sign
+            # of block R (a phase convention) for a real or an imaginary M, but not for complex
+            # entries of different phases (3 flavours): nuspin follows physics.md.
+            lam_h = self.mom.conj().T
+            lr = lam_h * mub if not self.sw.get("spec_lr") else -lam_h.conj() * mub
             h[0, :, :n, :n] = k + v + a
             h[0, :, n:, n:] = k.conj() - v - a.T
-            h[0, :, :n, n:] = self.mom * mub
-            h[0, :, n:, :n] = (self.mom * mub).conj().T
+            h[0, :, :n, n:] = lr
+            h[0, :, n:, :n] = lr.conj().T
         else:
             h[0, :, :n, :n] = k + v + a
             h[0, :, n:, n:] = k
-            h[0, :, :n, n:] = self.mom * mub
-            h[0, :, n:, :n] = (self.mom * mub).conj().T
+            # physics.md: H_LR = Lambda^dag mu_B b (= M mu_B b for Hermitian magnetic M); the
+            # antineutrinos' H_AS = mu_B mubar B_c with mubar = -Lambda^T (= -M^* mu_B b^*).
+            h[0, :, :n, n:] = self.mom.conj().T * mub
+            h[0, :, n:, :n] = self.mom * np.conj(mub)
             h[1, :, :n, :n] = k.conj() - v - a.T
             h[1, :, n:, n:] = k.conj()
-            h[1, :, :n, n:] = -self.mom.conj() * np.conj(mub)
-            h[1, :, n:, :n] = (-self.mom.conj() * np.conj(mub)).conj().T
+            h[1, :, :n, n:] = -self.mom.T * np.conj(mub)
+            h[1, :, n:, :n] = -self.mom.conj() * mub
         return h
 
     def rhs(self, r_km, y):
@@ -278,8 +333,9 @@ def toml_of(case, out):
     keys = ["theta_deg", "dm2_ev2"] if n == 2 else [
         "theta12_deg", "theta13_deg", "theta23_deg", "delta_cp_deg", "dm21_ev2", "dm31_ev2"]
     lines += [f"{k} = {case[k]!r}" for k in keys]
-    lines += ["[moments]", 'basis = "flavour"',
-              "magnetic_mu_b = { " + ", ".join(f"{k} = {v!r}" for k, v in case.get("moments", {}).items()) + " }"]
+    lines += ["[moments]", f'basis = "{case.get("moment_basis", "flavour")}"',
+              "magnetic_mu_b = { " + ", ".join(f"{k} = {v!r}" for k, v in case.get("moments", {}).items()) + " }",
+              "electric_mu_b = { " + ", ".join(f"{k} = {v!r}" for k, v in case.get("electric", {}).items()) + " }"]
     en = case["energy"]
     lines += ["[energy]", 'scale = "linear"', f"min_mev = {en['min_mev']!r}", f"max_mev = {en['max_mev']!r}",
               f"points = {en['points']}"]
@@ -344,6 +400,12 @@ def make_cases():
              dm21_ev2=7.41e-4, dm31_ev2=-2.5e-2, moments={"e_mu": 1e-16, "mu_tau": 1.5e-16})
     del c["theta_deg"], c["dm2_ev2"]
     cases.append(("majorana-3f-moments", c))
+    # Majorana, three flavours, complex moments of different phases: the one case where
+    # physics.md's H_LR = -M^* mu_B b and collective.md's M mu_B b differ in more than the sign
+    # of block R (nuspin follows physics.md; "moves without: spec_lr" shows the difference).
+    c = copy.deepcopy(cases[-1][1])
+    c["moments"] = {"e_mu": [5e-17, 3e-17], "mu_tau": [-3e-17, 5e-17]}
+    cases.append(("majorana-3f-complex-moments", c))
     c = copy.deepcopy(BASE)
     c["medium"].update(rho0_g_cm3=1e6, ye=0.4)
     c["moments"] = {"e_mu": 1e-16}
@@ -420,6 +482,7 @@ def without(term):
         "trace": (None, {"no_trace": True}),
         "moment": (None, {"no_moment": True}),
         "nc": (None, {"no_nc": True}),
+        "spec_lr": (None, {"spec_lr": True}),
         "ye": (lambda c: c["medium"].__setitem__("ye", 0.5), {}),
         "asymmetry": (lambda c: [c["collective"][s].__setitem__("luminosity_erg_s", 1e48)
                                  for s in ("nu_e", "nubar_e")], {}),
@@ -437,6 +500,7 @@ def without(term):
 TERMS = {"majorana-2f-moment": ["nunu", "trace", "moment", "twist", "twist_sign"],
          "dirac-2f-moment": ["nunu", "trace", "moment", "twist", "twist_sign"],
          "majorana-3f-moments": ["nunu", "trace", "moment", "third"],
+         "majorana-3f-complex-moments": ["nunu", "trace", "moment", "spec_lr"],
          "majorana-2f-matter-ye0.4": ["nunu", "trace", "moment", "nc", "ye"],
          "dirac-2f-matter-ye0.3": ["nunu", "trace", "moment", "nc", "ye"],
          "dirac-3f-matter-complex-moment": ["nunu", "trace", "moment", "nc", "imaginary"],
@@ -479,6 +543,275 @@ def amplification(case):
     return by_mu_b, max(distances(base, reference(c2, rtol=1e-12)).values()) / 1e-8
 
 
+# ---------------------------------------------------------------- random cases (--random N --seed S)
+# Drawn over what a user can write in [collective], [neutrino], [mixing], [moments], [energy],
+# the supernova [medium] and [track] (docs/scenario.md), on scales chosen so that every term can
+# matter and the reference stays at seconds per case: the collective rate g mu0 at R_nu is
+# ~10-100 km^-1 (L ~ 1e47-1e48 erg/s at R_nu = 10 km instead of 1e51), the vacuum, matter and moment rates are
+# drawn relative to it, and the track is short enough that the fastest vacuum rate turns <~ 200 rad.
+MU_B_G_PER_KM = MU_B_EV_PER_G * INV_KM_PER_EV  # mu B = (mu/mu_B)(B/G) x 29.33 km^-1
+
+
+def log_uniform(rng, lo, hi):
+    return float(10 ** rng.uniform(np.log10(lo), np.log10(hi)))
+
+
+def random_species(rng, mean_lo, mean_hi):
+    s = {"luminosity_erg_s": 1.0, "mean_energy_mev": round(float(rng.uniform(mean_lo, mean_hi)), 3)}
+    u = rng.random()
+    if u < 0.3:
+        s["eta"] = round(float(rng.uniform(-3.0, 5.0)), 3)  # Fermi-Dirac, degenerate or not
+    elif u < 0.6:
+        s["alpha"] = round(float(rng.uniform(0.5, 5.0)), 3)  # pinched
+    return s  # else Fermi-Dirac with eta = 0 (neither key)
+
+
+def random_emission(rng, r_nu_km):
+    """Four species; nu- or nubar-dominated (nu_e against nubar_e luminosity 1.3-4 either way)."""
+    col = dict(r_nu_km=r_nu_km, nu_e=random_species(rng, 8.0, 14.0), nubar_e=random_species(rng, 11.0, 18.0),
+               nu_x=random_species(rng, 13.0, 24.0), nubar_x=random_species(rng, 13.0, 24.0))
+    scale = log_uniform(rng, 1e47, 1e48) * (r_nu_km / 10.0) ** 2  # the same mu0 for any R_nu
+    ratio = log_uniform(rng, 1.3, 4.0)
+    nu_dominated = rng.random() < 0.5
+    col["nu_e"]["luminosity_erg_s"] = scale * (ratio if nu_dominated else 1.0)
+    col["nubar_e"]["luminosity_erg_s"] = scale * (1.0 if nu_dominated else ratio)
+    for s in ("nu_x", "nubar_x"):
+        col[s]["luminosity_erg_s"] = scale * log_uniform(rng, 0.3, 1.5)
+    for s in ("nu_e", "nubar_e", "nu_x", "nubar_x"):
+        col[s]["luminosity_erg_s"] = float(f"{col[s]['luminosity_erg_s']:.4g}")
+    return col, nu_dominated
+
+
+def random_mixing(rng, c):
+    """Angles over [0, 90] deg (delta over [0, 360)), either ordering; |Delta m^2| 3e-4 ... 3e-2 eV^2."""
+    sign = float(rng.choice([1.0, -1.0]))
+    if c["flavours"] == 2:
+        c["theta_deg"] = round(float(rng.uniform(0.0, 90.0)), 4)
+        c["dm2_ev2"] = sign * float(f"{log_uniform(rng, 3e-4, 3e-2):.4g}")
+    else:
+        for k in ("theta12_deg", "theta13_deg", "theta23_deg"):
+            c[k] = round(float(rng.uniform(0.0, 90.0)), 4)
+        c["delta_cp_deg"] = round(float(rng.uniform(0.0, 360.0)), 3)
+        dm31 = log_uniform(rng, 3e-4, 3e-2)
+        c["dm21_ev2"] = float(f"{dm31 / log_uniform(rng, 3.0, 30.0):.4g}")
+        c["dm31_ev2"] = sign * float(f"{dm31:.4g}")
+
+
+def random_entries(rng, c, keys, size_mu_b):
+    """Majorana: antisymmetric, off-diagonal entries only; Dirac: Hermitian, diagonal entries
+    (real) allowed. Each entry on with probability 0.7 (at least one), real or [re, im]."""
+    pairs = [(a, b) for i, a in enumerate(keys) for b in keys[i:] if a != b or c["nature"] == "dirac"]
+    on = [p for p in pairs if rng.random() < 0.7] or [pairs[rng.integers(len(pairs))]]
+    m = {}
+    for a, b in on:
+        x = size_mu_b * log_uniform(rng, 0.3, 1.0) * float(rng.choice([1.0, -1.0]))
+        if a != b and rng.random() < 0.4:
+            ph = rng.uniform(-np.pi, np.pi)
+            m[f"{a}_{b}"] = [float(f"{x * np.cos(ph):.4g}"), float(f"{x * np.sin(ph):.4g}")]
+        else:
+            m[f"{a}_{b}"] = float(f"{x:.4g}")
+    return m
+
+
+def random_moments(rng, c, size_mu_b):
+    """Magnetic moments, electric ones in one case in four, in the flavour or (3 in 10) the mass
+    basis."""
+    c["moment_basis"] = "mass" if rng.random() < 0.3 else "flavour"
+    keys = (["1", "2", "3"] if c["moment_basis"] == "mass" else ["e", "mu", "tau"])[: c["flavours"]]
+    c["moments"] = random_entries(rng, c, keys, size_mu_b)
+    if rng.random() < 0.25:
+        c["electric"] = random_entries(rng, c, keys, size_mu_b)
+
+
+def random_case(rng):
+    c = {"flavours": 3 if rng.random() < 0.35 else 2}
+    c["nature"], particle = [("majorana", None), ("dirac", "neutrino"), ("dirac", "antineutrino")][rng.integers(3)]
+    if particle:
+        c["particle"] = particle
+    random_mixing(rng, c)
+    r_nu = round(float(rng.uniform(8.0, 20.0)), 3)
+    c["collective"], nu_dom = random_emission(rng, r_nu)
+    n_bins = int(rng.integers(2, 9))
+    e_min = round(float(rng.uniform(1.0, 10.0)), 3)
+    c["energy"] = dict(min_mev=e_min, max_mev=round(e_min + float(rng.uniform(5.0, 60.0)), 3), points=n_bins)
+    # The medium's r0 at or inside R_nu (its profiles start there).
+    r0 = r_nu if rng.random() < 0.6 else round(r_nu * float(rng.uniform(0.5, 1.0)), 3)
+    med = dict(rho0_g_cm3=0.0, r0_km=r0, index=3, ye=0.5, b0_gauss=0.0, b_index=2)
+    if rng.random() < 0.6:
+        # rho N_A sqrt2 G_F at r0: 1-300 km^-1
+        v_km = log_uniform(rng, 1.0, 300.0)
+        med["rho0_g_cm3"] = float(f"{v_km / (N_A * SQRT2GF_EV_CM3 * INV_KM_PER_EV):.4g}")
+        med["index"] = float(rng.choice([2.0, 3.0, round(float(rng.uniform(1.0, 4.0)), 3)]))
+        u = rng.random()
+        med["ye"] = 0.5 if u < 0.15 else 0.0 if u < 0.25 else 1.0 if u < 0.3 else round(float(rng.uniform(0, 1)), 4)
+    has_moment = rng.random() < 0.7
+    if has_moment:
+        # mu B0 x 29.33 km^-1 at r0 of 0.1-10 km^-1; B0 itself 1e13-1e16 G.
+        rate_km = log_uniform(rng, 0.1, 10.0)
+        med["b0_gauss"] = float(f"{log_uniform(rng, 1e13, 1e16):.4g}")
+        med["b_index"] = float(rng.choice([2.0, 3.0, round(float(rng.uniform(1.0, 4.0)), 3)]))
+        if rng.random() < 0.5:
+            med["twist_rad_per_km"] = round(float(rng.uniform(-3.0, 3.0)), 4)
+        if rng.random() < 0.3:
+            med["b_angle_deg"] = round(float(rng.uniform(20.0, 160.0)), 3)  # B_par must drop out
+        random_moments(rng, c, rate_km / (MU_B_G_PER_KM * med["b0_gauss"]))
+    else:
+        c["moments"] = {}
+        if rng.random() < 0.3:  # a field without moment: must do nothing
+            med["b0_gauss"] = 1e15
+    c["medium"] = med
+    start = r_nu if rng.random() < 0.7 else round(r_nu * float(rng.uniform(1.0, 1.3)), 3)
+    # The end where the fastest single-particle rate (vacuum at the lowest energy, matter and the
+    # moment at r0; upper bounds) has turned <~ 200 rad, and 1.3-4 R_nu at most.
+    en = c["energy"]
+    dm2_max = abs(c.get("dm2_ev2", c.get("dm31_ev2")))
+    omega_km = dm2_max / (2e6 * en["min_mev"]) * INV_KM_PER_EV
+    length = min(r_nu * float(rng.uniform(0.3, 3.0)), 200.0 / omega_km)
+    end = round(start + max(length, 0.5), 3)
+    n_rec = int(rng.integers(1, 5))
+    rec = sorted({round(float(x), 3) for x in rng.uniform(start, end, n_rec - 1)} | {end})
+    if rng.random() < 0.1:
+        rec = [start] + rec  # a record at the start: the emitted state
+    c["track"] = dict(start_km=start, values_km=rec)
+    methods = ["cf4", "auto", None]
+    if c["flavours"] == 2 and c["nature"] == "majorana":
+        methods += ["afm", "afm"]
+    m = methods[rng.integers(len(methods))]
+    if m:
+        c["method"] = m
+    c["nu_dominated"] = nu_dom
+    return c
+
+
+def random_terms(c):
+    """The switches that can move this case (the trace and NC terms only with a moment)."""
+    t = ["nunu"]
+    if c["moments"]:
+        t += ["trace", "moment"]
+        if c["medium"]["rho0_g_cm3"] > 0:
+            t.append("nc")
+        if c["medium"].get("twist_rad_per_km"):
+            t.append("twist")
+    if c["medium"]["rho0_g_cm3"] > 0:
+        t.append("matter")
+    return t
+
+
+def describe(c):
+    med, col = c["medium"], c["collective"]
+    mix = (f"th {c['theta_deg']} dm2 {c['dm2_ev2']:.3g}" if c["flavours"] == 2 else
+           f"dm21 {c['dm21_ev2']:.3g} dm31 {c['dm31_ev2']:.3g}")
+    return (f"{c['flavours']}f {c['nature']}{'/' + c['particle'] if 'particle' in c else ''} {mix}; "
+            f"{c['energy']['points']} bins {c['energy']['min_mev']}-{c['energy']['max_mev']} MeV; "
+            f"{'nu' if c['nu_dominated'] else 'nubar'}-dom L_nue {col['nu_e']['luminosity_erg_s']:.2g}; "
+            f"R_nu {col['r_nu_km']} r0 {med['r0_km']} track {c['track']['start_km']}->{c['track']['values_km'][-1]}; "
+            f"rho0 {med['rho0_g_cm3']:.3g} ye {med['ye']}; B0 {med['b0_gauss']:.3g} twist "
+            f"{med.get('twist_rad_per_km', 0)} angle {med.get('b_angle_deg', 90)}; moments {c['moments']} "
+            f"electric {c.get('electric', {})} basis {c.get('moment_basis', 'flavour')}; method {c.get('method', '-')}")
+
+
+def quick_amplification(case, base, rel=1e-6):
+    """amplification(case) at the reference's own rtol 1e-10 with a 1e-6 change (cheap enough for
+    every random case; the rtol-1e-10 noise ~3e-8 is ~3e-2 of a 1e-6 change, so this resolves
+    amplifications from ~0.1 on)."""
+    global MU_B_EV_PER_G
+    amp = 0.0
+    if case["moments"] and case["medium"]["b0_gauss"] > 0:
+        mu_b = MU_B_EV_PER_G
+        MU_B_EV_PER_G = mu_b * (1.0 + rel)
+        try:
+            amp = max(distances(base, reference(case)).values()) / rel
+        finally:
+            MU_B_EV_PER_G = mu_b
+    c2 = copy.deepcopy(case)
+    for k in ("dm2_ev2", "dm21_ev2", "dm31_ev2"):
+        if k in c2:
+            c2[k] *= 1.0 + rel
+    return max(amp, max(distances(base, reference(c2)).values()) / rel)
+
+
+def shrink(case):
+    """Reshape an amplifying case: half the moments, half the luminosities."""
+    for k, v in case["moments"].items():
+        case["moments"][k] = [x / 2 for x in v] if isinstance(v, list) else v / 2
+    for s in ("nu_e", "nubar_e", "nu_x", "nubar_x"):
+        case["collective"][s]["luminosity_erg_s"] /= 2
+
+
+def random_mode(args):
+    rng = np.random.default_rng(args.seed)
+    failures, worst, seen, skipped, done, methods = [], 0.0, {}, 0, 0, {}
+    ref_rtol = args.ref_rtol
+    with tempfile.TemporaryDirectory() as tmp:
+        for k in range(args.random):
+            case = random_case(rng)
+            if args.only is not None and k not in args.only:
+                continue
+            t0 = time.process_time()
+            for attempt in range(4):
+                ref = reference(case, rtol=ref_rtol)
+                amp = quick_amplification(case, ref)
+                if amp <= args.max_amplification:
+                    break
+                shrink(case)
+            else:
+                skipped += 1
+                print(f"case {k:4d} skipped: amplifies x{amp:.0f} after 3 halvings; {describe(case)}", flush=True)
+                continue
+            t_ref = time.process_time() - t0
+            if args.nuspin_rtol:
+                case["nuspin_rtol"] = args.nuspin_rtol
+            try:
+                nus = nuspin_run(case, args.nuspin, tmp)
+            except RuntimeError as e:
+                failures.append(f"case {k}: nuspin failed: {str(e).strip()[:400]}")
+                print(f"case {k:4d} nuspin failed: {str(e).strip()[:400]}", flush=True)
+                continue
+            d = distances(ref, nus)
+            sys_rep = 1 if case.get("particle") == "antineutrino" else 0
+            d["probability"] = np.abs(nus["probability"] - ref["channel"][:, :, sys_rep]).max()
+            d["emitted"] = np.abs(nus["emitted"] - ref["emitted"]).max() / ref["emitted"].max()
+            dmax = max(d.values())
+            worst = max(worst, dmax)
+            done += 1
+            methods[nus["method"]] = methods.get(nus["method"], 0) + 1
+            afm_ok = True
+            if case.get("method") == "afm" and nus["method"] != "afm+cf4":
+                afm_ok = False  # 2-flavour Majorana: "afm" must start with the AFM stepper
+            moved = []
+            for term in random_terms(case):
+                edit, sw = without(term)
+                c2 = copy.deepcopy(case)
+                if edit:
+                    edit(c2)
+                if max(distances(ref, reference(c2, sw, rtol=1e-6)).values()) > 100 * args.tol:
+                    moved.append(term)
+                    seen[term] = seen.get(term, 0) + 1
+            bad = dmax > args.tol or not afm_ok
+            if bad or args.verbose:
+                print(f"case {k:4d} max|d| {dmax:.2e} ({max(d, key=d.get)}) amp {amp:.0f} ref {t_ref:.1f} s "
+                      f"{nus['method']} moves: {' '.join(moved)}\n    {describe(case)}", flush=True)
+            if dmax > args.tol:
+                failures.append(f"case {k}: differs by {dmax:.2e} > {args.tol:g} in "
+                                + ", ".join(f"{n} {v:.1e}" for n, v in d.items() if v > args.tol))
+            if not afm_ok:
+                failures.append(f"case {k}: method afm but the file says {nus['method']}")
+            if bad and args.dump:
+                with open(os.path.join(args.dump, f"seed{args.seed}-case{k}.toml"), "w") as f:
+                    f.write(toml_of(case, "out.h5"))
+    print(f"{done} random cases (seed {args.seed}, {skipped} skipped as amplifying > {args.max_amplification:g}); "
+          f"worst difference {worst:.2e} (tol {args.tol:g}); steppers: "
+          + ", ".join(f"{m} {n}" for m, n in methods.items()))
+    print("cases in which switching a term off moved the result by > 100 tol: "
+          + ", ".join(f"{t} {seen.get(t, 0)}" for t in ("nunu", "trace", "moment", "nc", "twist", "matter")))
+    if args.random >= 20 and args.only is None:
+        failures += [f"no case of seed {args.seed} moved the result through {t}"
+                     for t in ("nunu", "trace", "moment", "nc", "twist", "matter") if not seen.get(t)]
+    for f in failures:
+        print("FAIL", f)
+    return 1 if failures else 0
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--nuspin", default="target/release/nuspin")
@@ -487,7 +820,18 @@ def main():
     ap.add_argument("--case", action="append", help="run only these cases")
     ap.add_argument("--amplification", action="store_true",
                     help="only print each case's amplification of a 1e-8 change of mu_B and Delta m^2")
+    ap.add_argument("--random", type=int, help="N random cases instead of the fixed ones")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--only", type=int, action="append", help="with --random: run only these case numbers")
+    ap.add_argument("--nuspin-rtol", type=float, default=1e-12, help="with --random: nuspin's [solver] rtol")
+    ap.add_argument("--ref-rtol", type=float, default=1e-10, help="with --random: the reference's DOP853 rtol")
+    ap.add_argument("--max-amplification", type=float, default=1e3,
+                    help="with --random: halve moments and luminosities (3 times at most) while a case amplifies more")
+    ap.add_argument("--dump", help="with --random: write the scenario of every failing case here")
+    ap.add_argument("--verbose", action="store_true")
     args = ap.parse_args()
+    if args.random:
+        return random_mode(args)
     if args.amplification:
         for name, case in make_cases():
             if not args.case or name in args.case:

@@ -8,8 +8,8 @@ use collective_common::*;
 use num_complex::Complex64;
 use nuspin::basis::Nature;
 use nuspin::collective::{
-    afm_applies, solve_afm_then_lie, solve_dop853_collective, AfmOptions, AfmStats,
-    CollectiveProblem, CollectiveState, Emission, Geometry, LieOptions, ReferenceOptions,
+    afm_applies, solve_afm_then_lie, solve_dop853_collective, solve_lie_until, AfmOptions,
+    AfmStats, CollectiveProblem, CollectiveState, Emission, Geometry, LieOptions, ReferenceOptions,
 };
 use nuspin::hamiltonian::CMat;
 use nuspin::medium::ConstantMedium;
@@ -282,4 +282,70 @@ fn tight_tolerance_runs_to_the_ratio_handover() {
     assert!(handover > 18.0, "AFM stopped at {handover} km: {stats:?}");
     // Measured 7.3e-11 (stop 30).
     assert!(dp < 1e-9, "{dp}");
+}
+
+/// The 6-bin §7.2 bulb with a transition moment of `mu_mub` μ_B (e–μ), R_ν → `r1`, by AFM
+/// (then CF4) and, with `cf4`, by CF4 alone, in `medium`.
+fn bulb_with_moment(
+    medium: &dyn nuspin::medium::Medium,
+    mu_mub: f64,
+    r1: f64,
+    cf4: bool,
+) -> (AfmStats, CollectiveState<4>, Option<CollectiveState<4>>) {
+    let emission = bulb_emission();
+    let mixing = bulb_mixing();
+    let moments = nuspin::reference::bulb::transition_moment(Nature::Majorana, &mixing, mu_mub);
+    let problem = CollectiveProblem::<4>::bulb(
+        Nature::Majorana,
+        &mixing,
+        &moments,
+        medium,
+        &emission,
+        &bins(6, 80.0),
+    )
+    .unwrap();
+    assert_eq!(afm_applies(&problem), Ok(()));
+    let start = CollectiveState::initial(&problem, emission.r_nu_km);
+    let lie = LieOptions::default();
+    let (afm, stats) = solve_afm_then_lie(
+        &problem,
+        start.clone(),
+        r1,
+        &[],
+        &lie,
+        &AfmOptions::default(),
+        &no_stop,
+    )
+    .unwrap();
+    let last = |s: nuspin::collective::CollectiveSolution<4>| s.records.last().unwrap().clone();
+    let cf4 = cf4.then(|| last(solve_lie_until(&problem, start, r1, &[], &lie, &no_stop).unwrap()));
+    (stats, last(afm), cf4)
+}
+
+/// A moment applies to AFM (`[collective] method = "afm"`, docs/scenario.md): where no field
+/// switches it on AFM runs as without it, and in a transverse field it hands over to CF4 at the
+/// start. Until stop 31 any moment made AFM inapplicable — its B∥ terms μ_B(Dλ + λ†D)B∥/2E
+/// differ between ν and ν̄ — so "afm" with a moment was refused with "a matter term that
+/// differs between ν and ν̄" although the medium had neither matter nor B∥.
+#[test]
+fn a_moment_hands_over_only_where_its_field_is_on() {
+    // No field: the moment does nothing, and AFM takes the same steps to the same state.
+    let (with, afm, _) = bulb_with_moment(&vacuum(), 1e-16, 11.0, false);
+    let (without, afm0, _) = bulb_with_moment(&vacuum(), 0.0, 11.0, false);
+    println!("vacuum, moment: {with:?}; without: {without:?}");
+    assert_eq!(with.handover_km, None);
+    assert_eq!(with.accepted, without.accepted);
+    assert!(with.accepted > 0);
+    let dp = max_population_difference(&afm.rho, &afm0.rho);
+    assert!(dp < 1e-13, "{dp}");
+    // A transverse field B⊥ = 1e12 G (10 km/r)²: μB ≈ 3e-3 km⁻¹ flips helicity from R_ν, so
+    // CF4 takes over at once and the run is CF4's.
+    let field = nuspin::reference::bulb::envelope(0.0, 1e12, 2.0);
+    let (stats, afm, cf4) = bulb_with_moment(&field, 1e-16, 10.05, true);
+    let cf4 = cf4.unwrap();
+    println!("field, moment: {stats:?}");
+    assert_eq!(stats.accepted, 0, "{stats:?}");
+    assert_eq!(stats.handover_km, Some(10.0), "{stats:?}");
+    let dp = max_population_difference(&afm.rho, &cf4.rho);
+    assert!(dp < 1e-13, "{dp}");
 }

@@ -2,7 +2,10 @@
 //! per bin the ν (Bloch vector of ρ_LL, field 2 vec(H_LL)) and the ν̄ (minus the Bloch vector
 //! of ρ_RRᵀ, field 2 vec(−H_RRᵀ)); both see the self-interaction as g d with d = Σ v, so every
 //! field is ε_s b + Λ(r) + g d when the vacuum fields are parallel and the matter fields are
-//! the same for all (checked here from the Hamiltonians' constant matrices). Rotations of the
+//! the same for all (checked here from the Hamiltonians' constant matrices). A medium term the
+//! form cannot hold (one that couples the helicities, or a moment's B∥ term, which differs
+//! between ν and ν̄ and between bins) does not make the form inapplicable: it must be zero
+//! where AFM steps, and where it is not the driver hands over to CF4. Rotations of the
 //! vectors map back to SU(2) blocks of Ψ (ν̄: the complex conjugate), so ρ = U ρ₀ U† exactly.
 
 use nalgebra::{Matrix2, UnitQuaternion};
@@ -40,8 +43,9 @@ pub(crate) struct Field<'m> {
     medium: &'m dyn Medium,
     per_scalar: [V3; N_SCALARS],
     any: bool,
-    /// Scalars whose term couples the helicities (must be zero where AFM runs).
-    flips: [bool; N_SCALARS],
+    /// Scalars whose term the vector form cannot hold (must be zero where AFM runs): it
+    /// couples the helicities, or its ν and ν̄ fields differ or vary between bins.
+    excluded: [bool; N_SCALARS],
 }
 
 impl CommonField for Field<'_> {
@@ -50,7 +54,7 @@ impl CommonField for Field<'_> {
     }
 
     fn common(&self, r_km: f64) -> Result<V3, StepFailure> {
-        if !self.any && !self.flips.iter().any(|&f| f) {
+        if !self.any && !self.excluded.iter().any(|&f| f) {
             return Ok(V3::zeros());
         }
         let p = self
@@ -58,7 +62,7 @@ impl CommonField for Field<'_> {
             .point(r_km, Side::Right)
             .map_err(|_| StepFailure::NonFinite)?;
         let s = scalars(&p);
-        if (0..N_SCALARS).any(|k| self.flips[k] && s[k] != 0.0) {
+        if (0..N_SCALARS).any(|k| self.excluded[k] && s[k] != 0.0) {
             return Err(StepFailure::Flip);
         }
         Ok((0..N_SCALARS).map(|k| self.per_scalar[k] * s[k]).sum())
@@ -115,16 +119,24 @@ impl<'m> VectorForm<'m> {
                 eps.push(e);
             }
         }
-        let per_scalar: [V3; N_SCALARS] =
+        let mut per_scalar: [V3; N_SCALARS] =
             std::array::from_fn(|k| field_nu(&first.slope_from_scalars(&unit(k))));
-        for h in hams {
-            for k in (0..N_SCALARS).filter(|&k| !flips[k]) {
+        // A term whose field differs between ν and ν̄ or between bins — with a moment, the B∥
+        // terms μ_B(Dλ + λ†D)B∥/2E — is excluded like a flip term, not refused: it is zero
+        // wherever B∥ is (a transverse field), and AFM must not be refused for a moment that
+        // the medium never switches on (until stop 31 any moment made "afm" an error, naming
+        // "a matter term that differs between ν and ν̄").
+        let mut excluded = flips;
+        for k in (0..N_SCALARS).filter(|&k| !flips[k]) {
+            let differs = hams.iter().any(|h| {
                 let m = h.slope_from_scalars(&unit(k));
-                for f in [field_nu(&m), field_nubar(&m)] {
-                    if (f - per_scalar[k]).norm() > 1e-12 * per_scalar[k].norm().max(f.norm()) {
-                        return Err("a matter term that differs between ν and ν̄");
-                    }
-                }
+                [field_nu(&m), field_nubar(&m)].iter().any(|f| {
+                    (f - per_scalar[k]).norm() > 1e-12 * per_scalar[k].norm().max(f.norm())
+                })
+            });
+            if differs {
+                excluded[k] = true;
+                per_scalar[k] = V3::zeros();
             }
         }
         let trace = problem
@@ -141,7 +153,7 @@ impl<'m> VectorForm<'m> {
                 medium: problem.medium(),
                 any: per_scalar.iter().any(|m| m.norm() > 0.0),
                 per_scalar,
-                flips,
+                excluded,
             },
         })
     }

@@ -4,7 +4,9 @@
 //! Prints steps, H evaluations and wall time; run under `/usr/bin/time -v` for memory.
 //! `cargo run --release --example collective_bench_run -- [2|3] [bins] [tol] [end_km]
 //! [cf4|afm|both] [handover_ratio]`. With the environment variable `AFM_EMBEDDED` set, AFM
-//! controls its step by the embedded Ω₃ estimate instead of step doubling.
+//! controls its step by the embedded Ω₃ estimate instead of step doubling. With
+//! `BENCH_DUMP=FILE` the last state (every ρ and Ψ entry, full precision) is written to FILE,
+//! to compare two builds' results (`scripts/compare_dumps.py`).
 
 use std::time::Instant;
 
@@ -60,7 +62,24 @@ fn solve<const D: usize>(
         t.elapsed().as_secs_f64(),
         rayon::current_num_threads(),
     );
+    if let Some(path) = std::env::var_os("BENCH_DUMP") {
+        dump(&sol, &path);
+    }
     sol
+}
+
+/// Writes the last state's ρ and Ψ entries, one complex number per line (re im, `{:e}`, which
+/// prints the shortest representation that reads back exactly).
+fn dump<const D: usize>(sol: &CollectiveSolution<D>, path: &std::ffi::OsStr) {
+    use std::fmt::Write;
+    let last = sol.records.last().unwrap();
+    let mut text = format!("r_km {:e}\n", last.r_km);
+    for m in last.rho.iter().chain(&last.psi) {
+        for z in m.iter() {
+            writeln!(text, "{:e} {:e}", z.re, z.im).unwrap();
+        }
+    }
+    std::fs::write(path, text).unwrap();
 }
 
 /// Largest difference of a normalised population between two runs' last states.

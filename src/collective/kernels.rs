@@ -97,23 +97,16 @@ fn exp3_unphased(x: &Matrix3<Complex64>, h: f64) -> (Matrix3<Complex64>, f64) {
     let det = a * b * c + 2.0 * (d * f * e.conj()).re - a * ff - b * ee - c * dd;
     let sp = p.sqrt();
     let phi = (0.5 * det / (p * sp)).clamp(-1.0, 1.0).acos() / 3.0;
-    // cos(φ + 2π/3) by angle addition from one sin_cos of φ (instead of a second cos call).
-    let (sin_phi, cos_phi) = phi.sin_cos();
-    let l1 = 2.0 * sp * cos_phi;
-    let l3 = -sp * (cos_phi + 3f64.sqrt() * sin_phi);
+    let l1 = 2.0 * sp * phi.cos();
+    let l3 = 2.0 * sp * (phi + 2.0 * std::f64::consts::FRAC_PI_3).cos();
     let l2 = -l1 - l3;
     let i = Complex64::new(0.0, 1.0);
-    // The three phases from two half-angle ones: with λ₁ + λ₂ + λ₃ = 0, (λ₁ + λ₂)/2 = −λ₃/2,
-    // (λ₂ + λ₃)/2 = −λ₁/2 and e^{−ihλ₁} = (e^{−ihλ₁/2})²: two sin_cos calls instead of three.
-    let unit = |angle: f64| {
-        let (s, c) = angle.sin_cos();
-        Complex64::new(c, s)
-    };
-    let (half1, half3) = (unit(-0.5 * h * l1), unit(-0.5 * h * l3));
-    let f0 = half1 * half1;
+    let f0 = Complex64::from_polar(1.0, -h * l1);
     // f[a, b] = −ih e^{−ih(a+b)/2} sinc(h(a − b)/2).
-    let f12 = -i * h * sinc(0.5 * h * (l1 - l2)) * half3.conj();
-    let f23 = -i * h * sinc(0.5 * h * (l2 - l3)) * half1.conj();
+    let dd1 = |u: f64, v: f64| {
+        -i * h * sinc(0.5 * h * (u - v)) * Complex64::from_polar(1.0, -0.5 * h * (u + v))
+    };
+    let (f12, f23) = (dd1(l1, l2), dd1(l2, l3));
     let gap = l1 - l3;
     let f123 = if h * gap > 1e-6 {
         (f12 - f23) / gap

@@ -4,7 +4,10 @@
 //! Prints steps, H evaluations and wall time; run under `/usr/bin/time -v` for memory.
 //! `cargo run --release --example collective_bench_run -- [2|3] [bins] [tol] [end_km]
 //! [cf4|afm|both] [handover_ratio]`. With the environment variable `AFM_EMBEDDED` set, AFM
-//! controls its step by the embedded Ω₃ estimate instead of step doubling.
+//! controls its step by the embedded Ω₃ estimate instead of step doubling. With
+//! `BENCH_DUMP=FILE` the last state (every ρ and Ψ entry, full precision) is written to FILE,
+//! to compare two builds' results (`scripts/compare_dumps.py`); `BENCH_KICK_ULP=n` scales the
+//! initial state by 1 + n ε, to see how far round-off alone moves the result.
 
 use std::time::Instant;
 
@@ -33,7 +36,18 @@ fn solve<const D: usize>(
         tol: a.tol,
         ..LieOptions::default()
     };
-    let start = CollectiveState::initial(problem, 10.0);
+    let mut start = CollectiveState::initial(problem, 10.0);
+    // BENCH_KICK_ULP=n scales every initial ρ by 1 + n ε: a round-off-sized perturbation, to
+    // see how far round-off alone moves the end state of this run (the yardstick for
+    // comparing two builds that should agree to round-off).
+    if let Some(n) = std::env::var("BENCH_KICK_ULP")
+        .ok()
+        .and_then(|s| s.parse::<f64>().ok())
+    {
+        for r in start.rho.iter_mut() {
+            *r *= num_complex::Complex64::new(1.0 + n * f64::EPSILON, 0.0);
+        }
+    }
     let t = Instant::now();
     let sol = if afm {
         let opts = AfmOptions {
@@ -60,7 +74,24 @@ fn solve<const D: usize>(
         t.elapsed().as_secs_f64(),
         rayon::current_num_threads(),
     );
+    if let Some(path) = std::env::var_os("BENCH_DUMP") {
+        dump(&sol, &path);
+    }
     sol
+}
+
+/// Writes the last state's ρ and Ψ entries, one complex number per line (re im, `{:e}`, which
+/// prints the shortest representation that reads back exactly).
+fn dump<const D: usize>(sol: &CollectiveSolution<D>, path: &std::ffi::OsStr) {
+    use std::fmt::Write;
+    let last = sol.records.last().unwrap();
+    let mut text = format!("r_km {:e}\n", last.r_km);
+    for m in last.rho.iter().chain(&last.psi) {
+        for z in m.iter() {
+            writeln!(text, "{:e} {:e}", z.re, z.im).unwrap();
+        }
+    }
+    std::fs::write(path, text).unwrap();
 }
 
 /// Largest difference of a normalised population between two runs' last states.

@@ -22,7 +22,7 @@
 use num_complex::Complex64;
 use rayon::prelude::*;
 
-use super::kernels::{conjugate, conjugate_exp, exp_product, mul_blocks};
+use super::kernels::{cf4_last_stage, conjugate, conjugate_exp, exp_product, mul_blocks};
 use super::projection::restore_lepton_numbers;
 use super::system::{parallel, CollectiveProblem};
 use super::watch::StepWatch;
@@ -185,6 +185,16 @@ fn step<const D: usize>(
     let c = |x: f64| Complex64::new(x, 0.0);
     let (f1, f2, f3, f4) = (&*f1, &*f2, &*f3, &*f4);
     per_system(&mut w.out, |k, o| {
+        let trace: f64 = (0..D).map(|i| rho[k][(i, i)].re).sum();
+        let fs = [&f1[k], &f2[k], &f3[k], &f4[k]];
+        if let Some(err2) = cf4_last_stage(fs, &rho[k], h, &mut o.u, &mut o.rho_new) {
+            o.err = if trace > 0.0 {
+                err2.sqrt() / trace
+            } else {
+                0.0
+            };
+            return;
+        }
         let a = f1[k] * c(3.0) + (f2[k] + f3[k]) * c(2.0) - f4[k];
         let b = -f1[k] + (f2[k] + f3[k]) * c(2.0) + f4[k] * c(3.0);
         let uk = exp_product(&b, &a, h / 12.0);
@@ -195,7 +205,6 @@ fn step<const D: usize>(
             + (mul_blocks(&f1[k], &f4[k]) - mul_blocks(&f4[k], &f1[k]))
                 * Complex64::new(0.0, h / 12.0);
         let low = conjugate_exp(&x, h, &rho[k]);
-        let trace: f64 = (0..D).map(|i| rho[k][(i, i)].re).sum();
         o.err = if trace > 0.0 {
             max_abs(&(new - low)) / trace
         } else {

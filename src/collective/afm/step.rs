@@ -58,12 +58,21 @@ pub(crate) struct StepWork {
     common: Vec<V3>,
     lam: Vec<f64>,
     phi: Vec<f64>,
+    /// sin Φ and cos Φ at the fine nodes (the pass's frame turn, used by `frame` and `refit`).
+    phi_sc: Vec<(f64, f64)>,
     q: Vec<UnitQuaternion<f64>>,
     d_end: Vec<V3>,
     phi_end: Vec<f64>,
     mag: Integrals,
     u0: Vec<V3>,
     prev: Vec<V3>,
+    /// Every system's Magnus vector Ω over the step, and the frame at the step's end, of the
+    /// last pass.
+    om: Vec<V3>,
+    frame_end: UnitQuaternion<f64>,
+    /// e^{Ω} u0 of every system over the whole step (frame coordinates), of the last pass:
+    /// `refit`'s last fit node is the step's end, where it needs exactly these.
+    turned: Vec<V3>,
     d0: V3,
     n0: V3,
     q0: UnitQuaternion<f64>,
@@ -116,8 +125,11 @@ impl Guess {
     }
 }
 
-fn rz(phi: f64, x: V3) -> V3 {
-    let (s, c) = phi.sin_cos();
+/// x turned about ẑ by the angle whose (sine, cosine) is `sc`: the frame's turn Φ at a fine
+/// node is applied three times per pass (B and C into the frame, S out of it), so its sine and
+/// cosine are taken once (sin(−Φ) = −sin Φ exactly) instead of three `sin_cos` calls.
+fn rz(sc: (f64, f64), x: V3) -> V3 {
+    let (s, c) = sc;
     V3::new(c * x.x - s * x.y, s * x.x + c * x.y, x.z)
 }
 
@@ -178,12 +190,16 @@ impl StepWork {
             common: Vec::new(),
             lam: Vec::new(),
             phi: Vec::new(),
+            phi_sc: Vec::new(),
             q: Vec::new(),
             d_end: Vec::new(),
             phi_end: Vec::new(),
             mag: Integrals::default(),
             u0: Vec::new(),
             prev: Vec::new(),
+            om: Vec::new(),
+            frame_end: id,
+            turned: Vec::new(),
             d0: V3::zeros(),
             n0: V3::z(),
             q0: id,
@@ -202,11 +218,12 @@ impl StepWork {
         for v in [&mut self.g, &mut self.lam, &mut self.phi] {
             v.resize(fine, 0.0);
         }
+        self.phi_sc.resize(fine, (0.0, 1.0));
         self.q.resize(fine, UnitQuaternion::identity());
         self.mag.resize(fine, panels);
         self.d_end.resize(panels + 1, z);
         self.phi_end.resize(panels + 1, 0.0);
-        for v in [&mut self.u0, &mut self.prev] {
+        for v in [&mut self.u0, &mut self.prev, &mut self.om, &mut self.turned] {
             v.resize(systems, z);
         }
         self.rot.resize(systems, UnitQuaternion::identity());
@@ -292,6 +309,7 @@ impl StepWork {
             // Below ~1e-16 per radian of Φ the passes only move round-off.
             let floor = 1e-15 * (1.0 + self.phi_end[panels]);
             if pass > 0 && change <= (0.01 * tol).max(floor) {
+                self.rotations();
                 self.passes = pass + 1;
                 return Ok(());
             }
@@ -337,11 +355,10 @@ impl StepWork {
             let twist = -n0.dot(&n.cross(&ndot)) / (1.0 + n.dot(&n0));
             let w = n.cross(&ndot) + n * twist;
             self.q[i] = q;
-            self.mag.bt[i] = rz(-self.phi[i], q.inverse_transform_vector(&b));
-            self.mag.ct[i] = rz(
-                -self.phi[i],
-                q.inverse_transform_vector(&(self.common[i] - w)),
-            );
+            let (s, c) = self.phi[i].sin_cos();
+            self.phi_sc[i] = (s, c);
+            self.mag.bt[i] = rz((-s, c), q.inverse_transform_vector(&b));
+            self.mag.ct[i] = rz((-s, c), q.inverse_transform_vector(&(self.common[i] - w)));
         }
         self.mag.compute(dt, int, true);
         Ok(())
@@ -354,19 +371,22 @@ impl StepWork {
         Some(q * UnitQuaternion::from_axis_angle(&Vector3::z_axis(), self.phi_end[k]))
     }
 
-    /// Every system's rotation over the whole step into `rot`; returns the largest change of
-    /// an end vector against the previous pass, relative to twice its trace.
+    /// Every system's Magnus vector over the whole step into `om` (the frame into
+    /// `frame_end`); returns the largest change of an end vector against the previous pass,
+    /// relative to twice its trace. The rotations themselves are built once the passes have
+    /// converged ([`Self::rotations`]), not on every pass.
     fn end_state(&mut self, sys: &Systems<'_>, panels: usize) -> f64 {
         let Some(frame) = self.frame_at(panels) else {
             return f64::INFINITY;
         };
+        self.frame_end = frame;
         let coeffs = self.mag.at_end(panels);
-        let q0inv = self.q0.inverse();
         let u0 = &self.u0;
-        let work = |(s, (rot, prev)): (usize, (&mut UnitQuaternion<f64>, &mut V3))| {
+        let work = |(s, ((om_s, turned), prev)): (usize, ((&mut V3, &mut V3), &mut V3))| {
             let om = coeffs.omega(sys.eps[s]);
-            *rot = frame * UnitQuaternion::from_scaled_axis(om) * q0inv;
-            let end = frame * rotate(om, u0[s]);
+            *om_s = om;
+            *turned = rotate(om, u0[s]);
+            let end = frame * *turned;
             let trace = (2.0 * sys.trace[s]).max(f64::MIN_POSITIVE);
             let change = (end - *prev).norm() / trace;
             *prev = end;
@@ -374,7 +394,9 @@ impl StepWork {
             (change, third)
         };
         let max2 = |a: (f64, f64), b: (f64, f64)| (a.0.max(b.0), a.1.max(b.1));
-        let items = self.rot.iter_mut().zip(self.prev.iter_mut()).enumerate();
+        let items = (self.om.iter_mut().zip(self.turned.iter_mut()))
+            .zip(self.prev.iter_mut())
+            .enumerate();
         let (change, third) = if parallel(sys.eps.len()) {
             let items: Vec<_> = items.collect();
             items.into_par_iter().map(work).reduce(|| (0.0, 0.0), max2)
@@ -383,6 +405,14 @@ impl StepWork {
         };
         self.third_size = third;
         change
+    }
+
+    /// Every system's rotation over the converged step into `rot` (v_end = q v_start).
+    fn rotations(&mut self) {
+        let (frame, q0inv) = (self.frame_end, self.q0.inverse());
+        for (rot, om) in self.rot.iter_mut().zip(&self.om) {
+            *rot = frame * UnitQuaternion::from_scaled_axis(*om) * q0inv;
+        }
     }
 
     /// S = Σ ε_s v_s for the next pass. In the frame R∘Rz(Φ) it is σ = Σ ε_s e^{Ω_s} u0_s,
@@ -403,10 +433,15 @@ impl StepWork {
         for (j, &k) in nodes.iter().enumerate() {
             let coeffs = self.mag.at_end(k);
             let (b1, c1) = coeffs.first();
-            let u0 = &self.u0;
+            let (u0, turned) = (&self.u0, &self.turned);
             let term = |s: usize| {
                 let e = sys.eps[s];
-                let u = rotate(coeffs.omega(e), u0[s]) * e;
+                // At the step's end (the last node) `end_state` has just turned every u0.
+                let u = if k == panels {
+                    turned[s]
+                } else {
+                    rotate(coeffs.omega(e), u0[s])
+                } * e;
                 [u, u * e]
             };
             let add = |a: [V3; 2], b: [V3; 2]| [a[0] + b[0], a[1] + b[1]];
@@ -433,7 +468,7 @@ impl StepWork {
             let rest = V3::new(f[6], f[7], f[8]);
             let (b1, c1) = self.mag.first_at(i);
             let sigma = rest + b1.cross(&m2) + c1.cross(&m1);
-            self.s_lab[i] = self.q[i].transform_vector(&rz(self.phi[i], sigma));
+            self.s_lab[i] = self.q[i].transform_vector(&rz(self.phi_sc[i], sigma));
         }
         Ok(())
     }

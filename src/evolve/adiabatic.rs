@@ -29,6 +29,22 @@ const MAX_OMEGA: f64 = 0.5;
 /// Magnus-6-vs-4, chirp, kink) keep weight 1.
 const PHASE_CALIBRATION: f64 = 0.004;
 
+/// Weight of the secular-Ω₂ chirp indicator |Ω₂,fast| ε² (ε: the gap's relative variation
+/// over the step, from the phase's curvature). Over long kinked steps in the dense BS05 core
+/// (20 MeV, examples/indicator_calibration.rs' scan of one step's length) the true local
+/// error is 1.8–2.6 × |Ω₂,fast| ε², steadily, from where it dominates (h ≈ 2e4 km) to
+/// 1e5 km; without the term such steps were accepted at 3–6 × their estimate and the
+/// one-start BS05 track reached 5 × rtol at rtol 1e-7 (BENCHMARKS.md, stop 31).
+const GAP_VARIATION_WEIGHT: f64 = 4.0;
+
+/// Weight of the kink indicator (the couplings' departure from the linear model of Ω₂ and
+/// R across a kinked step). Unlike the Filon and phase indicators, which are 10–1000×
+/// conservative at the median, it is 0.6–2.4 × the step's true local error (stop 26) and,
+/// with the term above, still 0.7× at its minimum on BS05 at 15.6 MeV, rtol 1e-8; weight 2
+/// makes it an upper bound there, and the BS05 production average and the 300-row table
+/// stopped exceeding rtol at 1e-7 … 1e-8 (BENCHMARKS.md, stop 31).
+const KINK_WEIGHT: f64 = 2.0;
+
 /// Why a step must be retried with half the length (a structural rejection).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Structural {
@@ -43,8 +59,9 @@ pub enum Structural {
 pub struct Attempt<const D: usize> {
     pub s_step: CMat<D>,
     pub err: f64,
-    /// The indicators behind `err`, unweighted: phase, Filon, slow Magnus-6-vs-4, chirp, kink,
-    /// and the in-cluster pairs' share of the Filon one (diagnostics).
+    /// The indicators behind `err`, unweighted: phase, Filon, slow Magnus-6-vs-4, chirp (the
+    /// larger of its two terms, the secular one weighted), kink, and the in-cluster pairs'
+    /// share of the Filon one (diagnostics).
     pub parts: [f64; 6],
 }
 
@@ -477,9 +494,12 @@ pub(crate) fn assemble<const D: usize>(
             }
         }
     }
+    // The same linear-phase model in the secular part of the fast Ω₂ ([`gap_variation`]).
+    let eps = gap_variation(phi_m, &u1, &slow, &block);
+    let size = |m: &CMat<D>| m.iter().map(|z| z.norm_sqr().sqrt()).fold(0.0, f64::max);
+    let chirp_secular = GAP_VARIATION_WEIGHT * size(&omega2_fast) * eps * eps;
     // The linear-in-x coupling model of Ω₂ and R against the couplings seen in the step.
     let kink = if core.model_rel > 0.0 {
-        let size = |m: &CMat<D>| m.iter().map(|z| z.norm_sqr().sqrt()).fold(0.0, f64::max);
         (size(&omega2_fast) + size(&r)) * core.model_rel
     } else {
         0.0
@@ -487,8 +507,8 @@ pub(crate) fn assemble<const D: usize>(
     let err = (PHASE_CALIBRATION * phase_err)
         .max(filon_err)
         .max(slow_err)
-        .max(max_omega1 * chirp)
-        .max(kink);
+        .max((max_omega1 * chirp).max(chirp_secular))
+        .max(KINK_WEIGHT * kink);
 
     // S_step = W₁ e^{−iΦ(x₁)} exp(Ω) W₀†.
     let u = exp_anti_hermitian(&omega);
@@ -507,11 +527,34 @@ pub(crate) fn assemble<const D: usize>(
             phase_err,
             filon_err,
             slow_err,
-            max_omega1 * chirp,
+            (max_omega1 * chirp).max(chirp_secular),
             kink,
             core.cluster_err,
         ],
     })
+}
+
+/// ε, the largest relative variation of a fast pair's gap ω over the step, from the phase's
+/// curvature (for ω linear in x, Φ(x_m) − Φ(x₁)/2 = −ε Φ(x₁)/4), at most 1. The secular part
+/// of the fast Ω₂ (the second-order adiabatic correction ∫ k²/ω, which grows with h instead of
+/// oscillating, so |Ω₁|² does not bound it) is computed with the mean gap; with ω varying by
+/// ε, ∫ k²/ω and the model's ∫ k²/ω̄ differ at O(ε²).
+fn gap_variation<const D: usize, B: PartialEq>(
+    phi_m: &[f64; D],
+    u1: &[[f64; D]; D],
+    slow: &[[bool; D]; D],
+    block: &[B; D],
+) -> f64 {
+    let mut eps: f64 = 0.0;
+    for a in 0..D {
+        for b in 0..D {
+            if a != b && !slow[a][b] && block[a] == block[b] {
+                let curvature = (phi_m[a] - phi_m[b] - 0.5 * u1[a][b]).abs();
+                eps = eps.max((4.0 * curvature / u1[a][b].abs()).min(1.0));
+            }
+        }
+    }
+    eps
 }
 
 #[cfg(test)]

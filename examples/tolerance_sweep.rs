@@ -1,0 +1,183 @@
+//! "Never above rtol" sweep of `magnus` (issue 15 item 3): the achieved global max |ΔP| over
+//! rtol at rtol 1e-5 … 1e-8 on the long-track cases of `examples/tolerance_table.rs`, over an
+//! energy grid, for neutrinos and antineutrinos and both mass orderings where the case
+//! supports them. The truth is `magnus` at rtol 1e-12 (cached in `$NUSPIN_TRUTH_DIR`, default
+//! /tmp/nuspin-truth); `NUSPIN_SWEEP_CHECK=1` also prints its distance from `magnus` at
+//! rtol 1e-13, so that the truth's own error is known.
+//!
+//! `cargo run --release --example tolerance_sweep -- CASE [N_ENERGIES]`
+//!
+//! CASE: `bs05-one`, `bs05-8b`, `exp-sun`, `table300`, `snshock`. One output line per
+//! (case, variant, energy, rtol): steps, achieved/rtol.
+
+#[path = "../tests/evolve_common/mod.rs"]
+mod evolve_common;
+
+use evolve_common::*;
+use nuspin::evolve::{averaged_probabilities, solve, Method, Record, SolverOptions};
+use nuspin::hamiltonian::{MediumHamiltonian, Model, PathHamiltonian};
+use nuspin::medium::{production_average_nodes, Interpolation, Medium, SolarMedium, SolarModel};
+use nuspin::mixing::{Mixing, Preset};
+use nuspin::moments::Moments;
+use nuspin::prelude::*;
+use nuspin::units::R_SUN_KM;
+
+type P = [[f64; 6]; 6];
+
+const RTOLS: [f64; 4] = [1e-5, 1e-6, 1e-7, 1e-8];
+
+/// P at the end of one track, or averaged over weighted start points; accepted steps.
+fn probs(h: &dyn PathHamiltonian<6>, starts: &[(f64, f64)], end_km: f64, rtol: f64) -> (P, u64) {
+    let options = SolverOptions {
+        max_steps: 200_000_000,
+        ..opts(Method::Magnus, rtol)
+    };
+    if starts.len() == 1 {
+        let s = solve(h, starts[0].0, end_km, &Record::End, &options).expect("solve");
+        (probabilities(&last(&s)), s.stats.accepted)
+    } else {
+        let (p, stats) = averaged_probabilities(h, starts, end_km, &options).expect("solve");
+        (p, stats.accepted)
+    }
+}
+
+/// The truth (`magnus` at `rtol`) of one cell, cached under `name`.
+fn cached(name: &str, rtol: f64, f: impl FnOnce() -> P) -> P {
+    let dir = std::env::var("NUSPIN_TRUTH_DIR").unwrap_or_else(|_| "/tmp/nuspin-truth".into());
+    let path = format!("{dir}/sweep-{name}-{rtol:.0e}.txt");
+    if let Ok(text) = std::fs::read_to_string(&path) {
+        let v: Vec<f64> = text
+            .split_whitespace()
+            .map(|s| s.parse().unwrap())
+            .collect();
+        if v.len() == 36 {
+            return std::array::from_fn(|a| std::array::from_fn(|b| v[6 * a + b]));
+        }
+    }
+    let p = f();
+    std::fs::create_dir_all(&dir).expect("truth directory");
+    let text: Vec<String> = p.iter().flatten().map(|x| format!("{x:e}")).collect();
+    std::fs::write(&path, text.join(" ")).expect("write truth");
+    p
+}
+
+fn max_diff(p: &P, q: &P) -> f64 {
+    p.iter()
+        .flatten()
+        .zip(q.iter().flatten())
+        .map(|(a, b)| (a - b).abs())
+        .fold(0.0, f64::max)
+}
+
+/// NuFIT 5.2 in either ordering, lightest mass 0.01 eV, with an optional flavour moment.
+fn model(basis: Basis, preset: Preset, moment: Option<(&str, f64)>) -> Model {
+    let mixing = Mixing::from_preset(preset, 0.01, &[]).expect("preset");
+    let moments = match moment {
+        Some((key, mu_b)) => moments(basis.nature(), &mixing, key, mu_b),
+        None => Moments::zero(),
+    };
+    Model::new(basis, mixing, moments)
+}
+
+/// `n` energies spread geometrically over [lo, hi] MeV.
+fn energies(lo_mev: f64, hi_mev: f64, n: usize) -> Vec<f64> {
+    (0..n)
+        .map(|i| lo_mev * (hi_mev / lo_mev).powf(i as f64 / (n - 1).max(1) as f64))
+        .collect()
+}
+
+/// One case: every (variant, energy) cell at every rtol of [`RTOLS`].
+fn sweep(
+    case: &str,
+    medium: &dyn Medium,
+    variants: &[(&str, Model)],
+    energies_mev: &[f64],
+    starts: &[(f64, f64)],
+    end_km: f64,
+) {
+    let check = std::env::var_os("NUSPIN_SWEEP_CHECK").is_some();
+    for (variant, m) in variants {
+        for &e_mev in energies_mev {
+            let h = MediumHamiltonian::new(EnergyHamiltonian::<6>::new(m, e_mev * 1e6), medium);
+            let name = format!("{case}-{variant}-{e_mev:.4}");
+            let truth = cached(&name, 1e-12, || probs(&h, starts, end_km, 1e-12).0);
+            if check {
+                let finer = cached(&name, 1e-13, || probs(&h, starts, end_km, 1e-13).0);
+                println!(
+                    "truth-check {name} |1e-12 - 1e-13| {:.2e}",
+                    max_diff(&truth, &finer)
+                );
+            }
+            for rtol in RTOLS {
+                let (p, steps) = probs(&h, starts, end_km, rtol);
+                println!(
+                    "{case} {variant} {e_mev:.4} {rtol:.0e} {steps} {:.4}",
+                    max_diff(&p, &truth) / rtol
+                );
+            }
+        }
+    }
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let case = args.first().map(String::as_str).unwrap_or("bs05-one");
+    let n: usize = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(16);
+    let (no, io) = (Preset::Nufit52No, Preset::Nufit52Io);
+    let sun_variants = || {
+        vec![
+            ("nu-no", model(Basis::DiracNeutrino, no, None)),
+            ("nubar-no", model(Basis::DiracAntineutrino, no, None)),
+            ("nu-io", model(Basis::DiracNeutrino, io, None)),
+        ]
+    };
+    let one_sun = [(0.05 * R_SUN_KM, 1.0)];
+    println!("case variant energy_mev rtol steps achieved/rtol");
+    match case {
+        "bs05-one" | "bs05-8b" => {
+            let bs05 = SolarMedium::new(SolarModel::Bs05, 0.05, None).expect("bs05");
+            let production: Vec<(f64, f64)> = production_average_nodes(8)
+                .into_iter()
+                .map(|(r, w)| (r * R_SUN_KM, w))
+                .collect();
+            let starts: &[(f64, f64)] = if case == "bs05-one" {
+                &one_sun
+            } else {
+                &production
+            };
+            let e = energies(0.5, 20.0, n);
+            sweep(case, &bs05, &sun_variants(), &e, starts, R_SUN_KM);
+        }
+        "exp-sun" => {
+            let e = energies(0.5, 20.0, n);
+            sweep(
+                case,
+                &exp_sun(0.0, 0.0),
+                &sun_variants(),
+                &e,
+                &one_sun,
+                R_SUN_KM,
+            );
+        }
+        "table300" => {
+            // The case of tolerance_table: Dirac 6×6 with μ_eμ and a twisting B⊥.
+            let table = exp_sun_table(300, 1e5, 1e-5, Interpolation::Linear);
+            let mu = Some(("e_mu", 1e-11));
+            let variants = vec![("nu-no", model(Basis::DiracNeutrino, no, mu))];
+            let e = energies(2.0, 20.0, n);
+            sweep(case, &table, &variants, &e, &one_sun, R_SUN_KM);
+        }
+        "snshock" => {
+            // Majorana: block B is the antineutrinos, so one solve covers both.
+            let shock = supernova(1e10, Some(3e5), 10.0);
+            let mu = Some(("e_mu", 1e-12));
+            let variants = vec![
+                ("maj-no", model(Basis::Majorana, no, mu)),
+                ("maj-io", model(Basis::Majorana, io, mu)),
+            ];
+            let e = energies(5.0, 60.0, n);
+            sweep(case, &shock, &variants, &e, &[(1e4, 1.0)], 1e6);
+        }
+        other => panic!("unknown case {other}"),
+    }
+}

@@ -41,34 +41,6 @@ fn probs(h: &dyn PathHamiltonian<6>, starts: &[(f64, f64)], end_km: f64, rtol: f
     }
 }
 
-/// The truth (`magnus` at `rtol`) of one cell, cached under `name`.
-fn cached(name: &str, rtol: f64, f: impl FnOnce() -> P) -> P {
-    let dir = std::env::var("NUSPIN_TRUTH_DIR").unwrap_or_else(|_| "/tmp/nuspin-truth".into());
-    let path = format!("{dir}/sweep-{name}-{rtol:.0e}.txt");
-    if let Ok(text) = std::fs::read_to_string(&path) {
-        let v: Vec<f64> = text
-            .split_whitespace()
-            .map(|s| s.parse().unwrap())
-            .collect();
-        if v.len() == 36 {
-            return std::array::from_fn(|a| std::array::from_fn(|b| v[6 * a + b]));
-        }
-    }
-    let p = f();
-    std::fs::create_dir_all(&dir).expect("truth directory");
-    let text: Vec<String> = p.iter().flatten().map(|x| format!("{x:e}")).collect();
-    std::fs::write(&path, text.join(" ")).expect("write truth");
-    p
-}
-
-fn max_diff(p: &P, q: &P) -> f64 {
-    p.iter()
-        .flatten()
-        .zip(q.iter().flatten())
-        .map(|(a, b)| (a - b).abs())
-        .fold(0.0, f64::max)
-}
-
 /// NuFIT 5.2 in either ordering, lightest mass 0.01 eV, with an optional flavour moment.
 fn model(basis: Basis, preset: Preset, moment: Option<(&str, f64)>) -> Model {
     let mixing = Mixing::from_preset(preset, 0.01, &[]).expect("preset");
@@ -100,9 +72,13 @@ fn sweep(
         for &e_mev in energies_mev {
             let h = MediumHamiltonian::new(EnergyHamiltonian::<6>::new(m, e_mev * 1e6), medium);
             let name = format!("{case}-{variant}-{e_mev:.4}");
-            let truth = cached(&name, 1e-12, || probs(&h, starts, end_km, 1e-12).0);
+            let truth = cached_truth(&format!("sweep-{name}-1e-12"), || {
+                probs(&h, starts, end_km, 1e-12).0
+            });
             if check {
-                let finer = cached(&name, 1e-13, || probs(&h, starts, end_km, 1e-13).0);
+                let finer = cached_truth(&format!("sweep-{name}-1e-13"), || {
+                    probs(&h, starts, end_km, 1e-13).0
+                });
                 println!(
                     "truth-check {name} |1e-12 - 1e-13| {:.2e}",
                     max_diff(&truth, &finer)

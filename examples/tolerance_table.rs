@@ -43,33 +43,6 @@ fn truth_options(method: Method) -> SolverOptions {
     }
 }
 
-fn cached(name: &str, kind: &str, f: impl FnOnce() -> P) -> P {
-    let dir = std::env::var("NUSPIN_TRUTH_DIR").unwrap_or_else(|_| "/tmp/nuspin-truth".into());
-    let path = format!("{dir}/{name}-{kind}.txt");
-    if let Ok(text) = std::fs::read_to_string(&path) {
-        let v: Vec<f64> = text
-            .split_whitespace()
-            .map(|s| s.parse().unwrap())
-            .collect();
-        if v.len() == 36 {
-            return std::array::from_fn(|a| std::array::from_fn(|b| v[6 * a + b]));
-        }
-    }
-    let p = f();
-    std::fs::create_dir_all(&dir).expect("truth directory");
-    let text: Vec<String> = p.iter().flatten().map(|x| format!("{x:e}")).collect();
-    std::fs::write(&path, text.join(" ")).expect("write truth");
-    p
-}
-
-fn max_diff(p: &P, q: &P) -> f64 {
-    p.iter()
-        .flatten()
-        .zip(q.iter().flatten())
-        .map(|(a, b)| (a - b).abs())
-        .fold(0.0, f64::max)
-}
-
 fn main() {
     let only: Vec<String> = std::env::args().skip(1).collect();
     let maj = model3(Basis::Majorana, Some(("e_mu", 1e-12)));
@@ -180,10 +153,10 @@ fn main() {
         if !only.is_empty() && !only.iter().any(|o| o == name) {
             continue;
         }
-        let dop = cached(name, "dop", || {
+        let dop = cached_truth(&format!("{name}-dop"), || {
             probs(h.as_ref(), starts, *end, &truth_options(Method::Dop853)).0
         });
-        let own = cached(name, "self", || {
+        let own = cached_truth(&format!("{name}-self"), || {
             probs(h.as_ref(), starts, *end, &truth_options(Method::Magnus)).0
         });
         let gap = max_diff(&dop, &own);

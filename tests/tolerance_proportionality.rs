@@ -29,14 +29,6 @@ fn probs(h: &dyn PathHamiltonian<6>, starts: &[(f64, f64)], end_km: f64, o: &Sol
     }
 }
 
-fn max_diff(p: &P, q: &P) -> f64 {
-    p.iter()
-        .flatten()
-        .zip(q.iter().flatten())
-        .map(|(a, b)| (a - b).abs())
-        .fold(0.0, f64::max)
-}
-
 fn truth(method: Method) -> SolverOptions {
     SolverOptions {
         max_steps: 200_000_000,

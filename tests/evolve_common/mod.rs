@@ -54,6 +54,40 @@ pub fn max_dp<const D: usize>(s: &CMat<D>, t: &CMat<D>) -> f64 {
     worst
 }
 
+/// A 6×6 table of probabilities P[a][b], as the long-track accuracy checks compare them.
+pub type Probs6 = [[f64; 6]; 6];
+
+/// max over all (a, b) of |P_ab − Q_ab|.
+pub fn max_diff(p: &Probs6, q: &Probs6) -> f64 {
+    p.iter()
+        .flatten()
+        .zip(q.iter().flatten())
+        .map(|(a, b)| (a - b).abs())
+        .fold(0.0, f64::max)
+}
+
+/// A truth computed once and cached as text under `$NUSPIN_TRUTH_DIR` (default
+/// /tmp/nuspin-truth) in `<stem>.txt`, because the tight-tolerance truths of whole-Sun tracks
+/// take minutes each.
+pub fn cached_truth(stem: &str, compute: impl FnOnce() -> Probs6) -> Probs6 {
+    let dir = std::env::var("NUSPIN_TRUTH_DIR").unwrap_or_else(|_| "/tmp/nuspin-truth".into());
+    let path = format!("{dir}/{stem}.txt");
+    if let Ok(text) = std::fs::read_to_string(&path) {
+        let v: Vec<f64> = text
+            .split_whitespace()
+            .map(|s| s.parse().unwrap())
+            .collect();
+        if v.len() == 36 {
+            return std::array::from_fn(|a| std::array::from_fn(|b| v[6 * a + b]));
+        }
+    }
+    let p = compute();
+    std::fs::create_dir_all(&dir).expect("truth directory");
+    let text: Vec<String> = p.iter().flatten().map(|x| format!("{x:e}")).collect();
+    std::fs::write(&path, text.join(" ")).expect("write truth");
+    p
+}
+
 /// The last propagator of a solution.
 pub fn last<const D: usize>(s: &Solution<D>) -> CMat<D> {
     *s.propagators.last().expect("at least one record")

@@ -65,7 +65,7 @@ fn existing_output_needs_force() {
 }
 
 /// Every case of tests/data/scenario_errors.toml (the library's checks are in
-/// tests/scenario_errors.rs): exit code 2, the message in stderr, no panic, no output file.
+/// tests/suite/scenario_errors.rs): exit code 2, the message in stderr, no panic, no output file.
 #[test]
 fn every_shared_error_case_is_refused_before_any_output() {
     for bad in error_cases() {

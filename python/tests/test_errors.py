@@ -1,5 +1,5 @@
 """Every class of bad input of tests/data/scenario_errors.toml (the cases
-tests/scenario_errors.rs and tests/cli.rs check too) raises `nuspin.ScenarioError` (a
+tests/suite/scenario_errors.rs and tests/cli.rs check too) raises `nuspin.ScenarioError` (a
 `ValueError`) with exactly the message `nuspin run` prints after `error: `, before any file is
 made; from a file, from a TOML string validated as that file, and (where TOML can hold the
 mistake) from a dict."""
@@ -14,7 +14,7 @@ from conftest import REPO, run_cli
 
 
 def load_cases():
-    """tests/data/scenario_errors.toml: the cases tests/scenario_errors.rs and tests/cli.rs
+    """tests/data/scenario_errors.toml: the cases tests/suite/scenario_errors.rs and tests/cli.rs
     check too; each is the base scenario with edits applied, and the parts of its message."""
     table = tomllib.loads((REPO / "tests" / "data" / "scenario_errors.toml").read_text())
     cases = []

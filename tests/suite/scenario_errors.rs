@@ -3,7 +3,7 @@
 //! python/tests/test_errors.py: tests/data/scenario_errors.toml. Here too: what valid input
 //! becomes.
 
-mod common;
+use crate::common;
 use common::error_cases::{base, error_cases};
 
 use std::path::Path;

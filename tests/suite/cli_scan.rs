@@ -2,7 +2,7 @@
 //! end: the merged shards equal the unsharded run bit for bit, whatever the thread count,
 //! and each scan point equals a plain run with that value written into the file.
 
-mod common;
+use crate::common;
 use common::cli::Case;
 use common::lab::lab_scenario;
 

@@ -14,7 +14,7 @@ use nuspin::medium::exposure::Exposure;
 
 /// (lo, hi, livetime) rows of the shipped table.
 fn sno_table() -> Vec<(f64, f64, f64)> {
-    let text = include_str!("data/sno_salt_zenith_livetime.csv");
+    let text = include_str!("../data/sno_salt_zenith_livetime.csv");
     text.lines()
         .filter(|l| !l.starts_with('#') && !l.starts_with("cos"))
         .map(|l| {

@@ -1,7 +1,7 @@
 //! Round trips through the HDF5 writer and reader of `nuspin::output`: final files with
 //! every item, partial files, the rename protocol and the pre-run checks.
 
-mod common;
+use crate::common;
 
 use std::fs;
 use std::path::Path;

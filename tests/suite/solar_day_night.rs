@@ -13,7 +13,7 @@
 //!
 //! See the README ("Published day–night asymmetries") for where and why nuspin differs.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

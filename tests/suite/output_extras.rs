@@ -1,7 +1,7 @@
 //! Round trips of the output items beyond the fixed layout: per-grid-point extra datasets,
 //! whole-run derived datasets, scan axes (leading dimensions) and shard files.
 
-mod common;
+use crate::common;
 
 use common::{assert_same, header, result, SMALL};
 use nuspin::output::{

@@ -2,7 +2,7 @@
 //! the equations do not describe is refused before any file exists, error messages say what is
 //! wrong, and what users read is readable. Each test names the case it covers.
 
-mod common;
+use crate::common;
 use common::cli::{stderr, Case};
 use common::lab::lab_scenario;
 

@@ -3,7 +3,7 @@
 //! first (Simpson in T of dσ/dT for each E), then Simpson in E — and the channel's basic
 //! identities. The cross section itself is tested in `src/detector/deuteron_tests.rs`.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

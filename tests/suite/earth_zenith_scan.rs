@@ -2,7 +2,7 @@
 //! chord; each point equals a plain run at that zenith bit for bit, `/track/x_km` holds each
 //! point's record positions, and shards merge bit-identically.
 
-mod common;
+use crate::common;
 use common::cli::Case;
 
 use nuspin::output::OutputFile;

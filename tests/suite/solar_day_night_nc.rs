@@ -11,7 +11,7 @@
 //!
 //! The cross sections themselves are tested in `src/detector/deuteron_nc_tests.rs`.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 
@@ -111,7 +111,7 @@ deuterons = {DEUTERONS:e}
 
 /// σ_NC of ν and ν̄ on d read here from the shipped table (columns 2 and 3), linear in ln σ.
 fn sigma_nc(e: f64) -> (f64, f64) {
-    let text = include_str!("../profiles/nue_d_nakamura_total.csv");
+    let text = include_str!("../../profiles/nue_d_nakamura_total.csv");
     let rows: Vec<Vec<f64>> = text
         .lines()
         .filter(|l| !l.starts_with('#') && !l.starts_with("E_nu"))

@@ -5,7 +5,7 @@
 //! spin-flavour), the adiabatic solar formula and the ⁸B day–night asymmetry.
 #![allow(clippy::needless_range_loop)] // index loops mirror the matrix notation
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

@@ -2,7 +2,7 @@
 //! Sun, averaged over the production region and a 1 % energy bin, against the adiabatic
 //! formula P_ee = s13⁴ + c13⁴ (½ + ½ cos 2θ12 cos 2θ12ᵐ(r₀)).
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

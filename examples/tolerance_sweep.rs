@@ -3,7 +3,10 @@
 //! energy grid, for neutrinos and antineutrinos and both mass orderings where the case
 //! supports them. The truth is `magnus` at rtol 1e-12 (cached in `$NUSPIN_TRUTH_DIR`, default
 //! /tmp/nuspin-truth); `NUSPIN_SWEEP_CHECK=1` also prints its distance from `magnus` at
-//! rtol 1e-13, so that the truth's own error is known.
+//! rtol 1e-13, so that the truth's own error is known; `NUSPIN_SWEEP_CHECK=dop853` compares
+//! the truths and each rtol with `dop853` at rtol 1e-12 and 1e-13 (minutes per cell on long
+//! tracks). `NUSPIN_SWEEP_ONLY=substring` keeps the cells whose name (`case-variant-energy`,
+//! e.g. `snshock-maj-io-7.8557`) contains it.
 //!
 //! `cargo run --release --example tolerance_sweep -- CASE [N_ENERGIES]`
 //!
@@ -28,9 +31,20 @@ const RTOLS: [f64; 4] = [1e-5, 1e-6, 1e-7, 1e-8];
 
 /// P at the end of one track, or averaged over weighted start points; accepted steps.
 fn probs(h: &dyn PathHamiltonian<6>, starts: &[(f64, f64)], end_km: f64, rtol: f64) -> (P, u64) {
+    probs_with(Method::Magnus, h, starts, end_km, rtol)
+}
+
+/// [`probs`] with any method (the DOP853 check of the truth).
+fn probs_with(
+    method: Method,
+    h: &dyn PathHamiltonian<6>,
+    starts: &[(f64, f64)],
+    end_km: f64,
+    rtol: f64,
+) -> (P, u64) {
     let options = SolverOptions {
         max_steps: 200_000_000,
-        ..opts(Method::Magnus, rtol)
+        ..opts(method, rtol)
     };
     if starts.len() == 1 {
         let s = solve(h, starts[0].0, end_km, &Record::End, &options).expect("solve");
@@ -67,15 +81,21 @@ fn sweep(
     starts: &[(f64, f64)],
     end_km: f64,
 ) {
-    let check = std::env::var_os("NUSPIN_SWEEP_CHECK").is_some();
+    let check = std::env::var("NUSPIN_SWEEP_CHECK").ok();
+    let only = std::env::var("NUSPIN_SWEEP_ONLY").unwrap_or_default();
     for (variant, m) in variants {
         for &e_mev in energies_mev {
             let h = MediumHamiltonian::new(EnergyHamiltonian::<6>::new(m, e_mev * 1e6), medium);
             let name = format!("{case}-{variant}-{e_mev:.4}");
+            if !name.contains(&only) {
+                continue;
+            }
             let truth = cached_truth(&format!("sweep-{name}-1e-12"), || {
                 probs(&h, starts, end_km, 1e-12).0
             });
-            if check {
+            if check.as_deref() == Some("dop853") {
+                dop853_check(&name, &h, starts, end_km, &truth);
+            } else if check.is_some() {
                 let finer = cached_truth(&format!("sweep-{name}-1e-13"), || {
                     probs(&h, starts, end_km, 1e-13).0
                 });
@@ -92,6 +112,42 @@ fn sweep(
                 );
             }
         }
+    }
+}
+
+/// The truth against DOP853 at rtol 1e-12 and 1e-13 on the same cell, and each rtol's
+/// |ΔP| against DOP853 at 1e-13 (`NUSPIN_SWEEP_CHECK=dop853`): a second method, so that a
+/// cell above rtol can be told from a truth that is itself off.
+fn dop853_check(
+    name: &str,
+    h: &dyn PathHamiltonian<6>,
+    starts: &[(f64, f64)],
+    end_km: f64,
+    truth: &P,
+) {
+    let dop = |rtol: f64| {
+        cached_truth(&format!("sweep-{name}-dop853-{rtol:.0e}"), || {
+            probs_with(Method::Dop853, h, starts, end_km, rtol).0
+        })
+    };
+    let (d12, d13) = (dop(1e-12), dop(1e-13));
+    let m13 = cached_truth(&format!("sweep-{name}-1e-13"), || {
+        probs(h, starts, end_km, 1e-13).0
+    });
+    println!(
+        "dop853-check {name} |m12 - d13| {:.2e} |m13 - d13| {:.2e} |d12 - d13| {:.2e} |m12 - m13| {:.2e}",
+        max_diff(truth, &d13),
+        max_diff(&m13, &d13),
+        max_diff(&d12, &d13),
+        max_diff(truth, &m13)
+    );
+    for rtol in RTOLS {
+        let (p, _) = probs(h, starts, end_km, rtol);
+        println!(
+            "dop853-check {name} {rtol:.0e} vs d13 {:.4} vs m13 {:.4}",
+            max_diff(&p, &d13) / rtol,
+            max_diff(&p, &m13) / rtol
+        );
     }
 }
 

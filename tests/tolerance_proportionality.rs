@@ -158,6 +158,31 @@ fn bs05_one_start_at_20_mev_stays_below_rtol() {
     }
 }
 
+/// The worst cell of the stop-31 sweep at rtol 1e-8 (examples/tolerance_sweep.rs): the BS05
+/// Sun from one start point, ν, 15.64 MeV (the sweep's grid point). Each step's estimate was
+/// ≥ 0.7 × its true local error, but the steps' errors added up to 2.59 × rtol in 227 steps;
+/// steps across kinks now meet a tolerance that shrinks like rtol^(5/3) below 1e-6
+/// (`kinked_tol_factor`): 0.17 × rtol in 1 047 steps (BENCHMARKS.md, "Issue 15, stop 33").
+#[test]
+fn bs05_one_start_at_15_6_mev_stays_below_rtol_at_1e_8() {
+    let dirac = model3(Basis::DiracNeutrino, None);
+    let bs05 = SolarMedium::new(SolarModel::Bs05, 0.05, None).expect("bs05");
+    let e_ev = 0.5e6 * 40f64.powf(14.0 / 15.0);
+    let h = MediumHamiltonian::new(EnergyHamiltonian::<6>::new(&dirac, e_ev), &bs05);
+    let r = ratios(
+        &h,
+        &[(0.05 * R_SUN_KM, 1.0)],
+        R_SUN_KM,
+        Method::Magnus,
+        &[1e-8],
+    );
+    assert!(
+        r[0] <= 1.0,
+        "BS05 one start, 15.64 MeV, rtol 1e-8: achieved/rtol = {:.3} > 1",
+        r[0]
+    );
+}
+
 #[test]
 #[ignore = "minutes: DOP853 references at rtol 1e-12 over a whole Sun"]
 fn smooth_sun_within_rtol_of_dop853() {

@@ -96,9 +96,7 @@ fn sweep(
             if check.as_deref() == Some("dop853") {
                 dop853_check(&name, &h, starts, end_km, &truth);
             } else if check.is_some() {
-                let finer = cached_truth(&format!("sweep-{name}-1e-13"), || {
-                    probs(&h, starts, end_km, 1e-13).0
-                });
+                let finer = finer_truth(&name, &h, starts, end_km);
                 println!(
                     "truth-check {name} |1e-12 - 1e-13| {:.2e}",
                     max_diff(&truth, &finer)
@@ -113,6 +111,13 @@ fn sweep(
             }
         }
     }
+}
+
+/// `magnus` at rtol 1e-13 on one cell (cached): the check of the 1e-12 truth's own error.
+fn finer_truth(name: &str, h: &dyn PathHamiltonian<6>, starts: &[(f64, f64)], end_km: f64) -> P {
+    cached_truth(&format!("sweep-{name}-1e-13"), || {
+        probs(h, starts, end_km, 1e-13).0
+    })
 }
 
 /// The truth against DOP853 at rtol 1e-12 and 1e-13 on the same cell, and each rtol's
@@ -131,9 +136,7 @@ fn dop853_check(
         })
     };
     let (d12, d13) = (dop(1e-12), dop(1e-13));
-    let m13 = cached_truth(&format!("sweep-{name}-1e-13"), || {
-        probs(h, starts, end_km, 1e-13).0
-    });
+    let m13 = finer_truth(name, h, starts, end_km);
     println!(
         "dop853-check {name} |m12 - d13| {:.2e} |m13 - d13| {:.2e} |d12 - d13| {:.2e} |m12 - m13| {:.2e}",
         max_diff(truth, &d13),

@@ -31,7 +31,8 @@ const FALLBACK_SPAN: f64 = 50.0;
 const LIMITED_STRETCH_TOL_FACTOR: f64 = 0.3;
 
 /// Steps across kinks meet rtol × (rtol / [`KINKED_TOL_REF_RTOL`])^[`KINKED_TOL_EXPONENT`]
-/// below the reference rtol (tolerance proportionality, integrators.md §3.9). With the
+/// below the reference rtol (tolerance proportionality; docs/integrators.md, "The error
+/// estimate and the tolerance"). With the
 /// error-per-step control of these steps, the global |ΔP| over a kinked track grew like
 /// rtol^0.6 instead of rtol: achieved/rtol rose ×2–3 per decade from 1e-6 to 1e-8 on the BS05
 /// Sun and the 300-row table, to 2.6 × rtol at 1e-8, while on smooth media it stayed flat
@@ -49,7 +50,7 @@ const KINKED_TOL_FLOOR_RTOL: f64 = 1e-8;
 
 /// The factor on rtol for a step across kinks: 1 at rtol ≥ 1e-6, (rtol/1e-6)^(2/3) down to
 /// rtol 1e-8, 0.046 below.
-pub fn kinked_tol_factor(rtol: f64) -> f64 {
+fn kinked_tol_factor(rtol: f64) -> f64 {
     let r = rtol.clamp(KINKED_TOL_FLOOR_RTOL, KINKED_TOL_REF_RTOL);
     (r / KINKED_TOL_REF_RTOL).powf(KINKED_TOL_EXPONENT)
 }

@@ -252,17 +252,7 @@ pub fn solve_lie_until<const D: usize>(
     options: &LieOptions,
     watch: &dyn StepWatch,
 ) -> Result<CollectiveSolution<D>, CollectiveError> {
-    if !(options.tol > 0.0 && options.initial_step_km > 0.0 && options.max_step_km > 0.0) {
-        return Err(CollectiveError::Input(
-            "tol, initial_step_km and max_step_km must be > 0".into(),
-        ));
-    }
-    if end_km.is_nan() || end_km <= start.r_km {
-        return Err(CollectiveError::Input(format!(
-            "end {end_km} km must be beyond the start {} km",
-            start.r_km
-        )));
-    }
+    check_inputs(options, start.r_km, end_km)?;
     let stops = record_stops(start.r_km, end_km, record_km);
     let mut state = start;
     let mut w = Work::<D>::new(state.rho.len());
@@ -284,49 +274,18 @@ pub fn solve_lie_until<const D: usize>(
                     steps: options.max_steps,
                 });
             }
-            let remaining = stop - state.r_km;
-            let (trial, last) = match fixed_h {
-                Some(hf) => (hf.min(remaining), hf >= remaining * (1.0 - 1e-12)),
-                None if h >= remaining * (1.0 - 1e-12) => (remaining, true),
-                None => (h, false),
-            };
+            let (trial, last) = trial_step(fixed_h, h, stop - state.r_km);
             let conserving = step(problem, state.r_km, trial, &state.rho, &mut w)?;
             stats.h_evaluations += 4;
             let err = w.out.iter().fold(0.0f64, |m, o| m.max(o.err)) / options.tol;
             if fixed_h.is_none() && !err.is_finite() {
                 return Err(CollectiveError::NonFinite { r_km: state.r_km });
             }
-            let factor = if err > 0.0 {
-                (0.9 * err.powf(-0.25)).clamp(0.2, 4.0)
-            } else {
-                4.0
-            };
+            let factor = step_factor(err);
             if fixed_h.is_some() || err <= 1.0 {
                 stats.accepted += 1;
-                let axes = problem
-                    .vacuum_axes()
-                    .filter(|_| conserving && options.project_vacuum_lepton_number);
-                // The numbers at the start of this stretch of conserving steps: the drift is
-                // measured from there, so sub-threshold round-off cannot accumulate.
-                if axes.is_none() {
-                    lvac_target = None;
-                } else if lvac_target.is_none() {
-                    lvac_target = axes.map(|a| a.values(&problem.potential_matrix(&state.rho)));
-                }
-                let target = lvac_target;
-                {
-                    let out = &w.out;
-                    per_system(&mut state.rho, |k, r| *r = out[k].rho_new);
-                }
-                if let (Some(axes), Some(target)) = (axes, target) {
-                    let (v, g) = (&mut w.v, &mut w.g);
-                    if restore_lepton_numbers(problem, axes, &target, &mut state.rho, v, g) {
-                        let v = &w.v;
-                        per_system(&mut w.out, |k, o| o.u = mul_blocks(&v[k], &o.u));
-                    }
-                }
-                let out = &w.out;
-                per_system(&mut state.psi, |k, p| *p = mul_blocks(&out[k].u, p));
+                let project = conserving && options.project_vacuum_lepton_number;
+                accept(problem, project, &mut state, &mut w, &mut lvac_target);
                 state.r_km = if last { stop } else { state.r_km + trial };
                 if !last || trial >= h {
                     h = (trial * factor).min(options.max_step_km);
@@ -342,4 +301,74 @@ pub fn solve_lie_until<const D: usize>(
         records.push(state.clone());
     }
     Ok(CollectiveSolution { records, stats })
+}
+
+/// Refuses options and ends that no solve can start from.
+fn check_inputs(options: &LieOptions, start_km: f64, end_km: f64) -> Result<(), CollectiveError> {
+    if !(options.tol > 0.0 && options.initial_step_km > 0.0 && options.max_step_km > 0.0) {
+        return Err(CollectiveError::Input(
+            "tol, initial_step_km and max_step_km must be > 0".into(),
+        ));
+    }
+    if end_km.is_nan() || end_km <= start_km {
+        return Err(CollectiveError::Input(format!(
+            "end {end_km} km must be beyond the start {start_km} km"
+        )));
+    }
+    Ok(())
+}
+
+/// The next step's length and whether it ends on the stop `remaining` ahead: the fixed step
+/// `fixed_h` if given, else the controller's `h`, taken to the stop when it (nearly) reaches it.
+#[inline]
+fn trial_step(fixed_h: Option<f64>, h: f64, remaining: f64) -> (f64, bool) {
+    match fixed_h {
+        Some(hf) => (hf.min(remaining), hf >= remaining * (1.0 - 1e-12)),
+        None if h >= remaining * (1.0 - 1e-12) => (remaining, true),
+        None => (h, false),
+    }
+}
+
+/// The step size factor after a step whose error is `err` tolerances: 0.9 err^(−1/4), kept
+/// within [0.2, 4] so that one odd estimate cannot shrink or grow the step by much.
+#[inline]
+fn step_factor(err: f64) -> f64 {
+    if err > 0.0 {
+        (0.9 * err.powf(-0.25)).clamp(0.2, 4.0)
+    } else {
+        4.0
+    }
+}
+
+/// Takes an accepted step's ρ and Ψ into `state`, projecting ρ back onto the vacuum-axis
+/// lepton numbers when `project` (every stage conserved them and the options ask for it).
+fn accept<const D: usize>(
+    problem: &CollectiveProblem<'_, D>,
+    project: bool,
+    state: &mut CollectiveState<D>,
+    w: &mut Work<D>,
+    lvac_target: &mut Option<[f64; 2]>,
+) {
+    let axes = problem.vacuum_axes().filter(|_| project);
+    // The numbers at the start of this stretch of conserving steps: the drift is measured
+    // from there, so sub-threshold round-off cannot accumulate.
+    if axes.is_none() {
+        *lvac_target = None;
+    } else if lvac_target.is_none() {
+        *lvac_target = axes.map(|a| a.values(&problem.potential_matrix(&state.rho)));
+    }
+    let target = *lvac_target;
+    {
+        let out = &w.out;
+        per_system(&mut state.rho, |k, r| *r = out[k].rho_new);
+    }
+    if let (Some(axes), Some(target)) = (axes, target) {
+        let (v, g) = (&mut w.v, &mut w.g);
+        if restore_lepton_numbers(problem, axes, &target, &mut state.rho, v, g) {
+            let v = &w.v;
+            per_system(&mut w.out, |k, o| o.u = mul_blocks(&v[k], &o.u));
+        }
+    }
+    let out = &w.out;
+    per_system(&mut state.psi, |k, p| *p = mul_blocks(&out[k].u, p));
 }

@@ -128,23 +128,18 @@ pub fn solve_dop853_collective_until<const D: usize>(
         return Err(CollectiveError::Input("dop853 needs rtol, atol > 0".into()));
     }
     let stops = super::lie::record_stops(start.r_km, end_km, record_km);
-    let scale: Vec<f64> = start
-        .rho
-        .iter()
-        .map(|r| {
-            let t: f64 = (0..D).map(|i| r[(i, i)].re).sum();
-            if t > 0.0 {
-                t
-            } else {
-                1.0
-            }
-        })
-        .collect();
+    let scale = trace_scales(&start.rho);
     let mut state = start;
-    let mut stats = CollectiveStats::default();
+    let mut run = Chunks {
+        problem,
+        options,
+        scale: &scale,
+        stats: CollectiveStats::default(),
+        error: RefCell::new(None),
+        // Each chunk starts with the last step size of the one before, across stops too.
+        h_last: 0.0,
+    };
     let mut records = Vec::new();
-    let error = RefCell::new(None);
-    let mut h_last = 0.0;
     for &stop in &stops {
         let length = stop - state.r_km;
         let mut t = 0.0;
@@ -154,77 +149,135 @@ pub fn solve_dop853_collective_until<const D: usize>(
                     r_km: state.r_km + t,
                 });
             }
-            let used = stats.accepted + stats.rejected;
-            if used >= options.max_steps {
-                return Err(CollectiveError::TooManySteps {
-                    r_km: state.r_km + t,
-                    steps: options.max_steps,
-                });
-            }
-            let system = Stacked::<D> {
-                problem,
-                r0: state.r_km,
-                scale: &scale,
-                scratch: RefCell::new((state.rho.clone(), state.rho.clone())),
-                error: &error,
-                steps: 0,
-            };
-            let mut solver = Dop853::from_param(
-                system,
-                t,
-                length,
-                length,
-                pack(&state.rho, &scale, t),
-                options.rtol,
-                options.atol,
-                0.9,
-                0.0,
-                0.333,
-                6.0,
-                length,
-                h_last,
-                (options.max_steps - used).min(u32::MAX as u64) as u32,
-                u32::MAX,
-                OutputType::Sparse,
-            );
-            let result = solver.integrate();
-            if let Some(e) = error.borrow_mut().take() {
-                return Err(e);
-            }
-            match result {
-                Ok(st) => {
-                    stats.h_evaluations += st.num_eval as u64;
-                    stats.accepted += st.accepted_steps as u64;
-                    stats.rejected += st.rejected_steps as u64;
-                }
-                Err(IntegrationError::StepSizeUnderflow { x }) => {
-                    return Err(CollectiveError::StepUnderflow {
-                        r_km: state.r_km + x,
-                    })
-                }
-                Err(_) => {
-                    return Err(CollectiveError::TooManySteps {
-                        r_km: state.r_km + t,
-                        steps: options.max_steps,
-                    })
-                }
-            }
-            let xs = solver.x_out();
-            let ys = solver.y_out();
-            let (Some(&x_end), Some(y_end)) = (xs.last(), ys.last()) else {
+            let Some(t_end) = run.chunk(&mut state, t, length)? else {
                 break;
             };
-            if xs.len() >= 2 {
-                h_last = x_end - xs[xs.len() - 2];
-            }
-            t = y_end[y_end.len() - 1].max(x_end);
-            unpack(y_end, &scale, &mut state.rho);
-            if t >= length * (1.0 - 1e-14) {
-                t = length;
-            }
+            t = t_end;
         }
         state.r_km = stop;
         records.push(state.clone());
     }
+    let stats = run.stats;
     Ok(CollectiveSolution { records, stats })
+}
+
+/// Each system's trace (1 where it is not positive): ρ is integrated divided by it, so that
+/// atol means the same in every bin.
+fn trace_scales<const D: usize>(rho: &[CMat<D>]) -> Vec<f64> {
+    rho.iter()
+        .map(|r| {
+            let t: f64 = (0..D).map(|i| r[(i, i)].re).sum();
+            if t > 0.0 {
+                t
+            } else {
+                1.0
+            }
+        })
+        .collect()
+}
+
+/// What the restarted chunks of a solve share: the problem, the options and scales, the step
+/// counts so far, the first failure of H, and the last step size.
+struct Chunks<'a, 'm, const D: usize> {
+    problem: &'a CollectiveProblem<'m, D>,
+    options: &'a ReferenceOptions,
+    scale: &'a [f64],
+    stats: CollectiveStats,
+    error: RefCell<Option<CollectiveError>>,
+    h_last: f64,
+}
+
+impl<const D: usize> Chunks<'_, '_, D> {
+    /// One chunk of at most [`CHUNK_STEPS`] steps from local position `t` of a segment of
+    /// `length` starting at `state.r_km`: updates `state.rho`, returns the new `t` (None when
+    /// the solver stored no step, which ends the segment as it is).
+    fn chunk(
+        &mut self,
+        state: &mut CollectiveState<D>,
+        t: f64,
+        length: f64,
+    ) -> Result<Option<f64>, CollectiveError> {
+        let options = self.options;
+        let used = self.stats.accepted + self.stats.rejected;
+        if used >= options.max_steps {
+            return Err(CollectiveError::TooManySteps {
+                r_km: state.r_km + t,
+                steps: options.max_steps,
+            });
+        }
+        let system = Stacked::<D> {
+            problem: self.problem,
+            r0: state.r_km,
+            scale: self.scale,
+            scratch: RefCell::new((state.rho.clone(), state.rho.clone())),
+            error: &self.error,
+            steps: 0,
+        };
+        let y0 = pack(&state.rho, self.scale, t);
+        let n_max = (options.max_steps - used).min(u32::MAX as u64) as u32;
+        let (rtol, atol, h_last) = (options.rtol, options.atol, self.h_last);
+        let mut solver = Dop853::from_param(
+            system,
+            t,
+            length,
+            length,
+            y0,
+            rtol,
+            atol,
+            0.9,
+            0.0,
+            0.333,
+            6.0,
+            length,
+            h_last,
+            n_max,
+            u32::MAX,
+            OutputType::Sparse,
+        );
+        let result = solver.integrate();
+        if let Some(e) = self.error.borrow_mut().take() {
+            return Err(e);
+        }
+        count(result, &mut self.stats, options.max_steps, state.r_km, t)?;
+        let xs = solver.x_out();
+        let ys = solver.y_out();
+        let (Some(&x_end), Some(y_end)) = (xs.last(), ys.last()) else {
+            return Ok(None);
+        };
+        if xs.len() >= 2 {
+            self.h_last = x_end - xs[xs.len() - 2];
+        }
+        let mut t = y_end[y_end.len() - 1].max(x_end);
+        unpack(y_end, self.scale, &mut state.rho);
+        if t >= length * (1.0 - 1e-14) {
+            t = length;
+        }
+        Ok(Some(t))
+    }
+}
+
+/// Adds a chunk's step counts to `stats`, or turns its failure into ours (the segment starts
+/// at `r0_km`, the chunk at local position `t`; the solver reports local positions).
+fn count(
+    result: Result<ode_solvers::dop_shared::Stats, IntegrationError>,
+    stats: &mut CollectiveStats,
+    max_steps: u64,
+    r0_km: f64,
+    t: f64,
+) -> Result<(), CollectiveError> {
+    match result {
+        Ok(st) => {
+            stats.h_evaluations += st.num_eval as u64;
+            stats.accepted += st.accepted_steps as u64;
+            stats.rejected += st.rejected_steps as u64;
+            Ok(())
+        }
+        Err(IntegrationError::StepSizeUnderflow { x }) => {
+            Err(CollectiveError::StepUnderflow { r_km: r0_km + x })
+        }
+        Err(_) => Err(CollectiveError::TooManySteps {
+            r_km: r0_km + t,
+            steps: max_steps,
+        }),
+    }
 }

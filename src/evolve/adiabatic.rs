@@ -430,61 +430,131 @@ pub(crate) fn assemble<const D: usize>(
     tol: f64,
 ) -> Result<Attempt<D>, Structural> {
     let h = n1.x_km - n0.x_km;
-    let (phi_m, phi_1) = (&core.phi_m, &core.phi_1);
-    let (omega1, phase_err, filon_err) = (core.omega1, core.phase_err, core.filon_err);
-    let block = n0.block;
+    let phi_1 = &core.phi_1;
     let u1: [[f64; D]; D] = std::array::from_fn(|a| std::array::from_fn(|b| phi_1[a] - phi_1[b]));
     let slow: [[bool; D]; D] =
         std::array::from_fn(|a| std::array::from_fn(|b| u1[a][b].abs() <= SLOW_PHASE_RAD));
-
-    // Slow triples: Magnus-6 on K at the Gauss points, slow entries only.
-    let k_slow: [CMat<D>; 3] = std::array::from_fn(|g| {
-        let phase = &core.phi_gauss[g];
-        let e: [C; D] = std::array::from_fn(|a| C::from_polar(1.0, phase[a]));
-        CMat::<D>::from_fn(|a, b| {
-            if slow[a][b] {
-                core.k_gauss[g][(a, b)] * e[a] * e[b].conj()
-            } else {
-                C::new(0.0, 0.0)
-            }
-        })
-    });
-    let (omega2_slow, slow_err) = slow_omega2(&k_slow, h);
-    // Across kinks K jumps: the Gauss rule above would miss that, so the slow part is summed
-    // piece by piece instead (its indicator stays the step-wide one).
-    let omega2_slow = if pieces.is_empty() {
-        omega2_slow
+    let omega = Omega::new(n0, core, pieces, &slow, h, tol)?;
+    let [phase_err, filon_err] = [core.phase_err, core.filon_err];
+    let slow_err = omega.slow_err;
+    let chirp = chirp(core, &omega, &u1, &slow, &n0.block);
+    // The linear-in-x coupling model of Ω₂ and R against the couplings seen in the step.
+    let kink = if core.model_rel > 0.0 {
+        (max_abs(&omega.omega2_fast) + max_abs(&omega.r)) * core.model_rel
     } else {
-        piecewise_slow_omega2(pieces, &slow)
+        0.0
     };
-    // Fast triples: closed form with p = k(x_m), q = (k(x₁) − k(x₀))/h, w h = Φ(x₁).
-    let (p, q) = (core.p, core.q);
-    let tables = ExpTables::in_blocks(phi_1, &block);
-    let prune = PRUNE * tol;
-    let [omega2_fast, omega2_kappa] = fast_omega2(&p, &q, &tables, &slow, h, prune);
-    let kappa = CMat::<D>::from_fn(|a, b| {
-        if slow[a][b] {
-            C::new(0.0, 0.0)
-        } else {
-            p[(a, b)]
-        }
-    });
-    let r =
-        higher_order(&kappa, phi_1, &tables, h, &omega2_kappa).ok_or(Structural::OmegaTooLarge)?;
+    let err = (PHASE_CALIBRATION * phase_err)
+        .max(filon_err)
+        .max(slow_err)
+        .max(chirp)
+        .max(KINK_WEIGHT * kink);
+    Ok(Attempt {
+        s_step: step_propagator(n0, n1, phi_1, &omega.omega),
+        err,
+        parts: [
+            phase_err,
+            filon_err,
+            slow_err,
+            chirp,
+            kink,
+            core.cluster_err,
+        ],
+    })
+}
 
-    let mut omega = omega1 + omega2_slow + omega2_fast + r;
-    omega = (omega - omega.adjoint()) * C::new(0.5, 0.0);
-    if omega
-        .iter()
-        .any(|z| z.norm_sqr().sqrt() > MAX_OMEGA || z.norm_sqr().sqrt().is_nan())
-    {
-        return Err(Structural::OmegaTooLarge);
+/// Largest |entry| of a matrix.
+fn max_abs<const D: usize>(m: &CMat<D>) -> f64 {
+    m.iter().map(|z| z.norm_sqr().sqrt()).fold(0.0, f64::max)
+}
+
+/// The Magnus exponent Ω = Ω₁ + Ω₂ + R of a step and the parts of it the error estimate
+/// looks at.
+struct Omega<const D: usize> {
+    /// Ω, anti-Hermitian, every entry checked against [`MAX_OMEGA`].
+    omega: CMat<D>,
+    /// The fast triples' Ω₂ (closed form).
+    omega2_fast: CMat<D>,
+    /// The higher-order remainder R.
+    r: CMat<D>,
+    /// The slow triples' Magnus-6 indicator.
+    slow_err: f64,
+}
+
+impl<const D: usize> Omega<D> {
+    /// Ω of the step of length `h` from `n0` with the first half `core` (and `pieces` when
+    /// it crosses kinks), `slow` marking the pairs whose phase stays small.
+    fn new(
+        n0: &Node<D>,
+        core: &Core<D>,
+        pieces: &[Piece<D>],
+        slow: &[[bool; D]; D],
+        h: f64,
+        tol: f64,
+    ) -> Result<Self, Structural> {
+        let phi_1 = &core.phi_1;
+        // Slow triples: Magnus-6 on K at the Gauss points, slow entries only.
+        let k_slow: [CMat<D>; 3] = std::array::from_fn(|g| {
+            let phase = &core.phi_gauss[g];
+            let e: [C; D] = std::array::from_fn(|a| C::from_polar(1.0, phase[a]));
+            CMat::<D>::from_fn(|a, b| {
+                if slow[a][b] {
+                    core.k_gauss[g][(a, b)] * e[a] * e[b].conj()
+                } else {
+                    C::new(0.0, 0.0)
+                }
+            })
+        });
+        let (omega2_slow, slow_err) = slow_omega2(&k_slow, h);
+        // Across kinks K jumps: the Gauss rule above would miss that, so the slow part is
+        // summed piece by piece instead (its indicator stays the step-wide one).
+        let omega2_slow = if pieces.is_empty() {
+            omega2_slow
+        } else {
+            piecewise_slow_omega2(pieces, slow)
+        };
+        // Fast triples: closed form with p = k(x_m), q = (k(x₁) − k(x₀))/h, w h = Φ(x₁).
+        let (p, q) = (core.p, core.q);
+        let tables = ExpTables::in_blocks(phi_1, &n0.block);
+        let prune = PRUNE * tol;
+        let [omega2_fast, omega2_kappa] = fast_omega2(&p, &q, &tables, slow, h, prune);
+        let kappa = CMat::<D>::from_fn(|a, b| {
+            if slow[a][b] {
+                C::new(0.0, 0.0)
+            } else {
+                p[(a, b)]
+            }
+        });
+        let r = higher_order(&kappa, phi_1, &tables, h, &omega2_kappa)
+            .ok_or(Structural::OmegaTooLarge)?;
+        let mut omega = core.omega1 + omega2_slow + omega2_fast + r;
+        omega = (omega - omega.adjoint()) * C::new(0.5, 0.0);
+        if omega
+            .iter()
+            .any(|z| z.norm_sqr().sqrt() > MAX_OMEGA || z.norm_sqr().sqrt().is_nan())
+        {
+            return Err(Structural::OmegaTooLarge);
+        }
+        Ok(Omega {
+            omega,
+            omega2_fast,
+            r,
+            slow_err,
+        })
     }
-    // Chirp: the linear-phase model of Ω₂ misses the phase's curvature (§3.9).
-    let max_omega1 = omega1
-        .iter()
-        .map(|z| z.norm_sqr().sqrt())
-        .fold(0.0, f64::max);
+}
+
+/// The chirp indicator: what the linear-phase model of Ω₂ misses of the phase's curvature
+/// (§3.9), in Ω₁'s coupled pairs and in the secular part of the fast Ω₂ ([`gap_variation`]).
+fn chirp<const D: usize, B: PartialEq>(
+    core: &Core<D>,
+    omega: &Omega<D>,
+    u1: &[[f64; D]; D],
+    slow: &[[bool; D]; D],
+    block: &[B; D],
+) -> f64 {
+    let (omega1, phi_m) = (&core.omega1, &core.phi_m);
+    let max_omega1 = max_abs(omega1);
     let mut chirp: f64 = 0.0;
     for a in 0..D {
         for b in 0..D {
@@ -494,24 +564,19 @@ pub(crate) fn assemble<const D: usize>(
             }
         }
     }
-    // The same linear-phase model in the secular part of the fast Ω₂ ([`gap_variation`]).
-    let eps = gap_variation(phi_m, &u1, &slow, &block);
-    let size = |m: &CMat<D>| m.iter().map(|z| z.norm_sqr().sqrt()).fold(0.0, f64::max);
-    let chirp_secular = GAP_VARIATION_WEIGHT * size(&omega2_fast) * eps * eps;
-    // The linear-in-x coupling model of Ω₂ and R against the couplings seen in the step.
-    let kink = if core.model_rel > 0.0 {
-        (size(&omega2_fast) + size(&r)) * core.model_rel
-    } else {
-        0.0
-    };
-    let err = (PHASE_CALIBRATION * phase_err)
-        .max(filon_err)
-        .max(slow_err)
-        .max((max_omega1 * chirp).max(chirp_secular))
-        .max(KINK_WEIGHT * kink);
+    let eps = gap_variation(phi_m, u1, slow, block);
+    let chirp_secular = GAP_VARIATION_WEIGHT * max_abs(&omega.omega2_fast) * eps * eps;
+    (max_omega1 * chirp).max(chirp_secular)
+}
 
-    // S_step = W₁ e^{−iΦ(x₁)} exp(Ω) W₀†.
-    let u = exp_anti_hermitian(&omega);
+/// S_step = W₁ e^{−iΦ(x₁)} exp(Ω) W₀†.
+fn step_propagator<const D: usize>(
+    n0: &Node<D>,
+    n1: &Node<D>,
+    phi_1: &[f64; D],
+    omega: &CMat<D>,
+) -> CMat<D> {
+    let u = exp_anti_hermitian(omega);
     let sparse = n0.has_blocks();
     let mut w1 = n1.w;
     for a in 0..D {
@@ -520,18 +585,7 @@ pub(crate) fn assemble<const D: usize>(
             w1[(r, a)] *= e;
         }
     }
-    Ok(Attempt {
-        s_step: mul_maybe_sparse(sparse, &mul_maybe_sparse(sparse, &w1, &u), &n0.w.adjoint()),
-        err,
-        parts: [
-            phase_err,
-            filon_err,
-            slow_err,
-            (max_omega1 * chirp).max(chirp_secular),
-            kink,
-            core.cluster_err,
-        ],
-    })
+    mul_maybe_sparse(sparse, &mul_maybe_sparse(sparse, &w1, &u), &n0.w.adjoint())
 }
 
 /// ε, the largest relative variation of a fast pair's gap ω over the step, from the phase's

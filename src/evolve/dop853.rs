@@ -128,14 +128,7 @@ fn run<const D: usize, const N: usize, H: PathHamiltonian<D> + ?Sized>(
     options: &SolverOptions,
 ) -> Result<Solution<D>, EvolveError> {
     debug_assert_eq!(N, 2 * D * D + 1);
-    if !(options.rtol > 0.0 && options.atol > 0.0) {
-        return Err(EvolveError::InvalidOptions {
-            message: format!(
-                "dop853 needs rtol > 0 and atol > 0, got {} and {}",
-                options.rtol, options.atol
-            ),
-        });
-    }
+    check_tolerances(options)?;
     // The reference ends its steps on kinks too: a Runge–Kutta step across a jump in H′ loses
     // its order.
     let mut edges: Vec<f64> = h.breakpoints().iter().chain(h.kinks()).copied().collect();
@@ -147,93 +140,157 @@ fn run<const D: usize, const N: usize, H: PathHamiltonian<D> + ?Sized>(
     let mut stats = super::Stats::default();
     let error = RefCell::new(None);
     for stop in &stop_list {
-        let length = stop.x_km - x;
-        let mut t = 0.0;
-        let mut h_last = 0.0;
-        while t < length {
-            let used = stats.accepted + stats.rejected;
-            if used >= options.max_steps {
-                return Err(EvolveError::TooManySteps {
-                    x_km: x + t,
-                    steps: options.max_steps,
-                });
-            }
-            let n_max = (options.max_steps - used).min(u32::MAX as u64) as u32;
-            let system = Schrodinger::<D, N, H> {
-                h,
-                x0: x,
-                length,
-                error: &error,
-                steps: 0,
-            };
-            let mut solver = Dop853::from_param(
-                system,
-                t,
-                length,
-                length,
-                {
-                    let mut y0 = pack::<D, N>(&s);
-                    y0[N - 1] = t;
-                    y0
-                },
-                options.rtol,
-                options.atol,
-                0.9,
-                0.0,
-                0.333,
-                6.0,
-                options.max_step_km.min(length),
-                h_last,
-                n_max,
-                u32::MAX,
-                OutputType::Sparse,
-            );
-            let result = solver.integrate();
-            if let Some(e) = error.borrow_mut().take() {
-                return Err(e);
-            }
-            match result {
-                Ok(st) => {
-                    stats.h_evaluations += st.num_eval as u64;
-                    stats.accepted += st.accepted_steps as u64;
-                    stats.rejected += st.rejected_steps as u64;
-                }
-                Err(IntegrationError::MaxNumStepReached { x: tt, .. }) => {
-                    return Err(EvolveError::TooManySteps {
-                        x_km: x + tt,
-                        steps: options.max_steps,
-                    })
-                }
-                Err(IntegrationError::StepSizeUnderflow { x: tt })
-                | Err(IntegrationError::StiffnessDetected { x: tt }) => {
-                    return Err(EvolveError::StepUnderflow {
-                        x_km: x + tt,
-                        step_km: 0.0,
-                    })
-                }
-            }
-            let (xs, ys) = (solver.x_out(), solver.y_out());
-            let (Some(&t_end), Some(y_end)) = (xs.last(), ys.last()) else {
-                return Err(EvolveError::StepUnderflow {
-                    x_km: x + t,
-                    step_km: 0.0,
-                });
-            };
-            if xs.len() >= 2 {
-                h_last = t_end - xs[xs.len() - 2];
-            }
-            s = unpack::<D, N>(y_end);
-            // ode_solvers lands on x_end up to rounding; the segment ends exactly on the stop.
-            t = if length - t_end <= 1e-12 * length {
-                length
-            } else {
-                t_end
-            };
-        }
+        let segment = Segment::<D, N, H> {
+            h,
+            x0: x,
+            length: stop.x_km - x,
+            options,
+            error: &error,
+        };
+        segment.integrate(&mut s, &mut stats)?;
         x = stop.x_km;
         recorder.after_step(x, &s, Some(stop));
     }
     Ok(recorder.finish(record, &s, stats))
+}
+
+/// DOP853's tolerances must be positive (it divides by them).
+fn check_tolerances(options: &SolverOptions) -> Result<(), EvolveError> {
+    if !(options.rtol > 0.0 && options.atol > 0.0) {
+        return Err(EvolveError::InvalidOptions {
+            message: format!(
+                "dop853 needs rtol > 0 and atol > 0, got {} and {}",
+                options.rtol, options.atol
+            ),
+        });
+    }
+    Ok(())
+}
+
+/// One segment between stops, from `x0` over `length`, integrated in restarted chunks (each a
+/// fresh ode_solvers solver, so its stored output stays bounded).
+struct Segment<'a, const D: usize, const N: usize, H: PathHamiltonian<D> + ?Sized> {
+    h: &'a H,
+    x0: f64,
+    length: f64,
+    options: &'a SolverOptions,
+    /// The first failure of H, shared with the chunks' systems.
+    error: &'a RefCell<Option<EvolveError>>,
+}
+
+impl<const D: usize, const N: usize, H: PathHamiltonian<D> + ?Sized> Segment<'_, D, N, H> {
+    /// Takes `s` from the segment's start to its end, counting the steps into `stats`.
+    fn integrate(&self, s: &mut CMat<D>, stats: &mut super::Stats) -> Result<(), EvolveError> {
+        let options = self.options;
+        let mut t = 0.0;
+        // Each chunk starts with the last accepted step size of the one before.
+        let mut h_last = 0.0;
+        while t < self.length {
+            let used = stats.accepted + stats.rejected;
+            if used >= options.max_steps {
+                return Err(EvolveError::TooManySteps {
+                    x_km: self.x0 + t,
+                    steps: options.max_steps,
+                });
+            }
+            let n_max = (options.max_steps - used).min(u32::MAX as u64) as u32;
+            t = self.chunk(t, n_max, s, &mut h_last, stats)?;
+        }
+        Ok(())
+    }
+
+    /// One chunk of at most [`CHUNK_STEPS`] (and `n_max`) steps from local position `t` with
+    /// `s` there: updates `s`, `h_last` and `stats`, returns where the chunk ended.
+    fn chunk(
+        &self,
+        t: f64,
+        n_max: u32,
+        s: &mut CMat<D>,
+        h_last: &mut f64,
+        stats: &mut super::Stats,
+    ) -> Result<f64, EvolveError> {
+        let (length, options) = (self.length, self.options);
+        let system = Schrodinger::<D, N, H> {
+            h: self.h,
+            x0: self.x0,
+            length,
+            error: self.error,
+            steps: 0,
+        };
+        let mut y0 = pack::<D, N>(s);
+        y0[N - 1] = t;
+        let (rtol, atol) = (options.rtol, options.atol);
+        let step_max = options.max_step_km.min(length);
+        let mut solver = Dop853::from_param(
+            system,
+            t,
+            length,
+            length,
+            y0,
+            rtol,
+            atol,
+            0.9,
+            0.0,
+            0.333,
+            6.0,
+            step_max,
+            *h_last,
+            n_max,
+            u32::MAX,
+            OutputType::Sparse,
+        );
+        let result = solver.integrate();
+        if let Some(e) = self.error.borrow_mut().take() {
+            return Err(e);
+        }
+        self.count(result, stats)?;
+        let (xs, ys) = (solver.x_out(), solver.y_out());
+        let (Some(&t_end), Some(y_end)) = (xs.last(), ys.last()) else {
+            return Err(EvolveError::StepUnderflow {
+                x_km: self.x0 + t,
+                step_km: 0.0,
+            });
+        };
+        if xs.len() >= 2 {
+            *h_last = t_end - xs[xs.len() - 2];
+        }
+        *s = unpack::<D, N>(y_end);
+        // ode_solvers lands on x_end up to rounding; the segment ends exactly on the stop.
+        Ok(if length - t_end <= 1e-12 * length {
+            length
+        } else {
+            t_end
+        })
+    }
+
+    /// Adds a chunk's step counts to `stats`, or turns its failure into ours.
+    fn count(
+        &self,
+        result: Result<ode_solvers::dop_shared::Stats, IntegrationError>,
+        stats: &mut super::Stats,
+    ) -> Result<(), EvolveError> {
+        match result {
+            Ok(st) => {
+                stats.h_evaluations += st.num_eval as u64;
+                stats.accepted += st.accepted_steps as u64;
+                stats.rejected += st.rejected_steps as u64;
+                Ok(())
+            }
+            Err(IntegrationError::MaxNumStepReached { x: tt, .. }) => {
+                Err(EvolveError::TooManySteps {
+                    x_km: self.x0 + tt,
+                    steps: self.options.max_steps,
+                })
+            }
+            Err(IntegrationError::StepSizeUnderflow { x: tt })
+            | Err(IntegrationError::StiffnessDetected { x: tt }) => {
+                Err(EvolveError::StepUnderflow {
+                    x_km: self.x0 + tt,
+                    step_km: 0.0,
+                })
+            }
+        }
+    }
 }
 
 #[cfg(test)]

@@ -7,8 +7,10 @@
 //!
 //! `cargo run --release --example indicator_calibration [-- RTOL [CASE...]]`
 //!
-//! CASE `bs05-E` is the BS05 Sun from one start point at E MeV (any E); with
-//! `NUSPIN_CALIBRATION_STEPS` set, every step is printed with its estimate and true error.
+//! CASE `bs05-E` is the BS05 Sun from one start point at E MeV (any E); `snshock-no-E` and
+//! `snshock-io-E` are the shocked supernova of `examples/tolerance_sweep.rs` (the same model:
+//! Majorana, NuFIT 5.2, μ_eμ = 1e-12 μ_B) at E MeV. With `NUSPIN_CALIBRATION_STEPS` set,
+//! every step is printed with its estimate and true error.
 
 #[path = "../tests/evolve_common/mod.rs"]
 mod evolve_common;
@@ -18,6 +20,7 @@ use nuspin::evolve::magnus::diagnose_step;
 use nuspin::evolve::{solve, Method, Record};
 use nuspin::hamiltonian::{MediumHamiltonian, PathHamiltonian};
 use nuspin::medium::{Interpolation, SolarMedium, SolarModel};
+use nuspin::mixing::{Mixing, Preset};
 use nuspin::prelude::*;
 use nuspin::units::R_SUN_KM;
 
@@ -37,8 +40,20 @@ fn report(name: &str, h: &dyn PathHamiltonian<6>, a: f64, b: f64, rtol: f64) {
     let mut ratios: [Vec<f64>; 6] = Default::default();
     // The weights the step's error estimate gives the indicators (src/evolve/adiabatic.rs).
     let weights = [0.004, 1.0, 1.0, 1.0, 2.0];
-    let mut sum_true = 0.0;
-    for w in sol.x_km.windows(2) {
+    let (mut sum_true, mut sum_est) = (0.0, 0.0);
+    let print_steps = std::env::var_os("NUSPIN_CALIBRATION_STEPS").is_some();
+    // With the steps printed: the global error of the propagator at each step's end, against
+    // `magnus` at rtol 1e-12 landing on the same points (where along the track it grows).
+    let global: Vec<f64> = if print_steps {
+        let points = Record::Points(sol.x_km[1..].to_vec());
+        let t = solve(h, a, b, &points, &opts(Method::Magnus, 1e-12)).expect("global reference");
+        (0..sol.x_km.len() - 1)
+            .map(|k| max_abs(&(sol.propagators[k + 1] - t.propagators[k])))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    for (k, w) in sol.x_km.windows(2).enumerate() {
         let (x0, x1) = (w[0], w[1]);
         let reference = solve(h, x0, x1, &Record::End, &opts(Method::Magnus, 1e-13))
             .expect("reference")
@@ -57,20 +72,28 @@ fn report(name: &str, h: &dyn PathHamiltonian<6>, a: f64, b: f64, rtol: f64) {
         if i == 1 && parts[5] >= parts[1] {
             i = 5;
         }
-        if std::env::var_os("NUSPIN_CALIBRATION_STEPS").is_some() {
+        sum_est += est;
+        if print_steps {
             println!(
-                "  step {x0:.4e}..{x1:.4e}: {} est/rtol {:.3} true/rtol {:.3}",
+                "  step {x0:.6e}..{x1:.6e}: {} est/rtol {:.3} true/rtol {:.3} global/rtol {:.3}",
                 NAMES[i],
                 est / rtol,
-                truth / rtol
+                truth / rtol,
+                global[k] / rtol
             );
         }
         ratios[i].push(est / truth);
     }
+    // The whole track's |ΔP| against `magnus` at rtol 1e-12, next to the sums of the steps'
+    // true local errors and of their estimates: how much of the sum reaches the end.
+    let reference = solve(h, a, b, &Record::End, &opts(Method::Magnus, 1e-12)).expect("reference");
     println!(
-        "{name} rtol {rtol:.0e}: {} steps, sum of true local errors / rtol {:.3}",
+        "{name} rtol {rtol:.0e}: {} steps, sum of true local errors / rtol {:.3}, \
+         sum of estimates / rtol {:.1}, global max |ΔP| / rtol {:.3}",
         sol.stats.accepted,
-        sum_true / rtol
+        sum_true / rtol,
+        sum_est / rtol,
+        max_dp(&last(&sol), &last(&reference)) / rtol
     );
     for (i, r) in ratios.iter_mut().enumerate() {
         if !r.is_empty() {
@@ -119,6 +142,23 @@ fn main() {
         let table = exp_sun_table(300, 1e5, 1e-5, Interpolation::Linear);
         let h = MediumHamiltonian::new(EnergyHamiltonian::<6>::new(&dirac_mu, 10e6), &table);
         report("table300-field", &h, start, R_SUN_KM, rtol);
+    }
+    // `snshock-no-E` / `snshock-io-E`: the sweep's shocked supernova at E MeV.
+    for o in only {
+        let Some((ordering, e)) = o.strip_prefix("snshock-").and_then(|t| t.split_once('-')) else {
+            continue;
+        };
+        let preset = if ordering == "io" {
+            Preset::Nufit52Io
+        } else {
+            Preset::Nufit52No
+        };
+        let mixing = Mixing::from_preset(preset, 0.01, &[]).expect("preset");
+        let mu = moments(Basis::Majorana.nature(), &mixing, "e_mu", 1e-12);
+        let m = Model::new(Basis::Majorana, mixing, mu);
+        let shock = supernova(1e10, Some(3e5), 10.0);
+        let e_mev: f64 = e.parse().expect("energy");
+        report(o, &ham::<6>(&m, e_mev, &shock), 1e4, 1e6, rtol);
     }
     // `bs05-E`: the BS05 Sun at E MeV (any E given on the command line; 3 and 10 by default).
     let mut bs05_mev: Vec<f64> = only

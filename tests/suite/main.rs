@@ -1,7 +1,8 @@
 //! Integration tests that share one test binary: each `mod` below was its own
-//! `tests/NAME.rs` (one binary each) and is unchanged apart from `use crate::common;`.
+//! `tests/NAME.rs` (one binary each) and is unchanged apart from `use crate::common;` (or
+//! `collective_common`, `evolve_common`).
 //! Every integration-test binary links the whole of nuspin and its dependencies (≈ 60 MB
-//! with the release profile's debug info), so 29 of them cost CI minutes of compile and
+//! with the release profile's debug info), so 41 of them cost CI minutes of compile and
 //! link time (BENCHMARKS.md, "CI time, stop 33"). Run one group with
 //! `cargo test --release --test suite -- solar_site::`.
 //!
@@ -10,18 +11,33 @@
 //! memory, or is named by a `cargo test --test NAME` command in the docs or `.ci/run`.
 //! Those stay in files of their own under `tests/`.
 
+#[path = "../collective_common/mod.rs"]
+mod collective_common;
 #[path = "../common/mod.rs"]
 mod common;
+#[path = "../evolve_common/mod.rs"]
+mod evolve_common;
 
 mod cli_moments;
 mod cli_safety;
 mod cli_scan;
 mod closed_forms;
+mod collective_accuracy;
+mod collective_afm;
+mod collective_invariants;
+mod collective_method;
+mod collective_moments;
+mod collective_pendulum;
+mod collective_run;
 mod decoherence;
+mod decoupled_halves;
 mod detector_datasets;
 mod detector_pipeline;
 mod earth_layers;
 mod earth_zenith_scan;
+mod evolve_accuracy;
+mod evolve_long;
+mod evolve_splitting;
 mod mass_matrix;
 mod nsi;
 mod observables;
@@ -42,3 +58,4 @@ mod solar_site;
 mod solve_starts;
 mod turbulence;
 mod turbulence_field;
+mod turbulence_tolerance;

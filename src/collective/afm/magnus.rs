@@ -8,7 +8,7 @@
 //! the triple integrals of such a generator have parts that do not average out over Φ (the
 //! averaged second-order drift ≈ ω²/λ turned by the slow O(ω) rotation, and ≈ ω³/λ² terms).
 //! Truncated, they add up over a run to an error that h hardly changes: the stop-27 floor
-//! ≈ 5e-9 of the two-bin test in tests/collective_afm.rs, 1e-9 per step in the one-step test
+//! ≈ 5e-9 of the two-bin test in tests/suite/collective_afm.rs, 1e-9 per step in the one-step test
 //! below; with Ω₃ both fall by 10²–10³ (docs/collective.md).
 
 use super::quad::{cumulate, V3};

@@ -7,7 +7,7 @@
 //! the fast collective phases). Numbers: docs/collective.md, "Accuracy at the default
 //! tolerance".
 
-mod collective_common;
+use crate::collective_common;
 use collective_common::*;
 
 use nuspin::collective::{

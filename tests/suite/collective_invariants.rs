@@ -4,7 +4,7 @@
 //! with DOP853 at least as well as the unprojected one; with matter or a moment nothing is
 //! projected (the runs are bit-identical with the option on and off).
 
-mod collective_common;
+use crate::collective_common;
 use collective_common::*;
 
 use nalgebra::Matrix3;

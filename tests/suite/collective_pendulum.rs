@@ -2,7 +2,7 @@
 //! dip against the exact elliptic solution (derived from HRSW, astro-ph/0608695), the
 //! instability window, and conservation of the ν and ν̄ numbers.
 
-mod collective_common;
+use crate::collective_common;
 use collective_common::*;
 
 use nuspin::collective::{solve_lie, CollectiveProblem, CollectiveState, LieOptions};

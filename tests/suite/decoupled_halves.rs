@@ -3,7 +3,7 @@
 //! 2N×2N path (the same integrator on the whole matrix) and, for the free-streaming
 //! right-handed half, against its closed form exp(−i H_RR L).
 
-mod evolve_common;
+use crate::evolve_common;
 use evolve_common::*;
 use nuspin::evolve::magnus::solve_magnus;
 use nuspin::evolve::split::solve_magnus_halves;

@@ -1,7 +1,7 @@
 //! The integrators against each other and against the varying-media checks of physics.md §9,
 //! on tracks short enough for a DOP853 truth (integrators.md §6).
 
-mod evolve_common;
+use crate::evolve_common;
 use evolve_common::*;
 use nuspin::evolve::magnus::solve_magnus_ablated;
 use nuspin::evolve::{solve, EvolveError, Method, Record, SolverOptions};

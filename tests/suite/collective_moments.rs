@@ -3,7 +3,7 @@
 //! moments, three flavours with a decoupled μ = two flavours, and the conservation laws that
 //! survive a moment (collective.md §6.4).
 
-mod collective_common;
+use crate::collective_common;
 use collective_common::*;
 
 use num_complex::Complex64;

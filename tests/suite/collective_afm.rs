@@ -2,7 +2,7 @@
 //! exact case, spectra and unitarity, agreement with DOP853 on the §7.2 bulb near R_ν, and the
 //! hand-over to CF4.
 
-mod collective_common;
+use crate::collective_common;
 
 use collective_common::*;
 use num_complex::Complex64;

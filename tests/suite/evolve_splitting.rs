@@ -3,7 +3,7 @@
 //! matter dilute enough that the matter potential is comparable to the splitting, and on a
 //! two-layer track (exact product of exponentials across a density jump).
 
-mod evolve_common;
+use crate::evolve_common;
 
 use evolve_common::{matter_point, FnMedium, MATTER};
 use nuspin::evolve::{propagate_constant, solve, Method, Record, SolverOptions};

@@ -4,7 +4,7 @@
 //! case, so only three cases run by default; the rest are `#[ignore]` (run with
 //! `cargo test --release -- --ignored`).
 
-mod evolve_common;
+use crate::evolve_common;
 use evolve_common::*;
 use nuspin::evolve::{solve, Method, Record, SolverOptions};
 use nuspin::prelude::*;

@@ -8,7 +8,7 @@ use super::divdiff::{filon_moments, ExpTables};
 use super::frame::Node;
 use super::omega2::{fast_omega2, higher_order, slow_omega2, SLOW_PHASE_RAD};
 use crate::hamiltonian::CMat;
-use crate::linalg::{commutator, exp_anti_hermitian, mul_maybe_sparse};
+use crate::linalg::{commutator, exp_anti_hermitian, max_abs, mul_maybe_sparse};
 
 type C = Complex64;
 
@@ -461,11 +461,6 @@ pub(crate) fn assemble<const D: usize>(
             core.cluster_err,
         ],
     })
-}
-
-/// Largest |entry| of a matrix.
-fn max_abs<const D: usize>(m: &CMat<D>) -> f64 {
-    m.iter().map(|z| z.norm_sqr().sqrt()).fold(0.0, f64::max)
 }
 
 /// The Magnus exponent Ω = Ω₁ + Ω₂ + R of a step and the parts of it the error estimate

@@ -20,3 +20,11 @@ pub use product::{
     adjoint_mul, commutator, diagonal_mul, is_diagonal, mul, mul_adjoint, mul_maybe_sparse,
     mul_sparse,
 };
+
+/// The largest |entry| of a matrix: one square root of the largest |z|² instead of a hypot
+/// per entry (the hypot calls were ≈ 3 % of a 200-bin collective step). Equal to the largest
+/// `z.norm_sqr().sqrt()` to the bit, since a correctly rounded square root is monotonic.
+#[inline]
+pub fn max_abs<const D: usize>(m: &nalgebra::SMatrix<num_complex::Complex64, D, D>) -> f64 {
+    m.iter().map(|z| z.norm_sqr()).fold(0.0, f64::max).sqrt()
+}

@@ -1,5 +1,5 @@
 //! Accuracy of the adiabatic-frame stepper (AFM, then CF4) against CF4 at the same tolerance,
-//! both judged against a reference run, on the §7.2 bulb (Majorana, 2 flavours, vacuum, no
+//! both judged against a reference run, on the reference bulb (Majorana, 2 flavours, vacuum, no
 //! moment) from R_ν to a radius before the swap amplifies differences (BENCHMARKS.md,
 //! "Collective, stop 29").
 //! `cargo run --release --example collective_afm_accuracy -- BINS END_KM TOL REF [REF_TOL]`

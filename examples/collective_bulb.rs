@@ -1,5 +1,5 @@
-//! The single-angle bulb of collective.md §7.2 (and variants; `nuspin::reference::bulb`):
-//! spectra before/after, the split, steps and wall time.
+//! The single-angle bulb of docs/collective.md ("The reference set-ups") (and variants;
+//! `nuspin::reference::bulb`): spectra before/after, the split, steps and wall time.
 //! `cargo run --release --example collective_bulb -- [bins] [tol] [mu_muB] [b0_gauss] [b_index] [nature]`.
 
 use std::time::Instant;

@@ -1,5 +1,5 @@
 //! Dumps a collective bulb run for external checks (scripts/adiabatic_frame_prototype.py): the
-//! §7.2 bulb (2 flavours, Majorana, no matter, no moment) with `bins` bins to 80 MeV, from
+//! reference bulb (2 flavours, Majorana, no matter, no moment) with `bins` bins to 80 MeV, from
 //! `r0_km` (diagonal emitted state there) to `r1_km`, by DOP853 at `rtol` (`dop`) or CF4 at
 //! `tol` (`cf4`). Prints JSON: bin centres, initial diagonals, final ρ (re, im) per bin, steps.
 //! `cargo run --release --example collective_dump -- bins r0_km r1_km dop|cf4 tol`.

@@ -1,4 +1,4 @@
-//! What limits CF4's step after the collective rate stops dominating (issue #21): the §7.2
+//! What limits CF4's step after the collective rate stops dominating (issue #21): the reference
 //! bulb (2 flavours, Majorana, vacuum, no moment, `bins` equal bins to 80 MeV) by CF4 from
 //! R_ν = 10 km to `r1_km` at `tol`, with the bins below `e_min_mev` dropped (the others keep
 //! their emitted weights, renormalised per species) to lower the largest vacuum frequency.

@@ -1,4 +1,4 @@
-//! The full §7.2 bulb (Majorana, 2 flavours, vacuum, no moment) from R_ν through the swap,
+//! The full reference bulb (Majorana, 2 flavours, vacuum, no moment) from R_ν through the swap,
 //! one run per process so that a slow tight-tolerance reference is computed once and every
 //! other run is compared with its saved final state (BENCHMARKS.md, "Collective, stop 30").
 //!

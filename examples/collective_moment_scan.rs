@@ -1,6 +1,7 @@
-//! Transition-moment scan in the single-angle bulb of collective.md §7.2 (no matter), for the
-//! de Gouvêa–Shalgar configurations: μ from 1e-21 to 1e-15 μ_B, B₀ = 1e12 or 1e15 G at R_ν
-//! falling as r⁻² or r⁻³. Prints, per case, the change of the final spectra against μ = 0.
+//! Transition-moment scan in the reference bulb (docs/collective.md, "The reference set-ups"; no
+//! matter), for the de Gouvêa–Shalgar configurations: μ from 1e-21 to 1e-15 μ_B, B₀ = 1e12 or
+//! 1e15 G at R_ν falling as r⁻² or r⁻³. Prints, per case, the change of the final spectra
+//! against μ = 0.
 //! `cargo run --release --example collective_moment_scan -- [bins] [tol] [dm2_ev2] [no-trace|dirac]`.
 
 use std::time::Instant;
@@ -106,7 +107,8 @@ fn main() {
             (1e-18, 1e12, 2.0),
         ]
     } else {
-        // Pitfall 1 of collective.md §8: the same strong and weak cases without Tr(P) 1.
+        // The pitfall of dropping the trace term Tr(P) 1 (docs/collective.md, "The model"): the
+        // same strong and weak cases without it.
         vec![(1e-15, 1e15, 2.0), (1e-15, 1e12, 2.0), (1e-21, 1e15, 2.0)]
     };
     let base = run(&bins, tol, 0.0, 0.0, 2.0, dm2, &case);

@@ -9,7 +9,8 @@ Top panel: P(initial -> final) against energy: the decoherent arrival without th
 /observables/arrival_day) and through the Earth chords (night, /observables/arrival_night),
 the resolution-averaged probability at the end of the track (/observables/averaged_probability,
 if present), the instantaneous probability at the end of the track (/probability, as points),
-and for a solar file with initial = final = nu_e the adiabatic formula of physics.md §8,
+and for a solar file with initial = final = nu_e the adiabatic formula of
+docs/physics.md ("Built-in media"),
 P_ee = s13^4 + c13^4 (1/2 + 1/2 cos 2th12 cos 2th12m(r0)), at the first sampled point of
 the track (the production radius). Bottom panel: A_DN = 2(D - N)/(D + N) in per cent
 (/observables/day_night_asymmetry), when the file has night chords.
@@ -57,7 +58,7 @@ def mixing_of(scenario_toml):
 
 
 def adiabatic_pee(energy_mev, ne_cm3, p):
-    """physics.md §8: s13^4 + c13^4 (1/2 + 1/2 cos 2th12 cos 2th12m)."""
+    """docs/physics.md, "Built-in media": s13^4 + c13^4 (1/2 + 1/2 cos 2th12 cos 2th12m)."""
     t12, t13 = math.radians(p["theta12_deg"]), math.radians(p["theta13_deg"])
     v_cc_ev = math.sqrt(2.0) * G_F_EV2 * ne_cm3 * HBARC_EV_CM**3
     beta = 2.0 * v_cc_ev * energy_mev * 1e6 * math.cos(t13) ** 2 / p["dm21_ev2"]

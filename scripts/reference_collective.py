@@ -27,7 +27,7 @@ Usage: python scripts/reference_collective.py [--nuspin target/release/nuspin] [
 (needs numpy, scipy, h5py). Exit code 1 on any disagreement.
 
 Moments: H_LR = Λ† μ_B b with Λ = M − iE the flavour-basis magnetic and electric moments
-(Dirac ν̄: −Λᵀ μ_B b*), physics.md's convention, which nuspin follows. collective.md §3.3 writes
+(Dirac ν̄: −Λᵀ μ_B b*), physics.md's convention, which nuspin follows. The design notes wrote
 the Majorana H_LR as M μ_B b: the same up to the sign of block R for a real or imaginary M,
 but not for complex entries of different phases (three flavours); the fixed case
 majorana-3f-complex-moments shows the difference ("moves without: spec_lr").
@@ -78,10 +78,10 @@ import h5py  # noqa: E402
 import numpy as np  # noqa: E402
 from scipy.integrate import quad, solve_ivp  # noqa: E402
 
-# Constants: physics.md § 1, which nuspin follows (mu_B of CODATA 2018). CODATA 2022's
-# mu_B = 5.7883817982e-9 eV/G is 1.3e-9 smaller, and a strongly amplifying bulb magnifies such a
-# change ~1e4 times (3 flavours with larger moments: 2.5e-5 in P), so the reference uses the
-# same digits as nuspin.
+# Constants: docs/physics.md, "Units and constants", which nuspin follows (mu_B of
+# CODATA 2018). CODATA 2022's mu_B = 5.7883817982e-9 eV/G is 1.3e-9 smaller, and a strongly
+# amplifying bulb magnifies such a change ~1e4 times (3 flavours with larger moments: 2.5e-5
+# in P), so the reference uses the same digits as nuspin.
 HBARC_EV_KM = 1.973269804e-10
 INV_KM_PER_EV = 1.0 / HBARC_EV_KM
 HBARC_EV_CM = HBARC_EV_KM * 1e5

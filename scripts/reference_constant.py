@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
-"""An independent reference for constant media, written from physics.md §1–§6 alone.
+"""An independent reference for constant media, written from docs/physics.md
+(its sections "Units and constants" to "Moments") alone.
 
-It builds the 2N×2N Hamiltonian of physics.md §5 with numpy (every term at once: vacuum
+It builds the 2N×2N Hamiltonian of docs/physics.md ("The Hamiltonian") with numpy (every
+term at once: vacuum
 mixing, matter through the 4-potential with moving and polarized electrons, B∥ through P±,
 B⊥ with azimuth, the transverse-current flips with absolute masses, magnetic and electric
 moments in the flavour or the mass basis, Majorana phases), exponentiates it with scipy, and
@@ -103,7 +105,8 @@ def gamma_one_minus_vpar(vpar, vperp):
 
 
 def potential(ne, nn, vpar, vperp, vphi, zpar, zperp, zphi):
-    """(f⁰_α − f∥_α, f⊥_α) for α = e, μ straight from the definitions of physics.md §4
+    """(f⁰_α − f∥_α, f⊥_α) for α = e, μ straight from the definitions of docs/physics.md
+    ("Matter as an effective 4-potential")
     (u^μ = γ(1, v), λ^μ = n_e(γζ·v, ζ + γ²/(γ+1)(ζ·v)v)). The time-minus-parallel parts,
     where an ultra-relativistic flow cancels, are evaluated in 40-digit decimals; nuspin
     rewrites them algebraically instead, so the two do not share a formula."""
@@ -140,7 +143,8 @@ def hamiltonian(cfg):
         th = np.radians(cfg["theta_deg"])
         U = np.array([[np.cos(th), np.sin(th)], [-np.sin(th), np.cos(th)]], complex)
         if cfg["nature"] == "majorana":
-            # One Majorana phase for two flavours: U · diag(1, e^{iα₂₁/2}) (physics.md §2).
+            # One Majorana phase for two flavours: U · diag(1, e^{iα₂₁/2})
+            # (docs/physics.md, "Mixing and masses").
             a21 = cfg.get("majorana_phases_deg", [0.0])[0]
             U = U @ np.diag([1.0, np.exp(1j * np.radians(a21) / 2)])
         dm = np.array([0.0, cfg["dm2_ev2"]])
@@ -729,7 +733,8 @@ def moment_matrix(entries, nature, keys, n):
 
 
 def hamiltonian_from_mass_matrix(c):
-    """physics.md §5 written with M instead of U and masses, so that no factorisation enters:
+    """docs/physics.md's Hamiltonian written with M instead of U and masses, so that no
+    factorisation enters:
     Majorana M = U* D U† gives U D² U† = M†M; Dirac M = U D W† gives U D² U† = MM†; the
     B⊥ flip with flavour-basis moments and unpolarised matter at rest needs U only through
     U λ_m U† = λ_f (Dirac) or U* λ_m U† = λ_f (Majorana)."""

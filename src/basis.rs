@@ -1,5 +1,5 @@
 //! The 2N-state basis: Dirac or Majorana nature, neutrino or antineutrino, block order and the
-//! state labels of scenario.md (physics.md §3).
+//! state labels of scenario.md (docs/physics.md, "Basis").
 //!
 //! States are ordered block A (the active helicity: e, μ, τ) then block B (the other helicity,
 //! same flavour order). [`Basis`] fixes which physical states the blocks hold; the Hamiltonian
@@ -25,7 +25,7 @@ pub enum Particle {
     Antineutrino,
 }
 
-/// The three kinds of 2N-state basis of physics.md §3.
+/// The three kinds of 2N-state basis of docs/physics.md ("Basis").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Basis {
     /// Block A: ν_α (helicity −1, active); block B: ν_αR (helicity +1, sterile).
@@ -62,7 +62,7 @@ impl Basis {
         }
     }
 
-    /// Label prefixes of block A and block B (scenario.md, "State labels").
+    /// Label prefixes of block A and block B (docs/scenario.md, `[neutrino]`, "State labels").
     pub fn block_prefixes(self) -> (&'static str, &'static str) {
         match self {
             Basis::DiracNeutrino => ("nu", "nuR"),

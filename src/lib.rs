@@ -34,7 +34,7 @@
 //! ```
 //! use nuspin::prelude::*;
 //!
-//! // Two flavours, vacuum: physics.md §9 check C1.
+//! // Two flavours, vacuum: the first closed form of docs/physics.md, "How the physics is checked".
 //! let params = OscillationParams::Two(TwoFlavourParams { theta_deg: 33.0, dm2_ev2: 7.5e-5 });
 //! let mixing = Mixing::new(params, 0.0, &[]).unwrap();
 //! let model = Model::new(Basis::DiracNeutrino, mixing, Moments::zero());

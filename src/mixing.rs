@@ -1,5 +1,5 @@
 //! Oscillation parameters, the NuFIT presets, the PMNS matrix and absolute masses
-//! (physics.md §2).
+//! (docs/physics.md, "Mixing and masses").
 //!
 //! Flavour-space matrices are always 3×3 ([`FlavourMatrix`]); two-flavour models (e, μ) use the
 //! upper-left 2×2 block and leave the τ row and column as the identity, so one code path serves
@@ -60,7 +60,7 @@ impl Preset {
         Self::ALL.iter().find(|(n, _)| *n == name).map(|(_, p)| *p)
     }
 
-    /// The parameters of physics.md §2, exactly.
+    /// The parameters of docs/physics.md ("Mixing and masses"), exactly.
     pub fn params(self) -> ThreeFlavourParams {
         match self {
             Preset::Nufit52No => ThreeFlavourParams {
@@ -235,12 +235,12 @@ impl Mixing {
     }
 
     /// (0, Δm²₂₁, Δm²₃₁) in eV²: the mass-squared differences to m₁², the vacuum term's
-    /// diagonal (the common m₁² is dropped, physics.md §3).
+    /// diagonal (the common m₁² is dropped, docs/physics.md ("Basis")).
     pub fn dm2_ev2(&self) -> [f64; 3] {
         self.dm2_ev2
     }
 
-    /// Absolute masses m_i in eV (physics.md §2).
+    /// Absolute masses m_i in eV (docs/physics.md, "Mixing and masses").
     pub fn masses_ev(&self) -> [f64; 3] {
         self.masses_ev
     }
@@ -251,7 +251,7 @@ pub(crate) fn pdg_matrix(t12: f64, t13: f64, t23: f64, delta: f64) -> FlavourMat
     pdg_rotation(t12, t13, t23, delta)
 }
 
-/// R₂₃ U₁₃(δ) R₁₂ of physics.md §2.
+/// R₂₃ U₁₃(δ) R₁₂ of docs/physics.md ("Mixing and masses").
 fn pdg_rotation(t12: f64, t13: f64, t23: f64, delta: f64) -> FlavourMatrix {
     let (s12, c12) = t12.sin_cos();
     let (s13, c13) = t13.sin_cos();

@@ -1,5 +1,6 @@
-//! Magnetic and electric dipole moments (physics.md §6): user entries → mass-basis matrices,
-//! Hermitian (Dirac) or antisymmetric (Majorana) by construction, and the coupling λ = μ − iε.
+//! Magnetic and electric dipole moments (docs/physics.md, "Moments"): user entries → mass-basis
+//! matrices, Hermitian (Dirac) or antisymmetric (Majorana) by construction, and the coupling λ = μ
+//! − iε.
 //!
 //! Entries are keyed `"a_b"` with a, b ∈ {e, mu, tau} in the flavour basis or {1, 2, 3} in the
 //! mass basis; the partner entry (b_a) is implied, so giving both is an error, as is a diagonal
@@ -81,7 +82,7 @@ impl Moments {
     }
 
     /// Builds the mass-basis matrices from user entries. Flavour-basis input is rotated with
-    /// X_m = U† X_f U (Dirac) or X_m = Uᵀ X_f U (Majorana), physics.md §6.
+    /// X_m = U† X_f U (Dirac) or X_m = Uᵀ X_f U (Majorana), docs/physics.md ("Moments").
     pub fn new(input: &MomentInput, nature: Nature, mixing: &Mixing) -> Result<Self, MomentError> {
         let basis = input.basis.unwrap_or(MomentBasis::Flavour);
         let flavours = mixing.flavours();

@@ -1,9 +1,9 @@
-//! Physical constants and unit conversions (physics.md §1).
+//! Physical constants and unit conversions (docs/physics.md, "Units and constants").
 //!
 //! Internal units of the physics core: energies and potentials in eV, lengths in km and the
 //! Hamiltonian in km⁻¹. Conversions live here and are applied at the edges only (when a
 //! scenario value or a medium quantity enters the core). Every value below is the normative
-//! number of physics.md §1, which follows CODATA 2018 / PDG 2022.
+//! number of docs/physics.md ("Units and constants"), which follows CODATA 2018 / PDG 2022.
 
 /// ħc in eV·km (CODATA 2018: 197.3269804 MeV·fm).
 pub const HBARC_EV_KM: f64 = 1.973269804e-10;
@@ -52,7 +52,7 @@ pub const M_TAU_MEV: f64 = 1776.86;
 /// W boson mass in MeV (PDG 2022 world average: 80.377 GeV).
 pub const M_W_MEV: f64 = 80_377.0;
 
-/// Fermi constant G_F in MeV⁻² (the G_F of physics.md §1 in other units).
+/// Fermi constant G_F in MeV⁻² (the G_F of docs/physics.md ("Units and constants") in other units).
 pub const G_F_MEV2: f64 = G_F_EV2 * 1e12;
 
 /// ħc in MeV·cm, turning MeV⁻² into cm² through (ħc)².
@@ -89,7 +89,7 @@ mod tests {
 
     #[test]
     fn matter_potential_per_gram_matches_physics_md() {
-        // physics.md §1: √2 G_F n_e ≈ 7.6325e-14 eV × ρ[g/cm³] Y_e
+        // docs/physics.md ("Units and constants"): √2 G_F n_e ≈ 7.6325e-14 eV × ρ[g/cm³] Y_e
         let v = sqrt2_gf_ev2() * density_cm3_to_ev3(number_density_cm3(1.0, 1.0));
         assert!((v / 7.6325e-14 - 1.0).abs() < 1e-4, "{v}");
     }

@@ -1,7 +1,8 @@
-//! The single-angle bulb (collective.md §4, §6, §7.2): the Lie-group integrator against the
-//! stacked DOP853 reference and against an independent flavour-only polarisation-vector code
-//! (HRSW form, written here from scratch on ode_solvers' Dopri5), conservation laws, the
-//! convergence order, and (ignored by default: minutes) the spectral swap of §7.2.
+//! The single-angle bulb (docs/collective.md, "The model", "Conservation laws" and "The reference
+//! set-ups"): the Lie-group integrator against the stacked DOP853 reference and against an
+//! independent flavour-only polarisation-vector code (HRSW form, written here from scratch on
+//! ode_solvers' Dopri5), conservation laws, the convergence order, and (ignored by default:
+//! minutes) the reference bulb's spectral swap.
 
 mod collective_common;
 use collective_common::*;
@@ -350,7 +351,7 @@ fn raffelt_smirnov_split(bins: &EnergyBins, em: &Emission) -> f64 {
 }
 
 #[test]
-#[ignore = "minutes: 80 bins from R_ν to 1000 km (collective.md §7.2)"]
+#[ignore = "minutes: 80 bins from R_ν to 1000 km (the reference bulb of docs/collective.md)"]
 fn spectral_swap_and_split() {
     let medium = vacuum();
     let mixing = bulb_mixing();

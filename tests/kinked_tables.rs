@@ -1,6 +1,6 @@
 //! Piecewise-linear tables: the `magnus` method steps across the rows (kinks) and still
-//! solves the medium as interpolated (integrators.md §3.10). The truth is DOP853 at rtol
-//! 1e-12 on the same table, which ends a step on every row.
+//! solves the medium as interpolated (docs/integrators.md, "Breakpoints, kinks and table rows").
+//! The truth is DOP853 at rtol 1e-12 on the same table, which ends a step on every row.
 
 mod evolve_common;
 use evolve_common::*;

@@ -57,7 +57,7 @@ def test_agrees_with_the_cli(cli, tmp_path, method):
 
 
 def test_vacuum_two_flavours_closed_form():
-    """P(νe→νμ) = sin²2θ sin²(1.267 Δm² L/E) (physics.md §9 check C1)."""
+    """P(νe→νμ) = sin²2θ sin²(1.267 Δm² L/E) (docs/physics.md, "How the physics is checked")."""
     theta, dm2 = 33.0, 7.5e-5
     model = nuspin.Model(2, "dirac", mixing={"theta_deg": theta, "dm2_ev2": dm2})
     e = np.array([1.0, 3.0, 7.0])

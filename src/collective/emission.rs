@@ -1,6 +1,6 @@
-//! Emission at the neutrinosphere (collective.md §4): per-species spectra, the strength μ₀ of
-//! each species' self-interaction potential, the energy bins and their weights, and the bulb's
-//! geometric factor D(r/R_ν).
+//! Emission at the neutrinosphere (docs/collective.md, "The model"): per-species spectra, the
+//! strength μ₀ of each species' self-interaction potential, the energy bins and their weights, and
+//! the bulb's geometric factor D(r/R_ν).
 
 use crate::units::{sqrt2_gf_ev2, EV_TO_INV_KM, HBARC_EV_CM};
 
@@ -36,7 +36,7 @@ pub struct Emission {
     pub nubar_x: SpeciesEmission,
 }
 
-/// Uniform energy bins of width E_max/N with centres (i + ½) dE (collective.md §4).
+/// Uniform energy bins of width E_max/N with centres (i + ½) dE (docs/collective.md, "The model").
 #[derive(Debug, Clone, PartialEq)]
 pub struct EnergyBins {
     pub width_mev: f64,
@@ -99,7 +99,7 @@ fn shape_unnormalised(e: &SpeciesEmission, energy_mev: f64) -> f64 {
     }
 }
 
-/// μ₀ = √2 G_F (ħc)³ Ṅ/(2π R_ν² c) in km⁻¹, Ṅ = L/⟨E⟩ (collective.md (N1)).
+/// μ₀ = √2 G_F (ħc)³ Ṅ/(2π R_ν² c) in km⁻¹, Ṅ = L/⟨E⟩ (docs/collective.md, "The model").
 pub fn strength_inv_km(e: &SpeciesEmission, r_nu_km: f64) -> f64 {
     let ndot_per_s = e.luminosity_erg_s / (e.mean_energy_mev * ERG_PER_MEV);
     let r_cm = r_nu_km * 1e5;
@@ -136,8 +136,8 @@ impl Emission {
     }
 }
 
-/// D(x) = ½ [1 − √(1 − 1/x²)]² (collective.md (N0)), written as ½ [y/(1 + √(1 − y))]² with
-/// y = 1/x² so that it keeps full relative precision at large x; ½ for x ≤ 1.
+/// D(x) = ½ [1 − √(1 − 1/x²)]² (docs/collective.md, "The model"), written as ½ [y/(1 + √(1 − y))]²
+/// with y = 1/x² so that it keeps full relative precision at large x; ½ for x ≤ 1.
 pub fn bulb_d(x: f64) -> f64 {
     if x <= 1.0 {
         return 0.5;
@@ -153,7 +153,7 @@ mod tests {
 
     #[test]
     fn strengths_match_spec_n1() {
-        // collective.md §4: L = 1e51 erg/s, R_ν = 10 km.
+        // docs/collective.md ("The model"): L = 1e51 erg/s, R_ν = 10 km.
         for (e_mev, expect) in [(10.0, 2.128220e5), (15.0, 1.418814e5), (20.0, 1.064110e5)] {
             let s = SpeciesEmission {
                 luminosity_erg_s: 1e51,

@@ -1,4 +1,4 @@
-//! The vacuum-axis lepton numbers L_k = Tr(P M_k) (collective.md §6.3).
+//! The vacuum-axis lepton numbers L_k = Tr(P M_k) (docs/collective.md, "Conservation laws").
 //!
 //! Without matter and without a helicity-flip term every bin's single-particle Hamiltonian is,
 //! in the flavour block, a multiple of one matrix M (U m² U†) plus the identity, and the

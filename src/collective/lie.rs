@@ -16,8 +16,9 @@
 //! Ω = −i h (F1 + 2F2 + 2F3 + F4)/6 + h² [F1, F4]/12, whose error is O(h⁴): the difference is
 //! an O(h⁴) estimate for the controller. Both are exact for a constant H of any size, so the
 //! fast diagonal phases near R_ν (≈ 10⁵ km⁻¹) do not limit the step; only their variation
-//! does. The column-phase term of collective.md §2.1 is not needed: phases are applied by
-//! exact exponentials and never enter |Ψ|².
+//! does. The column-phase term −Ψ diag(H) that some formulations add to i dΨ/dr = HΨ (to strip its
+//! large diagonal phases) is not needed: phases are applied by exact exponentials and never enter
+//! |Ψ|².
 
 use num_complex::Complex64;
 use rayon::prelude::*;

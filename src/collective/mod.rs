@@ -1,5 +1,5 @@
 //! Collective (neutrino–neutrino) spin-flavour evolution in the single-angle bulb model
-//! (collective.md): every energy bin's density matrix evolves in a Hamiltonian that depends on
+//! (docs/collective.md): every energy bin's density matrix evolves in a Hamiltonian that depends on
 //! all of them, so all bins form one coupled nonlinear state.
 //!
 //! - [`emission`]: spectra, the self-interaction strength μ₀ of each species, energy bins and

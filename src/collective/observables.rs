@@ -1,5 +1,6 @@
 //! What a collective run reports: the net potential Tr P, the vacuum-axis lepton number
-//! (collective.md §6), per-bin populations, the helicity-flip fraction and P(s → j) from Ψ.
+//! (docs/collective.md, "Conservation laws"), per-bin populations, the helicity-flip fraction and
+//! P(s → j) from Ψ.
 
 use num_complex::Complex64;
 
@@ -14,8 +15,8 @@ pub fn trace_p<const D: usize>(problem: &CollectiveProblem<'_, D>, rho: &[CMat<D
     (0..problem.flavours()).map(|a| p[(a, a)].re).sum()
 }
 
-/// L_vac = Σ_i Tr[(ρ_LL − ρ_RRᵀ) U diag(1, −1) U†] for two flavours (collective.md §6.3):
-/// conserved without moments and matter.
+/// L_vac = Σ_i Tr[(ρ_LL − ρ_RRᵀ) U diag(1, −1) U†] for two flavours (docs/collective.md,
+/// "Conservation laws"): conserved without moments and matter.
 pub fn vacuum_lepton_number<const D: usize>(
     problem: &CollectiveProblem<'_, D>,
     mixing: &Mixing,

@@ -1,5 +1,5 @@
 //! Restoring the vacuum-axis lepton numbers L_k after a Lie-group step by the smallest move
-//! that keeps every ρ's spectrum (collective.md §6.3; docs/collective.md, "The vacuum-axis
+//! that keeps every ρ's spectrum (docs/collective.md, "Conservation laws" and "The vacuum-axis
 //! lepton number").
 //!
 //! L_k = Tr(P M_k) is a sum over systems, L_k = Σ_s Tr(ρ_s M̂_k,s), with M̂ the axis embedded

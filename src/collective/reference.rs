@@ -3,7 +3,8 @@
 //! dτ/dr = 1, which keeps the eighth order despite ode_solvers 0.6.2's c₁₂ = 0 (see
 //! [`crate::evolve::dop853`]). ode_solvers keeps every step in memory, so each segment is
 //! integrated in restarted chunks of [`CHUNK_STEPS`] steps. Not unitary: ρ's spectrum drifts
-//! at the tolerance level (collective.md §6.1). Amplitudes Ψ are not evolved here.
+//! at the tolerance level (docs/collective.md, "Conservation laws"). Amplitudes Ψ are not evolved
+//! here.
 
 use std::cell::RefCell;
 
@@ -17,6 +18,7 @@ use super::lie::{CollectiveSolution, CollectiveState, CollectiveStats};
 use super::system::CollectiveProblem;
 use super::watch::StepWatch;
 use super::CollectiveError;
+use crate::evolve::dop853::CONTROLLER;
 use crate::hamiltonian::CMat;
 
 /// Steps per restarted chunk (bounds ode_solvers' stored output).
@@ -224,10 +226,10 @@ impl<const D: usize> Chunks<'_, '_, D> {
             y0,
             rtol,
             atol,
-            0.9,
-            0.0,
-            0.333,
-            6.0,
+            CONTROLLER.safety,
+            CONTROLLER.beta,
+            CONTROLLER.fac_min,
+            CONTROLLER.fac_max,
             length,
             h_last,
             n_max,

@@ -1,5 +1,5 @@
-//! The coupled problem of collective.md §2–§3: one 2N×2N ρ per energy bin (Majorana) or two
-//! (Dirac: neutrino and antineutrino systems), and H_i = H_single,i(r) + H_νν(r, ρ).
+//! The coupled problem of docs/collective.md ("The model"): one 2N×2N ρ per energy bin (Majorana)
+//! or two (Dirac: neutrino and antineutrino systems), and H_i = H_single,i(r) + H_νν(r, ρ).
 //!
 //! The single-particle part (vacuum in both helicities, matter with the NC term, the moment
 //! term) is the crate's [`EnergyHamiltonian`] for the basis of each system, evaluated from the
@@ -33,9 +33,10 @@ pub(crate) fn parallel(n: usize) -> bool {
 /// The radial dependence g(r) of the self-interaction strength.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Geometry {
-    /// Single-angle bulb: g = D(r/R_ν) (collective.md (N0)); weights are μ₀ f(E) dE.
+    /// Single-angle bulb: g = D(r/R_ν) (docs/collective.md, "The model"); weights are μ₀ f(E) dE.
     Bulb { r_nu_km: f64 },
-    /// A constant g (the bipolar pendulum of collective.md §7.1 uses g = 1).
+    /// A constant g (g = 1 for the bipolar pendulum of docs/collective.md, "The reference
+    /// set-ups").
     Constant { g: f64 },
 }
 
@@ -147,14 +148,15 @@ impl<'a, const D: usize> CollectiveProblem<'a, D> {
     }
 
     /// The same problem with the direct (trace) term of A dropped: A = P. Not the Standard
-    /// Model when helicities mix (collective.md §8.1); for studying that pitfall only.
+    /// Model when helicities mix (the trace-term pitfall of docs/collective.md, "The model"); for
+    /// studying that pitfall only.
     pub fn without_trace_term(mut self) -> Self {
         self.trace_term = false;
         self
     }
 
-    /// The bulb of collective.md §4: bins, emitted weights, g = D(r/R_ν). For Dirac the
-    /// sterile blocks start empty.
+    /// The bulb of docs/collective.md ("The model"): bins, emitted weights, g = D(r/R_ν). For Dirac
+    /// the sterile blocks start empty.
     pub fn bulb(
         nature: Nature,
         mixing: &Mixing,
@@ -234,7 +236,8 @@ impl<'a, const D: usize> CollectiveProblem<'a, D> {
         &self.initial_diagonal
     }
 
-    /// P = Σ_i (ρ_i,LL − ρ_i,RRᵀ) (Majorana) or Σ_i (ρ_i,AA − ρ̄_i,AAᵀ) (Dirac), collective.md (E2)/(E3).
+    /// P = Σ_i (ρ_i,LL − ρ_i,RRᵀ) (Majorana) or Σ_i (ρ_i,AA − ρ̄_i,AAᵀ) (Dirac), as in H_νν
+    /// (docs/collective.md, "The model").
     pub fn potential_matrix(&self, rho: &[CMat<D>]) -> FlavourBlock {
         let n = self.flavours;
         let mut p = FlavourBlock::zeros();
@@ -311,7 +314,7 @@ impl<'a, const D: usize> CollectiveProblem<'a, D> {
             Complex64::new(0.0, 0.0)
         };
         let g = self.geometry.g(r_km);
-        // A = P + Tr(P) 1 (collective.md (E2)), times g.
+        // A = P + Tr(P) 1 (docs/collective.md, "The model"), times g.
         let mut a = p;
         for k in 0..n {
             a[(k, k)] += trace;
@@ -372,8 +375,8 @@ fn blockwise_identity<const D: usize>(m: &CMat<D>) -> bool {
     })
 }
 
-/// The initial diagonals of collective.md §2: Majorana (ν_e, ν_x.., ν̄_e, ν̄_x..) per bin;
-/// Dirac (ν_e, ν_x.., 0..) then (ν̄_e, ν̄_x.., 0..).
+/// The initial diagonals of docs/collective.md ("The model"): Majorana (ν_e, ν_x.., ν̄_e, ν̄_x..)
+/// per bin; Dirac (ν_e, ν_x.., 0..) then (ν̄_e, ν̄_x.., 0..).
 pub fn initial_diagonals<const D: usize>(
     nature: Nature,
     flavours: usize,

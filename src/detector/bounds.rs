@@ -111,7 +111,7 @@ mod tests {
 
     #[test]
     fn bounds_quoted_in_physics_md() {
-        // physics.md §6 quotes GEMMA 2.9e-11, Borexino 2.8e-11, red giants 1.5–3e-12.
+        // docs/physics.md, "Moments", quotes GEMMA 2.9e-11, Borexino 2.8e-11, red giants 1.5–3e-12.
         let find = |name: &str| BOUNDS.iter().find(|b| b.experiment == name).map(|b| b.mu_b);
         assert_eq!(find("GEMMA"), Some(2.9e-11));
         assert_eq!(find("Borexino"), Some(2.8e-11));

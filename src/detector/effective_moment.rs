@@ -9,8 +9,9 @@
 //! μ_eff² = Σ_j |Σ_k a_k Λ_jk|² = ‖Λ a‖²,
 //!
 //! with a the mass-basis amplitudes of one block and Λ the coupling of that block's mass state
-//! k to the final mass state j, read off the helicity-flip block of physics.md §5 in the mass
-//! basis so that the convention is the one the evolution uses (λ = μ − iε, μ_B):
+//! k to the final mass state j, read off the helicity-flip block of docs/physics.md ("The
+//! Hamiltonian") in the mass basis so that the convention is the one the evolution uses
+//! (λ = μ − iε, μ_B):
 //!
 //! | basis | block | a (from flavour ψ) | Λ |
 //! | --- | --- | --- | --- |
@@ -22,8 +23,9 @@
 //! | Majorana | B (ν̄) | Uᵀψ | λ† = −λ* (λ antisymmetric) |
 //!
 //! The antineutrino rows reproduce Giunti & Studenikin's rule that ν̄ scattering uses U* and
-//! μ* in place of U and μ. The mass-basis amplitudes follow physics.md §2: ψ_α = Σ_i U_αi ψ_i
-//! for neutrinos, ψ̄_α = Σ_i U*_αi ψ̄_i for antineutrinos (Majorana block B holds ν̄).
+//! μ* in place of U and μ. The mass-basis amplitudes follow docs/physics.md ("Mixing and masses"):
+//! ψ_α = Σ_i U_αi ψ_i for neutrinos, ψ̄_α = Σ_i U*_αi ψ̄_i for antineutrinos (Majorana block B
+//! holds ν̄).
 //!
 //! The active block is what a detector's weak signal comes from and is the μ_eff of the
 //! literature; block B is returned separately (for Dirac it is the sterile helicity, which
@@ -109,7 +111,7 @@ pub fn mass_amplitudes(
 }
 
 /// μ_eff² in μ_B² of a state given as 2N flavour/helicity amplitudes in the basis order of
-/// physics.md §3 (a column of the propagator S for one initial state).
+/// docs/physics.md ("Basis") (a column of the propagator S for one initial state).
 pub fn effective_moment_sq(
     model: &Model,
     amplitudes: &[Complex64],
@@ -128,8 +130,8 @@ pub fn effective_moment_sq(
 }
 
 /// The flavour composition of a state at the detector: |ψ_α|² of the active neutrinos and
-/// antineutrinos (physics.md §3). Dirac sterile components do not scatter weakly and are not
-/// counted; the weights need not sum to 1.
+/// antineutrinos (docs/physics.md, "Basis"). Dirac sterile components do not scatter weakly and are
+/// not counted; the weights need not sum to 1.
 pub fn composition(model: &Model, amplitudes: &[Complex64]) -> Result<Composition, DetectorError> {
     let n = check_len(model, amplitudes)?;
     let mut c = Composition::default();

@@ -1,6 +1,7 @@
-//! One step of the adiabatic-frame Magnus integrator (integrators.md §3.4–§3.9): phases by
-//! quintic Hermite, Ω₁ by Filon quadrature against the phase, Ω₂, the higher-order
-//! correction R, assembly S_step = W₁ e^{−iΦ(x₁)} exp(Ω) W₀†, and the error indicator.
+//! One step of the adiabatic-frame Magnus integrator (docs/integrators.md, "The step in formulas",
+//! "The error estimate and the tolerance"): phases by quintic Hermite, Ω₁ by Filon quadrature
+//! against the phase, Ω₂, the higher-order correction R, assembly S_step = W₁ e^{−iΦ(x₁)} exp(Ω)
+//! W₀†, and the error indicator.
 
 use num_complex::Complex64;
 
@@ -17,7 +18,7 @@ type C = Complex64;
 /// stay ≤ 2.2e-3 × tol per step, far below the error the step is allowed.
 const PRUNE: f64 = 1e-5;
 
-/// Largest |Ω_ab| of an accepted step (integrators.md §3.8).
+/// Largest |Ω_ab| of an accepted step (docs/integrators.md, "The step in formulas").
 const MAX_OMEGA: f64 = 0.5;
 
 /// The phase indicator's weight in the step's error estimate (issue 15 item 3). The indicator
@@ -66,8 +67,8 @@ pub struct Attempt<const D: usize> {
 }
 
 /// Weights of ∫_{−1}^{τ} of the quintic Hermite through (f, d) at t = −1, 0, 1, in the order
-/// f₋, f₀, f₊, d₋, d₀, d₊, at the Gauss points τ = ∓√(3/5) (integrators.md §3.4 gives the
-/// ones at τ = 0 and 1).
+/// f₋, f₀, f₊, d₋, d₀, d₊, at the Gauss points τ = ∓√(3/5) (docs/integrators.md ("The step in
+/// formulas") gives the ones at τ = 0 and 1).
 const PHASE_AT_GAUSS: [[f64; 6]; 2] = [
     [
         503.0 / 1500.0 - 41.0 * SQRT15 / 1250.0,
@@ -95,7 +96,8 @@ const GAUSS_LAGRANGE: [[f64; 3]; 2] = [
 ];
 const SQRT06: f64 = 0.774_596_669_241_483_4;
 
-/// The step's phases from the quintic Hermite through λ and λ′ at the nodes (§3.4).
+/// The step's phases from the quintic Hermite through λ and λ′ at the nodes (docs/integrators.md,
+/// "The step in formulas": phases).
 pub(crate) struct Phases<const D: usize> {
     /// Φ(x_m).
     pub mid: [f64; D],
@@ -158,8 +160,9 @@ pub(crate) fn phases<const D: usize>(n: [&Node<D>; 3], h: f64) -> Phases<D> {
     }
 }
 
-/// ∫ k_ab e^{iu} dx over the step by Filon quadrature in u (§3.5), and the same with g
-/// linear (the indicator). `k`, `gap` (λ_a − λ_b) and `u` at x₀, x_m, x₁.
+/// ∫ k_ab e^{iu} dx over the step by Filon quadrature in u (docs/integrators.md, "The step in
+/// formulas": Ω₁), and the same with g linear (the indicator). `k`, `gap` (λ_a − λ_b) and `u` at
+/// x₀, x_m, x₁.
 pub(crate) fn filon_pair(
     k: [C; 3],
     gap: [f64; 3],
@@ -398,9 +401,11 @@ fn lagrange<const D: usize>(n: [&Node<D>; 3], w: &[f64; 3]) -> CMat<D> {
 /// ([`adiabatic_step`]) and a step across kinks ([`super::kinked`]) fill it differently.
 pub(crate) struct Core<const D: usize> {
     pub omega1: CMat<D>,
-    /// Phase indicator (integrators.md §3.4), summed over the step's pieces.
+    /// Phase indicator (docs/integrators.md, "The step in formulas"), summed over the step's
+    /// pieces.
     pub phase_err: f64,
-    /// Filon indicator (§3.5), summed over the step's pieces.
+    /// Filon indicator (docs/integrators.md, "The step in formulas": Ω₁), summed over the step's
+    /// pieces.
     pub filon_err: f64,
     /// The in-cluster pairs' share of `filon_err` (diagnostics).
     pub cluster_err: f64,
@@ -410,7 +415,8 @@ pub(crate) struct Core<const D: usize> {
     /// k and Φ at the step's three Gauss points (the middle one is x_m).
     pub k_gauss: [CMat<D>; 3],
     pub phi_gauss: [[f64; D]; 3],
-    /// The linear coupling model of Ω₂ (§3.6): p = k(x_m), q = (k(x₁) − k(x₀))/h.
+    /// The linear coupling model of Ω₂ (docs/integrators.md, "The step in formulas"):
+    /// p = k(x_m), q = (k(x₁) − k(x₀))/h.
     pub p: CMat<D>,
     pub q: CMat<D>,
     /// Largest departure of k from the model p + q (x − x_m) (its jumps at kinks, its value at
@@ -421,7 +427,8 @@ pub(crate) struct Core<const D: usize> {
 }
 
 /// Ω₂, R, the assembly S_step = W₁ e^{−iΦ(x₁)} exp(Ω) W₀† and the error estimate of a step
-/// from node `n0` to node `n1` (integrators.md §3.6–§3.9).
+/// from node `n0` to node `n1` (docs/integrators.md, "The step in formulas", "The error estimate
+/// and the tolerance").
 pub(crate) fn assemble<const D: usize>(
     n0: &Node<D>,
     n1: &Node<D>,
@@ -540,7 +547,8 @@ impl<const D: usize> Omega<D> {
 }
 
 /// The chirp indicator: what the linear-phase model of Ω₂ misses of the phase's curvature
-/// (§3.9), in Ω₁'s coupled pairs and in the secular part of the fast Ω₂ ([`gap_variation`]).
+/// (docs/integrators.md, "The error estimate and the tolerance"), in Ω₁'s coupled pairs and in the
+/// secular part of the fast Ω₂ ([`gap_variation`]).
 fn chirp<const D: usize, B: PartialEq>(
     core: &Core<D>,
     omega: &Omega<D>,

@@ -1,4 +1,5 @@
-//! Nearly degenerate levels in the adiabatic frame (integrators.md §2, extended).
+//! Nearly degenerate levels in the adiabatic frame (docs/physics-extensions.md, "Degenerate and
+//! nearly degenerate levels in the `magnus` method").
 //!
 //! Where two coupled eigenvalues of H lie within [`CLUSTER_REL`] of the matrix scale, the
 //! eigensolver's vectors inside their common subspace are fixed only up to round-off divided by

@@ -1,6 +1,6 @@
-//! Special functions of the adiabatic step (integrators.md §3.5–§3.7): divided differences of
-//! exp, φ₁, the Filon moments ∫ vⁿ e^{iv} dv, and the simplex moments behind the closed-form
-//! second-order Magnus term.
+//! Special functions of the adiabatic step (docs/integrators.md, "The step in formulas"): divided
+//! differences of exp, φ₁, the Filon moments ∫ vⁿ e^{iv} dv, and the simplex moments behind the
+//! closed-form second-order Magnus term.
 //!
 //! Only absolute accuracy is needed (the results multiply small couplings), so the divided
 //! differences use a Taylor series about the mean when the points are close and the Newton
@@ -89,7 +89,8 @@ pub fn phi1(z: C) -> C {
     dd_exp(&[C::new(0.0, 0.0), z])
 }
 
-/// The Filon moments mₙ = ∫_{−d}^{d} vⁿ e^{iv} dv, n = 0, 1, 2 (integrators.md §3.5).
+/// The Filon moments mₙ = ∫_{−d}^{d} vⁿ e^{iv} dv, n = 0, 1, 2 (docs/integrators.md, "The step in
+/// formulas").
 pub fn filon_moments(d: f64) -> [C; 3] {
     if d.abs() < 0.5 {
         // Σ_k iᵏ/k! ∫ v^{n+k}: only even n + k survive, each 2 d^{n+k+1}/(n+k+1).
@@ -234,10 +235,10 @@ const PAIR_TERMS: usize = 20;
 const PAIR_MULT: usize = 4;
 
 /// Divided differences of exp at the D points y_k = −iΦ_k of one step, shared by every triple
-/// of the closed-form Ω₂ (integrators.md §3.6): e^{y_k} once per point, and for each pair the
-/// confluent table exp[y_j^μ, y_k^ν] (μ, ν < 4) once per pair — a Newton table dividing by
-/// the gap when |y_j − y_k| ≥ 1, a Taylor series about the midpoint otherwise. A triple then
-/// needs only the five three-point entries of [`Self::simplex_moments`], each one Newton
+/// of the closed-form Ω₂ (docs/integrators.md, "The step in formulas"): e^{y_k} once per point, and
+/// for each pair the confluent table exp[y_j^μ, y_k^ν] (μ, ν < 4) once per pair — a Newton table
+/// dividing by the gap when |y_j − y_k| ≥ 1, a Taylor series about the midpoint otherwise. A triple
+/// then needs only the five three-point entries of [`Self::simplex_moments`], each one Newton
 /// step from the pair tables (or a Taylor series when all three points are within 1).
 pub struct ExpTables<const D: usize> {
     /// The phases Φ_k with their mean removed (only differences matter).

@@ -1,15 +1,16 @@
 //! The `dop853` method: ode_solvers' DOP853 on the real-split Schrödinger equation for the
 //! whole propagator (2D² reals), integrated segment by segment between stops — the
-//! independent reference (its global error on long tracks is ≈ 3e4 × rtol, integrators.md §1).
+//! independent reference (its global error on long tracks is ≈ 3e4 × rtol, docs/integrators.md
+//! ("Why this method")).
 //!
 //! ode_solvers 0.6.2's DOP853 tableau has c₁₂ = 0 instead of 1, so on a non-autonomous
 //! problem its 12th stage sees H at the wrong x and the method drops to about second order
 //! (measured: steps ∝ rtol^−½). The position is therefore carried as one more state component
 //! τ with dτ/dt = 1, which every stage integrates exactly: the system is autonomous and
-//! DOP853 is eighth order again. Each segment runs in the local coordinate τ = x − x_start. ode_solvers stores every step
-//! (its dense output of 0.6.2 returned non-unitary garbage here), so a segment is integrated in
-//! chunks of at most 20 000 steps, each restarted from the last one's end with its
-//! last step size: memory stays bounded whatever the number of steps.
+//! DOP853 is eighth order again. Each segment runs in the local coordinate τ = x − x_start.
+//! ode_solvers stores every step (its dense output of 0.6.2 returned non-unitary garbage here), so
+//! a segment is integrated in chunks of at most 20 000 steps, each restarted from the last one's
+//! end with its last step size: memory stays bounded whatever the number of steps.
 
 use std::cell::RefCell;
 
@@ -26,6 +27,27 @@ use crate::hamiltonian::{CMat, PathHamiltonian};
 use crate::medium::Side;
 
 type C = Complex64;
+
+/// The step-size controller of every DOP853 run, the propagator's here and the collective
+/// reference's (`crate::collective::reference`), in the order `Dop853::from_param` takes it:
+/// ode_solvers' (and Hairer's) defaults, with which both were measured. A safety factor of
+/// 0.9 on the predicted step, no PI stabilisation (β = 0), and each new step between 0.333
+/// and 6 times the last.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Controller {
+    pub safety: f64,
+    pub beta: f64,
+    pub fac_min: f64,
+    pub fac_max: f64,
+}
+
+/// See [`Controller`].
+pub(crate) const CONTROLLER: Controller = Controller {
+    safety: 0.9,
+    beta: 0.0,
+    fac_min: 0.333,
+    fac_max: 6.0,
+};
 
 /// dS/dx = −iHS, with S stored column-major as (Re, Im) pairs in the first 2D² entries of an
 /// N = 2D² + 1 vector whose last entry is the local position τ.
@@ -229,10 +251,10 @@ impl<const D: usize, const N: usize, H: PathHamiltonian<D> + ?Sized> Segment<'_,
             y0,
             rtol,
             atol,
-            0.9,
-            0.0,
-            0.333,
-            6.0,
+            CONTROLLER.safety,
+            CONTROLLER.beta,
+            CONTROLLER.fac_min,
+            CONTROLLER.fac_max,
             step_max,
             *h_last,
             n_max,

@@ -1,7 +1,8 @@
 //! Flavour-frame Magnus-4/6 with Gauss–Legendre nodes (Blanes–Casas–Ros): the fallback of the
-//! adiabatic method where its frame breaks down (integrators.md §3.11), e.g. nearly diabatic
-//! crossings with tiny gaps. Steps are capped at 1.5 rad of ‖H − tr H/D‖ so that the embedded
-//! estimate |Ω₆ − Ω₄| is not blind (integrators.md §1).
+//! adiabatic method where its frame breaks down (docs/integrators.md, "The error estimate and the
+//! tolerance"), e.g. nearly diabatic crossings with tiny gaps. Steps are capped at 1.5 rad of ‖H −
+//! tr H/D‖ so that the embedded estimate |Ω₆ − Ω₄| is not blind (docs/integrators.md, "Why this
+//! method").
 
 use num_complex::Complex64;
 
@@ -19,7 +20,8 @@ pub const MAX_PHASE_RAD: f64 = 1.5;
 /// Ω₄ and Ω₆ (exp(Ω) ≈ S_step) from H at the three Gauss points of a step of length h.
 ///
 /// With A = −iH: a₁ = hA₂, a₂ = (√15h/3)(A₃ − A₁), a₃ = (10h/3)(A₃ − 2A₂ + A₁);
-/// Ω₄ = a₁ + a₃/12 + [a₂, a₁]/12 (the sign verified in integrators.md §4);
+/// Ω₄ = a₁ + a₃/12 + [a₂, a₁]/12 (the sign checked by the convergence order: docs/integrators.md,
+/// "The error estimate and the tolerance");
 /// Ω₆ = a₁ + a₃/12 + [−20a₁ − a₃ + C₁, a₂ + C₂]/240, C₁ = [a₁, a₂], C₂ = −[a₁, 2a₃ + C₁]/60.
 pub fn magnus46<const D: usize>(hs: &[CMat<D>; 3], h: f64) -> (CMat<D>, CMat<D>) {
     let mi = C::new(0.0, -1.0);
@@ -41,8 +43,9 @@ pub fn magnus46<const D: usize>(hs: &[CMat<D>; 3], h: f64) -> (CMat<D>, CMat<D>)
 /// P₂, so |Ω₆ − Ω₄| misses whatever of H a quadratic does not follow: in a turbulent medium
 /// whose shortest wavelength is about a step (1 km against 1.5-rad steps of ~1.4 km at 10 MeV)
 /// the steps' true error was the Gauss rule's error of ∫H, 1e-5–1.3e-4 each, while
-/// |Ω₆ − Ω₄| < 1e-6 accepted them (integrators.md, "The fallback"). For a smooth H this is
-/// O(h⁴ H‴) and over-estimates; for an unresolved one it is about h δH, not blind.
+/// |Ω₆ − Ω₄| < 1e-6 accepted them (docs/integrators.md, "The error estimate and the
+/// tolerance": the fallback). For a smooth H this is O(h⁴ H‴) and over-estimates; for an
+/// unresolved one it is about h δH, not blind.
 pub fn gauss_defect<const D: usize>(hs: &[CMat<D>; 3], ends: [&CMat<D>; 2], h: f64) -> f64 {
     // Lagrange weights of the Gauss points ∓√(3/5), 0 at t = ±1 (the step's ends, t = ±1).
     let s = 0.6f64.sqrt();

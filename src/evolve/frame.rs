@@ -1,7 +1,7 @@
-//! The instantaneous eigenframe at one node of an adiabatic step (integrators.md §2, §3.1–§3.3):
-//! block-aware eigendecomposition (warm-started from the left node's eigenvectors for the
-//! other nodes), matching and gauge against the step's left node, and the couplings
-//! k = −iW†W′ from G = W†H′W (no finite differences of eigenvectors).
+//! The instantaneous eigenframe at one node of an adiabatic step (docs/integrators.md, "The step",
+//! "The step in formulas"): block-aware eigendecomposition (warm-started from the left node's
+//! eigenvectors for the other nodes), matching and gauge against the step's left node, and the
+//! couplings k = −iW†W′ from G = W†H′W (no finite differences of eigenvectors).
 
 use num_complex::Complex64;
 
@@ -13,7 +13,8 @@ use crate::linalg::{
 
 type C = Complex64;
 
-/// Decoupled blocks: connected components of the coupling graph (integrators.md §3.1).
+/// Decoupled blocks: connected components of the coupling graph (docs/integrators.md, "The step in
+/// formulas").
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Blocks<const D: usize> {
     /// Block label of each basis index.
@@ -68,7 +69,8 @@ pub struct Node<const D: usize> {
     pub z: CMat<D>,
 }
 
-/// Why a node could not be matched to the left node: the step must shrink (§3.2, §3.5).
+/// Why a node could not be matched to the left node: the step must shrink (docs/integrators.md,
+/// "The step in formulas": matching, Ω₁).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Mismatch {
     /// The overlap is not a clear permutation (min |O_aa| < 0.8).
@@ -77,7 +79,7 @@ pub enum Mismatch {
     Degenerate,
 }
 
-/// Smallest accepted |O_aa| of a match (integrators.md §3.2).
+/// Smallest accepted |O_aa| of a match (docs/integrators.md, "The step in formulas").
 const MIN_OVERLAP: f64 = 0.8;
 
 impl<const D: usize> Node<D> {
@@ -366,7 +368,8 @@ impl<const D: usize> Node<D> {
         Some(self)
     }
 
-    /// G, F and k (integrators.md §3.3). `o` = W₀†W for the Berry term (None at the left node).
+    /// G, F and k (docs/integrators.md, "The step in formulas"). `o` = W₀†W for the Berry term
+    /// (None at the left node).
     fn couplings(&mut self, slope: &CMat<D>, o: Option<&CMat<D>>) -> Result<(), Mismatch> {
         let sparse = self.has_blocks();
         self.g = self.slope_in_eigenbasis(sparse, slope);

@@ -1,9 +1,9 @@
-//! An adiabatic step across kinks (integrators.md §3.10): H is continuous but H′ jumps at the
-//! rows of `linear` and `log-linear` tables, so λ′ and the couplings k are only piecewise
-//! smooth. The step is split at the kinks inside it (and at its midpoint and Gauss points,
-//! where Ω₂ samples K); each smooth piece gets its own three nodes (ends with their one-sided
-//! H′, and its midpoint), its own quintic Hermite phases and its own Filon quadrature of Ω₁,
-//! exactly as a smooth step does. The pieces' phases and Ω₁ add up to the step's; their error
+//! An adiabatic step across kinks (docs/integrators.md, "Breakpoints, kinks and table rows"): H is
+//! continuous but H′ jumps at the rows of `linear` and `log-linear` tables, so λ′ and the couplings
+//! k are only piecewise smooth. The step is split at the kinks inside it (and at its midpoint and
+//! Gauss points, where Ω₂ samples K); each smooth piece gets its own three nodes (ends with their
+//! one-sided H′, and its midpoint), its own quintic Hermite phases and its own Filon quadrature of
+//! Ω₁, exactly as a smooth step does. The pieces' phases and Ω₁ add up to the step's; their error
 //! indicators add up too. Ω₂ and R then use the step-wide models of [`super::adiabatic`],
 //! with k sampled (not interpolated) at the Gauss points, plus an indicator for the jumps and
 //! curvature of k that their linear-in-x coupling model cannot follow; the slow part of Ω₂ is
@@ -291,9 +291,8 @@ impl<const D: usize> Sums<D> {
 }
 
 /// At a kink: gives the right node `r` (built with H′ from the left) the slope from the right
-/// (H is continuous there, so only H′ is new) and records how far its couplings jumped in
-/// `max_jump`. False on a structural rejection.
-#[allow(clippy::too_many_arguments)]
+/// (H is continuous there, so only H′ is new) and returns how far its couplings jumped (the
+/// largest |Δk_ab|, a ≠ b), or None on a structural rejection.
 fn take_right_slope<const D: usize, H: PathHamiltonian<D> + ?Sized>(
     ev: &mut Evaluator<'_, D, H>,
     x_km: f64,
@@ -302,22 +301,22 @@ fn take_right_slope<const D: usize, H: PathHamiltonian<D> + ?Sized>(
     r: &mut Node<D>,
     node0: &Node<D>,
     berry: bool,
-    max_jump: &mut f64,
-) -> Result<bool, EvolveError> {
+) -> Result<Option<f64>, EvolveError> {
     // Into `de`: the left slope served the node already.
     ev.h_and_slope_into(x_km, Side::Right, he, de)?;
     let k_end = r.k;
     if r.set_slope(de, node0, berry).is_err() {
-        return Ok(false);
+        return Ok(None);
     }
+    let mut jump = 0.0_f64;
     for a in 0..D {
         for b in 0..D {
             if a != b {
-                *max_jump = max_jump.max((r.k[(a, b)] - k_end[(a, b)]).norm());
+                jump = jump.max((r.k[(a, b)] - k_end[(a, b)]).norm());
             }
         }
     }
-    Ok(true)
+    Ok(Some(jump))
 }
 
 /// One adiabatic step from `node0` to `x1` across the sorted `kinks`, all strictly inside
@@ -372,19 +371,11 @@ pub(crate) fn kinked_step<const D: usize, H: PathHamiltonian<D> + ?Sized>(
         }
         // The right node: `end` itself, or at a kink `end` with the slope from the right.
         let r = &mut slots.nodes[e];
-        if bound.is_kink
-            && !take_right_slope(
-                ev,
-                s1,
-                &mut he,
-                &mut de,
-                r,
-                node0,
-                berry,
-                &mut sums.max_jump,
-            )?
-        {
-            return Ok(None);
+        if bound.is_kink {
+            let Some(jump) = take_right_slope(ev, s1, &mut he, &mut de, r, node0, berry)? else {
+                return Ok(None);
+            };
+            sums.max_jump = sums.max_jump.max(jump);
         }
         if let Some(g) = bound.gauss {
             sums.k_gauss[g] = slots.nodes[e].k;

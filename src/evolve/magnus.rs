@@ -1,10 +1,11 @@
-//! The `magnus` method's driver (integrators.md §3.9–§3.11): step-size control, stops at
-//! breakpoints and record points, reuse of the right node as the next left node, and the
-//! flavour-frame Magnus-6 fallback when the adiabatic step size collapses.
+//! The `magnus` method's driver (docs/integrators.md, "The error estimate and the tolerance",
+//! "Breakpoints, kinks and table rows"): step-size control, stops at breakpoints and record points,
+//! reuse of the right node as the next left node, and the flavour-frame Magnus-6 fallback when the
+//! adiabatic step size collapses.
 
 use num_complex::Complex64;
 
-use super::adiabatic::{adiabatic_step, Piece};
+use super::adiabatic::{adiabatic_step, Attempt, Piece};
 use super::eval::Evaluator;
 use super::flavour::{gauss_defect, magnus46, traceless_norm, GAUSS3, MAX_PHASE_RAD};
 use super::frame::{Blocks, Node};
@@ -18,11 +19,12 @@ use crate::medium::Side;
 
 type C = Complex64;
 
-/// The adiabatic step has collapsed below this fraction of its segment (§3.11).
+/// The adiabatic step has collapsed below this fraction of its segment (docs/integrators.md, "The
+/// error estimate and the tolerance": the fallback).
 const COLLAPSE: f64 = 1e-6;
-/// The fallback integrates this many collapsed step lengths before restarting (§3.11).
+/// The fallback integrates this many collapsed step lengths before restarting (the same).
 const FALLBACK_SPAN: f64 = 50.0;
-/// A step that overlaps a stretch with a step limit (integrators.md, "Step limits") must meet
+/// A step that overlaps a stretch with a step limit (docs/integrators.md, "Step limits") must meet
 /// this fraction of rtol. The limit makes each step's estimate honest, but such stretches take
 /// 5e4–1e6 steps whose small errors added up to 0.2–5 × rtol at rtol 1e-6, with no trend in
 /// the number of steps (so a factor scaled by N or √N would not follow the measurements): a
@@ -85,6 +87,17 @@ struct Driver<'a, const D: usize, H: PathHamiltonian<D> + ?Sized> {
     pieces: Vec<Piece<D>>,
 }
 
+/// One attempted step of [`Driver::segment`]: where it ends (x₁), its length `hstep` (x₁ − x₀
+/// up to round-off; the controller scales the next step from it), its tolerance, and the
+/// range of the path's kinks strictly inside it (`kinks()[kinks_from..kinks_to]`).
+struct Trial {
+    x1: f64,
+    hstep: f64,
+    tol: f64,
+    kinks_from: usize,
+    kinks_to: usize,
+}
+
 /// Attempts per stagnation window: the progress over a window projects the attempts needed
 /// for the rest of the track.
 const WINDOW: u64 = 100_000;
@@ -104,8 +117,8 @@ pub fn solve_magnus<const D: usize, H: PathHamiltonian<D> + ?Sized>(
     solve_magnus_ablated(h, start_km, end_km, record, options, true)
 }
 
-/// [`solve_magnus`] with the Berry term switchable, for the ablation test of
-/// integrators.md §3.3 only (dropping it is wrong on twisting fields).
+/// [`solve_magnus`] with the Berry term switchable, for its ablation test only (dropping it is
+/// wrong on twisting fields; docs/integrators.md, "The step in formulas": couplings).
 #[doc(hidden)]
 pub fn solve_magnus_ablated<const D: usize, H: PathHamiltonian<D> + ?Sized>(
     h: &H,
@@ -171,7 +184,7 @@ impl<const D: usize, H: PathHamiltonian<D> + ?Sized> Driver<'_, D, H> {
         Ok(())
     }
 
-    /// The longest step from `x0` that the path's step limits allow (integrators.md, "Step
+    /// The longest step from `x0` that the path's step limits allow (docs/integrators.md, "Step
     /// limits"): every stepper takes the smaller of this and its own choice, because a step's
     /// error estimate sees the medium only at its samples.
     fn step_cap(&self, x0: f64) -> f64 {
@@ -213,106 +226,157 @@ impl<const D: usize, H: PathHamiltonian<D> + ?Sized> Driver<'_, D, H> {
     fn segment(&mut self, stop: &Stop, mut step: f64) -> Result<f64, EvolveError> {
         let seg_len = stop.x_km - self.x;
         // The first segment starts with a sixteenth of its length; later ones carry the
-        // controller's step across the stop (integrators.md §3.10: where breakpoints are
-        // denser than that step, e.g. the rows of a linear table, this takes exactly one
-        // step per interval instead of restarting small after every row).
+        // controller's step across the stop (docs/integrators.md, "Breakpoints, kinks and
+        // table rows": where breakpoints are denser than that step, e.g. the rows of a
+        // `steps` table, this takes exactly one step per interval instead of restarting small
+        // after every row).
         if !step.is_finite() {
             step = seg_len / 16.0;
         }
         let mut left: Option<Node<D>> = None;
         while self.x < stop.x_km {
-            let x0 = self.x;
-            let remaining = stop.x_km - x0;
-            let node0 = match left.take() {
-                Some(n) => n,
-                None => {
-                    let (h0, d0) = self.ev.h_and_slope(x0, Side::Right)?;
-                    match Node::left(x0, &h0, &d0, &self.blocks) {
-                        Ok(n) => n,
-                        Err(_) => {
-                            step = self.fallback(stop, step.min(remaining))?;
-                            continue;
-                        }
-                    }
-                }
+            let remaining = stop.x_km - self.x;
+            let Some(node0) = self.left_node(left.take())? else {
+                step = self.fallback(stop, step.min(remaining))?;
+                continue;
             };
             if step < COLLAPSE * seg_len {
                 step = self.fallback(stop, step * FALLBACK_SPAN)?;
                 continue;
             }
             self.count_attempt()?;
-            let mut hstep = step.min(self.options.max_step_km).min(remaining);
-            // Land on the stop instead of leaving a sliver, but never beyond a step limit.
-            if hstep * 1.01 >= remaining {
-                hstep = remaining;
-            }
-            hstep = hstep.min(self.step_cap(x0));
-            let x1 = if hstep == remaining {
-                stop.x_km
-            } else {
-                x0 + hstep
-            };
-            let kinks = self.ev.path().kinks();
-            let inside =
-                &kinks[kinks.partition_point(|&k| k <= x0)..kinks.partition_point(|&k| k < x1)];
-            let tol = self.step_tol(x0, x1, !inside.is_empty());
-            let attempt = if inside.is_empty() {
-                let xm = 0.5 * (x0 + x1);
-                let (hm, dm) = self.ev.h_and_slope(xm, Side::Right)?;
-                let (h1, d1) = self.ev.h_and_slope(x1, Side::Left)?;
-                let nodes = Node::matched(xm, &hm, &dm, &node0, self.berry).and_then(|nm| {
-                    Node::matched(x1, &h1, &d1, &node0, self.berry).map(|n1| (nm, n1))
-                });
-                nodes.ok().and_then(|(nm, n1)| {
-                    adiabatic_step([&node0, &nm, &n1], tol)
-                        .ok()
-                        .map(|a| (a, n1))
-                })
-            } else {
-                kinked_step(
-                    &mut self.ev,
-                    &node0,
-                    x1,
-                    inside,
-                    tol,
-                    self.berry,
-                    &mut self.pieces,
-                )?
-            };
-            match attempt {
-                Some((a, n1)) if a.err <= tol => {
-                    self.ev.stats.accepted += 1;
-                    self.accept(x1, &a.s_step, stop);
-                    let fac = (0.9 * (tol / a.err.max(1e-300)).powf(0.25)).clamp(0.2, 4.0);
-                    step = if hstep < step {
-                        step.max(hstep * fac)
-                    } else {
-                        hstep * fac
-                    };
-                    // The right node is the next left node unless H or H′ may jump here.
-                    let at_kink = kinks.binary_search_by(|k| k.total_cmp(&x1)).is_ok();
-                    if !(at_kink || x1 == stop.x_km && stop.breakpoint) {
-                        left = n1.into_left();
-                    }
-                }
-                Some((a, _)) => {
-                    self.ev.stats.rejected += 1;
-                    step = hstep * (0.9 * (tol / a.err).powf(0.25)).clamp(0.2, 1.0);
-                    left = Some(node0);
-                }
-                None => {
-                    // Structural rejection: halve (§3.9).
-                    self.ev.stats.rejected += 1;
-                    step = 0.5 * hstep;
-                    left = Some(node0);
-                }
-            }
+            let trial = self.trial(stop, step);
+            let attempt = self.attempt(&node0, &trial)?;
+            step = self.conclude(attempt, node0, &trial, step, stop, &mut left);
         }
         Ok(step)
     }
 
+    /// The step's left node: the previous step's right node if it was kept, else a fresh
+    /// eigendecomposition at the current x (right-hand H and H′). None if that cannot be
+    /// matched into a frame, for the fallback to take over.
+    fn left_node(&mut self, kept: Option<Node<D>>) -> Result<Option<Node<D>>, EvolveError> {
+        if kept.is_some() {
+            return Ok(kept);
+        }
+        let (h0, d0) = self.ev.h_and_slope(self.x, Side::Right)?;
+        Ok(Node::left(self.x, &h0, &d0, &self.blocks).ok())
+    }
+
+    /// Where a step of the controller's length `step` from the current x ends: shortened to
+    /// `max_step_km`, the stop and the step limits, and stretched to the stop when it would
+    /// leave a sliver; its tolerance follows from whether kinks lie inside.
+    fn trial(&self, stop: &Stop, step: f64) -> Trial {
+        let x0 = self.x;
+        let remaining = stop.x_km - x0;
+        let mut hstep = step.min(self.options.max_step_km).min(remaining);
+        // Land on the stop instead of leaving a sliver, but never beyond a step limit.
+        if hstep * 1.01 >= remaining {
+            hstep = remaining;
+        }
+        hstep = hstep.min(self.step_cap(x0));
+        let x1 = if hstep == remaining {
+            stop.x_km
+        } else {
+            x0 + hstep
+        };
+        let kinks = self.ev.path().kinks();
+        let kinks_from = kinks.partition_point(|&k| k <= x0);
+        let kinks_to = kinks.partition_point(|&k| k < x1);
+        let tol = self.step_tol(x0, x1, kinks_from < kinks_to);
+        Trial {
+            x1,
+            hstep,
+            tol,
+            kinks_from,
+            kinks_to,
+        }
+    }
+
+    /// One adiabatic step from `node0` over the trial: smooth (three nodes) when no kink lies
+    /// inside, else piece by piece across the kinks. The attempt and its right node, or None
+    /// on a structural rejection.
+    fn attempt(
+        &mut self,
+        node0: &Node<D>,
+        trial: &Trial,
+    ) -> Result<Option<(Attempt<D>, Node<D>)>, EvolveError> {
+        let x1 = trial.x1;
+        if trial.kinks_from < trial.kinks_to {
+            let inside = &self.ev.path().kinks()[trial.kinks_from..trial.kinks_to];
+            return kinked_step(
+                &mut self.ev,
+                node0,
+                x1,
+                inside,
+                trial.tol,
+                self.berry,
+                &mut self.pieces,
+            );
+        }
+        let xm = 0.5 * (node0.x_km + x1);
+        let (hm, dm) = self.ev.h_and_slope(xm, Side::Right)?;
+        let (h1, d1) = self.ev.h_and_slope(x1, Side::Left)?;
+        let nodes = Node::matched(xm, &hm, &dm, node0, self.berry)
+            .and_then(|nm| Node::matched(x1, &h1, &d1, node0, self.berry).map(|n1| (nm, n1)));
+        Ok(nodes.ok().and_then(|(nm, n1)| {
+            adiabatic_step([node0, &nm, &n1], trial.tol)
+                .ok()
+                .map(|a| (a, n1))
+        }))
+    }
+
+    /// Accepts or rejects the attempt and returns the next step length. Accepted: advance,
+    /// grow or shrink the step by the controller, and keep the right node as the next left
+    /// node in `left` unless H or H′ may jump at x₁. Rejected: shrink the step and keep
+    /// `node0` in `left` for the retry.
+    fn conclude(
+        &mut self,
+        attempt: Option<(Attempt<D>, Node<D>)>,
+        node0: Node<D>,
+        trial: &Trial,
+        step: f64,
+        stop: &Stop,
+        left: &mut Option<Node<D>>,
+    ) -> f64 {
+        let (x1, hstep, tol) = (trial.x1, trial.hstep, trial.tol);
+        match attempt {
+            Some((a, n1)) if a.err <= tol => {
+                self.ev.stats.accepted += 1;
+                self.accept(x1, &a.s_step, stop);
+                let fac = (0.9 * (tol / a.err.max(1e-300)).powf(0.25)).clamp(0.2, 4.0);
+                // The right node is the next left node unless H or H′ may jump here.
+                let kinks = self.ev.path().kinks();
+                let at_kink = kinks.binary_search_by(|k| k.total_cmp(&x1)).is_ok();
+                if !(at_kink || x1 == stop.x_km && stop.breakpoint) {
+                    *left = n1.into_left();
+                }
+                // A step cut short (by the stop, a limit or `max_step_km`) does not shrink
+                // the controller's step.
+                if hstep < step {
+                    step.max(hstep * fac)
+                } else {
+                    hstep * fac
+                }
+            }
+            Some((a, _)) => {
+                self.ev.stats.rejected += 1;
+                *left = Some(node0);
+                hstep * (0.9 * (tol / a.err).powf(0.25)).clamp(0.2, 1.0)
+            }
+            None => {
+                // Structural rejection (a crossing, a mismatch, |Ω| > 0.5): halve
+                // (docs/integrators.md, "The error estimate and the tolerance").
+                self.ev.stats.rejected += 1;
+                *left = Some(node0);
+                0.5 * hstep
+            }
+        }
+    }
+
     /// Flavour-frame Magnus-6 over `span` (or to the stop), adaptive; returns the step for
-    /// the adiabatic method to restart with (§3.11).
+    /// the adiabatic method to restart with (docs/integrators.md, "The error estimate and the
+    /// tolerance": the fallback).
     fn fallback(&mut self, stop: &Stop, span: f64) -> Result<f64, EvolveError> {
         let target = if self.x + span >= stop.x_km {
             stop.x_km

@@ -1,11 +1,12 @@
-//! Evolution of the 2N×2N propagator S(x), i dS/dx = H S, S(x₀) = 1 (physics.md §7).
+//! Evolution of the 2N×2N propagator S(x), i dS/dx = H S, S(x₀) = 1 (docs/physics.md, opening
+//! section).
 //!
 //! - [`solve`]: the entry point; [`Method`] selects the integrator:
 //!   - `magnus` (default, [`magnus`], [`adiabatic`], [`frame`], [`cluster`], [`omega2`],
 //!     [`divdiff`]):
-//!     the adiabatic-frame exponential integrator of integrators.md §2–§3, with the
-//!     flavour-frame Magnus-6 fallback of [`flavour`]; steps across the kinks of
-//!     piecewise-linear tables integrate each smooth piece on its own (`kinked`);
+//!     the adiabatic-frame exponential integrator of docs/integrators.md ("The step", "The step in
+//!     formulas"), with the flavour-frame Magnus-6 fallback of [`flavour`]; steps across the kinks
+//!     of piecewise-linear tables integrate each smooth piece on its own (`kinked`);
 //!     when the two halves of the basis never couple (no moments or fields), each half is
 //!     solved as an N×N problem, and a half that cannot vary along the path (free streaming)
 //!     in closed form ([`split`]);
@@ -50,7 +51,7 @@ pub use starts::{averaged_probabilities, solve_starts, StartsSolution};
 use crate::hamiltonian::{CMat, PathHamiltonian};
 
 /// P(a → b) = |S_ba|², indexed `[a][b]` (initial a, final b): S acts on column vectors of
-/// initial states (physics.md §10).
+/// initial states (P(a → b) = |S_ba|², docs/physics.md, opening section).
 pub fn probabilities<const D: usize>(s: &CMat<D>) -> [[f64; D]; D] {
     std::array::from_fn(|a| std::array::from_fn(|b| s[(b, a)].norm_sqr()))
 }

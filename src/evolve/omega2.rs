@@ -1,5 +1,5 @@
-//! The second-order Magnus term of the adiabatic step (integrators.md §3.6) and the
-//! constant-coupling model behind the higher-order correction R (§3.7).
+//! The second-order Magnus term of the adiabatic step (docs/integrators.md, "The step in formulas")
+//! and the constant-coupling model behind the higher-order correction R (same section).
 //!
 //! Ω₂ = −½ ∫∫_{t₂<t₁} [K(t₁), K(t₂)]. Triples (a, b, c) whose pairs (a, b) and (b, c) both
 //! advance ≤ 1.5 rad in the step use the classical Magnus-6 commutators of K at the three
@@ -18,7 +18,8 @@ use crate::linalg::{
 
 type C = Complex64;
 
-/// A pair advancing at most this much phase in a step is "slow" (integrators.md §3.6).
+/// A pair advancing at most this much phase in a step is "slow" (docs/integrators.md, "The step in
+/// formulas").
 pub const SLOW_PHASE_RAD: f64 = 1.5;
 
 /// Slow part of Ω beyond first order, from K at the three Gauss–Legendre points of the step
@@ -145,8 +146,8 @@ pub fn fast_omega2<const D: usize>(
 
 /// The higher-order correction R = log U₀ − Ω₁⁽⁰⁾ − Ω₂⁽⁰⁾ of the constant-coupling model
 /// K₀(t) = e^{iνt} κ e^{−iνt}, exactly solvable as U₀ = e^{iνh} exp(−i(ν + κ)h)
-/// (integrators.md §3.7). `kappa` has only the fast entries; `phase` is Φ(x₁).
-/// None when log U₀ is out of the arcsin branch's range (the step is too long).
+/// (docs/integrators.md, "The step in formulas"). `kappa` has only the fast entries; `phase` is
+/// Φ(x₁). None when log U₀ is out of the arcsin branch's range (the step is too long).
 /// `omega2` is Ω₂⁽⁰⁾, the second output of [`fast_omega2`].
 pub fn higher_order<const D: usize>(
     kappa: &CMat<D>,

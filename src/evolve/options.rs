@@ -8,7 +8,8 @@ use crate::medium::MediumError;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Method {
-    /// The adiabatic-frame exponential integrator of integrators.md §2–§3 (default).
+    /// The adiabatic-frame exponential integrator of docs/integrators.md ("The step", "The step in
+    /// formulas") (default).
     #[default]
     Magnus,
     /// ode_solvers' DOP853 on the real-split equation: the independent reference.
@@ -30,9 +31,9 @@ impl Method {
 
 /// Solver settings (scenario.md `[solver]`).
 ///
-/// For `magnus`, `rtol` is the tolerance of each step's error estimate (integrators.md §3.9);
-/// for `dop853` it is the usual Runge–Kutta relative tolerance, with `atol` the absolute one.
-/// `layers` ignores both.
+/// For `magnus`, `rtol` is the tolerance of each step's error estimate (docs/integrators.md, "The
+/// error estimate and the tolerance"); for `dop853` it is the usual Runge–Kutta relative tolerance,
+/// with `atol` the absolute one. `layers` ignores both.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct SolverOptions {
     pub method: Method,
@@ -94,7 +95,8 @@ pub struct Stats {
     pub rejected: u64,
     /// Evaluations of H (with or without its slope).
     pub h_evaluations: u64,
-    /// Steps taken by the fallback integrator (integrators.md §3.11).
+    /// Steps taken by the fallback integrator (docs/integrators.md, "The error estimate and the
+    /// tolerance").
     pub fallback_steps: u64,
     /// Largest max |S†S − 1| over the recorded propagators.
     pub max_unitarity_error: f64,

@@ -1,4 +1,5 @@
-//! Assembly of H for the three bases of physics.md §3 (§5 equations, cited per term).
+//! Assembly of H for the three bases of docs/physics.md ("Basis"), term by term as its section "The
+//! Hamiltonian" writes them (cited per block below).
 
 use nalgebra::{SMatrix, Vector3};
 use num_complex::Complex64;
@@ -371,7 +372,8 @@ fn dirac_neutrino(parts: &Parts, h0: &mut Blocks, t: &mut [Blocks; N_SCALARS]) {
         q_mu,
     } = *parts;
     let c = |x: f64| Complex64::new(x, 0.0);
-    // §5 Dirac ν: H_AA = U M² U† + V + U μ_B P₋ U†, H_BB = U M² U† − U μ_B P₊ U†,
+    // docs/physics.md, "The Hamiltonian", Dirac ν:
+    // H_AA = U M² U† + V + U μ_B P₋ U†, H_BB = U M² U† − U μ_B P₊ U†,
     // H_BA = U [μ_B λ B_c − (m_i/2E) F_ij] U†, F = U† diag(f⊥) U.
     let vac = hermitian_part(&(u * m2 * u.adjoint()));
     h0.aa = vac;
@@ -406,7 +408,8 @@ fn majorana(parts: &Parts, h0: &mut Blocks, t: &mut [Blocks; N_SCALARS]) {
         q_mu,
     } = *parts;
     let c = |x: f64| Complex64::new(x, 0.0);
-    // §5 Majorana: H_AA = U M² U† + V + U μ_B P₋ U†, H_BB = U* M² Uᵀ − V − U* μ_B P₊ Uᵀ,
+    // docs/physics.md, "The Hamiltonian", Majorana:
+    // H_AA = U M² U† + V + U μ_B P₋ U†, H_BB = U* M² Uᵀ − V − U* μ_B P₊ Uᵀ,
     // H_BA = U* [μ_B λ B_c − (m_i F_ij + m_j F_ji)/2E] U†.
     h0.aa = hermitian_part(&(u * m2 * u.adjoint()));
     h0.bb = hermitian_part(&(u_conj * m2 * u.transpose()));
@@ -441,7 +444,7 @@ fn dirac_antineutrino(parts: &Parts, h0: &mut Blocks, t: &mut [Blocks; N_SCALARS
         q_mu,
     } = *parts;
     let c = |x: f64| Complex64::new(x, 0.0);
-    // §5 Dirac ν̄: m̄ = U* D Uᵀ (Hermitian), μ̄ = −(U λ U†)ᵀ,
+    // docs/physics.md, "The Hamiltonian", Dirac ν̄: m̄ = U* D Uᵀ (Hermitian), μ̄ = −(U λ U†)ᵀ,
     // H_AA = m̄m̄†/2E − V − μ_B(m̄μ̄† + μ̄m̄†)B∥/2E, H_BB = m̄†m̄/2E + μ_B(m̄†μ̄ + μ̄†m̄)B∥/2E,
     // H_AB = μ_B μ̄ B_c − diag(f⊥) m̄/2E. m̄m̄† = U* D² Uᵀ; its common m₁² is dropped.
     let vac = hermitian_part(&(u_conj * m2 * u.transpose()));

@@ -1,4 +1,5 @@
-//! The spin-flavour Hamiltonian H(E, x) of physics.md §4–§5, in km⁻¹.
+//! The spin-flavour Hamiltonian H(E, x) of docs/physics.md ("Matter as an effective 4-potential",
+//! "The Hamiltonian"), in km⁻¹.
 //!
 //! - [`dual`]: dual numbers for exact x-derivatives of the potential.
 //! - [`mod@potential`]: the effective 4-potential reduced to the nine real scalars H is linear in.

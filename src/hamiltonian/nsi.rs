@@ -2,9 +2,9 @@
 //!
 //! V_NSI = √2 G_F Σ_f n_f ε^f γ(1 − v∥) for f ∈ {e, u, d}, with n_u = 2n_p + n_n,
 //! n_d = n_p + 2n_n and n_p = n_e (neutral matter). It is added per helicity block exactly as
-//! the Standard Model vector potential is (physics.md §5): Dirac ν: the left (active) block
-//! only; Dirac ν̄: −V* on the active antineutrino block; Majorana: +V on the ν block, −V* on
-//! the ν̄ block.
+//! the Standard Model vector potential is (docs/physics.md, "The Hamiltonian"): Dirac ν: the left
+//! (active) block only; Dirac ν̄: −V* on the active antineutrino block; Majorana: +V on the ν
+//! block, −V* on the ν̄ block.
 //!
 //! Since n_e and n_n enter the Standard Model scalars as V_e − V_μ = √2G_F n_e γ(1 − v∥) and
 //! −2V_μ = √2G_F n_n γ(1 − v∥) (unpolarised matter: no axial part),

@@ -1,7 +1,7 @@
-//! The effective 4-potential f^μ_α of physics.md §4, reduced to the scalars the Hamiltonian is
-//! linear in: the active-neutrino potentials V_α = f⁰_α − f∥_α, the transverse potentials
-//! f⊥_α = f_x − i f_y, the field along the path B∥ and the complex transverse field
-//! B_c = B⊥ e^{−iφ_B}.
+//! The effective 4-potential f^μ_α of docs/physics.md ("Matter as an effective 4-potential"),
+//! reduced to the scalars the Hamiltonian is linear in: the active-neutrino potentials
+//! V_α = f⁰_α − f∥_α, the transverse potentials f⊥_α = f_x − i f_y, the field along the path B∥
+//! and the complex transverse field B_c = B⊥ e^{−iφ_B}.
 //!
 //! μ and τ feel the same potential, so two flavours (e, μ) describe all of matter.
 
@@ -62,7 +62,7 @@ impl Potential {
     }
 }
 
-/// The potential at a medium point (physics.md §4).
+/// The potential at a medium point (docs/physics.md, "Matter as an effective 4-potential").
 pub fn potential(p: &MediumPoint) -> Potential {
     let s = scalars_generic::<f64>(&p.values());
     Potential {
@@ -130,7 +130,8 @@ pub(crate) fn one_minus_v2_f64(v_par: f64, v_perp: f64) -> f64 {
     s2 + (es1 + es2 - e1 - e2)
 }
 
-/// physics.md §4 for one point, written once for values and dual numbers.
+/// docs/physics.md ("Matter as an effective 4-potential") for one point, written once for values
+/// and dual numbers.
 ///
 /// With N_α = Σ_f g_V^{fα} n_f (N_e = n_e − n_n/2, N_μ = −n_n/2 in neutral matter), the
 /// vector part is √2G_F N_α u^μ and the axial part −√2G_F g_A^α λ^μ. Two combinations are
@@ -232,8 +233,9 @@ mod tests {
         assert!((f.v_mu / gf_n(-ne * 0.15 - nn / 2.0) - 1.0).abs() < 1e-14);
     }
 
-    /// The cancellation-free λ⁰ − λ∥ and the transverse parts equal the definition of §4
-    /// evaluated directly, for a generic moving, polarized point.
+    /// The cancellation-free λ⁰ − λ∥ and the transverse parts equal the definition of
+    /// docs/physics.md, "Matter as an effective 4-potential" evaluated directly, for a generic
+    /// moving, polarized point.
     #[test]
     fn general_point_matches_the_four_vector_definition() {
         let p = MediumPoint {

@@ -20,7 +20,7 @@ pub fn hermitian_eigen<const D: usize>(h: &SMatrix<Complex64, D, D>) -> Hermitia
 /// `block[i]`, entries between different blocks are ignored (taken as exactly zero) and no
 /// rotation ever mixes two blocks. Columns come grouped by block (blocks in ascending label
 /// order, each block's eigenvalues ascending), so an exact crossing of levels of two decoupled
-/// blocks never reorders them (integrators.md §3.1).
+/// blocks never reorders them (docs/integrators.md, "The step in formulas").
 pub fn hermitian_eigen_in_blocks<const D: usize>(
     h: &SMatrix<Complex64, D, D>,
     block: &[usize; D],

@@ -1,10 +1,11 @@
 //! The `[medium]` table of a scenario, one strict serde struct per kind, and [`build_medium`].
 //!
 //! The scenario layer reads `kind` and hands the remaining fields here as a TOML table. Field
-//! names and defaults are those of physics.md §8 and scenario.md; every struct denies unknown
-//! fields (serde's `deny_unknown_fields` does not combine with `flatten` or tagged enums, hence
-//! one struct per kind). All values are validated before a medium is built, and every error
-//! names the field and what was expected; the caller prefixes the scenario file and `[medium]`.
+//! names and defaults are those of docs/physics.md ("Built-in media") and scenario.md; every struct
+//! denies unknown fields (serde's `deny_unknown_fields` does not combine with `flatten` or tagged
+//! enums, hence one struct per kind). All values are validated before a medium is built, and every
+//! error names the field and what was expected; the caller prefixes the scenario file and
+//! `[medium]`.
 //!
 //! The parameter structs and their defaults live in [`super::params`].
 

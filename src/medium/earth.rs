@@ -1,4 +1,5 @@
-//! [`EarthMedium`]: an Earth model along a chord (physics.md §8, `kind = "earth"`).
+//! [`EarthMedium`]: an Earth model along a chord (docs/physics.md, "Built-in media";
+//! `kind = "earth"`).
 //!
 //! The Earth is a set of concentric constant shells ([`EarthShells`]: PREM's 200, Prob3++'s
 //! 4, or the user's), the detector at depth d below the surface of radius R (R_d = R − d), the

@@ -4,7 +4,8 @@
 //! - [`constant`]: a homogeneous medium.
 //! - [`interpolate`]: linear, log-linear, PCHIP and step interpolation with exact derivatives.
 //! - [`table_parse`] and [`table`]: user tables (CSV) — reading, checking, interpolating.
-//! - [`sun`], [`supernova`], [`rotating_star`], [`earth`]: the built-in media of physics.md §8.
+//! - [`sun`], [`supernova`], [`rotating_star`], [`earth`]: the built-in media of docs/physics.md
+//!   ("Built-in media").
 //! - [`config`]: one strict serde struct per medium kind and [`build_medium`].
 //! - [`chord`]: [`EarthChord`], one direction through the Earth with its weight.
 //! - [`exposure`]: a detector site's annual exposure in the Sun's zenith angle (night chords).
@@ -141,7 +142,7 @@ impl PresentQuantities {
 }
 
 /// A medium along the path: the quantities at position `x_km` (the medium's own coordinate,
-/// physics.md §8) and their x-derivatives.
+/// docs/physics.md ("Built-in media")) and their x-derivatives.
 ///
 /// Implementations must be deterministic and thread-safe; integrators call them from many
 /// threads at once.
@@ -165,8 +166,8 @@ pub trait Medium: Send + Sync {
 
     /// Sorted positions where the quantities are continuous but their derivative jumps (the
     /// rows of `linear` and `log-linear` tables): the `magnus` method steps across them,
-    /// integrating each smooth piece on its own (integrators.md §3.10); the other methods end
-    /// steps on them. Default: none.
+    /// integrating each smooth piece on its own (docs/integrators.md, "Breakpoints, kinks and table
+    /// rows"); the other methods end steps on them. Default: none.
     fn kinks(&self) -> Vec<f64> {
         Vec::new()
     }

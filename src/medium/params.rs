@@ -1,6 +1,6 @@
 //! The fields of `[medium]` for each kind (everything but `kind`), as strict serde structs with
-//! the defaults of physics.md §8 and scenario.md. Numbers may be written as integers or floats.
-//! Validation and model building live in [`super::config`].
+//! the defaults of docs/physics.md ("Built-in media") and scenario.md. Numbers may be written as
+//! integers or floats. Validation and model building live in [`super::config`].
 
 use serde::Deserialize;
 
@@ -57,7 +57,7 @@ fn default_interpolation() -> String {
     "linear".into()
 }
 
-/// `kind = "solar"`: the Sun of physics.md §8.
+/// `kind = "solar"`: the Sun of docs/physics.md ("Built-in media").
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SolarParams {
@@ -84,7 +84,7 @@ fn default_solar_model() -> String {
     "bs05".into()
 }
 
-/// `kind = "supernova"`: the envelope, shocks and field of physics.md §8.
+/// `kind = "supernova"`: the envelope, shocks and field of docs/physics.md ("Built-in media").
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SupernovaConfig {

@@ -1,5 +1,5 @@
 //! [`RotatingStarMedium`]: a rigidly rotating, magnetised star (proto-neutron star, magnetar)
-//! crossed on a straight line (physics.md §8, `kind = "rotating-star"`).
+//! crossed on a straight line (docs/physics.md ("Built-in media"), `kind = "rotating-star"`).
 //!
 //! Geometry: the star's centre is the origin, rotation Ω about ẑ. The path is r(x) = p + x n̂
 //! with unit direction n̂ and closest point p ⟂ n̂, so x is the signed distance from p and

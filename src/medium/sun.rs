@@ -1,4 +1,4 @@
-//! [`SolarMedium`]: the Sun of physics.md §8 (`kind = "solar"`), x_km = r.
+//! [`SolarMedium`]: the Sun of docs/physics.md ("Built-in media") (`kind = "solar"`), x_km = r.
 //!
 //! - `bs05`: BS05(OP) (Bahcall, Serenelli, Basu, ApJ 621 (2005) L85). n_e from
 //!   `profiles/nele_bs05op.dat`, linear in log10(n_e/N_A) against r; n_n = ρ N_A (1 − X_H)/2
@@ -245,7 +245,7 @@ pub(super) fn parse_columns(
 }
 
 /// Start radii (in R_sun) and weights (summing to 1) approximating the ⁸B production region
-/// of physics.md §8: a Gaussian in r with mean [`PRODUCTION_MEAN_RSUN`] and σ
+/// of docs/physics.md ("Built-in media"): a Gaussian in r with mean [`PRODUCTION_MEAN_RSUN`] and σ
 /// [`PRODUCTION_SIGMA_RSUN`], truncated to r ≥ 0, without an r² factor. This Gaussian is
 /// itself an approximation to the ⁸B production distribution. The nodes are those of
 /// `n`-point Gauss–Legendre quadrature on [0, mean + 5σ], each weighted by the Gaussian and

@@ -8,7 +8,7 @@ fn bs05() -> SolarMedium {
 fn centre_density_from_the_table() {
     let sun = bs05();
     let p = sun.point(0.0, Side::Right).unwrap();
-    // physics.md §8 / issue 4: n_e at the centre ≈ 10^2.0125 N_A cm⁻³.
+    // docs/physics.md ("Built-in media") / issue 4: n_e at the centre ≈ 10^2.0125 N_A cm⁻³.
     let want = 10f64.powf(2.0125) * AVOGADRO;
     assert!(
         (p.ne_cm3 / want - 1.0).abs() < 1e-4,

@@ -1,4 +1,5 @@
-//! [`SupernovaMedium`]: a progenitor envelope after bounce (physics.md §8, `kind = "supernova"`).
+//! [`SupernovaMedium`]: a progenitor envelope after bounce (docs/physics.md ("Built-in media"),
+//! `kind = "supernova"`).
 //!
 //! x_km = r. ρ(r) = ρ₀ (r₀/r)^k · [1 + (J − 1) s(r)] · [1 + (J_r − 1) s_r(r)], with the shock
 //! profiles s = ½(1 − tanh((r − r_s)/w)) — or, for w = 0, the sharp step (1 for r < r_s,
@@ -38,7 +39,7 @@ impl Shock {
 }
 
 /// The parameters of the supernova model, validated by [`SupernovaMedium::new`]'s caller
-/// ([`super::config`]); see physics.md §8 for the defaults.
+/// ([`super::config`]); see docs/physics.md ("Built-in media") for the defaults.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct SupernovaParams {
     pub rho0_g_cm3: f64,

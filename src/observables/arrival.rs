@@ -13,8 +13,9 @@
 //!
 //! - Day (no Earth): P(β) = Σ_k |W₀_βk|² p_k, i.e. Σ_i |U_αi|² P_i in each block, active and
 //!   sterile/antineutrino states reported separately (the 2N final states).
-//! - Night: each |k⟩ crosses the PREM chord of physics.md §8 (`layers`, exact on its shells),
-//!   P_c(β) = Σ_k |(S_c W₀)_βk|² p_k, and the chords are averaged with their weights.
+//! - Night: each |k⟩ crosses the PREM chord of docs/physics.md ("Built-in media") (`layers`, exact
+//!   on its shells), P_c(β) = Σ_k |(S_c W₀)_βk|² p_k, and the chords are averaged with their
+//!   weights.
 //! - The day–night asymmetry A_DN = 2(D − N)/(D + N) of the active flavours is derived from
 //!   the two at the end of the run.
 

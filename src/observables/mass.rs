@@ -1,6 +1,6 @@
 //! The vacuum propagation eigenstates (mass i × helicity block) and their populations.
 //!
-//! Each block of physics.md §3 has its own vacuum mixing: the vacuum H of the block is
+//! Each block of docs/physics.md ("Basis") has its own vacuum mixing: the vacuum H of the block is
 //! V M² V† with V = U (Dirac neutrino, both blocks; Majorana block A) or V = U* (Majorana
 //! block B, the antineutrinos; Dirac antineutrino, both blocks: m̄m̄† = U* D² Uᵀ). The
 //! propagation eigenstate |b, i⟩ is the column i of V placed in block b, so the D×D matrix

@@ -1,8 +1,9 @@
 //! The final output file: written whole with `FileBuilder` under `<out>.tmp-<pid>`, fsynced,
-//! renamed onto `<out>`, and then `<out>.partial` removed (output.md, "Rules"). The values
-//! come from results in memory or, for a run, from its partial file ([`super::grid_data`]),
-//! one dataset at a time into the bytes handed to the builder. Whether the per-grid-point
-//! datasets are deflated or stored contiguous is the final write's memory peak: see
+//! renamed onto `<out>`, and then `<out>.partial` removed (docs/output.md, "Finished,
+//! interrupted and failed runs").
+//! The values come from results in memory or, for a run, from its partial file
+//! ([`super::grid_data`]), one dataset at a time into the bytes handed to the builder. Whether the
+//! per-grid-point datasets are deflated or stored contiguous is the final write's memory peak: see
 //! [`Storage`].
 
 use std::path::Path;

@@ -1,9 +1,9 @@
 //! `<out>.partial`: the crash-safe file finished energies are appended to while a run works.
 //!
-//! Layout (output.md "Rules", plus the run description of the final file so a reader can
-//! rebuild everything): root attributes with `complete = 0`, `/energy_mev`, `/x_km`, the
-//! labels, `/solver` attributes, `/medium`, and rank-1, unlimited, chunked datasets under
-//! `/partial` that grow by one energy per [`PartialWriter::append`].
+//! Layout (docs/output.md, "Finished, interrupted and failed runs", plus the run description of the
+//! final file so a reader can rebuild everything): root attributes with `complete = 0`,
+//! `/energy_mev`, `/x_km`, the labels, `/solver` attributes, `/medium`, and rank-1, unlimited,
+//! chunked datasets under `/partial` that grow by one energy per [`PartialWriter::append`].
 //!
 //! Crash safety: every `Dataset::append` of hdf5-pure is immediate, fsynced and
 //! crash-atomic. Per energy the data datasets are appended first and `/partial/energy_index`

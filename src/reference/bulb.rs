@@ -1,8 +1,8 @@
-//! The single-angle supernova bulb of collective.md §7.2 as the tests, the benches and the
-//! examples set it up: Fermi–Dirac emission (η = 0) at R_ν = 10 km with L = 1e51 erg/s and
-//! ⟨E⟩ = 10 / 15 / 20 MeV for ν_e / ν̄_e / ν_x; the inverted two-flavour mixing Δm² =
-//! −3e-3 eV², θ = 0.1 rad (or a three-flavour inverted set); no matter, or the r⁻³ envelope
-//! with an r⁻ⁿ field for the moment scans.
+//! The single-angle supernova bulb of docs/collective.md ("The reference set-ups") as the tests,
+//! the benches and the examples set it up: Fermi–Dirac emission (η = 0) at R_ν = 10 km with
+//! L = 1e51 erg/s and ⟨E⟩ = 10 / 15 / 20 MeV for ν_e / ν̄_e / ν_x; the inverted two-flavour
+//! mixing Δm² = −3e-3 eV², θ = 0.1 rad (or a three-flavour inverted set); no matter, or the
+//! r⁻³ envelope with an r⁻ⁿ field for the moment scans.
 //!
 //! ```
 //! use nuspin::collective::{CollectiveState, EnergyBins};
@@ -38,8 +38,8 @@ pub fn majorana_problem<'a>(medium: &'a dyn Medium, bins: &EnergyBins) -> Collec
     .expect("the reference bulb is a valid problem")
 }
 
-/// The emission of §7.2: L = 1e51 erg/s per species, ⟨E⟩ = 10 (ν_e), 15 (ν̄_e), 20 (ν_x, ν̄_x)
-/// MeV, Fermi–Dirac with η = 0, from R_ν = 10 km.
+/// The reference bulb's emission: L = 1e51 erg/s per species, ⟨E⟩ = 10 (ν_e), 15 (ν̄_e), 20 (ν_x,
+/// ν̄_x) MeV, Fermi–Dirac with η = 0, from R_ν = 10 km.
 pub fn emission() -> Emission {
     let s = |e: f64| SpeciesEmission {
         luminosity_erg_s: 1e51,
@@ -55,7 +55,7 @@ pub fn emission() -> Emission {
     }
 }
 
-/// Two flavours, θ = 0.1 rad, Δm² = `dm2_ev2` (§7.2 uses −3e-3 eV², inverted).
+/// Two flavours, θ = 0.1 rad, Δm² = `dm2_ev2` (the reference bulb uses −3e-3 eV², inverted).
 pub fn mixing_with_dm2(dm2_ev2: f64) -> Mixing {
     Mixing::new(
         OscillationParams::Two(TwoFlavourParams {
@@ -68,7 +68,7 @@ pub fn mixing_with_dm2(dm2_ev2: f64) -> Mixing {
     .expect("valid two-flavour parameters")
 }
 
-/// The inverted two-flavour mixing of §7.2: Δm² = −3e-3 eV², θ = 0.1 rad.
+/// The reference bulb's inverted two-flavour mixing: Δm² = −3e-3 eV², θ = 0.1 rad.
 pub fn mixing() -> Mixing {
     mixing_with_dm2(-3e-3)
 }

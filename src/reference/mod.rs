@@ -5,15 +5,15 @@
 //!
 //! - [`analytic`]: [`FnMedium`], a medium given by a closure with exact x-derivatives, for
 //!   integrator tests that need no table or interpolation.
-//! - [`solar`]: the exponential Sun of physics.md §8, as an analytic medium with an optional
-//!   twisting field and as the `solar-exp` scenario of BENCHMARKS.md.
+//! - [`solar`]: the exponential Sun of docs/physics.md ("Built-in media"), as an analytic medium
+//!   with an optional twisting field and as the `solar-exp` scenario of BENCHMARKS.md.
 //! - [`supernova`]: the r⁻³ envelope with an r⁻² field and an optional sharp shock.
 //! - [`earth`]: the atmospheric set-up (ν_μ, 1–100 GeV, NuFIT 5.2 NO) through PREM chords and a
 //!   constant 1300 km slab.
 //! - [`turbulence`]: the two-shock supernova envelope with density turbulence between the
 //!   shocks, as scenario text.
-//! - [`bulb`]: the single-angle supernova bulb of collective.md §7.2 (emission, mixings,
-//!   envelope).
+//! - [`bulb`]: the single-angle supernova bulb of docs/collective.md ("The reference set-ups")
+//!   (emission, mixings, envelope).
 //! - [`three_flavour_model`] and [`flavour_moments`]: the NuFIT 5.2 NO model with one
 //!   flavour-basis moment that the 6×6 cases use; [`timing_tracks`], the two 6×6 tracks the
 //!   integrator benches time.

@@ -1,6 +1,6 @@
-//! The exponential Sun of physics.md §8: n_e = 245 N_A exp(−10.54 r/R_sun) cm⁻³, Y_e = 0.7.
-//! The same medium twice: [`exp_sun`], an analytic medium with exact derivatives (and an
-//! optional uniform, twisting transverse field) for integrator tests and benches; and
+//! The exponential Sun of docs/physics.md ("Built-in media"): n_e = 245 N_A exp(−10.54 r/R_sun)
+//! cm⁻³, Y_e = 0.7. The same medium twice: [`exp_sun`], an analytic medium with exact derivatives
+//! (and an optional uniform, twisting transverse field) for integrator tests and benches; and
 //! [`solar_exp`], the `solar-exp` scenario of BENCHMARKS.md, which runs the built-in
 //! `model = "exponential"` through the whole pipeline.
 

@@ -64,11 +64,11 @@ impl Point<'_> {
         let eh = EnergyHamiltonian::<D>::new(&physics.model, mev_to_ev(self.energy_mev));
         let path = MediumHamiltonian::new(eh, physics.medium.as_ref());
         let from = |start_km: f64| self.solve_from::<D>(&path, start_km);
-        // A production-region average (physics.md §8, solar; `[arrival] production`) averages
-        // P over the start points, never amplitudes (validation refuses amplitudes and record
-        // points that lie before a start). One integration from the innermost start gives
-        // every start's propagator (evolve::solve_starts); recording every step needs one run
-        // each.
+        // A production-region average (docs/physics.md ("Built-in media"), solar; `[arrival]
+        // production`) averages P over the start points, never amplitudes (validation refuses
+        // amplitudes and record points that lie before a start). One integration from the innermost
+        // start gives every start's propagator (evolve::solve_starts); recording every step needs
+        // one run each.
         let mut result = match physics.averaged_starts_km() {
             Some(starts) => {
                 let ones: Vec<EnergyResult> = if physics.record == Record::AllSteps {

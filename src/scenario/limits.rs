@@ -136,6 +136,11 @@ fn spread<const D: usize>(a: &CMat<D>) -> f64 {
     (2.0 * sum).sqrt()
 }
 
+/// The largest |entry| of `a` by `hypot`, kept apart from [`crate::linalg::max_abs`] on
+/// purpose: that one squares the entries, which overflows to infinity above ~1.3e154 km⁻¹,
+/// inside the range this guard exists to report (beyond [`MAX_H_INV_KM`]); hypot keeps the
+/// reported size and the position of the largest entry right there. It runs 5 × [`SAMPLES`]
+/// times per checked energy, once per validation, so its cost does not matter.
 fn max_entry<const D: usize>(a: &CMat<D>) -> f64 {
     a.iter().map(|z| z.norm()).fold(0.0, f64::max)
 }

@@ -1,5 +1,6 @@
-//! Shared set-ups of the collective tests: the bipolar pendulum of collective.md §7.1 and its
-//! exact solution, the bulb of §7.2 (from `nuspin::reference::bulb`), polarisation vectors.
+//! Shared set-ups of the collective tests: the bipolar pendulum of docs/collective.md ("The
+//! reference set-ups") and its exact solution, the reference bulb (from `nuspin::reference::bulb`),
+//! polarisation vectors.
 #![allow(dead_code)]
 // Each test binary uses a different subset of the re-exported reference problems.
 #![allow(unused_imports)]
@@ -14,11 +15,11 @@ use nuspin::units::EV_TO_INV_KM;
 
 pub type V3 = [f64; 3];
 
-/// The bulb of collective.md §7.2 (emission, inverted two-flavour mixing, vacuum): the
-/// library's reference problem.
+/// The bulb of docs/collective.md ("The reference set-ups") (emission, inverted two-flavour mixing,
+/// vacuum): the library's reference problem.
 pub use nuspin::reference::bulb::{emission as bulb_emission, mixing as bulb_mixing, vacuum};
 
-/// The §7.2 bulb at a tenth of the luminosity: the same physics with ten times slower
+/// The reference bulb at a tenth of the luminosity: the same physics with ten times slower
 /// collective precession near R_ν, so that the default suite stays fast.
 pub fn dim_emission() -> Emission {
     let mut e = bulb_emission();
@@ -99,8 +100,8 @@ pub fn ellip_k(m: f64) -> f64 {
     std::f64::consts::PI / (2.0 * a)
 }
 
-/// The exact pendulum of collective.md §7.1 (from HRSW's S, D): period and min P·B, for
-/// initial P, P̄ (|P| = 1 units), ω = |ω|, μ, B.
+/// The exact pendulum of docs/collective.md ("The reference set-ups") (from HRSW's S, D): period
+/// and min P·B, for initial P, P̄ (|P| = 1 units), ω = |ω|, μ, B.
 pub struct PendulumExact {
     pub period: f64,
     pub min_p_dot_b: f64,

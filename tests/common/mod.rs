@@ -1,11 +1,11 @@
 //! Fixtures shared by the integration tests: a run header and deterministic energy results
 //! whose values depend on every index, so a misplaced slab cannot go unnoticed (output tests),
-//! the adiabatic solar P_ee of physics.md §8 (solar tests), and in [`cli`] the `nuspin` binary
-//! run in a scratch folder (CLI tests), in [`error_cases`] the shared scenario-error cases
-//! of tests/data/scenario_errors.toml, in [`lab`] the two-flavour scenario the CLI tests
-//! edit, in [`compare`] two files of one run compared bit for bit, and in [`signals`] a child
-//! run stopped by a signal; [`solve_all`] solves a scenario's grid in parallel with its derived
-//! datasets (day/night tests).
+//! the adiabatic solar P_ee of docs/physics.md ("Built-in media") (solar tests), and in [`cli`] the
+//! `nuspin` binary run in a scratch folder (CLI tests), in [`error_cases`] the shared
+//! scenario-error cases of tests/data/scenario_errors.toml, in [`lab`] the two-flavour scenario the
+//! CLI tests edit, in [`compare`] two files of one run compared bit for bit, and in [`signals`] a
+//! child run stopped by a signal; [`solve_all`] solves a scenario's grid in parallel with its
+//! derived datasets (day/night tests).
 #![allow(dead_code)]
 
 pub mod cli;
@@ -173,7 +173,7 @@ pub fn assert_same_header(a: &RunHeader, b: &RunHeader) {
     }
 }
 
-/// The adiabatic solar formula of physics.md §8 with the nufit-5.2-no angles:
+/// The adiabatic solar formula of docs/physics.md ("Built-in media") with the nufit-5.2-no angles:
 /// P_ee = s13⁴ + c13⁴ (½ + ½ cos 2θ12 cos 2θ12ᵐ(r₀)), θ12ᵐ at the production density
 /// `ne_cm3` for a neutrino of `energy_mev`.
 pub fn adiabatic_solar_pee(ne_cm3: f64, energy_mev: f64) -> f64 {

@@ -1,5 +1,6 @@
-//! physics.md §9: every closed-form check C1–C7, against the spec's number and, where one
-//! exists, the closed form evaluated independently here.
+//! The closed-form checks, named C1–C7 here (docs/physics.md, "How the physics is checked",
+//! lists them): each against a pinned value (12–13 digits, from the design's specification;
+//! "spec" in the messages) and, where one exists, the closed form evaluated independently here.
 
 use num_complex::Complex64;
 use nuspin::basis::{state_index, Basis, Flavours};
@@ -50,7 +51,7 @@ fn prob<const D: usize>(
     probabilities(&s)[a][b]
 }
 
-/// Two-level formula of §9 with a, b, c in km⁻¹.
+/// Two-level formula (docs/physics.md, "How the physics is checked") with a, b, c in km⁻¹.
 fn two_level(a: f64, b: f64, c: f64, x: f64) -> f64 {
     let d = ((a - c).powi(2) + 4.0 * b * b).sqrt();
     4.0 * b * b / (d * d) * (d * x / 2.0).sin().powi(2)
@@ -206,8 +207,8 @@ fn c5_longitudinal_field_through_p_minus() {
     };
     let e_ev = 10e3;
     let p = prob::<4>(&m, e_ev * 1e-6, &pt, 50.0, "nu_e", "nu_mu");
-    // Block A in the flavour basis, built here from §5 by hand: U (M² + μ_B P₋) U†, with
-    // P₋ = μ_ij B∥ (m_i + m_j)/2E for real symmetric μ.
+    // Block A in the flavour basis, built here by hand from docs/physics.md, "The Hamiltonian":
+    // U (M² + μ_B P₋) U†, with P₋ = μ_ij B∥ (m_i + m_j)/2E for real symmetric μ.
     let masses = mixing.masses_ev();
     let mu = [[1e-11, 2e-11], [2e-11, 3e-11]];
     let dm2 = [0.0, 1e-5];

@@ -63,7 +63,7 @@ fn default_tolerance_matches_dop853_on_the_non_chaotic_cases() {
     let mut worst = Vec::new();
     let medium = vacuum();
     let mixing = bulb_mixing();
-    // The §7.2 bulb at a tenth of the luminosity, 6 bins, R_ν → 60 km: the swap develops
+    // The reference bulb at a tenth of the luminosity, 6 bins, R_ν → 60 km: the swap develops
     // (nonlinear) but nothing amplifies by more than ~10².
     let dim = dim_emission();
     let bins6 = EnergyBins::uniform(6, 60.0);

@@ -1,5 +1,5 @@
 //! The adiabatic-frame stepper (AFM) of `nuspin::collective::afm`: fourth order on a one-bin
-//! exact case, spectra and unitarity, agreement with DOP853 on the §7.2 bulb near R_ν, and the
+//! exact case, spectra and unitarity, agreement with DOP853 on the reference bulb near R_ν, and the
 //! hand-over to CF4.
 
 use crate::collective_common;
@@ -163,7 +163,7 @@ fn assert_spectra(start: &[CMat<4>], end: &CollectiveState<4>, rel: f64) {
     }
 }
 
-/// The §7.2 bulb of `emission`, 6 bins, R_ν → `r1`: AFM (+ CF4) at the default tolerance,
+/// The reference bulb of `emission`, 6 bins, R_ν → `r1`: AFM (+ CF4) at the default tolerance,
 /// and its largest population difference to DOP853 at rtol 1e-12. Spectra and Ψ are checked
 /// to `rel`.
 fn afm_against_dop853(
@@ -196,7 +196,7 @@ fn afm_against_dop853(
     (stats, sol.stats.accepted, dp)
 }
 
-/// The §7.2 bulb, 6 bins, from R_ν to 11 km: adaptive AFM at the default tolerance against
+/// The reference bulb, 6 bins, from R_ν to 11 km: adaptive AFM at the default tolerance against
 /// DOP853 at rtol 1e-12 (CF4 takes 83 658 steps below 11 km).
 #[test]
 fn bulb_near_r_nu_matches_dop853() {
@@ -211,7 +211,7 @@ fn bulb_near_r_nu_matches_dop853() {
     }
 }
 
-/// The §7.2 bulb at a tenth of the luminosity, 6 bins, R_ν → 60 km (the swap develops):
+/// The reference bulb at a tenth of the luminosity, 6 bins, R_ν → 60 km (the swap develops):
 /// AFM with the hand-over to CF4 against DOP853 at rtol 1e-12, ρ and Ψ carried across
 /// (~1e5 CF4 steps after the hand-over accumulate round-off in the spectra).
 #[test]
@@ -284,7 +284,7 @@ fn tight_tolerance_runs_to_the_ratio_handover() {
     assert!(dp < 1e-9, "{dp}");
 }
 
-/// The 6-bin §7.2 bulb with a transition moment of `mu_mub` μ_B (e–μ), R_ν → `r1`, by AFM
+/// The 6-bin reference bulb with a transition moment of `mu_mub` μ_B (e–μ), R_ν → `r1`, by AFM
 /// (then CF4) and, with `cf4`, by CF4 alone, in `medium`.
 fn bulb_with_moment(
     medium: &dyn nuspin::medium::Medium,

@@ -1,7 +1,7 @@
-//! The vacuum-axis lepton numbers under the Lie-group method (collective.md §6.3): with the
-//! projection (default) they are conserved to round-off for 2 and 3 flavours, Majorana and
-//! Dirac, while every ρ keeps its spectrum and its ν and ν̄ numbers; the projected run agrees
-//! with DOP853 at least as well as the unprojected one; with matter or a moment nothing is
+//! The vacuum-axis lepton numbers under the Lie-group method (docs/collective.md, "Conservation
+//! laws"): with the projection (default) they are conserved to round-off for 2 and 3 flavours,
+//! Majorana and Dirac, while every ρ keeps its spectrum and its ν and ν̄ numbers; the projected run
+//! agrees with DOP853 at least as well as the unprojected one; with matter or a moment nothing is
 //! projected (the runs are bit-identical with the option on and off).
 
 use crate::collective_common;

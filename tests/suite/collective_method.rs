@@ -10,8 +10,8 @@ use nuspin::run::{self, NoProgress, RunOptions};
 use nuspin::scenario::collective::{CollectiveMethod, AUTO_AFM_MIN_BINS};
 use nuspin::scenario::{self, Scenario};
 
-/// A small bulb without a moment (AFM applies): 4 bins, a tenth of the §7.2 luminosity, to
-/// 60 km through the swap; METHOD is replaced.
+/// A small bulb without a moment (AFM applies): 4 bins, a tenth of the reference bulb's luminosity,
+/// to 60 km through the swap; METHOD is replaced.
 const BULB: &str = r#"
 name = "collective-method"
 [neutrino]

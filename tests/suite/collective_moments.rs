@@ -1,7 +1,7 @@
 //! Collective evolution with helicity mixing and the Dirac / three-flavour variants:
 //! the single-particle limit against the crate's own propagators, Dirac = Majorana without
 //! moments, three flavours with a decoupled μ = two flavours, and the conservation laws that
-//! survive a moment (collective.md §6.4).
+//! survive a moment (docs/collective.md, "Conservation laws").
 
 use crate::collective_common;
 use collective_common::*;

@@ -1,6 +1,6 @@
-//! The bipolar pendulum of collective.md §7.1 with the Lie-group integrator: period and deepest
-//! dip against the exact elliptic solution (derived from HRSW, astro-ph/0608695), the
-//! instability window, and conservation of the ν and ν̄ numbers.
+//! The bipolar pendulum of docs/collective.md ("The reference set-ups") with the Lie-group
+//! integrator: period and deepest dip against the exact elliptic solution (derived from HRSW,
+//! astro-ph/0608695), the instability window, and conservation of the ν and ν̄ numbers.
 
 use crate::collective_common;
 use collective_common::*;

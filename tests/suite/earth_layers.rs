@@ -1,7 +1,7 @@
 //! The shared-layer run path against an independent truth: a product of exact layer
-//! exponentials built here from physics.md's matrices (PMNS of §2, H of §5, the potentials of
-//! §4), with the chord cut into shells by the closed form, each exponential by Taylor series
-//! with scaling and squaring (no eigensolver).
+//! exponentials built here from docs/physics.md's matrices (the PMNS matrix, the Hamiltonian
+//! and the 4-potential), with the chord cut into shells by the closed form, each exponential by
+//! Taylor series with scaling and squaring (no eigensolver).
 
 use nalgebra::{SMatrix, SVector};
 use num_complex::Complex64;
@@ -23,7 +23,7 @@ fn c(re: f64) -> Complex64 {
     Complex64::new(re, 0.0)
 }
 
-/// NuFIT 5.2 NO (physics.md §2), PDG parametrisation, no Majorana phases.
+/// NuFIT 5.2 NO (docs/physics.md, "Mixing and masses"), PDG parametrisation, no Majorana phases.
 fn pmns() -> M3 {
     let d = |x: f64| x.to_radians();
     let (t12, t13, t23, delta) = (d(33.41), d(8.54), d(49.1), d(197.0));
@@ -226,8 +226,8 @@ fn constant_slab_matches_the_exact_exponential() {
 }
 
 /// The full 6×6 H (km⁻¹) of Dirac ν with the flavour-basis moment μ_eμ in a transverse field
-/// B⊥ (φ_B = 0): H_AA = U M² U† + V, H_BB = U M² U†, H_BA = μ_B μ B⊥ (physics.md §5, flavour
-/// basis: U λ U† = μ).
+/// B⊥ (φ_B = 0): H_AA = U M² U† + V, H_BB = U M² U†, H_BA = μ_B μ B⊥ (docs/physics.md ("The
+/// Hamiltonian"), flavour basis: U λ U† = μ).
 fn h_six(
     u: &M3,
     e_gev: f64,

@@ -1,5 +1,6 @@
-//! The integrators against each other and against the varying-media checks of physics.md §9,
-//! on tracks short enough for a DOP853 truth (integrators.md §6).
+//! The integrators against each other and against the varying-media checks of docs/physics.md ("How
+//! the physics is checked"), on tracks short enough for a DOP853 truth (docs/integrators.md, "Why
+//! this method").
 
 use crate::evolve_common;
 use evolve_common::*;
@@ -117,7 +118,8 @@ fn v_km(ne: f64) -> f64 {
 
 #[test]
 fn landau_zener_linear_ramp() {
-    // physics.md §9: 2ν linear ramp of n_e from far above the MSW resonance down to vacuum.
+    // docs/physics.md ("How the physics is checked"): 2ν linear ramp of n_e from far above the MSW
+    // resonance down to vacuum.
     let (theta, dm2, e_mev) = (10f64.to_radians(), 7.5e-5, 10.0);
     let delta = dm2 / (2.0 * e_mev * 1e6) * EV_TO_INV_KM;
     let v_res = delta * (2.0 * theta).cos();

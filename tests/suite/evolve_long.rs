@@ -1,6 +1,6 @@
-//! Long tracks (integrators.md §1, issue 9): the whole exponential Sun and a supernova
-//! envelope, 6×6, at the default tolerance: max |ΔP| ≤ 1e-6 against DOP853 at rtol 1e-12 in
-//! at most 2000 accepted steps per energy. DOP853 needs ~1.5e6 steps (≈ 15–20 s in release) per
+//! Long tracks (docs/integrators.md ("Why this method"), issue 9): the whole exponential Sun and a
+//! supernova envelope, 6×6, at the default tolerance: max |ΔP| ≤ 1e-6 against DOP853 at rtol 1e-12
+//! in at most 2000 accepted steps per energy. DOP853 needs ~1.5e6 steps (≈ 15–20 s in release) per
 //! case, so only three cases run by default; the rest are `#[ignore]` (run with
 //! `cargo test --release -- --ignored`).
 

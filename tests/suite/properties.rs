@@ -183,7 +183,7 @@ proptest! {
 
     /// The pure transverse-field flip with flavour-basis moments is μ_B λ_f B_c in the flavour
     /// basis (U λ U† for Dirac, U* λ U† = the user's antisymmetric matrix for Majorana): the
-    /// Majorana phases drop out of it (physics.md §2).
+    /// Majorana phases drop out of it (docs/physics.md, "Mixing and masses").
     #[test]
     fn transverse_field_flip_block_is_the_flavour_moment(
         basis_i in 0..3usize, mix in mixing_3nu(), entries in moment_entries(),

@@ -1,6 +1,6 @@
-//! Solar end to end (issue 4, physics.md §8/§9): 8B neutrinos at 10 MeV from the BS05(OP)
-//! Sun, averaged over the production region and a 1 % energy bin, against the adiabatic
-//! formula P_ee = s13⁴ + c13⁴ (½ + ½ cos 2θ12 cos 2θ12ᵐ(r₀)).
+//! Solar end to end (issue 4; docs/physics.md, "Built-in media" and "How the physics is checked"):
+//! 8B neutrinos at 10 MeV from the BS05(OP) Sun, averaged over the production region and a 1 %
+//! energy bin, against the adiabatic formula P_ee = s13⁴ + c13⁴ (½ + ½ cos 2θ12 cos 2θ12ᵐ(r₀)).
 
 use crate::common;
 

@@ -8,10 +8,10 @@ use crate::hamiltonian::{CMat, EnergyHamiltonian, Model};
 use crate::medium::MediumPoint;
 
 /// The Hamiltonian of every layer of a [`LayerSet`] as a function of energy:
-/// H(E) = A + B · (E_ref / E). Every term of H is constant or ∝ 1/E (physics.md §5), so two
-/// assemblies give every energy's H without assembling the model again (the assembly costs
-/// more than solving a 3×3 layer). Checked at construction against direct assembly at three
-/// more energies; if a model ever breaks the form, every energy is assembled directly.
+/// H(E) = A + B · (E_ref / E). Every term of H is constant or ∝ 1/E (docs/physics.md, "The
+/// Hamiltonian"), so two assemblies give every energy's H without assembling the model again (the
+/// assembly costs more than solving a 3×3 layer). Checked at construction against direct assembly
+/// at three more energies; if a model ever breaks the form, every energy is assembled directly.
 ///
 /// E_ref lies below every energy the ultra-relativistic Hamiltonian admits, so the factor
 /// E_ref/E is ≤ 1: B = H(E_ref) − A carries the rounding of A at the scale of the 1/E terms

@@ -115,8 +115,9 @@ impl CollectiveDatasets {
         ]
     }
 
-    /// The first four slabs of one bin (the coupled solver appends the stepper's two): `emitted[system]` and, per record position, the states of
-    /// its systems (`rho[x][system]`, `psi[x][system]`).
+    /// The first four slabs of one bin (the coupled solver appends the stepper's two):
+    /// `emitted[system]` and, per record position, the states of its systems (`rho[x][system]`,
+    /// `psi[x][system]`).
     pub fn slabs<const D: usize>(
         &self,
         emitted: &[[f64; D]],
@@ -184,7 +185,7 @@ impl CollectiveDatasets {
             bins[s] += 1;
             for k in 0..x {
                 let ev = &evolved[k * self.systems * d..(k + 1) * self.systems * d];
-                // Tr P: active ν minus active ν̄ (collective.md (E2)/(E3)).
+                // Tr P: active ν minus active ν̄ (docs/collective.md, "The model").
                 trace_p[s * x + k] += match self.nature {
                     Nature::Majorana => {
                         ev[..n].iter().sum::<f64>() - ev[n..2 * n].iter().sum::<f64>()

@@ -143,3 +143,38 @@ fn errors_give_the_line_and_column_of_the_value() {
         error_of(&with("end_km = 1000", "")).starts_with("scenarios/t.toml:22:1: [track] end_km")
     );
 }
+
+/// The `[medium]` table is read by the medium module after the rest of the file, yet its
+/// errors too point at the key at fault, not at the `[medium]` header (line 17 of the base):
+/// a misspelled field, a value of the wrong type and a table file that cannot be read.
+#[test]
+fn medium_errors_point_at_the_key_at_fault() {
+    let unknown = error_of(&with("ye = 0.5", "ye = 0.5\nrho_g_cm = 3"));
+    assert!(
+        unknown.starts_with("scenarios/t.toml:21:12: [medium] rho_g_cm: unknown field"),
+        "{unknown}"
+    );
+    let wrong_type = error_of(&with("rho_g_cm3 = 3", "rho_g_cm3 = \"3 g/cm3\""));
+    assert!(
+        wrong_type.starts_with("scenarios/t.toml:19:13: [medium] rho_g_cm3: field 'rho_g_cm3'"),
+        "{wrong_type}"
+    );
+    let table = with(
+        "kind = \"constant\"\nrho_g_cm3 = 3\nye = 0.5",
+        "kind = \"table\"\nfile = \"missing.csv\"",
+    );
+    let missing = error_of(&table);
+    assert!(
+        missing.starts_with("scenarios/t.toml:19:8: [medium] file: file 'missing.csv'"),
+        "{missing}"
+    );
+    // A required field that is missing keeps its table's header, as everywhere.
+    let no_file = error_of(&with(
+        "kind = \"constant\"\nrho_g_cm3 = 3\nye = 0.5",
+        "kind = \"table\"",
+    ));
+    assert!(
+        no_file.starts_with("scenarios/t.toml:17:1: [medium]"),
+        "{no_file}"
+    );
+}

@@ -60,7 +60,7 @@ pub fn nearest_energy(scenario: &Scenario, target_mev: f64) -> usize {
 }
 
 /// The example scenarios timed per energy, with the energy each is timed at (MeV): 10 MeV,
-/// 1 keV for the keV rotating-star case, 2 GeV for the Earth (as tests/step_counts.rs, except
+/// 1 keV for the keV rotating-star case, 2 GeV for the Earth (as tests/suite/step_counts.rs, except
 /// the Earth, whose grid starts at 1 GeV).
 pub const EXAMPLES: [(&str, f64); 6] = [
     ("solar-8b", 10.0),

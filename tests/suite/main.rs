@@ -7,7 +7,7 @@
 //! `cargo test --release --test suite -- solar_site::`.
 //!
 //! Only tests that are safe to run side by side in one process live here: none installs a
-//! global allocator, sends signals to the test process, measures its own wall time or
+//! global allocator, sends signals to the test process, asserts on its own wall time or
 //! memory, or is named by a `cargo test --test NAME` command in the docs or `.ci/run`.
 //! Those stay in files of their own under `tests/`.
 
@@ -36,8 +36,10 @@ mod detector_pipeline;
 mod earth_layers;
 mod earth_zenith_scan;
 mod evolve_accuracy;
+mod evolve_degenerate;
 mod evolve_long;
 mod evolve_splitting;
+mod kinked_tables;
 mod mass_matrix;
 mod nsi;
 mod observables;
@@ -56,6 +58,8 @@ mod solar_msw;
 mod solar_production;
 mod solar_site;
 mod solve_starts;
+mod step_counts;
+mod tolerance_proportionality;
 mod turbulence;
 mod turbulence_field;
 mod turbulence_tolerance;

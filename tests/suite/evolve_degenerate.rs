@@ -5,7 +5,7 @@
 //! propagator is known piece by piece. The method must finish in a bounded number of steps
 //! and agree with DOP853 and with the exact vacuum propagator.
 
-mod evolve_common;
+use crate::evolve_common;
 use evolve_common::*;
 use nuspin::evolve::{propagate_constant, solve, Method, Record, SolverOptions};
 use nuspin::medium::Side;

@@ -8,7 +8,7 @@
 //! cases against DOP853 at rtol 1e-5 and 1e-6, where its own error is small enough.
 //! `examples/tolerance_table.rs` prints the full table (BENCHMARKS.md).
 
-mod evolve_common;
+use crate::evolve_common;
 use evolve_common::*;
 use nuspin::evolve::{averaged_probabilities, solve, Method, Record, SolverOptions};
 use nuspin::hamiltonian::{MediumHamiltonian, PathHamiltonian};

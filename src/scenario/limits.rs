@@ -141,8 +141,17 @@ fn spread<const D: usize>(a: &CMat<D>) -> f64 {
 /// inside the range this guard exists to report (beyond [`MAX_H_INV_KM`]); hypot keeps the
 /// reported size and the position of the largest entry right there. It runs 5 × [`SAMPLES`]
 /// times per checked energy, once per validation, so its cost does not matter.
+///
+/// A NaN entry makes the result NaN (`f64::max` alone would drop it), so that the guard
+/// names the entry and the term that produced it instead of failing later on the phase.
 fn max_entry<const D: usize>(a: &CMat<D>) -> f64 {
-    a.iter().map(|z| z.norm()).fold(0.0, f64::max)
+    a.iter().map(|z| z.norm()).fold(0.0, |biggest: f64, x| {
+        if biggest.is_nan() || x.is_nan() {
+            f64::NAN
+        } else {
+            biggest.max(x)
+        }
+    })
 }
 
 fn estimate_d<const D: usize>(
@@ -429,4 +438,22 @@ pub fn warnings(scenario: &super::Scenario) -> Vec<String> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn max_entry_is_the_largest_modulus_and_keeps_a_nan() {
+        let mut a = CMat::<4>::zeros();
+        a[(1, 2)] = Complex64::new(3.0, -4.0);
+        a[(3, 0)] = Complex64::new(-2.0, 0.0);
+        assert_eq!(max_entry(&a), 5.0);
+        a[(0, 0)] = Complex64::new(f64::NAN, 0.0);
+        assert!(max_entry(&a).is_nan());
+        // Above ~1.3e154 a squared modulus overflows; hypot does not.
+        a[(0, 0)] = Complex64::new(3e200, 4e200);
+        assert!((max_entry(&a) / 5e200 - 1.0).abs() < 1e-15);
+    }
 }

@@ -119,7 +119,7 @@ impl Arrival {
             specs.push(spec(
                 ARRIVAL_NIGHT,
                 "1",
-                "decoherent arrival after the Earth (night), each mass state through the PREM chords of [arrival] earth, averaged with their weights [scan..., nE, nI, 2N]".into(),
+                "decoherent arrival after the Earth (night), each mass state through the PREM chords of [arrival] earth or [arrival] site, averaged with their weights [scan..., nE, nI, 2N]".into(),
                 vec![ni, d],
             ));
             let cos: Vec<String> = plan

@@ -62,6 +62,24 @@ fn ratios(
 
 const RTOLS: [f64; 4] = [1e-5, 1e-6, 1e-7, 1e-8];
 
+/// `magnus` from `starts` to `end_km` never exceeds rtol (achieved/rtol ≤ 1, against `magnus`
+/// at rtol 1e-12) at any of `rtols`.
+fn assert_below_rtol(
+    name: &str,
+    h: &dyn PathHamiltonian<6>,
+    starts: &[(f64, f64)],
+    end_km: f64,
+    rtols: &[f64],
+) {
+    let r = ratios(h, starts, end_km, Method::Magnus, rtols);
+    for (rtol, q) in rtols.iter().zip(&r) {
+        assert!(
+            *q <= 1.0,
+            "{name}, rtol {rtol:e}: achieved/rtol = {q:.3} > 1"
+        );
+    }
+}
+
 /// The exponential Sun over 0.5–20 MeV: the global max |ΔP| over the energies lands in
 /// [0.1, 1] × rtol at every rtol, and no energy exceeds rtol. Single energies may fall below
 /// 0.1: below the default rtol smooth steps meet rtol × (rtol/1e-6)^(1/8) (`tol_factor` in
@@ -136,17 +154,12 @@ fn shocked_supernova_worst_cells_stay_below_rtol() {
     // The sweep's grids: 16 and 12 energies spread geometrically over 5–60 MeV.
     let grid = |n: usize, i: usize| 5.0 * 12f64.powf(i as f64 / (n - 1) as f64);
     for (e_mev, rtol) in [(grid(16, 7), 1e-7), (grid(12, 2), 1e-8)] {
-        let r = ratios(
+        assert_below_rtol(
+            &format!("shocked supernova, IO, {e_mev:.4} MeV"),
             &ham::<6>(&maj_io, e_mev, &shock),
             &[(1e4, 1.0)],
             1e6,
-            Method::Magnus,
             &[rtol],
-        );
-        assert!(
-            r[0] <= 1.0,
-            "shocked supernova, IO, {e_mev:.4} MeV, rtol {rtol:e}: achieved/rtol = {:.3} > 1",
-            r[0]
         );
     }
 }
@@ -174,13 +187,7 @@ fn no_case_exceeds_rtol() {
         ),
     ];
     for (name, h, starts, end_km) in cases {
-        let r = ratios(h, &starts, end_km, Method::Magnus, &RTOLS);
-        for (rtol, q) in RTOLS.iter().zip(&r) {
-            assert!(
-                *q <= 1.0,
-                "{name}, rtol {rtol:e}: achieved/rtol = {q:.3} > 1"
-            );
-        }
+        assert_below_rtol(name, h, &starts, end_km, &RTOLS);
     }
 }
 
@@ -194,20 +201,13 @@ fn bs05_one_start_at_20_mev_stays_below_rtol() {
     let dirac = model3(Basis::DiracNeutrino, None);
     let bs05 = SolarMedium::new(SolarModel::Bs05, 0.05, None).expect("bs05");
     let h = MediumHamiltonian::new(EnergyHamiltonian::<6>::new(&dirac, 20e6), &bs05);
-    let rtols = [1e-6, 1e-7];
-    let r = ratios(
+    assert_below_rtol(
+        "BS05 one start, 20 MeV",
         &h,
         &[(0.05 * R_SUN_KM, 1.0)],
         R_SUN_KM,
-        Method::Magnus,
-        &rtols,
+        &[1e-6, 1e-7],
     );
-    for (rtol, q) in rtols.iter().zip(&r) {
-        assert!(
-            *q <= 1.0,
-            "BS05 one start, 20 MeV, rtol {rtol:e}: achieved/rtol = {q:.3} > 1"
-        );
-    }
 }
 
 /// The worst cell of the stop-31 sweep at rtol 1e-8 (examples/tolerance_sweep.rs): the BS05
@@ -221,17 +221,12 @@ fn bs05_one_start_at_15_6_mev_stays_below_rtol_at_1e_8() {
     let bs05 = SolarMedium::new(SolarModel::Bs05, 0.05, None).expect("bs05");
     let e_ev = 0.5e6 * 40f64.powf(14.0 / 15.0);
     let h = MediumHamiltonian::new(EnergyHamiltonian::<6>::new(&dirac, e_ev), &bs05);
-    let r = ratios(
+    assert_below_rtol(
+        "BS05 one start, 15.64 MeV",
         &h,
         &[(0.05 * R_SUN_KM, 1.0)],
         R_SUN_KM,
-        Method::Magnus,
         &[1e-8],
-    );
-    assert!(
-        r[0] <= 1.0,
-        "BS05 one start, 15.64 MeV, rtol 1e-8: achieved/rtol = {:.3} > 1",
-        r[0]
     );
 }
 

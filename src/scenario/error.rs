@@ -28,7 +28,7 @@ impl ScenarioError {
             field: field.into(),
             line: None,
             column: None,
-            message: message.into(),
+            message: in_plain_words(&message.into()),
         }
     }
 
@@ -45,6 +45,36 @@ impl ScenarioError {
         let position = source_map::locate(text, &self.field);
         self.at(position)
     }
+}
+
+/// serde's messages name Rust's types (`invalid type: string "x", expected f64`); the author of
+/// a scenario wrote a number or an integer, so those words are replaced: `expected f64` →
+/// `expected a number`, `expected u32` (and the other integer types) → `expected an integer`.
+fn in_plain_words(message: &str) -> String {
+    const NUMBER: [&str; 2] = ["f64", "f32"];
+    const INTEGER: [&str; 12] = [
+        "i8", "i16", "i32", "i64", "i128", "isize", "u8", "u16", "u32", "u64", "u128", "usize",
+    ];
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(at) = rest.find("expected ") {
+        let (before, after) = rest.split_at(at + "expected ".len());
+        out.push_str(before);
+        let word_end = after
+            .find(|c: char| !c.is_ascii_alphanumeric())
+            .unwrap_or(after.len());
+        let word = &after[..word_end];
+        if NUMBER.contains(&word) {
+            out.push_str("a number");
+        } else if INTEGER.contains(&word) {
+            out.push_str("an integer");
+        } else {
+            out.push_str(word);
+        }
+        rest = &after[word_end..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// `medium.rho_g_cm3` → `[medium] rho_g_cm3`; `name` → `name`.
@@ -93,6 +123,27 @@ mod tests {
         assert_eq!(
             e.to_string(),
             "scenarios/x.toml:12:13: [medium] rho_g_cm3: must be >= 0, got -3"
+        );
+    }
+
+    #[test]
+    fn rust_type_names_become_plain_words() {
+        assert_eq!(
+            in_plain_words(r#"invalid type: string "x", expected f64"#),
+            r#"invalid type: string "x", expected a number"#
+        );
+        assert_eq!(
+            in_plain_words("invalid type: floating point `2.5`, expected u32"),
+            "invalid type: floating point `2.5`, expected an integer"
+        );
+        // Only whole words after "expected" change: other words and names stay as written.
+        assert_eq!(
+            in_plain_words("unknown field `u64x`, expected one of `f64s`, `i64`"),
+            "unknown field `u64x`, expected one of `f64s`, `i64`"
+        );
+        assert_eq!(
+            in_plain_words("expected i64 or expected usize"),
+            "expected an integer or expected an integer"
         );
     }
 }

@@ -156,7 +156,9 @@ fn medium_errors_point_at_the_key_at_fault() {
     );
     let wrong_type = error_of(&with("rho_g_cm3 = 3", "rho_g_cm3 = \"3 g/cm3\""));
     assert!(
-        wrong_type.starts_with("scenarios/t.toml:19:13: [medium] rho_g_cm3: field 'rho_g_cm3'"),
+        wrong_type.starts_with(
+            "scenarios/t.toml:19:13: [medium] rho_g_cm3: invalid type: string \"3 g/cm3\", expected a number"
+        ),
         "{wrong_type}"
     );
     let table = with(

@@ -19,8 +19,17 @@ impl Checker<'_> {
             .parent()
             .map(Path::to_path_buf)
             .unwrap_or_else(|| PathBuf::from("."));
-        let medium = medium::build_medium(&kind, table, &base)
-            .map_err(|e| self.err(&field_at_fault(&e), e.to_string()))?;
+        let medium = medium::build_medium(&kind, table, &base).map_err(|e| {
+            let field = field_at_fault(&e);
+            // The position names the key already: `[medium] ye: invalid type`, not
+            // `[medium] ye: field 'ye': invalid type`.
+            let message = e.to_string();
+            let key = field.trim_start_matches("medium.");
+            let message = message
+                .strip_prefix(&format!("field '{key}': "))
+                .map_or(message.clone(), str::to_string);
+            self.err(&field, message)
+        })?;
         Ok((kind, Arc::from(medium)))
     }
 }

@@ -51,10 +51,18 @@ _WHOLE_RUN: Dict[str, Tuple[str, ...]] = {
     "detector/recoil_spectrum_sm": ("x", "initial", "recoil"),
     "detector/recoil_ratio_to_sm": ("x", "initial", "recoil"),
     "observables/energy_resolution": ("one",),
+    "observables/arrival_night_chord_weight": ("zenith",),
 }
 _COMPONENTS = ["nu_e", "nu_mu", "nu_tau", "nubar_e", "nubar_mu", "nubar_tau"]
 # Coordinates, not data variables.
-_COORDS = {"energy_mev", "x_km", "initial_states", "final_states", "detector/recoil_mev"}
+_COORDS = {
+    "energy_mev",
+    "x_km",
+    "initial_states",
+    "final_states",
+    "detector/recoil_mev",
+    "observables/arrival_night_cos_zenith",
+}
 
 
 def _text(value):
@@ -114,6 +122,11 @@ def _read_final(path: str):
         if "detector/recoil_mev" in f:
             ds = f["detector/recoil_mev"]
             coords["recoil_mev"] = ("recoil", ds[()], _attrs(ds))
+        if "observables/arrival_night_cos_zenith" in f:
+            # The chords' cos zenith: per scan point when a scan moves them (a site's latitude).
+            ds = f["observables/arrival_night_cos_zenith"]
+            dims = tuple(scan_dims[: ds.ndim - 1]) + ("zenith",)
+            coords["cos_zenith"] = (dims, ds[()], _attrs(ds))
         if "detector/composition" in f:
             coords["component"] = ("component", np.array(_COMPONENTS, dtype=object))
         data_vars: dict = {}
@@ -166,9 +179,9 @@ def load(path: Union[str, "os.PathLike[str]"]):
     Dimensions: the scan axes (named by their scenario field, outermost first), ``energy``,
     ``x``, ``initial``, ``final`` (and ``recoil``, ``zenith``, ``component``,
     ``medium_sample`` … where the file has them). Coordinates: ``energy_mev``, ``x_km``,
-    ``initial``, ``final``, the scan values. Every variable carries ``units`` and
-    ``description`` from the file; the root attributes (``scenario_toml``, ``complete``, …)
-    are the Dataset's. Energies a partial or interrupted run did not finish are NaN, with
+    ``initial``, ``final``, the scan values, and ``cos_zenith`` (on ``zenith``) with night
+    chords. Every variable carries ``units`` and ``description`` from the file; the root
+    attributes (``scenario_toml``, ``complete``, …) are the Dataset's. Energies a partial or interrupted run did not finish are NaN, with
     ``energy_done`` 0. The per-step records of ``record = "all-steps"`` are ragged and stay in
     the file (``/steps/<iE>``, read them with h5py).
     """

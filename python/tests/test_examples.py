@@ -104,3 +104,20 @@ def test_scan_dims_are_named(tmp_path):
     assert ds.probability.dims[:2] == ("medium.rho_g_cm3", "energy")
     np.testing.assert_array_equal(ds["medium.rho_g_cm3"].values, [1.0, 2.0, 3.0])
     assert r.probability.shape[:2] == (3, 2)
+
+
+def test_night_chords_are_the_zenith_coordinate():
+    """`/observables/arrival_night_cos_zenith` labels the `zenith` axis of the per-chord night
+    arrival, and the chords' weights (equal when [arrival] earth gives none) add up to 1."""
+    table = tomllib.loads((REPO / "scenarios" / "solar-8b-earth.toml").read_text())
+    table["energy"] = {"values_mev": [5.0, 10.0]}
+    cos_zenith = [-0.2, -0.6, -0.9]
+    table["arrival"] = {"earth": {"cos_zenith": cos_zenith}}
+    table["output"] = {"observables": ["earth"]}
+    ds = nuspin.run(table).to_xarray()
+    night = ds["arrival_night_zenith"]
+    assert night.dims == ("energy", "zenith", "initial", "final")
+    np.testing.assert_array_equal(night.cos_zenith.values, cos_zenith)
+    np.testing.assert_allclose(ds["arrival_night_chord_weight"].values, [1 / 3] * 3, rtol=1e-15)
+    deep = night.where(night.cos_zenith < -0.8, drop=True)
+    assert deep.sizes["zenith"] == 1

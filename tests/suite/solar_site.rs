@@ -185,6 +185,25 @@ fn night_bins_are_written_by_a_run_to_file() {
     let slab = shape[shape.len() - 2] * shape[shape.len() - 1];
     assert_eq!(bins.values.len(), s.arrival.night_bins.len() * slab);
     assert!(bins.values.iter().sum::<f64>() > 0.0);
+    // The nZ axis is written beside the slab: each chord's cos θ_z and weight.
+    for (path, want) in [
+        (
+            "observables/arrival_night_cos_zenith",
+            s.arrival
+                .chords
+                .iter()
+                .map(|c| c.cos_zenith)
+                .collect::<Vec<f64>>(),
+        ),
+        (
+            "observables/arrival_night_chord_weight",
+            s.arrival.chords.iter().map(|c| c.weight).collect(),
+        ),
+    ] {
+        let axis = file.derived(path).expect(path);
+        assert_eq!(axis.shape, vec![shape[shape.len() - 3]], "{path}");
+        assert_eq!(axis.values, want, "{path}");
+    }
     let z: Vec<f64> = zenith.iter().copied().collect();
     for (b, bin) in s.arrival.night_bins.iter().enumerate() {
         let total: f64 = bin.chords.iter().map(|&c| s.arrival.chords[c].weight).sum();
@@ -222,7 +241,12 @@ fn a_latitude_scan_gives_each_point_its_own_night() {
         assert!(status.success(), "{name}");
         let file = nuspin::output::read_output(&out).unwrap();
         let night = file.extra("observables/arrival_night").unwrap();
-        night.iter().copied().collect::<Vec<f64>>()
+        let cos_zenith = file
+            .derived("observables/arrival_night_cos_zenith")
+            .expect("the chords' cos zenith")
+            .values
+            .clone();
+        (night.iter().copied().collect::<Vec<f64>>(), cos_zenith)
     };
     let site = |lat: f64| site_scenario(&format!("{{ latitude_deg = {lat}, chords = 24 }}"));
     let north = run("north", site(36.43));
@@ -231,9 +255,13 @@ fn a_latitude_scan_gives_each_point_its_own_night() {
         "scan",
         site(36.43) + "[scan]\n\"arrival.site.latitude_deg\" = [36.43, -20.0]\n",
     );
+    let ((north, north_cos), (south, south_cos), (scan, scan_cos)) = (north, south, scan);
     assert_eq!(scan.len(), 2 * north.len());
     assert!(north.iter().zip(&south).any(|(a, b)| (a - b).abs() > 1e-4));
     for (k, (got, want)) in scan.iter().zip(north.iter().chain(&south)).enumerate() {
         assert!((got - want).abs() < 1e-15, "{k}: {got} vs {want}");
     }
+    // Each scan point's chords are its own latitude's: the nZ axis is [scan, nZ].
+    assert_ne!(north_cos, south_cos);
+    assert_eq!(scan_cos, [north_cos, south_cos].concat());
 }

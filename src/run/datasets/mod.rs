@@ -221,7 +221,7 @@ impl Datasets {
         for slot in &self.slots {
             match &slot.producer {
                 Producer::Mass(_) => {}
-                Producer::Arrival(p) => out.extend(p.derived(header, results)),
+                Producer::Arrival(p) => out.extend(p.derived(plan, header, results)),
                 Producer::Averaged(p) => out.extend(p.derived(plan, header, results)),
                 Producer::Detector(p) => out.extend(p.derived(plan, header, results)),
                 Producer::Collective(p) => out.extend(p.derived(header, results)),

@@ -8,6 +8,7 @@ use super::{derived, slab_index, spec, PointInput};
 use crate::detector::mixture;
 use crate::evolve::{EvolveError, Solution};
 use crate::hamiltonian::CMat;
+use crate::medium::EarthChord;
 use crate::observables::{arrival, averaged, mass};
 use crate::output::{DerivedDataset, EnergyResult, ExtraSpec, RunHeader};
 use crate::scenario::Scenario;
@@ -20,6 +21,10 @@ pub const ARRIVAL_DAY: &str = "observables/arrival_day";
 pub const ARRIVAL_NIGHT: &str = "observables/arrival_night";
 /// `/observables/arrival_night_zenith`.
 pub const ARRIVAL_NIGHT_ZENITH: &str = "observables/arrival_night_zenith";
+/// `/observables/arrival_night_cos_zenith` (derived): the chords' cos θ_z, the `nZ` axis.
+pub const ARRIVAL_NIGHT_COS_ZENITH: &str = "observables/arrival_night_cos_zenith";
+/// `/observables/arrival_night_chord_weight` (derived): the chords' weights in `arrival_night`.
+pub const ARRIVAL_NIGHT_CHORD_WEIGHT: &str = "observables/arrival_night_chord_weight";
 /// `/observables/arrival_day_mu_eff_sq_mu_b2` (with moments).
 pub const ARRIVAL_DAY_MU2: &str = "observables/arrival_day_mu_eff_sq_mu_b2";
 /// `/observables/arrival_night_mu_eff_sq_mu_b2` (with moments and chords).
@@ -43,6 +48,46 @@ fn populations<const D: usize>(physics: &Scenario, w0: &CMat<D>, s: &CMat<D>) ->
         .iter()
         .flat_map(|&i| mass::populations(w0, s, i))
         .collect()
+}
+
+/// The `nZ` axis of the per-chord night slabs: each chord's cos θ_z and weight per scan point
+/// [scan..., nZ] (a scan of the site's latitude moves the chords); none without the per-chord
+/// slab.
+fn chord_axes(plan: &Scenario, header: &RunHeader) -> Vec<DerivedDataset> {
+    let nz = plan.arrival.chords.len();
+    let points = plan.n_scan_points();
+    if nz == 0
+        || slab_index(header, ARRIVAL_NIGHT_ZENITH).is_none()
+        || points != header.n_scan_points()
+    {
+        return Vec::new();
+    }
+    let per_point = |value: fn(&EarthChord) -> f64| -> Vec<f64> {
+        (0..points)
+            .flat_map(|p| {
+                let chords = &plan.scan_point(p).arrival.chords;
+                (0..nz).map(move |z| chords.get(z).map_or(f64::NAN, value))
+            })
+            .collect()
+    };
+    let mut shape = header.scan_shape();
+    shape.push(nz);
+    vec![
+        derived(
+            ARRIVAL_NIGHT_COS_ZENITH,
+            "1",
+            "cos zenith of each Earth chord of the night arrival [scan..., nZ]: the nZ axis of observables/arrival_night_zenith".into(),
+            shape.clone(),
+            per_point(|c| c.cos_zenith),
+        ),
+        derived(
+            ARRIVAL_NIGHT_CHORD_WEIGHT,
+            "1",
+            "weight of each chord in observables/arrival_night [scan..., nZ] (they add up to 1): [arrival] earth's weights, or the site's exposure".into(),
+            shape,
+            per_point(|c| c.weight),
+        ),
+    ]
 }
 
 /// `mass`: the populations of the vacuum propagation eigenstates at every record point.
@@ -122,19 +167,10 @@ impl Arrival {
                 "decoherent arrival after the Earth (night), each mass state through the PREM chords of [arrival] earth or [arrival] site, averaged with their weights [scan..., nE, nI, 2N]".into(),
                 vec![ni, d],
             ));
-            let cos: Vec<String> = plan
-                .arrival
-                .chords
-                .iter()
-                .map(|c| format!("{}", c.cos_zenith))
-                .collect();
             specs.push(spec(
                 ARRIVAL_NIGHT_ZENITH,
                 "1",
-                format!(
-                    "night arrival per chord [scan..., nE, nZ, nI, 2N]; cos_zenith = [{}]",
-                    cos.join(", ")
-                ),
+                "night arrival per chord [scan..., nE, nZ, nI, 2N]; the chords' cos zenith and weights are observables/arrival_night_cos_zenith and arrival_night_chord_weight".into(),
                 vec![nz, ni, d],
             ));
         }
@@ -260,9 +296,17 @@ impl Arrival {
     /// A_DN of the active flavours (with Earth chords).
     pub(super) fn derived(
         &self,
+        plan: &Scenario,
         header: &RunHeader,
         results: &[EnergyResult],
     ) -> Vec<DerivedDataset> {
+        let mut out = chord_axes(plan, header);
+        out.extend(self.asymmetry(header, results));
+        out
+    }
+
+    /// A_DN of the active flavours (none without a night slab).
+    fn asymmetry(&self, header: &RunHeader, results: &[EnergyResult]) -> Vec<DerivedDataset> {
         let (Some(iday), Some(inight)) = (
             slab_index(header, ARRIVAL_DAY),
             slab_index(header, ARRIVAL_NIGHT),

@@ -11,13 +11,24 @@
 //! divided by KICK.
 //! `... -- compare A B [KICK]` prints max |ΔP| between two saved states (the largest
 //! difference of a normalised population of any ν or ν̄ of any bin), divided by KICK if given.
+//!
+//! The far stretch alone (BENCHMARKS.md, "Collective, stop 36"): `... -- start BINS TOL OUT`
+//! saves the `"auto"` state at 22.57 km (AFM's hand-over radius on this bulb); `... -- far BINS
+//! START cf4|dop853|projected TOL OUT` integrates from that saved state to 1000 km band by band (22.57,
+//! 30, 50, 100, 200, 500, 1000 km: the bands of stop 33's table), printing per band the
+//! accepted and rejected steps, the H evaluations and this process's user CPU (from
+//! /proc/self/stat, so that a loaded machine's waiting is not counted), and saving the state
+//! at each band's end to `OUT.<end_km>`. DOP853 runs at rtol = atol = TOL (ρ normalised by
+//! its trace); its steps are not unitary, so Ψ is not evolved and only ρ is compared.
+//! `projected` is `collective::projected` (DOP853 on each bin's step propagator, made unitary).
 
 use std::io::Write;
 use std::time::Instant;
 
 use num_complex::Complex64;
 use nuspin::collective::{
-    solve_afm_then_lie, solve_lie, AfmOptions, CollectiveState, EnergyBins, LieOptions,
+    solve_afm_then_lie, solve_dop853_collective, solve_lie, solve_projected_until, AfmOptions,
+    CollectiveState, EnergyBins, LieOptions, ProjectedOptions, ReferenceOptions,
 };
 use nuspin::hamiltonian::CMat;
 use nuspin::reference::bulb;
@@ -87,10 +98,107 @@ fn run(args: &[String]) {
     save(out, &sol.records.last().unwrap().rho);
 }
 
+/// This process's user CPU time in seconds (Linux: field 14 of /proc/self/stat, in clock
+/// ticks of 1/100 s).
+fn user_cpu_s() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // The command name (field 2) is in parentheses and may hold spaces: count after it.
+    let rest = stat.rsplit(')').next().unwrap_or("");
+    let ticks: f64 = rest
+        .split_whitespace()
+        .nth(11)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(f64::NAN);
+    ticks / 100.0
+}
+
+/// The band edges of the far stretch (km).
+const FAR_EDGES_KM: [f64; 7] = [22.57, 30.0, 50.0, 100.0, 200.0, 500.0, 1000.0];
+
+fn start_state(args: &[String]) {
+    let nbins: usize = args[0].parse().expect("BINS");
+    let tol: f64 = args[1].parse().expect("TOL");
+    let medium = bulb::vacuum();
+    let problem = bulb::majorana_problem(&medium, &EnergyBins::uniform(nbins, 80.0));
+    let start = CollectiveState::initial(&problem, bulb::emission().r_nu_km);
+    let lie = LieOptions {
+        tol,
+        ..LieOptions::default()
+    };
+    let (sol, stats) = solve_afm_then_lie(
+        &problem,
+        start,
+        FAR_EDGES_KM[0],
+        &[],
+        &lie,
+        &AfmOptions::default(),
+        &|| false,
+    )
+    .expect("AFM");
+    println!("AFM part: {stats:?}, CF4 {:?}", sol.stats);
+    save(&args[2], &sol.records.last().unwrap().rho);
+}
+
+fn far(args: &[String]) {
+    let nbins: usize = args[0].parse().expect("BINS");
+    let method = args[2].as_str();
+    let tol: f64 = args[3].parse().expect("TOL");
+    let out = &args[4];
+    let medium = bulb::vacuum();
+    let problem = bulb::majorana_problem(&medium, &EnergyBins::uniform(nbins, 80.0));
+    let mut state = CollectiveState::initial(&problem, FAR_EDGES_KM[0]);
+    state.rho = load(&args[1]);
+    println!("band_km accepted rejected h_evaluations user_cpu_s");
+    let (mut steps, mut evals, mut cpu) = (0u64, 0u64, 0.0);
+    for w in FAR_EDGES_KM.windows(2) {
+        let c0 = user_cpu_s();
+        let sol = match method {
+            "cf4" => {
+                let lie = LieOptions {
+                    tol,
+                    ..LieOptions::default()
+                };
+                solve_lie(&problem, state, w[1], &[], &lie).expect("CF4")
+            }
+            "dop853" => {
+                let opts = ReferenceOptions {
+                    rtol: tol,
+                    atol: tol,
+                    ..ReferenceOptions::default()
+                };
+                solve_dop853_collective(&problem, state, w[1], &[], &opts).expect("DOP853")
+            }
+            "projected" => {
+                let opts = ProjectedOptions {
+                    tol,
+                    ..ProjectedOptions::default()
+                };
+                solve_projected_until(&problem, state, w[1], &[], &opts, &|| false)
+                    .expect("projected DOP853")
+            }
+            _ => panic!("method: cf4 | dop853 | projected"),
+        };
+        let c = user_cpu_s() - c0;
+        let st = sol.stats;
+        println!(
+            "{}-{} {} {} {} {c:.2}",
+            w[0], w[1], st.accepted, st.rejected, st.h_evaluations
+        );
+        steps += st.accepted + st.rejected;
+        evals += st.h_evaluations;
+        cpu += c;
+        state = sol.records.last().unwrap().clone();
+        save(&format!("{out}.{}", w[1]), &state.rho);
+    }
+    println!("{method} tol {tol:e} {nbins} bins, 22.57 -> 1000 km: {steps} steps, {evals} H evaluations, {cpu:.2} s user CPU");
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("run") => run(&args[1..]),
+        Some("start") => start_state(&args[1..]),
+        Some("far") => far(&args[1..]),
         Some("compare") => {
             let (a, b) = (load(&args[1]), load(&args[2]));
             let scale: f64 = args.get(3).map_or(1.0, |s| s.parse().expect("KICK"));
@@ -100,6 +208,8 @@ fn main() {
                 if scale != 1.0 { " (per unit kick)" } else { "" }
             );
         }
-        _ => eprintln!("usage: run BINS END_KM TOL cf4|afm OUT [KICK] | compare A B [KICK]"),
+        _ => eprintln!(
+            "usage: run BINS END_KM TOL cf4|afm OUT [KICK] | compare A B [KICK] | start BINS TOL OUT | far BINS START cf4|dop853|projected TOL OUT"
+        ),
     }
 }

@@ -15,6 +15,8 @@
 //! - [`afm`]: the adiabatic-frame stepper for two-flavour Majorana problems without a
 //!   helicity-flip term (shared Magnus integrals in the frame rotating with P), handing over
 //!   to CF4 where the collective rate no longer dominates.
+//! - [`projected`]: DOP853 on each system's step propagator, made unitary after every step
+//!   (spectra exact, order 8): the stepper for the stretch after the AFM hand-over.
 //! - [`mod@reference`]: DOP853 on the stacked real system, the independent reference.
 //! - [`observables`]: Tr P, lepton numbers, helicity-flip fraction, channel probabilities.
 //! - [`watch`]: [`StepWatch`], what a solve tells its caller before every step (progress,
@@ -26,6 +28,7 @@ mod invariants;
 mod kernels;
 pub mod lie;
 pub mod observables;
+pub mod projected;
 mod projection;
 pub mod reference;
 pub mod system;
@@ -36,6 +39,7 @@ pub use emission::{Emission, EnergyBins, SpeciesEmission, SpectrumShape};
 pub use lie::{
     solve_lie, solve_lie_until, CollectiveSolution, CollectiveState, CollectiveStats, LieOptions,
 };
+pub use projected::{solve_projected_until, ProjectedOptions};
 pub use reference::{solve_dop853_collective, solve_dop853_collective_until, ReferenceOptions};
 pub use system::{CollectiveProblem, Geometry};
 pub use watch::StepWatch;

@@ -28,6 +28,7 @@ mod collective_invariants;
 mod collective_method;
 mod collective_moments;
 mod collective_pendulum;
+mod collective_projected;
 mod collective_run;
 mod decoherence;
 mod decoupled_halves;

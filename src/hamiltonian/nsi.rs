@@ -116,19 +116,21 @@ impl Nsi {
                 (r, c, value)
             };
             if given[f][ur][uc] && eps[f][(ur, uc)] != v {
+                // Name both entries with their values: "this entry is a+bi, its transpose
+                // a+bi" read as if equal values were at fault when the conjugate was wanted.
+                let partner = match r > c {
+                    true => eps[f][(ur, uc)],
+                    false => eps[f][(ur, uc)].conj(),
+                };
+                let partner_key = NSI_KEYS
+                    .iter()
+                    .chain(&NSI_LOWER_KEYS)
+                    .find(|&&(_, pr, pc)| (pr, pc) == (c, r))
+                    .map_or("", |k| k.0);
                 return Err(err(format!(
-                    "ε must be Hermitian: this entry is {value} but its transpose was given as \
-                     {} (the conjugate would be {})",
-                    if r > c {
-                        eps[f][(ur, uc)]
-                    } else {
-                        eps[f][(ur, uc)].conj()
-                    },
-                    if r > c {
-                        eps[f][(ur, uc)].conj()
-                    } else {
-                        eps[f][(ur, uc)]
-                    },
+                    "ε must be Hermitian: {fermion}.{key} = {value} is not the conjugate of \
+                     {fermion}.{partner_key} = {partner} (give {key} = {}, or leave it out)",
+                    partner.conj()
                 )));
             }
             given[f][ur][uc] = true;

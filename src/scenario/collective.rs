@@ -22,7 +22,7 @@ use serde::Deserialize;
 
 use super::error::ScenarioError;
 use super::grid::Scale;
-use super::number::Number;
+use super::number::{shown, Number};
 use super::raw::RawScenario;
 use super::word::Word;
 use crate::basis::Nature;
@@ -195,7 +195,7 @@ fn positive_number(v: Option<Number>, field: &str, err: ErrFn) -> Result<f64> {
     match v {
         None => Err(err(field, "is required".into())),
         Some(Number(x)) if x.is_finite() && x > 0.0 => Ok(x),
-        Some(Number(x)) => Err(err(field, format!("must be > 0, got {x}"))),
+        Some(Number(x)) => Err(err(field, format!("must be > 0, got {}", shown(x)))),
     }
 }
 

@@ -12,6 +12,17 @@ fn not_a_number<E: Error>(got: impl fmt::Display) -> E {
     E::custom(format!("must be a number, got {got}"))
 }
 
+/// `x` for an error message: as Rust prints it where that is short, in exponent notation
+/// (`-1e50`, `2.5e-9`) for very large or small magnitudes, which `{x}` spells out in full
+/// (`luminosity_erg_s = -1e50` would show as 51 digits).
+pub fn shown(x: f64) -> String {
+    if x != 0.0 && x.is_finite() && !(1e-4..1e7).contains(&x.abs()) {
+        format!("{x:e}")
+    } else {
+        format!("{x}")
+    }
+}
+
 /// A number as `f64`; whether it is finite or in range is checked in validation.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Number(pub f64);
@@ -57,6 +68,17 @@ mod tests {
     #[derive(Debug, Deserialize)]
     struct Holder {
         x: Number,
+    }
+
+    #[test]
+    fn large_and_small_numbers_are_shown_in_exponent_notation() {
+        assert_eq!(shown(-1e50), "-1e50");
+        assert_eq!(shown(2.5e-9), "2.5e-9");
+        assert_eq!(shown(1.5e7), "1.5e7");
+        assert_eq!(shown(-0.1), "-0.1");
+        assert_eq!(shown(0.0), "0");
+        assert_eq!(shown(123456.0), "123456");
+        assert_eq!(shown(f64::NAN), "NaN");
     }
 
     #[test]

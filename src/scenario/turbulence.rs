@@ -304,10 +304,17 @@ fn b_perp_is_additive(t: &RawTurbulence) -> bool {
 }
 
 /// The number of realisations `[turbulence] realisations` asks for (1 without the table).
+/// A whole float (`realisations = 4.0`) counts, as validation (`integer`) accepts it: read
+/// as an integer only, it gave one realisation and no summary datasets, silently.
 pub fn realisations(doc: &toml::Table) -> usize {
+    let whole = |v: &toml::Value| match v {
+        toml::Value::Integer(k) => Some(*k),
+        toml::Value::Float(x) if x.fract() == 0.0 && x.abs() < 9e15 => Some(*x as i64),
+        _ => None,
+    };
     doc.get("turbulence")
         .and_then(|t| t.get("realisations"))
-        .and_then(|v| v.as_integer())
+        .and_then(whole)
         .filter(|&k| k >= 1)
         .map_or(1, |k| k as usize)
 }

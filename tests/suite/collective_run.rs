@@ -301,6 +301,13 @@ const BAD: &[(&str, &str, &str, &str)] = &[
         "must be > 0, got -1",
     ),
     (
+        // A large value is shown as the user wrote it, not as its 51 digits.
+        "nu_e = { luminosity_erg_s = 1e50, mean_energy_mev = 10.0 }",
+        "nu_e = { luminosity_erg_s = -1e50, mean_energy_mev = 10.0 }",
+        "[collective] nu_e.luminosity_erg_s",
+        "must be > 0, got -1e50",
+    ),
+    (
         "nu_e = { luminosity_erg_s = 1e50, mean_energy_mev = 10.0 }",
         "nu_e = { luminosity_erg_s = 1e50, mean_energy_mev = 10.0, eta = 1, alpha = 2 }",
         "[collective] nu_e.alpha",

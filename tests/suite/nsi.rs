@@ -192,7 +192,13 @@ fn bad_nsi_input_is_rejected_with_the_field() {
         (
             "mumu = -0.15 }",
             "mumu = -0.15, taue = [0.1, 0.07] }",
-            vec!["[nsi] d.taue", "Hermitian"],
+            vec![
+                "[nsi] d.taue",
+                "Hermitian",
+                // Both entries named, and the value that would be Hermitian.
+                "d.taue = 0.1+0.07i is not the conjugate of d.etau = 0.1+0.07i",
+                "give taue = 0.1-0.07i",
+            ],
         ),
         ("d = {", "s = {", vec!["[nsi] s", "expected e, u or d"]),
         (

@@ -205,6 +205,28 @@ fn realisations_are_reproducible_and_independent_of_threads() {
     assert_ne!(p, one[0]);
 }
 
+/// `realisations = 5.0` is accepted as 5 (a whole float, like every whole-number field):
+/// it must then run five realisations, not silently one without the summary datasets.
+#[test]
+fn realisations_written_as_a_whole_float_run_the_ensemble() {
+    for k in ["5", "5.0"] {
+        let turbulence = TURB.replace("realisations = 5", &format!("realisations = {k}"));
+        let s = parse(Path::new("sn.toml"), &supernova(&turbulence, &[8.0, 25.0])).unwrap();
+        let axes = s.scan_axes();
+        assert_eq!(axes.len(), 1, "realisations = {k}");
+        assert_eq!(
+            axes[0].field, "turbulence.realisation",
+            "realisations = {k}"
+        );
+        assert_eq!(
+            axes[0].values,
+            [0.0, 1.0, 2.0, 3.0, 4.0],
+            "realisations = {k}"
+        );
+        assert_eq!(s.n_grid(), 10, "realisations = {k}");
+    }
+}
+
 fn nuspin(dir: &Path, args: &[&str]) {
     let out = Command::cargo_bin("nuspin")
         .unwrap()

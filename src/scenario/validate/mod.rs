@@ -21,6 +21,7 @@ use std::path::Path;
 use crate::basis::state_labels;
 use crate::evolve::Method;
 use crate::hamiltonian::Model;
+use crate::scenario::number::shown;
 use crate::scenario::raw::RawScenario;
 use crate::scenario::source_map::position;
 use crate::scenario::{Scenario, ScenarioError};
@@ -92,7 +93,7 @@ impl Checker<'_> {
         if x.is_finite() && x > 0.0 {
             Ok(x)
         } else {
-            Err(self.err(field, format!("must be > 0, got {x}")))
+            Err(self.err(field, format!("must be > 0, got {}", shown(x))))
         }
     }
 

@@ -158,6 +158,19 @@ pub(crate) fn build(
         toml::from_str(text).map_err(|e| ScenarioError::new(path, "", e.message().to_string()))?;
     // `[turbulence] realisations = K`: a leading axis over the realisation index.
     let realisations = super::turbulence::realisation_axis(&doc);
+    if let Some(axis) = &realisations {
+        // The axis sets `realisation` in every point: a value written here would be ignored.
+        let given = doc.get("turbulence").and_then(|t| t.get("realisation"));
+        if given.is_some() {
+            let k = axis.values.len();
+            return Err(ScenarioError::new(
+                path,
+                super::turbulence::REALISATION_FIELD,
+                format!("cannot be given with realisations = {k}: the run holds realisations 0 to {} (use realisations = 1 to run one realisation)", k - 1),
+            )
+            .located_in(text));
+        }
+    }
     let scan = match doc.remove("scan") {
         Some(toml::Value::Table(scan)) if scan.is_empty() => {
             return Err(ScenarioError::new(path, "scan", "lists no fields to scan"))

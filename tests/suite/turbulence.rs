@@ -227,6 +227,29 @@ fn realisations_written_as_a_whole_float_run_the_ensemble() {
     }
 }
 
+/// With `realisations = K > 1` the realisation axis sets `realisation` in every point, so a
+/// `realisation` written beside it would be silently unused: it is refused at its line.
+#[test]
+fn a_realisation_beside_an_ensemble_is_refused() {
+    let turbulence = TURB.replace("realisations = 5", "realisations = 5\nrealisation = 7");
+    assert!(turbulence.contains("realisation = 7"));
+    let text = supernova(&turbulence, &[8.0, 25.0]);
+    let e = parse(Path::new("sn.toml"), &text).unwrap_err().to_string();
+    let line = text
+        .lines()
+        .position(|l| l.starts_with("realisation = 7"))
+        .unwrap()
+        + 1;
+    assert!(
+        e.starts_with(&format!("sn.toml:{line}:"))
+            && e.contains("[turbulence] realisation: cannot be given with realisations = 5"),
+        "{e}"
+    );
+    // One realisation picked out of the ensemble stays allowed.
+    let one = TURB.replace("realisations = 5", "realisations = 1\nrealisation = 7");
+    assert!(parse(Path::new("sn.toml"), &supernova(&one, &[8.0])).is_ok());
+}
+
 fn nuspin(dir: &Path, args: &[&str]) {
     let out = Command::cargo_bin("nuspin")
         .unwrap()

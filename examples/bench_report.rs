@@ -5,7 +5,7 @@
 //! benches time (`cargo bench --bench scenarios`); and 1 against 2 threads on whole runs,
 //! wall and CPU time, in interleaved rounds.
 //!
-//! `cargo run --release --example bench_report [steps|accuracy|threads]...` (all by default)
+//! `cargo run --release --features tools --example bench_report [steps|accuracy|threads]...` (all by default)
 
 #[path = "../benches/common/mod.rs"]
 mod common;

@@ -2,7 +2,7 @@
 //! both judged against a reference run, on the reference bulb (Majorana, 2 flavours, vacuum, no
 //! moment) from R_ν to a radius before the swap amplifies differences (BENCHMARKS.md,
 //! "Collective, stop 29").
-//! `cargo run --release --example collective_afm_accuracy -- BINS END_KM TOL REF [REF_TOL]`
+//! `cargo run --release --features tools --example collective_afm_accuracy -- BINS END_KM TOL REF [REF_TOL]`
 //! with REF `cf4` (CF4 at REF_TOL, default 1e-12) or `dop853` (DOP853 at rtol REF_TOL).
 //! Prints, per run: steps, user-visible CPU of this thread, and max |ΔP| (the largest
 //! difference of a normalised population ρ_jj / Tr(block) of any ν or ν̄ of any bin).

@@ -2,7 +2,7 @@
 //! 1000 km, two or three flavours (inverted ordering, no matter, no moment), Lie-group CF4, or
 //! the adiabatic-frame stepper (AFM) handing over to CF4, or both side by side.
 //! Prints steps, H evaluations and wall time; run under `/usr/bin/time -v` for memory.
-//! `cargo run --release --example collective_bench_run -- [2|3] [bins] [tol] [end_km]
+//! `cargo run --release --features tools --example collective_bench_run -- [2|3] [bins] [tol] [end_km]
 //! [cf4|afm|both] [handover_ratio]`. With the environment variable `AFM_EMBEDDED` set, AFM
 //! controls its step by the embedded Ω₃ estimate instead of step doubling. With
 //! `BENCH_DUMP=FILE` the last state (every ρ and Ψ entry, full precision) is written to FILE,

@@ -2,7 +2,7 @@
 //! reference bulb (2 flavours, Majorana, no matter, no moment) with `bins` bins to 80 MeV, from
 //! `r0_km` (diagonal emitted state there) to `r1_km`, by DOP853 at `rtol` (`dop`) or CF4 at
 //! `tol` (`cf4`). Prints JSON: bin centres, initial diagonals, final ρ (re, im) per bin, steps.
-//! `cargo run --release --example collective_dump -- bins r0_km r1_km dop|cf4 tol`.
+//! `cargo run --release --features tools --example collective_dump -- bins r0_km r1_km dop|cf4 tol`.
 
 use std::cell::RefCell;
 

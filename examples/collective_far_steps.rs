@@ -6,7 +6,7 @@
 //! rate g|P| (eigenvalue splitting of g·P at the band's start), ω_max = |Δm²|/2E_min, and
 //! h·ω_max; then the steps CF4's local error model g|P| ω_max⁴ h⁵ ≈ tol would predict.
 //! `rho0_g_cm3` > 0 adds the matter envelope ρ₀ (10 km/r)³, Y_e = 0.5 (`bulb::envelope`).
-//! `cargo run --release --example collective_far_steps -- [bins] [tol] [e_min_mev] [r1_km]
+//! `cargo run --release --features tools --example collective_far_steps -- [bins] [tol] [e_min_mev] [r1_km]
 //! [rho0_g_cm3]`.
 
 use std::cell::RefCell;

@@ -2,7 +2,7 @@
 //! one run per process so that a slow tight-tolerance reference is computed once and every
 //! other run is compared with its saved final state (BENCHMARKS.md, "Collective, stop 30").
 //!
-//! `cargo run --release --example collective_full_accuracy -- run BINS END_KM TOL cf4|afm
+//! `cargo run --release --features tools --example collective_full_accuracy -- run BINS END_KM TOL cf4|afm
 //! OUT [KICK]` writes the final ρ of every bin to OUT (text, one bin per line: the 16 complex
 //! entries as 32 numbers) and prints the steps and this process's wall time; `afm` is
 //! `solve_afm_then_lie` (what `[collective] method = "auto"` runs from 32 bins), `cf4` is CF4

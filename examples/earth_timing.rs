@@ -4,7 +4,7 @@
 //! (1–100 GeV) × 100 zenith cosines on prem4 and on the 200 PREM shells, and 10 000 energies
 //! through a constant 1300 km slab; NuFIT 5.2 NO, ν_μ, one thread. Each repetition builds the shared-layer state and solves every grid point.
 //!
-//! `cargo run --release --example earth_timing -- [repetitions] [case prefix]`
+//! `cargo run --release --features tools --example earth_timing -- [repetitions] [case prefix]`
 
 use std::time::Instant;
 

@@ -10,7 +10,7 @@
 //! (each from its own first step), so a run here takes a few more steps than the one
 //! integration of `averaged_probabilities`; the split is what it measures.
 //!
-//! `cargo run --release --example error_split [-- E_MEV RTOL [N_STARTS]]`
+//! `cargo run --release --features tools --example error_split [-- E_MEV RTOL [N_STARTS]]`
 
 use nuspin::evolve::frame::Blocks;
 use nuspin::evolve::magnus::diagnose_step;

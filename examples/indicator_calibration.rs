@@ -5,7 +5,7 @@
 //! quantiles of estimate / true error ("cluster": the Filon indicator, where its largest
 //! share comes from a pair inside a cluster of nearly degenerate levels).
 //!
-//! `cargo run --release --example indicator_calibration [-- RTOL [CASE...]]`
+//! `cargo run --release --features tools --example indicator_calibration [-- RTOL [CASE...]]`
 //!
 //! CASE `bs05-E` is the BS05 Sun from one start point at E MeV (any E); `snshock-no-E` and
 //! `snshock-io-E` are the shocked supernova of `examples/tolerance_sweep.rs` (the same model:

@@ -1,6 +1,6 @@
 //! Global error of `magnus` on the smooth supernova envelope and the shocked one against a
 //! DOP853 rtol 1e-12 truth cached in /tmp (diagnostics only:
-//! `cargo run --release --example magnus_global_error -- RTOL`).
+//! `cargo run --release --features tools --example magnus_global_error -- RTOL`).
 
 #[path = "../tests/evolve_common/mod.rs"]
 mod evolve_common;

@@ -1,6 +1,6 @@
 //! Per-step diagnostics of the `magnus` method on the smooth supernova envelope: each
 //! accepted step's true local error (against DOP853 at rtol 1e-13 over the same interval)
-//! next to the step's error indicators (`cargo run --release --example magnus_local_error`).
+//! next to the step's error indicators (`cargo run --release --features tools --example magnus_local_error`).
 
 #[path = "../tests/evolve_common/mod.rs"]
 mod evolve_common;

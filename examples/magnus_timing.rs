@@ -1,5 +1,5 @@
 //! Times the `magnus` method per energy and per step on the bench's solar and supernova 6×6
-//! cases, `nuspin::reference::timing_tracks` (release build: `REPS=50 cargo run --release
+//! cases, `nuspin::reference::timing_tracks` (release build: `REPS=50 cargo run --release --features tools
 //! --example magnus_timing`; CPU time is the number to read on a shared machine).
 
 use std::time::Instant;

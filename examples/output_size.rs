@@ -1,7 +1,7 @@
 //! Writes a full-size output file (200 energies × 2000 positions × 6 × 6, amplitudes on)
 //! through the partial file and the final file, and reports times and sizes.
 //!
-//! `cargo run --release --example output_size -- [OUT.h5] [N_ENERGIES]`
+//! `cargo run --release --features tools --example output_size -- [OUT.h5] [N_ENERGIES]`
 
 use std::path::PathBuf;
 use std::time::Instant;

@@ -8,7 +8,7 @@
 //! tracks). `NUSPIN_SWEEP_ONLY=substring` keeps the cells whose name (`case-variant-energy`,
 //! e.g. `snshock-maj-io-7.8557`) contains it.
 //!
-//! `cargo run --release --example tolerance_sweep -- CASE [N_ENERGIES]`
+//! `cargo run --release --features tools --example tolerance_sweep -- CASE [N_ENERGIES]`
 //!
 //! CASE: `bs05-one`, `bs05-8b`, `exp-sun`, `table300`, `snshock`. One output line per
 //! (case, variant, energy, rtol): steps, achieved/rtol.

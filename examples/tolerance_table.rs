@@ -2,7 +2,7 @@
 //! rtol at rtol 1e-5 … 1e-8 on the long-track cases, against truths cached in the directory
 //! `$NUSPIN_TRUTH_DIR` (default /tmp/nuspin-truth; computed on first use, minutes per case):
 //!
-//! `cargo run --release --example tolerance_table [-- CASE...]`
+//! `cargo run --release --features tools --example tolerance_table [-- CASE...]`
 //!
 //! The truth of every case is DOP853 at rtol 1e-12 (`dop`), and, because over a whole Sun
 //! that carries a few 1e-8 of its own error (too much to measure rtol 1e-8 against), also

@@ -1,7 +1,7 @@
 //! Accuracy of `magnus` in turbulent media: steps per energy and the largest |ΔP| against
 //! `dop853` at rtol 1e-11, atol 1e-14 on the same realisation (the supernova of
 //! `nuspin::reference::turbulence`, density turbulence between the shocks, 100 modes, seed 1):
-//! `cargo run --release --example turbulence_accuracy [SHORT_CUTOFF_KM]` (default 10;
+//! `cargo run --release --features tools --example turbulence_accuracy [SHORT_CUTOFF_KM]` (default 10;
 //! environment: `ENERGIES_MEV`, default 10; `RTOL` of `magnus`, default 1e-6; `AMPLITUDES`
 //! and `LONG_CUTOFFS_KM`, comma-separated, default 0.01,0.1,0.3 and 1000; `TRUTH_DIR`: a
 //! directory where the `dop853` results are kept and reused, since they do not depend on

@@ -3,7 +3,7 @@
 //! `nuspin::reference::turbulence`, with the Frobenius norm of their difference (which a
 //! unitary propagation carries unchanged, so its growth between two points is what the steps
 //! there added) and the largest |ΔP| of the propagator's entries.
-//! `cargo run --release --example turbulence_error_profile [SHORT_KM] [C*] [LONG_KM] [RTOL] [E_MEV] [POINTS]`.
+//! `cargo run --release --features tools --example turbulence_error_profile [SHORT_KM] [C*] [LONG_KM] [RTOL] [E_MEV] [POINTS]`.
 
 use std::path::Path;
 

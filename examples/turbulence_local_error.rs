@@ -3,7 +3,7 @@
 //! (the same interval recomputed by `dop853` at rtol 1e-12 from the identity) next to the
 //! step's error indicators; prints the steps whose true error exceeds the tolerance or their
 //! estimate by a factor 10.
-//! `cargo run --release --example turbulence_local_error [SHORT_KM] [C*] [LONG_KM] [RTOL] [E_MEV]`.
+//! `cargo run --release --features tools --example turbulence_local_error [SHORT_KM] [C*] [LONG_KM] [RTOL] [E_MEV]`.
 
 use std::path::Path;
 

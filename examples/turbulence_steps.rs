@@ -1,6 +1,6 @@
 //! Steps per energy of the supernova envelope with density turbulence between the shocks,
 //! against the amplitude C* and the long cut-off λ* (the numbers in docs/physics-extensions.md):
-//! `cargo run --release --example turbulence_steps [SHORT_CUTOFF_KM]` (environment variable
+//! `cargo run --release --features tools --example turbulence_steps [SHORT_CUTOFF_KM]` (environment variable
 //! `METHOD` = magnus (default) or dop853; `ENERGIES_MEV` = a comma-separated list of energies,
 //! default 5,10,20,40).
 

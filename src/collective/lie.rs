@@ -24,7 +24,7 @@ use num_complex::Complex64;
 use rayon::prelude::*;
 
 use super::kernels::{cf4_last_stage, conjugate, conjugate_exp, exp_product, mul_blocks};
-use super::projection::restore_lepton_numbers;
+use super::projection::{lepton_target, restore_lepton_numbers};
 use super::system::{parallel, CollectiveProblem};
 use super::watch::StepWatch;
 use super::CollectiveError;
@@ -345,20 +345,12 @@ fn accept<const D: usize>(
     w: &mut Work<D>,
     lvac_target: &mut Option<[f64; 2]>,
 ) {
-    let axes = problem.vacuum_axes().filter(|_| project);
-    // The numbers at the start of this stretch of conserving steps: the drift is measured
-    // from there, so sub-threshold round-off cannot accumulate.
-    if axes.is_none() {
-        *lvac_target = None;
-    } else if lvac_target.is_none() {
-        *lvac_target = axes.map(|a| a.values(&problem.potential_matrix(&state.rho)));
-    }
-    let target = *lvac_target;
+    let restore = lepton_target(problem, project, &state.rho, lvac_target);
     {
         let out = &w.out;
         per_system(&mut state.rho, |k, r| *r = out[k].rho_new);
     }
-    if let (Some(axes), Some(target)) = (axes, target) {
+    if let Some((axes, target)) = restore {
         let (v, g) = (&mut w.v, &mut w.g);
         if restore_lepton_numbers(problem, axes, &target, &mut state.rho, v, g) {
             let v = &w.v;

@@ -94,6 +94,24 @@ fn solve(j: &[[f64; 2]; 2], res: &[f64; 2], k: usize) -> Option<[f64; 2]> {
     ])
 }
 
+/// The vacuum-axis lepton numbers an accepted step is restored to, with their axes; `None`
+/// when the step does not project (which also ends the stretch). The numbers are measured at
+/// the start of a stretch of conserving steps and kept in `target` until it ends, so that
+/// sub-threshold round-off cannot accumulate from step to step.
+pub(crate) fn lepton_target<'p, const D: usize>(
+    problem: &'p CollectiveProblem<'_, D>,
+    project: bool,
+    rho: &[CMat<D>],
+    target: &mut Option<[f64; 2]>,
+) -> Option<(&'p VacuumAxes, [f64; 2])> {
+    let Some(axes) = problem.vacuum_axes().filter(|_| project) else {
+        *target = None;
+        return None;
+    };
+    let values = *target.get_or_insert_with(|| axes.values(&problem.potential_matrix(rho)));
+    Some((axes, values))
+}
+
 /// Turns the systems so that L_k = `target`_k again. `rho` is rotated in place; `v` (one per
 /// system) receives the unitaries applied (for the amplitudes and step propagators); `g` is
 /// scratch for the gradients (one pair per system). Returns false, touching nothing but `g`,

@@ -36,9 +36,13 @@ pub const MEDIUM_KINDS: [&str; 6] = [
 pub enum MediumConfigError {
     #[error("unknown medium kind '{0}': expected one of {kinds}", kinds = MEDIUM_KINDS.join(", "))]
     UnknownKind(String),
-    /// A field serde rejected (unknown, missing or of the wrong type), in serde's words.
+    /// A field serde rejected as unknown or missing (or a table it could not read), in serde's
+    /// words.
     #[error("{0}")]
     Field(String),
+    /// A value serde rejected for `key` (of the wrong type), in serde's words.
+    #[error("field '{key}': {message}")]
+    Value { key: String, message: String },
     #[error("{field} must be {expected}, got {got}")]
     Invalid {
         field: &'static str,
@@ -56,6 +60,37 @@ pub enum MediumConfigError {
     /// The model rejected the parameters (e.g. a rotating star faster than light on its track).
     #[error("{0}")]
     Model(String),
+}
+
+impl MediumConfigError {
+    /// The key of `[medium]` the error is about, so that a message can point at that key's
+    /// line and column: `kind` for an unknown kind, `file` for a table that cannot be read,
+    /// the field of a value out of range or of the wrong type, the name in serde's `unknown
+    /// field 'k'`. `None` for a missing field (its position is its table's header) and for
+    /// errors about several fields together.
+    pub fn key(&self) -> Option<&str> {
+        match self {
+            Self::UnknownKind(_) => Some("kind"),
+            Self::Invalid { field, .. } => Some(field),
+            Self::Value { key, .. } => Some(key),
+            Self::Table { .. } => Some("file"),
+            Self::Field(message) => message
+                .strip_prefix("unknown field '")
+                .and_then(|rest| rest.split('\'').next()),
+            Self::Conflict(_) | Self::Model(_) => None,
+        }
+    }
+
+    /// What is wrong, without the key where the message would start with it (`must be >= 0,
+    /// got -3` rather than `rho_g_cm3 must be >= 0, got -3`): for callers that name the key
+    /// already.
+    pub fn detail(&self) -> String {
+        match self {
+            Self::Invalid { expected, got, .. } => format!("must be {expected}, got {got}"),
+            Self::Value { message, .. } => message.clone(),
+            other => other.to_string(),
+        }
+    }
 }
 
 fn join_problems(problems: &[TableProblem]) -> String {
@@ -96,7 +131,7 @@ fn parse<T: DeserializeOwned>(table: toml::Table) -> Result<T, MediumConfigError
             (!key.is_empty()).then(|| key.to_string())
         });
         match key {
-            Some(key) => MediumConfigError::Field(format!("field '{key}': {message}")),
+            Some(key) => MediumConfigError::Value { key, message },
             None => MediumConfigError::Field(message),
         }
     })

@@ -118,10 +118,8 @@ impl Nsi {
             if given[f][ur][uc] && eps[f][(ur, uc)] != v {
                 // Name both entries with their values: "this entry is a+bi, its transpose
                 // a+bi" read as if equal values were at fault when the conjugate was wanted.
-                let partner = match r > c {
-                    true => eps[f][(ur, uc)],
-                    false => eps[f][(ur, uc)].conj(),
-                };
+                // ε is stored in both triangles, so the partner's value as given is at (c, r).
+                let partner = eps[f][(c, r)];
                 let partner_key = NSI_KEYS
                     .iter()
                     .chain(&NSI_LOWER_KEYS)

@@ -64,12 +64,19 @@ pub struct RawSpectrum {
     pub modes: Option<Number>,
 }
 
+/// `x` as a whole number (`4.0` is 4), if it is one that an `f64` holds exactly.
+fn whole(x: f64) -> Option<i64> {
+    (x.fract() == 0.0 && x.abs() < 9e15).then_some(x as i64)
+}
+
 /// `turbulence.<key>` as a whole number (an integer, or a float without a fraction).
 fn integer(v: Option<Number>, key: &str, err: ErrFn) -> Result<Option<i64>> {
-    match v {
-        None => Ok(None),
-        Some(Number(x)) if x.fract() == 0.0 && x.abs() < 9e15 => Ok(Some(x as i64)),
-        Some(Number(x)) => Err(err(
+    let Some(Number(x)) = v else {
+        return Ok(None);
+    };
+    match whole(x) {
+        Some(k) => Ok(Some(k)),
+        None => Err(err(
             &format!("turbulence.{key}"),
             format!("must be a whole number, got {x}"),
         )),
@@ -307,14 +314,9 @@ fn b_perp_is_additive(t: &RawTurbulence) -> bool {
 /// A whole float (`realisations = 4.0`) counts, as validation (`integer`) accepts it: read
 /// as an integer only, it gave one realisation and no summary datasets, silently.
 pub fn realisations(doc: &toml::Table) -> usize {
-    let whole = |v: &toml::Value| match v {
-        toml::Value::Integer(k) => Some(*k),
-        toml::Value::Float(x) if x.fract() == 0.0 && x.abs() < 9e15 => Some(*x as i64),
-        _ => None,
-    };
     doc.get("turbulence")
         .and_then(|t| t.get("realisations"))
-        .and_then(whole)
+        .and_then(|v| v.as_integer().or_else(|| v.as_float().and_then(whole)))
         .filter(|&k| k >= 1)
         .map_or(1, |k| k as usize)
 }

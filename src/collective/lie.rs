@@ -21,11 +21,10 @@
 //! |Ψ|².
 
 use num_complex::Complex64;
-use rayon::prelude::*;
 
 use super::kernels::{cf4_last_stage, conjugate, conjugate_exp, exp_product, mul_blocks};
 use super::projection::{lepton_target, restore_lepton_numbers};
-use super::system::{parallel, CollectiveProblem};
+use super::system::{per_system, CollectiveProblem};
 use super::watch::StepWatch;
 use super::CollectiveError;
 use crate::hamiltonian::CMat;
@@ -139,15 +138,6 @@ impl<const D: usize> Work<D> {
                 n
             ],
         }
-    }
-}
-
-/// Runs `f(k)` for every system, in parallel when there are many and more than one thread.
-fn per_system<T: Send, F: Fn(usize, &mut T) + Sync + Send>(items: &mut [T], f: F) {
-    if parallel(items.len()) {
-        items.par_iter_mut().enumerate().for_each(|(k, t)| f(k, t));
-    } else {
-        items.iter_mut().enumerate().for_each(|(k, t)| f(k, t));
     }
 }
 

@@ -17,12 +17,11 @@
 //! processed in parallel (rayon) from [`super::system`]'s threshold on.
 
 use num_complex::Complex64;
-use rayon::prelude::*;
 
 use super::kernels::{conjugate, is_block_diagonal, mul_blocks};
 use super::lie::{CollectiveSolution, CollectiveState, CollectiveStats};
 use super::projection::{lepton_target, restore_lepton_numbers};
-use super::system::{parallel, CollectiveProblem};
+use super::system::{per_system, CollectiveProblem};
 use super::watch::StepWatch;
 use super::CollectiveError;
 use crate::evolve::dop853::CONTROLLER;
@@ -195,16 +194,6 @@ const BHH: [f64; 3] = [
     0.733_846_688_281_611_9,
     0.220_588_235_294_117_66e-1,
 ];
-
-/// Runs `f(k, item)` for every system, in parallel when there are many and more than one
-/// thread.
-fn per_system<T: Send, F: Fn(usize, &mut T) + Sync + Send>(items: &mut [T], f: F) {
-    if parallel(items.len()) {
-        items.par_iter_mut().enumerate().for_each(|(k, t)| f(k, t));
-    } else {
-        items.iter_mut().enumerate().for_each(|(k, t)| f(k, t));
-    }
-}
 
 /// Per-solve scratch: the stage slopes k_s = −i H_s U_s of every system, the stage
 /// propagators and states, the Hamiltonians, and per system its new U and error.

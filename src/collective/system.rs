@@ -30,6 +30,15 @@ pub(crate) fn parallel(n: usize) -> bool {
     n >= PARALLEL_MIN_SYSTEMS && rayon::current_num_threads() > 1
 }
 
+/// Runs `f(k, item)` for every system, in parallel when [`parallel`] says so.
+pub(crate) fn per_system<T: Send, F: Fn(usize, &mut T) + Sync + Send>(items: &mut [T], f: F) {
+    if parallel(items.len()) {
+        items.par_iter_mut().enumerate().for_each(|(k, t)| f(k, t));
+    } else {
+        items.iter_mut().enumerate().for_each(|(k, t)| f(k, t));
+    }
+}
+
 /// The radial dependence g(r) of the self-interaction strength.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Geometry {

@@ -238,7 +238,11 @@ pub fn solve_lie_until<const D: usize>(
     options: &LieOptions,
     watch: &dyn StepWatch,
 ) -> Result<CollectiveSolution<D>, CollectiveError> {
-    check_inputs(options, start.r_km, end_km)?;
+    check_inputs(
+        [options.tol, options.initial_step_km, options.max_step_km],
+        start.r_km,
+        end_km,
+    )?;
     let stops = record_stops(start.r_km, end_km, record_km);
     let mut state = start;
     let mut w = Work::<D>::new(state.rho.len());
@@ -289,9 +293,14 @@ pub fn solve_lie_until<const D: usize>(
     Ok(CollectiveSolution { records, stats })
 }
 
-/// Refuses options and ends that no solve can start from.
-fn check_inputs(options: &LieOptions, start_km: f64, end_km: f64) -> Result<(), CollectiveError> {
-    if !(options.tol > 0.0 && options.initial_step_km > 0.0 && options.max_step_km > 0.0) {
+/// Refuses options (`[tol, initial_step_km, max_step_km]`) and ends that no adaptive solve
+/// can start from.
+pub(crate) fn check_inputs(
+    [tol, initial_step_km, max_step_km]: [f64; 3],
+    start_km: f64,
+    end_km: f64,
+) -> Result<(), CollectiveError> {
+    if !(tol > 0.0 && initial_step_km > 0.0 && max_step_km > 0.0) {
         return Err(CollectiveError::Input(
             "tol, initial_step_km and max_step_km must be > 0".into(),
         ));
@@ -307,7 +316,7 @@ fn check_inputs(options: &LieOptions, start_km: f64, end_km: f64) -> Result<(), 
 /// The next step's length and whether it ends on the stop `remaining` ahead: the fixed step
 /// `fixed_h` if given, else the controller's `h`, taken to the stop when it (nearly) reaches it.
 #[inline]
-fn trial_step(fixed_h: Option<f64>, h: f64, remaining: f64) -> (f64, bool) {
+pub(crate) fn trial_step(fixed_h: Option<f64>, h: f64, remaining: f64) -> (f64, bool) {
     match fixed_h {
         Some(hf) => (hf.min(remaining), hf >= remaining * (1.0 - 1e-12)),
         None if h >= remaining * (1.0 - 1e-12) => (remaining, true),

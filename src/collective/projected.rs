@@ -19,7 +19,9 @@
 use num_complex::Complex64;
 
 use super::kernels::{conjugate, is_block_diagonal, mul_blocks};
-use super::lie::{CollectiveSolution, CollectiveState, CollectiveStats};
+use super::lie::{
+    check_inputs, record_stops, trial_step, CollectiveSolution, CollectiveState, CollectiveStats,
+};
 use super::projection::{lepton_target, restore_lepton_numbers};
 use super::system::{per_system, CollectiveProblem};
 use super::watch::StepWatch;
@@ -447,18 +449,12 @@ pub fn solve_projected_until<const D: usize>(
     options: &ProjectedOptions,
     watch: &dyn StepWatch,
 ) -> Result<CollectiveSolution<D>, CollectiveError> {
-    if !(options.tol > 0.0 && options.initial_step_km > 0.0 && options.max_step_km > 0.0) {
-        return Err(CollectiveError::Input(
-            "tol, initial_step_km and max_step_km must be > 0".into(),
-        ));
-    }
-    if end_km.is_nan() || end_km <= start.r_km {
-        return Err(CollectiveError::Input(format!(
-            "end {end_km} km must be beyond the start {} km",
-            start.r_km
-        )));
-    }
-    let stops = super::lie::record_stops(start.r_km, end_km, record_km);
+    check_inputs(
+        [options.tol, options.initial_step_km, options.max_step_km],
+        start.r_km,
+        end_km,
+    )?;
+    let stops = record_stops(start.r_km, end_km, record_km);
     let mut state = start;
     let mut w = Work::<D>::new(state.rho.len());
     let mut stats = CollectiveStats::default();
@@ -478,9 +474,7 @@ pub fn solve_projected_until<const D: usize>(
                     steps: options.max_steps,
                 });
             }
-            let remaining = stop - state.r_km;
-            let last = h >= remaining * (1.0 - 1e-12);
-            let trial = if last { remaining } else { h };
+            let (trial, last) = trial_step(None, h, stop - state.r_km);
             let conserving = conserving_here
                 & step(problem, state.r_km, trial, &state.rho, options.tol, &mut w)?;
             stats.h_evaluations += 11;
